@@ -1,0 +1,72 @@
+"""Errors a user can cause, each carrying one readable line.
+
+The command line turns every :class:`StaffingError` into a single line on stderr and a
+non-zero exit; nothing else is caught, so a bug still shows its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["InputError", "StaffingError", "TargetError", "describe_rows"]
+
+
+class StaffingError(ValueError):
+    """Base class for problems in what the user asked for or handed in."""
+
+
+class TargetError(StaffingError):
+    """A target that cannot be parsed or that no staffing can meet."""
+
+
+class InputError(StaffingError):
+    """A bad input table: names the file, the column and the rows at fault.
+
+    Parameters
+    ----------
+    problem : str
+        What is wrong, e.g. ``"negative or missing values"``.
+    source : str, optional
+        File name (or a description such as ``"forecast"``) the table came from.
+    column : str, optional
+        Offending column.
+    rows : sequence of int, optional
+        Offending rows, numbered as a spreadsheet user sees them (header is row 1, so the
+        first data row is row 2).
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        source: str | None = None,
+        column: str | None = None,
+        rows: Sequence[int] | None = None,
+    ) -> None:
+        self.problem = problem
+        self.source = source
+        self.column = column
+        self.rows = list(rows) if rows is not None else None
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        parts = []
+        if self.source:
+            parts.append(str(self.source))
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        where = ": ".join(parts)
+        text = self.problem
+        if self.rows:
+            text = f"{describe_rows(self.rows)} {text}"
+        return f"{where}: {text}" if where else text
+
+
+def describe_rows(rows: Sequence[int], show: int = 5) -> str:
+    """``"3 rows (rows 2, 5, 9)"`` style description of offending rows."""
+    rows = list(rows)
+    n = len(rows)
+    head = ", ".join(str(r) for r in rows[:show])
+    more = f", ... (+{n - show} more)" if n > show else ""
+    noun = "row" if n == 1 else "rows"
+    return f"{n} {noun} ({noun} {head}{more})"

@@ -1,0 +1,282 @@
+"""Performance of a given staffing: service level, ASA, abandon rate, occupancy.
+
+Erlang C (no abandonment) and Erlang A (exponential patience) are chosen element-wise: a
+finite ``patience_s`` means Erlang A; ``None``, ``inf`` or ``NaN`` means Erlang C.
+
+Abandon policies
+----------------
+How abandoned calls enter the service level, with ``AW(t)`` the calls answered within
+``t``, ``AB(t)`` those abandoned within ``t``, ``AB`` all abandoned:
+
+==================  =============================================  ==========================
+policy              service level                                  known as
+==================  =============================================  ==========================
+``fail``            ``AW(t) / offered``                            abandons count as failures
+``exclude``         ``AW(t) / (offered - AB)`` = ``AW(t)/answered``  abandons ignored
+``exclude_within``  ``AW(t) / (offered - AB(t))``                  short abandons forgiven
+``count_within``    ``(AW(t) + AB(t)) / offered``                  short abandons as successes
+==================  =============================================  ==========================
+
+With Erlang C nobody abandons and the four coincide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+import numpy as np
+
+from staffing.errors import StaffingError
+from staffing.queueing._arrays import broadcast, wrap
+from staffing.queueing.erlang import erlang_c_wait_probability
+from staffing.queueing.erlang_a import erlang_a_measures
+
+__all__ = ["ABANDON_POLICIES", "Metrics", "evaluate"]
+
+AbandonPolicy = Literal["fail", "exclude", "exclude_within", "count_within"]
+ABANDON_POLICIES: tuple[str, ...] = ("fail", "exclude", "exclude_within", "count_within")
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Predicted performance of one or many intervals.
+
+    Attributes
+    ----------
+    p_wait : probability that a call waits at all.
+    service_level : fraction answered within the threshold, per ``abandon_policy``.
+    asa_s : mean wait of *answered* calls [s]; ``inf`` when none are answered in steady
+        state (Erlang C with agents <= workload).
+    abandon_rate : abandoned / offered (0 for Erlang C).
+    occupancy : carried load / agents.
+    """
+
+    p_wait: Any
+    service_level: Any
+    asa_s: Any
+    abandon_rate: Any
+    occupancy: Any
+
+    def to_frame(self) -> Any:
+        """The measures as a pandas DataFrame (one row per interval)."""
+        import pandas as pd
+
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        first = data["p_wait"]
+        if np.ndim(first) == 0:
+            return pd.DataFrame({k: [v] for k, v in data.items()})
+        index = getattr(first, "index", None)
+        return pd.DataFrame({k: np.asarray(v) for k, v in data.items()}, index=index)
+
+
+WITHIN_POLICIES = ("exclude_within", "count_within")
+
+
+def policy_service_level(
+    answered_within: np.ndarray,
+    abandoned_within: np.ndarray | None,
+    answered: np.ndarray,
+    abandon_policy: str,
+) -> np.ndarray:
+    """Service level under ``abandon_policy`` from fractions of offered calls."""
+    aw = answered_within
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if abandon_policy == "fail":
+            value = aw
+        elif abandon_policy == "exclude":
+            value = np.where(answered > 0.0, aw / answered, 0.0)
+        else:
+            assert abandoned_within is not None
+            bw = abandoned_within
+            if abandon_policy == "exclude_within":
+                value = np.where(bw < 1.0, aw / (1.0 - bw), 0.0)
+            else:  # count_within
+                value = aw + bw
+    return np.clip(value, 0.0, 1.0)
+
+
+def check_policy(abandon_policy: str) -> None:
+    if abandon_policy not in ABANDON_POLICIES:
+        raise StaffingError(
+            f"abandon_policy {abandon_policy!r} is not one of {', '.join(ABANDON_POLICIES)}"
+        )
+
+
+def check_inputs(
+    calls: np.ndarray,
+    aht_s: np.ndarray,
+    interval_s: np.ndarray,
+    patience_s: np.ndarray | None,
+    agents: np.ndarray | None = None,
+    thresholds_s: list[np.ndarray] | None = None,
+) -> None:
+    """Validate broadcast inputs once, with a message naming the argument."""
+
+    def bad(name: str, values: np.ndarray, ok: np.ndarray) -> None:
+        wrong = ~ok
+        if np.any(wrong):
+            k = int(np.count_nonzero(wrong))
+            first = values[wrong].reshape(-1)[0]
+            raise StaffingError(f"{name}: {k} value(s) out of range (e.g. {first!r})")
+
+    with np.errstate(invalid="ignore"):
+        bad("calls", calls, np.isfinite(calls) & (calls >= 0))
+        bad("aht_s", aht_s, np.isfinite(aht_s) & (aht_s > 0))
+        bad("interval_s", interval_s, np.isfinite(interval_s) & (interval_s > 0))
+        if patience_s is not None:
+            bad("patience_s", patience_s, np.isnan(patience_s) | (patience_s > 0))
+        if agents is not None:
+            bad("agents", agents, np.isfinite(agents) & (agents >= 0))
+        for t in thresholds_s or []:
+            bad("threshold_s", t, np.isfinite(t) & (t >= 0))
+
+
+def performance(
+    n: np.ndarray,
+    a: np.ndarray,
+    aht_s: np.ndarray,
+    patience_s: np.ndarray | None,
+    thresholds_s: list[np.ndarray],
+    abandon_policy: str,
+    *,
+    want_asa: bool = True,
+) -> dict[str, Any]:
+    """All measures on broadcast, validated float arrays (1-d or any shape).
+
+    Returns ``p_wait``, ``abandon_rate``, ``occupancy``, ``asa_s`` (if wanted) and
+    ``service_level``: a list with one array per threshold.
+    """
+    shape = n.shape
+    p_wait = np.zeros(shape)
+    abandon = np.zeros(shape)
+    occupancy = np.zeros(shape)
+    asa = np.zeros(shape)
+    sls = [np.ones(shape) for _ in thresholds_s]
+
+    erlang_a_mask = (
+        np.isfinite(patience_s) if patience_s is not None else np.zeros(shape, dtype=bool)
+    )
+    busy = a > 0
+
+    c = busy & ~erlang_a_mask
+    if np.any(c):
+        nc, ac, hc = n[c], a[c], aht_s[c]
+        stable = nc > ac
+        pw = erlang_c_wait_probability(nc, ac)
+        p_wait[c] = pw
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gap = np.where(stable, (nc - ac) / hc, 0.0)  # (n mu - lambda) [1/s]
+            occupancy[c] = np.where(stable, ac / nc, 1.0)
+            asa[c] = np.where(stable, pw / gap, np.inf)
+        for sl, t in zip(sls, thresholds_s, strict=True):
+            # P(W <= t) = 1 - C exp(-(n mu - lambda) t); Koole (2013), eq. 5.4
+            sl[c] = np.where(stable, 1.0 - pw * np.exp(-gap * t[c]), 0.0)
+
+    m = busy & erlang_a_mask
+    if np.any(m):
+        assert patience_s is not None
+        res = erlang_a_measures(
+            n[m],
+            a[m],
+            aht_s[m],
+            patience_s[m],
+            [t[m] for t in thresholds_s],
+            want_asa=want_asa,
+            want_abandoned_within=abandon_policy in WITHIN_POLICIES,
+        )
+        p_wait[m] = res["p_wait"]
+        ab = np.asarray(res["abandon_rate"])
+        abandon[m] = ab
+        occupancy[m] = res["occupancy"]
+        if want_asa:
+            asa[m] = res["asa_s"]
+        within = res["within"]
+        assert isinstance(within, list)
+        for sl, (aw, bw) in zip(sls, within, strict=True):
+            sl[m] = policy_service_level(aw, bw, res["answered"], abandon_policy)
+
+    # Zero calls: nobody waits or abandons; agents are idle.
+    idle = ~busy
+    if np.any(idle):
+        for sl in sls:
+            sl[idle] = 1.0
+    out: dict[str, Any] = {
+        "p_wait": p_wait,
+        "abandon_rate": abandon,
+        "occupancy": occupancy,
+        "service_level": sls,
+    }
+    if want_asa:
+        out["asa_s"] = asa
+    return out
+
+
+def evaluate(
+    calls: Any,
+    aht_s: Any,
+    agents: Any,
+    *,
+    interval_s: Any = 1800,
+    threshold_s: Any = 20,
+    patience_s: Any = None,
+    abandon_policy: AbandonPolicy = "fail",
+) -> Metrics:
+    """Predicted performance of ``agents`` for an interval's calls (Erlang C or Erlang A).
+
+    Parameters
+    ----------
+    calls : float, ndarray or Series
+        Calls offered in the interval [count].
+    aht_s : float, ndarray or Series
+        Average handle time [s].
+    agents : float, ndarray or Series
+        Agents on the phones [count]; fractional values are allowed.
+    interval_s : float, ndarray or Series, default 1800
+        Interval length [s].
+    threshold_s : float, ndarray or Series, default 20
+        Service-level threshold [s].
+    patience_s : float, ndarray, Series or None
+        Mean customer patience [s]; ``None``, ``inf`` or ``NaN`` means Erlang C.
+    abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
+        How abandoned calls enter the service level (see the module notes).
+
+    Returns
+    -------
+    Metrics
+        Each field the broadcast shape of the inputs (a Series when a Series came in).
+
+    Notes
+    -----
+    Zero calls give ``p_wait = 0``, ``service_level = 1``, ``asa_s = 0``,
+    ``abandon_rate = 0`` and ``occupancy = 0``. Erlang C with ``agents <= workload`` gives
+    ``p_wait = 1``, ``service_level = 0``, ``asa_s = inf``, ``occupancy = 1``.
+
+    Examples
+    --------
+    >>> m = evaluate(100, 180, 14, interval_s=1800, threshold_s=20)
+    >>> round(m.p_wait, 7), round(m.service_level, 5), round(m.asa_s, 3)
+    (0.1741319, 0.88835, 7.836)
+    """
+    check_policy(abandon_policy)
+    arrays, template = broadcast(calls, aht_s, agents, interval_s, threshold_s, patience_s)
+    c, h, n, iv, t, p = arrays
+    check_inputs(c, h, iv, p, agents=n, thresholds_s=[t])
+    shape = c.shape
+    flat = [x.reshape(-1) if x is not None else None for x in (c, h, n, iv, t, p)]
+    c1, h1, n1, iv1, t1, p1 = flat
+    assert c1 is not None and h1 is not None and n1 is not None and iv1 is not None
+    assert t1 is not None
+    a = c1 * h1 / iv1
+    res = performance(n1, a, h1, p1, [t1], abandon_policy)
+
+    def give(x: np.ndarray) -> Any:
+        return wrap(x.reshape(shape), template)
+
+    return Metrics(
+        p_wait=give(res["p_wait"]),
+        service_level=give(res["service_level"][0]),
+        asa_s=give(res["asa_s"]),
+        abandon_rate=give(res["abandon_rate"]),
+        occupancy=give(res["occupancy"]),
+    )

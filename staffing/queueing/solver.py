@@ -1,0 +1,505 @@
+"""The fewest agents meeting every target at once, per interval.
+
+Notes
+-----
+All measures are monotone in the number of agents (service level rises; ASA, abandon rate
+and occupancy fall), so the requirement is the first ``n`` where every target holds.
+
+* **Erlang C**: a square-root-staffing guess (Halfin and Whitt 1981) lands within a few
+  agents of the answer; Erlang B is computed exactly there once, then the search walks with
+  the recursion ``B(n+1) = a B(n) / (n + 1 + a B(n))`` (stable upwards; a few steps down use
+  its inverse), so each further candidate costs a handful of arithmetic operations.
+* **Erlang A**: every candidate is evaluated exactly; the search gallops from the same
+  guess (steps 1, 2, 4, ...) and then bisects. It starts at one agent: with abandonment an
+  overloaded interval can meet its targets with fewer agents than its workload.
+
+Zero calls need zero agents.
+
+References
+----------
+.. [1] S. Halfin and W. Whitt, "Heavy-traffic limits for queues with many exponential
+   servers", Operations Research 29(3), 1981, 567-588. doi:10.1287/opre.29.3.567
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from scipy import special
+
+from staffing.errors import TargetError
+from staffing.queueing._arrays import broadcast, wrap
+from staffing.queueing.erlang_a import erlang_a_measures
+from staffing.queueing.performance import (
+    WITHIN_POLICIES,
+    AbandonPolicy,
+    check_inputs,
+    check_policy,
+    policy_service_level,
+)
+from staffing.queueing.special import log_erlang_b
+from staffing.queueing.targets import (
+    AbandonRate,
+    Asa,
+    Occupancy,
+    ServiceLevel,
+    Target,
+    TargetsLike,
+    parse_targets,
+)
+
+__all__ = ["required_agents"]
+
+_SQRT_2PI = np.sqrt(2.0 * np.pi)
+_MAX_STEPS = 100_000
+_TABLE_SIZE = 1024
+_CHUNK = 65536
+_WALK_DOWN = 8
+_WALK = 16  # Erlang B is walked by recursion at most this many agents from its anchor
+
+
+def _log_c_halfin_whitt(beta: np.ndarray) -> np.ndarray:
+    """``log C(beta)``, ``C(beta) = 1 / (1 + beta Phi(beta) / phi(beta))``: the Halfin-Whitt
+    limit of Erlang C at ``n = a + beta sqrt(a)``."""
+    return -np.log1p(beta * special.ndtr(beta) * _SQRT_2PI * np.exp(0.5 * beta * beta))
+
+
+def _bisect_beta(h: Any, size: int) -> np.ndarray:
+    """Root in ``[0, 12]`` of a decreasing function of ``beta``, on a grid of ``size``."""
+    lo, hi = np.zeros(size), np.full(size, 12.0)
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        pos = h(mid) > 0
+        lo, hi = np.where(pos, mid, lo), np.where(pos, hi, mid)
+    return 0.5 * (lo + hi)
+
+
+@lru_cache(maxsize=64)
+def _sl_table(fraction: float) -> np.ndarray:
+    """``beta`` solving ``log C(beta) - k beta = log(1 - fraction)`` on ``u = log1p(k)``."""
+    k = np.expm1(np.linspace(0.0, _U_MAX, _TABLE_SIZE))
+    level = np.log1p(-fraction)
+    return _bisect_beta(lambda b: _log_c_halfin_whitt(b) - k * b - level, _TABLE_SIZE)
+
+
+@lru_cache(maxsize=1)
+def _asa_table() -> np.ndarray:
+    """``beta`` solving ``log C(beta) - log(beta) = level`` on a uniform grid of levels."""
+    level = np.linspace(-_L_MAX, _L_MAX, _TABLE_SIZE)
+    with np.errstate(divide="ignore"):
+        return _bisect_beta(lambda b: _log_c_halfin_whitt(b) - np.log(b) - level, _TABLE_SIZE)
+
+
+_U_MAX = float(np.log1p(1e5))
+_L_MAX = 20.0
+
+
+def _lookup(u: np.ndarray, lo: float, hi: float, table: np.ndarray) -> np.ndarray:
+    """Linear interpolation on a uniform grid from ``lo`` to ``hi`` (clamped)."""
+    pos = np.clip((u - lo) * ((table.size - 1) / (hi - lo)), 0.0, table.size - 1.000001)
+    i = pos.astype(np.intp)
+    left = table[i]
+    return left + (pos - i) * (table[i + 1] - left)
+
+
+def _guess(a: np.ndarray, aht_s: np.ndarray, targets: Sequence[Target]) -> np.ndarray:
+    """Square-root-staffing estimate of the Erlang C requirement (may be off by a few).
+
+    Halfin and Whitt's limit gives ``n = a + beta sqrt(a)`` with ``beta`` a function of one
+    variable per target, tabulated once and interpolated.
+    """
+    guess = np.floor(a) + 1.0
+    root = np.sqrt(a)
+    for tg in targets:
+        if isinstance(tg, ServiceLevel):
+            u = np.log1p(root * (tg.threshold_s / aht_s))
+            beta = _lookup(u, 0.0, _U_MAX, _sl_table(tg.fraction))
+        elif isinstance(tg, Asa):
+            with np.errstate(divide="ignore"):
+                level = np.log(root * (tg.seconds / aht_s))
+            beta = _lookup(level, -_L_MAX, _L_MAX, _asa_table())
+        elif isinstance(tg, Occupancy):
+            guess = np.maximum(guess, np.ceil(a / tg.fraction))
+            continue
+        else:
+            continue
+        guess = np.maximum(guess, np.floor(a + beta * root))
+    return guess
+
+
+def _met_erlang_c(
+    n: np.ndarray, b: np.ndarray, a: np.ndarray, aht_s: np.ndarray, targets: Sequence[Target]
+) -> np.ndarray:
+    """Do ``n`` agents (``n > a``) with Erlang B value ``b`` meet every target?"""
+    c = n * b / (n - a + a * b)
+    ok = np.ones(n.shape, dtype=bool)
+    for tg in targets:
+        if isinstance(tg, ServiceLevel):
+            ok &= 1.0 - c * np.exp(-(n - a) * tg.threshold_s / aht_s) >= tg.fraction
+        elif isinstance(tg, Asa):
+            ok &= c * aht_s / (n - a) <= tg.seconds
+        elif isinstance(tg, Occupancy):
+            ok &= a / n <= tg.fraction
+        # AbandonRate: nobody abandons in Erlang C.
+    return ok
+
+
+def _solve_erlang_c(a: np.ndarray, aht_s: np.ndarray, targets: Sequence[Target]) -> np.ndarray:
+    floor_n = np.floor(a) + 1.0  # stability: n > a
+    start = np.maximum(_guess(a, aht_s, targets) - 1.0, floor_n)
+    b = np.exp(log_erlang_b(start, a))
+    met = _met_erlang_c(start, b, a, aht_s, targets)
+    answer = np.where(met, start, np.nan)
+
+    # Upwards from a failing start: the first n that meets everything.
+    idx = np.flatnonzero(~met)
+    n, bb, aa, hh = start[idx], b[idx], a[idx], aht_s[idx]
+    for _ in range(_MAX_STEPS):
+        if idx.size == 0:
+            break
+        bb = aa * bb / (n + 1.0 + aa * bb)
+        n = n + 1.0
+        ok = _met_erlang_c(n, bb, aa, hh, targets)
+        answer[idx[ok]] = n[ok]
+        keep = ~ok
+        idx, n, bb, aa, hh = idx[keep], n[keep], bb[keep], aa[keep], hh[keep]
+    else:
+        raise TargetError(f"targets {_names(targets)}: no staffing found within reach")
+
+    # Downwards from a start that already meets: step down until one fewer fails.
+    idx = np.flatnonzero(met & (start > floor_n))
+    n, bb, aa, hh = start[idx], b[idx], a[idx], aht_s[idx]
+    for _ in range(_MAX_STEPS):
+        if idx.size == 0:
+            break
+        bb = n * bb / (aa * (1.0 - bb))  # inverse of the recursion
+        n = n - 1.0
+        ok = _met_erlang_c(n, bb, aa, hh, targets)
+        answer[idx[ok]] = n[ok]
+        keep = ok & (n > floor_n[idx])
+        idx, n, bb, aa, hh = idx[keep], n[keep], bb[keep], aa[keep], hh[keep]
+    return answer
+
+
+def _margins(res: dict[str, Any], targets: Sequence[Target], policy: str) -> list[np.ndarray]:
+    """Per target, how far the measures are inside it (>= 0 means met)."""
+    out = []
+    within = iter(res["within"])  # one entry per service-level target, in order
+    for tg in targets:
+        if isinstance(tg, ServiceLevel):
+            aw, bw = next(within)
+            sl = policy_service_level(aw, bw, res["answered"], policy)
+            out.append(sl - tg.fraction)
+        elif isinstance(tg, Asa):
+            out.append(tg.seconds - res["asa_s"])
+        elif isinstance(tg, AbandonRate):
+            out.append(tg.fraction - res["abandon_rate"])
+        else:
+            out.append(tg.fraction - res["occupancy"])
+    return out
+
+
+class _ErlangASearch:
+    """Exact Erlang A evaluations for the solver, with Erlang B walked from an anchor.
+
+    Erlang B is computed once per interval at an anchor ``n``; any other ``n`` within
+    ``_WALK`` agents is reached with the recursion (upwards ``B(n+1) = a B / (n+1 + a B)``,
+    downwards its inverse ``B(n-1) = n B / (a (1 - B))``), so a candidate costs the two
+    incomplete gamma functions of the Erlang A measures and little else.
+    """
+
+    def __init__(
+        self,
+        a: np.ndarray,
+        aht_s: np.ndarray,
+        patience_s: np.ndarray,
+        targets: Sequence[Target],
+        policy: str,
+        anchor: np.ndarray,
+    ) -> None:
+        self.a, self.aht_s, self.patience_s = a, aht_s, patience_s
+        self.targets, self.policy = targets, policy
+        self.anchor = anchor.copy()
+        self.down_steps = np.zeros(anchor.shape)
+        self.anchor_b = np.exp(log_erlang_b(anchor, a))
+        self.thresholds = [t.threshold_s for t in targets if isinstance(t, ServiceLevel)]
+        self.want_asa = any(isinstance(t, Asa) for t in targets)
+
+    def _log_b(self, idx: np.ndarray, n: np.ndarray) -> np.ndarray:
+        """log Erlang B at ``n``, walked from the last ``n`` evaluated for each interval."""
+        a = self.a[idx]
+        n0 = self.anchor[idx]
+        b = self.anchor_b[idx]
+        steps = n - n0
+        # Upward steps shrink relative errors; downward ones can grow them by 1/(1 - B)
+        # each, so at most _WALK_DOWN of them are chained before an exact recomputation, and
+        # only above the load (where B <= 1/2): in overload B nears 1 and errors explode.
+        down_steps = self.down_steps[idx] + np.maximum(-steps, 0.0)
+        far = (
+            (np.abs(steps) > _WALK)
+            | (b < 1e-250)
+            | (down_steps > _WALK_DOWN)
+            | ((steps < 0) & (n <= a))
+        )
+        near = np.flatnonzero(~far & (steps != 0))
+        if near.size:
+            an, bn, mn, sn = a[near], b[near], n0[near], steps[near]
+            for k in range(int(np.max(np.abs(sn)))):
+                up = sn > k
+                down = sn < -k
+                m = mn + np.where(up, k, -k)
+                upwards = an * bn / (m + 1.0 + an * bn)
+                downwards = m * bn / (an * (1.0 - bn))
+                bn = np.where(up, upwards, np.where(down, downwards, bn))
+            b = b.copy()
+            b[near] = bn
+        with np.errstate(divide="ignore"):
+            out = np.log(b)
+        if np.any(far):
+            out[far] = log_erlang_b(n[far], a[far])
+        # The next walk starts here.
+        self.down_steps[idx] = np.where(far, 0.0, down_steps)
+        self.anchor[idx] = n
+        self.anchor_b[idx] = np.exp(out)
+        return out
+
+    def margins(self, idx: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Whether ``n`` agents meet every target for intervals ``idx``, and the margins."""
+        res = erlang_a_measures(
+            n,
+            self.a[idx],
+            self.aht_s[idx],
+            self.patience_s[idx],
+            [np.full(n.shape, t) for t in self.thresholds],
+            want_asa=self.want_asa,
+            want_abandoned_within=self.policy in WITHIN_POLICIES,
+            log_b=self._log_b(idx, n),
+        )
+        margins = _margins(res, self.targets, self.policy)
+        met = np.ones(n.shape, dtype=bool)
+        for m in margins:
+            met &= m >= 0
+        return met, margins
+
+
+def _proxy_probe(
+    n0: np.ndarray,
+    met0: np.ndarray,
+    margins0: list[np.ndarray],
+    b0: np.ndarray,
+    a: np.ndarray,
+    aht_s: np.ndarray,
+    targets: Sequence[Target],
+) -> np.ndarray:
+    """Second probe of the Erlang A search: a Newton step on each service-level margin
+    with the Erlang C slope ``SL_C(n0) - SL_C(n0 - 1)`` (nearly free from Erlang B at
+    ``n0``); one agent from ``n0`` where no such slope exists."""
+    n_m = n0 - 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b_m = n0 * b0 / (a * (1.0 - b0))  # B(n0 - 1) by the inverse recursion
+        c0 = n0 * b0 / (n0 - a + a * b0)
+        c_m = n_m * b_m / (n_m - a + a * b_m)
+        jump = np.full(n0.shape, -np.inf)
+        for tg, margin in zip(targets, margins0, strict=True):
+            if not isinstance(tg, ServiceLevel):
+                jump = np.full(n0.shape, np.nan)
+                break
+            sl0 = 1.0 - c0 * np.exp(-(n0 - a) * tg.threshold_s / aht_s)
+            sl_m = np.where(n_m > a, 1.0 - c_m * np.exp(-(n_m - a) * tg.threshold_s / aht_s), 0.0)
+            slope = np.where(n0 > a, sl0 - sl_m, np.nan)
+            jump = np.fmax(jump, np.ceil(n0 - margin / slope - 1e-9))
+    step = np.where(met0, -1.0, 1.0)
+    reach = np.floor(2.0 + np.sqrt(a))  # a Newton step on a proxy slope is trusted only so far
+    jump = np.clip(jump, n0 - reach, n0 + reach)
+    probe = np.where(np.isfinite(jump) & (jump != n0), jump, n0 + step)
+    probe = np.where(met0, np.minimum(probe, n0 - 1.0), np.maximum(probe, n0 + 1.0))
+    probe = np.where(n0 <= 1.0, n0 + 1.0, probe)
+    return np.maximum(probe, 1.0)
+
+
+def _solve_general(
+    a: np.ndarray,
+    aht_s: np.ndarray,
+    patience_s: np.ndarray,
+    targets: Sequence[Target],
+    policy: str,
+) -> np.ndarray:
+    """Exact Erlang A requirement under any abandon policy.
+
+    Under ``fail`` every measure is monotone in the agents. The other policies add
+    abandoned calls back (``exclude``, ``exclude_within``, ``count_within``), so their
+    service level is never below the ``fail`` one but need not be monotone: with very
+    impatient callers, ``count_within`` "meets" 80/20 with almost nobody answering. The
+    requirement is therefore the fewest agents from which every target holds: start at the
+    ``fail`` answer (an upper bound that holds onwards) and step down while targets hold.
+    """
+    upper = _search_monotone(a, aht_s, patience_s, targets, "fail")
+    if policy == "fail" or not any(isinstance(t, ServiceLevel) for t in targets):
+        return upper
+    search = _ErlangASearch(a, aht_s, patience_s, targets, policy, upper)
+    answer = upper.copy()
+    idx = np.flatnonzero(answer > 1.0)
+    while idx.size:
+        probe = answer[idx] - 1.0
+        ok, _ = search.margins(idx, probe)
+        answer[idx[ok]] = probe[ok]
+        idx = idx[ok & (probe > 1.0)]
+    return answer
+
+
+def _search_monotone(
+    a: np.ndarray,
+    aht_s: np.ndarray,
+    patience_s: np.ndarray,
+    targets: Sequence[Target],
+    policy: str,
+) -> np.ndarray:
+    """Fewest agents meeting monotone targets: two probes, a secant jump, gallop, bisect."""
+    size = a.size
+    everyone = np.arange(size)
+    n0 = np.maximum(_guess(a, aht_s, targets), 1.0)
+    search = _ErlangASearch(a, aht_s, patience_s, targets, policy, n0)
+    b0 = search.anchor_b.copy()
+    met0, m0 = search.margins(everyone, n0)
+    n1 = _proxy_probe(n0, met0, m0, b0, a, aht_s, targets)
+    met1, m1 = search.margins(everyone, n1)
+    nan = np.full(size, np.nan)
+    # lo: most agents known to miss; hi: fewest known to meet (NaN: not known yet).
+    lo = np.fmax(np.where(met0, nan, n0), np.where(met1, nan, n1))
+    hi = np.fmin(np.where(met0, n0, nan), np.where(met1, n1, nan))
+    lo = np.where(np.isnan(lo) & (hi == 1.0), 0.0, lo)  # zero agents never meet
+
+    # Secant jump where the two probes did not already bracket the answer.
+    idx = np.flatnonzero(np.isnan(lo) | np.isnan(hi))
+    if idx.size:
+        jump = np.full(idx.size, -np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for g0, g1 in zip(m0, m1, strict=True):
+                slope = (g0[idx] - g1[idx]) / (n0[idx] - n1[idx])
+                root = n0[idx] - g0[idx] / slope
+                jump = np.fmax(jump, np.where(slope > 0, np.ceil(root - 1e-9), np.nan))
+        below = ~np.isnan(hi[idx])  # both probes met: the answer is lower
+        first = np.where(below, np.fmin(hi[idx] - 1.0, jump), np.fmax(lo[idx] + 1.0, jump))
+        first = np.where(np.isfinite(first), first, np.where(below, hi[idx] - 1, lo[idx] + 1))
+        first = np.maximum(first, 1.0)
+        ok, _ = search.margins(idx, first)
+        hi[idx[ok]] = np.fmin(hi[idx[ok]], first[ok])
+        lo[idx[~ok]] = np.fmax(lo[idx[~ok]], first[~ok])
+        lo = np.where(np.isnan(lo) & (hi == 1.0), 0.0, lo)
+
+    # Gallop towards the unknown side (steps 1, 2, 4, ...), then bisect.
+    step = np.ones(size)
+    ceiling = 20.0 * a + 100.0 * np.sqrt(a) + 1000.0
+    idx = np.flatnonzero(np.isnan(lo) | np.isnan(hi) | (hi - lo > 1.0))
+    while idx.size:
+        low, high = lo[idx], hi[idx]
+        probe = np.where(
+            np.isnan(low),
+            np.maximum(high - step[idx], 1.0),
+            np.where(np.isnan(high), low + step[idx], np.floor(0.5 * (low + high))),
+        )
+        if np.any(probe > ceiling[idx]):
+            raise TargetError(f"targets {_names(targets)}: no staffing found within reach")
+        ok, _ = search.margins(idx, probe)
+        galloping = np.isnan(low) | np.isnan(high)
+        step[idx[galloping]] *= 2.0
+        hi[idx[ok]] = np.fmin(hi[idx[ok]], probe[ok])
+        lo[idx[~ok]] = np.fmax(lo[idx[~ok]], probe[~ok])
+        lo = np.where(np.isnan(lo) & (hi == 1.0), 0.0, lo)
+        idx = idx[np.isnan(lo[idx]) | np.isnan(hi[idx]) | (hi[idx] - lo[idx] > 1.0)]
+    return hi
+
+
+def _names(targets: Sequence[Target]) -> str:
+    return "+".join(str(t) for t in targets)
+
+
+def _solve(
+    calls: np.ndarray,
+    aht_s: np.ndarray,
+    interval_s: np.ndarray,
+    patience_s: np.ndarray,
+    targets: Sequence[Target],
+    policy: str,
+) -> np.ndarray:
+    a = calls * aht_s / interval_s
+    busy = a > 0
+    erlang_a = busy & np.isfinite(patience_s)
+    erlang_c = busy & ~erlang_a
+    if any(isinstance(t, AbandonRate) for t in targets) and np.any(erlang_c):
+        raise TargetError(
+            f"target {next(t for t in targets if isinstance(t, AbandonRate))} needs a customer "
+            f"patience (Erlang A): {int(np.count_nonzero(erlang_c))} interval(s) have none, "
+            "and Erlang C assumes nobody abandons"
+        )
+    if erlang_c.all():  # the common case: no masking copies
+        return _solve_erlang_c(a, aht_s, targets)
+    answer = np.zeros(a.shape)
+    if np.any(erlang_c):
+        answer[erlang_c] = _solve_erlang_c(a[erlang_c], aht_s[erlang_c], targets)
+    if np.any(erlang_a):
+        answer[erlang_a] = _solve_general(
+            a[erlang_a], aht_s[erlang_a], patience_s[erlang_a], targets, policy
+        )
+    return answer
+
+
+def required_agents(
+    calls: Any,
+    aht_s: Any,
+    targets: TargetsLike,
+    *,
+    interval_s: Any = 1800,
+    patience_s: Any = None,
+    abandon_policy: AbandonPolicy = "fail",
+) -> Any:
+    """The fewest agents meeting every target at once, per interval.
+
+    Parameters
+    ----------
+    calls : float, ndarray or Series
+        Calls offered per interval [count]; may be fractional (a forecast).
+    aht_s : float, ndarray or Series
+        Average handle time [s].
+    targets : str, target object, or a sequence of them
+        ``"80/20"``, ``"90/10+99/300"``, ``["80/20", "abandon<=5%"]``, ``Asa(30)``...
+    interval_s : float, ndarray or Series, default 1800
+        Interval length [s].
+    patience_s : float, ndarray, Series or None
+        Mean customer patience [s]; ``None``/``inf``/``NaN`` means Erlang C.
+    abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
+        Service-level convention (see :func:`staffing.evaluate`).
+
+    Returns
+    -------
+    int, ndarray of int64, or Series of int64
+        Agents required; 0 where there are no calls.
+
+    Raises
+    ------
+    TargetError
+        A ``ValueError`` naming a target no staffing can meet.
+
+    Examples
+    --------
+    >>> required_agents(100, 180, "80/20", interval_s=1800)
+    14
+    >>> required_agents(100, 180, ["80/20", "asa<=5"], interval_s=1800)
+    15
+    """
+    check_policy(abandon_policy)
+    parsed = parse_targets(targets)
+    arrays, template = broadcast(calls, aht_s, interval_s, patience_s)
+    c, h, iv, p = arrays
+    check_inputs(c, h, iv, p)
+    shape = c.shape
+    c1, h1, iv1 = c.reshape(-1), h.reshape(-1), iv.reshape(-1)
+    p1 = p.reshape(-1) if p is not None else np.full(c1.shape, np.inf)
+    answer = np.empty(c1.shape)
+    for start in range(0, c1.size, _CHUNK):  # blocks that stay in cache
+        block = slice(start, start + _CHUNK)
+        answer[block] = _solve(c1[block], h1[block], iv1[block], p1[block], parsed, abandon_policy)
+    return wrap(answer.reshape(shape), template, integer=True)

@@ -1,0 +1,154 @@
+"""Numerically careful building blocks: Poisson terms, Erlang B, and Kummer's 1F1(1; b; y).
+
+Everything here works on float ndarrays (already broadcast) and in log space where a
+quantity can overflow or underflow. No factorials are ever formed.
+
+References
+----------
+.. [1] C. Loader, "Fast and Accurate Computation of Binomial Probabilities", 2000
+   (saddle-point expansion of Poisson probabilities: ``stirlerr`` and ``bd0``).
+.. [2] A. Mandelbaum and S. Zeltyn, "The M/M/n+G queue: summary of performance
+   measures", Technion, 2009 (the function ``A(x, y)`` of Erlang A).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+__all__ = ["log_erlang_b", "log_kummer_a", "log_kummer_a_and_p", "log_poisson_term"]
+
+_LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
+# Below this, a regularised incomplete gamma value is too close to underflow to divide by.
+_TINY_LOG = -650.0
+
+
+def stirlerr(n: np.ndarray) -> np.ndarray:
+    """``log(n!) - log(sqrt(2 pi n) (n/e)^n)`` for real ``n > 0`` (Loader [1]_, eq. 4)."""
+    n = np.asarray(n, dtype=float)
+    nn = n * n
+    # Stirling series: 1/12n - 1/360n^3 + 1/1260n^5 - 1/1680n^7 + 1/1188n^9
+    out = (
+        1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - 1.0 / (1188 * nn)) / nn) / nn) / nn
+    ) / n
+    small = n <= 15.0
+    if np.any(small):
+        ns = n[small]
+        out[small] = special.gammaln(ns + 1.0) - (ns + 0.5) * np.log(ns) + ns - _LOG_SQRT_2PI
+    return out
+
+
+def bd0(x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Deviance term ``x log(x/m) + m - x`` without cancellation (Loader [1]_, eq. 5)."""
+    x = np.asarray(x, dtype=float)
+    m = np.asarray(m, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = x * np.log(x / m) + m - x
+    near = np.abs(x - m) < 0.1 * (x + m)
+    if np.any(near):
+        xn, mn = x[near], m[near]
+        v = (xn - mn) / (xn + mn)
+        series = (xn - mn) * v
+        ej = 2.0 * xn * v
+        v2 = v * v
+        for j in range(1, 8):  # |v| < 0.05: each term is at most 1/400 of the last
+            ej = ej * v2
+            series = series + ej / (2 * j + 1)
+        out[near] = series
+    return out
+
+
+def log_poisson_term(n: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``log(a^n e^-a / Gamma(n+1))`` for real ``n >= 0`` and ``a >= 0``.
+
+    Accurate to a few ulps in the probability even for ``n`` in the millions, where the
+    naive ``n log a - a - lgamma(n+1)`` loses digits to cancellation.
+    """
+    n, a = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(a, dtype=float))
+    out = np.empty(n.shape, dtype=float)
+    zero_n = n == 0
+    out[zero_n] = -a[zero_n]
+    pos = ~zero_n
+    with np.errstate(divide="ignore"):
+        npos, apos = n[pos], a[pos]
+        out[pos] = np.where(
+            apos > 0,
+            -stirlerr(npos)
+            - bd0(npos, np.where(apos > 0, apos, 1.0))
+            - _LOG_SQRT_2PI
+            - 0.5 * np.log(npos),
+            -np.inf,
+        )
+    return out
+
+
+def log_erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Natural log of the Erlang B blocking probability for ``n`` servers and load ``a``.
+
+    ``B = p(n) / P(X <= n)`` with ``X ~ Poisson(a)``; ``P(X <= n)`` is the regularised
+    upper incomplete gamma ``Q(n + 1, a)``, defined for real ``n`` too. Where ``Q``
+    would underflow (heavy overload, ``a >> n``) the ratio ``Q / p(n)`` is summed
+    directly: ``sum_j n (n-1) ... (n-j+1) / a^j``, a series whose terms fall at least as
+    fast as ``(n / a)^j``.
+    """
+    n, a = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(a, dtype=float))
+    log_p = log_poisson_term(n, a)
+    with np.errstate(divide="ignore"):
+        log_q = np.log(special.gammaincc(n + 1.0, a))
+    out = log_p - log_q
+    out = np.where(a == 0, np.where(n == 0, 0.0, -np.inf), out)
+    deep = (a > 0) & (n < a) & (log_q < _TINY_LOG)
+    if np.any(deep):
+        nd, ad = n[deep], a[deep]
+        total = np.ones_like(nd)
+        term = np.ones_like(nd)
+        active = np.ones(nd.shape, dtype=bool)
+        j = 0
+        while np.any(active):
+            j += 1
+            factor = (nd - (j - 1)) / ad
+            active &= factor > 0
+            term = np.where(active, term * factor, 0.0)
+            total += term
+            active &= term > 1e-17 * total
+        out[deep] = -np.log(total)
+    return out
+
+
+def log_kummer_a(b: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Natural log of ``A(b, y) = 1F1(1; b + 1; y) = sum_j y^j / ((b+1)...(b+j))``.
+
+    This is the function ``A(x, y) = x e^y y^-x gamma(x, y)`` of Erlang A (Mandelbaum and
+    Zeltyn [2]_), for real ``b > 0`` and ``y >= 0``. Two routes, both exact:
+
+    * ``A = P(b, y) / d(b, y)`` with ``P`` the regularised lower incomplete gamma and
+      ``d = y^b e^-y / Gamma(b + 1)`` (a continuous Poisson term), used wherever ``P`` is
+      safely above underflow;
+    * otherwise (``y`` far below ``b``) ``1F1`` itself, whose series then converges fast
+      and stays near ``b / (b - y)``.
+    """
+    return log_kummer_a_and_p(b, y)[0]
+
+
+def log_kummer_a_and_p(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``log A(b, y)`` (see :func:`log_kummer_a`) and ``log P(b, y)``, the log of the
+    regularised lower incomplete gamma; where ``P`` is below ``exp(-650)`` the second is
+    returned as ``-inf`` (callers then work with ``A``)."""
+    b, y = np.broadcast_arrays(np.asarray(b, dtype=float), np.asarray(y, dtype=float))
+    with np.errstate(divide="ignore"):
+        log_p = np.log(special.gammainc(b, y))
+    log_a = np.zeros(b.shape, dtype=float)  # A(b, 0) = 1
+    pos = y > 0
+    log_a[pos] = log_p[pos] - log_poisson_term(b[pos], y[pos])
+    low = pos & (log_p < _TINY_LOG)
+    # scipy's gammainc sums its power series for at most 2000 terms; for huge ``b`` a
+    # little below ``y``'s Gaussian window (``4 sqrt(b) < b - y < b / 25``) that is too few
+    # and the result drifts (2e-4 relative at b = 5.6e6, y = 0.996 b). There 1F1 (Boost's
+    # implementation) is accurate to about 1e-13.
+    long_series = pos & (b > 2e4) & (b - y > 4.0 * np.sqrt(b)) & (b - y < b / 25.0)
+    redo = low | long_series
+    if np.any(redo):
+        log_a[redo] = np.log(special.hyp1f1(1.0, b[redo] + 1.0, y[redo]))
+        log_p[long_series] = log_a[long_series] + log_poisson_term(b[long_series], y[long_series])
+        log_p[low | (log_p < _TINY_LOG)] = -np.inf
+    return log_a, log_p
