@@ -1,0 +1,315 @@
+"""``staffing erlang``: the Erlang C / Erlang A calculator table for one interval.
+
+The table WFM analysts know: for a range of agents, the service level, ASA, abandon rate,
+occupancy and probability of waiting, with the fewest agents meeting every target
+marked. Erlang C without ``--patience``, Erlang A with it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from staffing.queueing.performance import AbandonPolicy
+
+__all__ = ["erlang"]
+
+_WINDOW = 5  # rows shown either side of the requirement by default
+
+
+class _Duration(click.ParamType):
+    """Seconds, or a duration: ``900``, ``15min``, ``30m``, ``1h``, ``90s``, ``00:30:00``."""
+
+    name = "duration"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, int | float):
+            seconds = float(value)
+        else:
+            text = str(value).strip()
+            try:
+                seconds = float(text)
+            except ValueError:
+                parsed = _duration_text(text)
+                if parsed is None:
+                    self.fail(
+                        f"{value!r} is not a duration; use e.g. 900, 15min, 1h or 00:30:00",
+                        param,
+                        ctx,
+                    )
+                seconds = parsed
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"{value!r} must be a duration longer than 0 s", param, ctx)
+        return seconds
+
+
+def _duration_text(text: str) -> float | None:
+    """Seconds in ``15min`` / ``30m`` / ``1h`` / ``90s`` / ``00:30:00``, or None."""
+    from staffing.errors import StaffingError
+    from staffing.planner import interval_seconds
+
+    try:
+        return interval_seconds(text)
+    except StaffingError:
+        return None
+
+
+class _AgentRange(click.ParamType):
+    """``14`` or an inclusive range ``10:20``."""
+
+    name = "range"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        parts = str(value).split(":")
+        try:
+            numbers = [int(p) for p in parts]
+        except ValueError:
+            numbers = []
+        if len(numbers) == 1:
+            numbers = numbers * 2
+        if len(numbers) != 2 or numbers[0] < 0 or numbers[1] < numbers[0]:
+            self.fail(f"{value!r}: use a count (14) or a range low:high (10:20)", param, ctx)
+        if numbers[1] - numbers[0] > 10_000:
+            self.fail(f"{value!r}: at most 10,001 rows", param, ctx)
+        return numbers[0], numbers[1]
+
+
+def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    from staffing.errors import TargetError
+    from staffing.queueing import parse_targets
+
+    try:
+        return parse_targets(values or ("80/20",))
+    except TargetError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+class _OneLineCommand(click.Command):
+    """Bad options are reported on one line (``Error: ...``), like every other user error."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise click.ClickException(exc.format_message()) from None
+
+
+@click.command(cls=_OneLineCommand)
+@click.option(
+    "--calls", type=click.FloatRange(min=0.0), required=True, help="Calls offered in the interval."
+)
+@click.option(
+    "--interval",
+    "interval_s",
+    type=_Duration(),
+    default="30min",
+    show_default=True,
+    help="Interval length: 15min, 30min, 1h, 900 (seconds) or 00:30:00.",
+)
+@click.option(
+    "--aht",
+    "aht_s",
+    type=_Duration(),
+    required=True,
+    help="Average handle time incl. wrap-up: seconds (180) or a duration (3min).",
+)
+@click.option(
+    "--patience",
+    "patience_s",
+    type=_Duration(),
+    default=None,
+    help="Mean customer patience (Erlang A); omit for Erlang C (nobody abandons).",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    callback=_targets,
+    show_default="80/20",
+    help="Target to staff for, repeatable: 80/20, 90/10+99/300, asa<=30, "
+    "abandon<=5%, occupancy<=85%.",
+)
+@click.option(
+    "--agents",
+    "agents",
+    type=_AgentRange(),
+    default=None,
+    help=f"Agents to tabulate: a count or low:high  [default: the requirement +/- {_WINDOW}]",
+)
+@click.option(
+    "--threshold",
+    "threshold_s",
+    type=click.FloatRange(min=0.0),
+    default=None,
+    help="Service-level threshold [s] of the service_level column  "
+    "[default: the first N/T target's, else 20]",
+)
+@click.option(
+    "--abandon-policy",
+    type=click.Choice(["fail", "exclude", "exclude_within", "count_within"]),
+    default="fail",
+    show_default=True,
+    help="How abandoned calls enter the service level (Erlang A): fail = answered "
+    "within t / offered; exclude = / answered; exclude_within = / (offered - "
+    "abandoned within t); count_within = (answered + abandoned within t) / offered.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output on standard output.",
+)
+def erlang(
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    patience_s: float | None,
+    targets: tuple[Any, ...],
+    agents: tuple[int, int] | None,
+    threshold_s: float | None,
+    abandon_policy: AbandonPolicy,
+    fmt: str,
+) -> None:
+    """Erlang C / A calculator: performance by number of agents for one interval.
+
+    \b
+    staffing erlang --calls 100 --interval 30min --aht 180 --target 80/20
+    staffing erlang --calls 100 --aht 3min --patience 2min --target 80/20 \\
+        --target 'abandon<=5%' --agents 8:16 --format csv
+    """
+    import numpy as np
+
+    from staffing.queueing import ServiceLevel, evaluate, required_agents
+
+    sl_targets = [t for t in targets if isinstance(t, ServiceLevel)]
+    if threshold_s is None:
+        threshold_s = sl_targets[0].threshold_s if sl_targets else 20.0
+    required = required_agents(
+        calls,
+        aht_s,
+        targets,
+        interval_s=interval_s,
+        patience_s=patience_s,
+        abandon_policy=abandon_policy,
+    )
+    if agents is None:
+        low = max(0 if required == 0 else 1, required - _WINDOW)
+        agents = (low, max(required + _WINDOW, low + 2 * _WINDOW))
+    n = np.arange(agents[0], agents[1] + 1, dtype=float)
+    m = evaluate(
+        calls,
+        aht_s,
+        n,
+        interval_s=interval_s,
+        threshold_s=threshold_s,
+        patience_s=patience_s,
+        abandon_policy=abandon_policy,
+    )
+    workload = calls * aht_s / interval_s
+    rows: dict[str, Any] = {
+        "agents": n.astype(int),
+        "workload_erlangs": np.full(n.shape, workload),
+        "service_level": m.service_level,
+        "asa_s": m.asa_s,
+        "abandon_rate": m.abandon_rate,
+        "occupancy": m.occupancy,
+        "p_wait": m.p_wait,
+    }
+    extra = sorted({t.threshold_s for t in sl_targets} - {threshold_s})
+    for t in extra:
+        rows[f"service_level_{t:g}s"] = evaluate(
+            calls,
+            aht_s,
+            n,
+            interval_s=interval_s,
+            threshold_s=t,
+            patience_s=patience_s,
+            abandon_policy=abandon_policy,
+        ).service_level
+    rows["required"] = n == required
+    info = {
+        "model": "Erlang A" if patience_s is not None else "Erlang C",
+        "calls": calls,
+        "interval_s": interval_s,
+        "aht_s": aht_s,
+        "patience_s": patience_s,
+        "workload_erlangs": workload,
+        "targets": [str(t) for t in targets],
+        "threshold_s": threshold_s,
+        "abandon_policy": abandon_policy,
+        "required_agents": required,
+    }
+    if fmt == "table":
+        click.echo(_table(rows, info, extra))
+    elif fmt == "csv":
+        import pandas as pd
+
+        click.echo(pd.DataFrame(rows).to_csv(index=False), nl=False)
+    else:
+        records = [{k: _json_value(k, v[i]) for k, v in rows.items()} for i in range(n.size)]
+        click.echo(json.dumps({**info, "rows": records}, indent=2))
+
+
+def _json_value(column: str, value: Any) -> Any:
+    """JSON has no inf: an infinite ASA (unstable Erlang C) becomes null."""
+    if column == "agents":
+        return int(value)
+    if column == "required":
+        return bool(value)
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def _seconds(value: float) -> str:
+    return "inf" if math.isinf(value) else f"{value:.1f}"
+
+
+def _table(rows: dict[str, Any], info: dict[str, Any], extra: list[float]) -> str:
+    patience = info["patience_s"]
+    model = (
+        f"Erlang A, mean patience {patience:g} s"
+        if patience is not None
+        else "Erlang C, no abandonment"
+    )
+    head = [
+        f"{info['calls']:g} calls per {info['interval_s'] / 60:g} min, AHT {info['aht_s']:g} s:"
+        f" {info['workload_erlangs']:.2f} Erlangs ({model})",
+        f"targets {', '.join(info['targets'])} -> {info['required_agents']} agents"
+        + (f" (abandon policy: {info['abandon_policy']})" if patience is not None else ""),
+        "",
+    ]
+    sl_name = f"SL {info['threshold_s']:g}s"
+    columns = [("agents", 6), (sl_name, 8)]
+    columns += [(f"SL {t:g}s", 8) for t in extra]
+    columns += [("ASA s", 8), ("abandon", 8), ("occupancy", 9), ("P(wait)", 8)]
+    lines = ["  ".join(name.rjust(width) for name, width in columns)]
+    for i, agents in enumerate(rows["agents"]):
+        cells = [str(agents), _pct(rows["service_level"][i])]
+        cells += [_pct(rows[f"service_level_{t:g}s"][i]) for t in extra]
+        cells += [
+            _seconds(rows["asa_s"][i]),
+            _pct(rows["abandon_rate"][i]),
+            _pct(rows["occupancy"][i]),
+            _pct(rows["p_wait"][i]),
+        ]
+        line = "  ".join(c.rjust(w) for c, (_, w) in zip(cells, columns, strict=True))
+        if rows["required"][i]:
+            line += "  <- fewest meeting all targets"
+        lines.append(line)
+    return "\n".join(head + lines)
