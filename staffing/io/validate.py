@@ -1,0 +1,169 @@
+"""Validation at the boundary: errors naming the file, the column and the rows.
+
+Rows are numbered as a spreadsheet user sees them: the header is row 1, so the first
+data row is row 2 (see :class:`staffing.errors.InputError`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from staffing.errors import InputError
+
+__all__ = ["bad_rows", "check_column", "require_columns", "to_timestamps"]
+
+
+def bad_rows(ok: Any) -> list[int]:
+    """Spreadsheet row numbers (header = row 1) where the mask ``ok`` is not true.
+
+    Examples
+    --------
+    >>> bad_rows([True, False, True, False])
+    [3, 5]
+    """
+    mask = np.asarray(pd.Series(ok).fillna(False).to_numpy(), dtype=bool)
+    return [int(i) + 2 for i in np.flatnonzero(~mask)]
+
+
+def require_columns(df: pd.DataFrame, required: Sequence[str], *, source: str) -> None:
+    """Raise if any of ``required`` is not a column of ``df``.
+
+    Parameters
+    ----------
+    df : DataFrame
+    required : sequence of str
+        Column names that must be present.
+    source : str
+        File name used in the message.
+
+    Raises
+    ------
+    InputError
+        Naming the missing columns, the expected ones and the ones found.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"TimeStamp": [], "calls": []})
+    >>> require_columns(df, ["interval_start", "calls", "aht_s"], source="f.csv")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    staffing.errors.InputError: f.csv: missing columns 'interval_start', 'aht_s' (expected ...
+    """
+    found = [str(c) for c in df.columns]
+    missing = [c for c in required if c not in found]
+    if not missing:
+        return
+    noun = "column" if len(missing) == 1 else "columns"
+    names = ", ".join(f"'{c}'" for c in missing)
+    raise InputError(
+        f"missing {noun} {names} (expected {', '.join(required)}; "
+        f"found {', '.join(found) or 'no columns'}); "
+        f"map a column with --column {missing[0]}=NAME",
+        source=source,
+    )
+
+
+def check_column(df: pd.DataFrame, column: str, ok: Any, problem: str, *, source: str) -> None:
+    """Raise if the boolean mask ``ok`` is false (or missing) on any row.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table (used for its length).
+    column : str
+        Column the check is about.
+    ok : array-like of bool
+        One value per row of ``df``, in row order; ``NaN`` counts as not ok.
+    problem : str
+        What is wrong with the rows that fail, e.g. ``"negative or missing"``.
+    source : str
+        File name used in the message.
+
+    Raises
+    ------
+    InputError
+        ``"f.csv: column 'calls': 2 rows (rows 3, 5) negative or missing"``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"calls": [1.0, -2.0, 3.0, float("nan")]})
+    >>> check_column(df, "calls", df["calls"] >= 0, "negative or missing", source="f.csv")
+    Traceback (most recent call last):
+    ...
+    staffing.errors.InputError: f.csv: column 'calls': 2 rows (rows 3, 5) negative or missing
+    """
+    if len(ok) != len(df):
+        raise ValueError(f"mask has {len(ok)} values for {len(df)} rows")
+    rows = bad_rows(ok)
+    if rows:
+        raise InputError(problem, source=source, column=column, rows=rows)
+
+
+def to_timestamps(df: pd.DataFrame, column: str, *, source: str) -> pd.Series:
+    """Parse a column of timestamps, naming the rows that cannot be read.
+
+    Parameters
+    ----------
+    df : DataFrame
+    column : str
+        Column holding timestamps as text (ISO 8601 or any format pandas infers from the
+        first value), or already datetimes.
+    source : str
+        File name used in the message.
+
+    Returns
+    -------
+    Series of datetime64
+        Same index as ``df``. Text with UTC offsets gives a time-zone-aware Series
+        (converted to UTC when the offsets differ).
+
+    Raises
+    ------
+    InputError
+        Rows that are missing or unparsable.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"t": ["2024-03-04 08:00", "2024-03-04 08:30", "soon"]})
+    >>> to_timestamps(df, "t", source="f.csv")
+    Traceback (most recent call last):
+    ...
+    staffing.errors.InputError: f.csv: column 't': 1 row (row 4) missing or unparsable timestamps
+    """
+    raw = df[column]
+    if isinstance(raw.dtype, pd.DatetimeTZDtype) or raw.dtype.kind == "M":
+        parsed = raw
+    else:
+        parsed = _parse(raw)
+    ok = parsed.notna()
+    if not ok.all():
+        raise InputError(
+            "missing or unparsable timestamps", source=source, column=column, rows=bad_rows(ok)
+        )
+    return parsed.rename(column)
+
+
+def _parse(raw: pd.Series) -> pd.Series:
+    """Best parse: inferred format first, per-value formats if that loses rows."""
+    text = raw.astype("string").str.strip()
+    best: pd.Series | None = None
+    for kwargs in ({}, {"format": "mixed"}, {"format": "mixed", "utc": True}):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = pd.to_datetime(text, errors="coerce", **kwargs)
+        except (ValueError, TypeError, OverflowError):
+            continue
+        if best is None or parsed.notna().sum() > best.notna().sum():
+            best = parsed
+        if best.notna().sum() == raw.notna().sum():
+            break
+    if best is None:
+        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    return best

@@ -1,0 +1,305 @@
+"""Reading and validating a forecast: calls and handle time per interval and queue.
+
+A forecast is long format, one row per interval and queue:
+
+==================  ==========================================================
+column              meaning
+==================  ==========================================================
+``interval_start``  start of the interval (timestamp)
+``queue``           queue / skill (optional; one queue called ``main`` if absent)
+``calls``           forecast calls offered [count, may be fractional]
+``aht_s``           average handle time [s]
+``patience_s``      mean customer patience [s] (optional; empty = Erlang C)
+``interval_s``      interval length [s] (optional; inferred when absent)
+==================  ==========================================================
+
+Other columns are kept as they are (``agents`` for :func:`staffing.planner.evaluate_staffing`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from staffing.errors import InputError
+from staffing.io import bad_rows, check_column, read_table, require_columns, to_timestamps
+
+__all__ = [
+    "DEFAULT_QUEUE",
+    "FORECAST_COLUMNS",
+    "interval_seconds",
+    "prepare_forecast",
+    "read_forecast",
+]
+
+#: Queue name given to a forecast without a ``queue`` column.
+DEFAULT_QUEUE = "main"
+#: Columns of a validated forecast, in order (other columns follow).
+FORECAST_COLUMNS: tuple[str, ...] = (
+    "interval_start",
+    "queue",
+    "calls",
+    "aht_s",
+    "interval_s",
+    "patience_s",
+)
+
+
+def interval_seconds(interval: str | float | pd.Timedelta) -> float:
+    """Interval length in seconds from ``"15min"``, ``"30m"``, ``"1h"``, ``"00:15:00"`` or seconds.
+
+    Examples
+    --------
+    >>> interval_seconds("15min"), interval_seconds("1h"), interval_seconds(1800)
+    (900.0, 3600.0, 1800.0)
+    """
+    if isinstance(interval, int | float | np.integer | np.floating):
+        seconds = float(interval)
+    else:
+        text = str(interval).strip().lower()
+        if text.endswith("m") and text[:-1].strip().replace(".", "", 1).isdigit():
+            text += "in"
+        try:
+            seconds = pd.Timedelta(text).total_seconds()
+        except ValueError:
+            raise InputError(
+                f"--interval {interval!r}: not a duration; use e.g. 15min, 30min, 1h or 900s"
+            ) from None
+    if not np.isfinite(seconds) or seconds <= 0:
+        raise InputError(f"--interval {interval!r}: the interval must be longer than 0 s")
+    return seconds
+
+
+def read_forecast(
+    path: str | os.PathLike[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    interval: str | float | None = None,
+) -> pd.DataFrame:
+    """Read and validate a forecast file (CSV, Excel or Parquet).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The forecast (see the module notes for its columns).
+    columns : mapping, optional
+        Our column name -> the file's column name, e.g.
+        ``{"interval_start": "TimeStamp", "calls": "IncomingContactVolume"}``.
+    interval : str or float, optional
+        Interval length (``"15min"`` or seconds); inferred per queue when omitted.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`FORECAST_COLUMNS` then any others, in the file's row order;
+        ``interval_start`` parsed, ``calls``, ``aht_s``, ``interval_s`` and
+        ``patience_s`` as float (``patience_s`` NaN means Erlang C).
+
+    Raises
+    ------
+    InputError
+        Naming file, column and rows (see :func:`prepare_forecast`).
+
+    Examples
+    --------
+    >>> from staffing.data import sample_path
+    >>> f = read_forecast(sample_path("forecast.csv"))
+    >>> f.groupby("queue")["interval_s"].first().to_dict()
+    {'premium': 1800.0, 'sales': 1800.0, 'service': 1800.0}
+    """
+    df = read_table(path, columns=columns)
+    return prepare_forecast(df, interval=interval, source=df.attrs["source"])
+
+
+def _numeric(df: pd.DataFrame, column: str, source: str) -> pd.Series:
+    values = df[column]
+    if values.dtype.kind in "biuf":
+        return values.astype(float)
+    converted = pd.to_numeric(values, errors="coerce").astype(float)
+    check_column(df, column, converted.notna() | values.isna(), "not a number", source=source)
+    return converted
+
+
+def prepare_forecast(
+    forecast: pd.DataFrame,
+    *,
+    interval: str | float | None = None,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Validate a forecast table and complete it (queue, interval length, patience).
+
+    Parameters
+    ----------
+    forecast : DataFrame
+        Columns as in the module notes.
+    interval : str or float, optional
+        Interval length; when omitted, an ``interval_s`` column is used if present,
+        otherwise the length is inferred per queue from the timestamps.
+    source : str, optional
+        Name used in error messages; defaults to ``forecast.attrs["source"]`` or
+        ``"forecast"``.
+
+    Returns
+    -------
+    DataFrame
+        See :func:`read_forecast`. The index is reset; row ``i`` is the file's row
+        ``i + 2`` (header = row 1).
+
+    Raises
+    ------
+    InputError
+        Missing columns; calls negative, missing or not numbers; AHT zero, negative or
+        missing where calls are offered; patience zero or negative; missing queue names;
+        unparsable timestamps; duplicate intervals within a queue; mixed interval lengths.
+
+    Notes
+    -----
+    Intervals with zero calls may have an empty or zero AHT (closed hours in many
+    exports): they need no agents whatever the handle time. Gaps between intervals (closed
+    hours) are fine; the inferred interval is the most common step between consecutive
+    timestamps of a queue, and every step must be a whole multiple of it.
+    """
+    source = source or str(forecast.attrs.get("source", "forecast"))
+    require_columns(forecast, ["interval_start", "calls", "aht_s"], source=source)
+    df = forecast.reset_index(drop=True)
+    if df.empty:
+        raise InputError("no intervals: the forecast has a header but no rows", source=source)
+    out = pd.DataFrame(index=df.index)
+    out["interval_start"] = to_timestamps(df, "interval_start", source=source)
+    if "queue" in df.columns:
+        check_column(df, "queue", df["queue"].notna(), "missing queue name", source=source)
+        out["queue"] = df["queue"].astype(str).str.strip()
+    else:
+        out["queue"] = DEFAULT_QUEUE
+
+    calls = _numeric(df, "calls", source)
+    with np.errstate(invalid="ignore"):
+        check_column(
+            df, "calls", np.isfinite(calls) & (calls >= 0), "negative or missing", source=source
+        )
+    aht = _numeric(df, "aht_s", source)
+    with np.errstate(invalid="ignore"):
+        ok_aht = (np.isfinite(aht) & (aht > 0)) | (calls == 0)
+    check_column(df, "aht_s", ok_aht, "zero, negative or missing handle time", source=source)
+    out["calls"] = calls
+    out["aht_s"] = aht
+
+    steps = _Steps.of(out)
+    if (steps.step == 0).any():
+        same = steps.step == 0
+        rows = np.union1d(steps.later[same], steps.earlier[same]) + 2
+        raise InputError(
+            "duplicate intervals within a queue",
+            source=source,
+            column="interval_start",
+            rows=rows.tolist(),
+        )
+
+    if interval is not None:
+        out["interval_s"] = interval_seconds(interval)
+    elif "interval_s" in df.columns:
+        iv = _numeric(df, "interval_s", source)
+        with np.errstate(invalid="ignore"):
+            check_column(
+                df, "interval_s", np.isfinite(iv) & (iv > 0), "not a positive length", source=source
+            )
+        out["interval_s"] = iv
+        varying = out.groupby("queue", sort=False)["interval_s"].transform("nunique") > 1
+        if varying.any():
+            raise InputError(
+                "mixed interval lengths within a queue",
+                source=source,
+                column="interval_s",
+                rows=bad_rows(~varying),
+            )
+    else:
+        out["interval_s"] = _infer_interval(out, steps, source)
+    _check_steps(steps, out["interval_s"].to_numpy(dtype=float), source)
+
+    if "patience_s" in df.columns:
+        patience = _numeric(df, "patience_s", source)
+        with np.errstate(invalid="ignore"):
+            ok = np.isnan(patience) | (patience > 0)
+        check_column(df, "patience_s", ok, "zero or negative patience", source=source)
+        out["patience_s"] = patience
+    else:
+        out["patience_s"] = np.nan
+
+    for name in df.columns:
+        if name not in out.columns:
+            out[name] = df[name]
+    out.attrs = {"source": source}
+    return out
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """Steps between consecutive timestamps of each queue (sorted by queue, then time)."""
+
+    step: np.ndarray  # [s]
+    later: np.ndarray  # row position of the later interval of each step
+    earlier: np.ndarray  # row position of the earlier one
+    code: np.ndarray  # queue code (pandas.factorize of queue) of each step
+
+    @classmethod
+    def of(cls, df: pd.DataFrame) -> _Steps:
+        codes = pd.factorize(df["queue"])[0]
+        t = df["interval_start"]
+        if isinstance(t.dtype, pd.DatetimeTZDtype):
+            t = t.dt.tz_convert("UTC").dt.tz_localize(None)
+        ns = t.to_numpy().astype("datetime64[ns]").astype(np.int64)
+        if codes.max(initial=0) < 2**15:
+            codes = codes.astype(np.int16)  # stable sort of small integers is a radix sort
+        order = np.argsort(ns, kind="stable")
+        order = order[np.argsort(codes[order], kind="stable")]
+        sorted_codes = codes[order]
+        ns = ns[order]
+        same = sorted_codes[1:] == sorted_codes[:-1]
+        step = (ns[1:] - ns[:-1]) / 1e9
+        return cls(step[same], order[1:][same], order[:-1][same], sorted_codes[1:][same])
+
+
+def _check_steps(steps: _Steps, interval_s: np.ndarray, source: str) -> None:
+    """Each step between consecutive intervals is a whole multiple of the interval."""
+    step = steps.step
+    iv = interval_s[steps.later]
+    ratio = step / iv
+    bad = (step < iv) | (np.abs(ratio - np.round(ratio)) > 1e-9)
+    if bad.any():
+        raise InputError(
+            f"mixed interval lengths (e.g. {step[bad][0] / 60:g} min after the previous "
+            f"interval of the queue, not a multiple of its {iv[bad][0] / 60:g}-min interval)",
+            source=source,
+            column="interval_start",
+            rows=sorted(int(r) + 2 for r in steps.later[bad]),
+        )
+
+
+def _infer_interval(df: pd.DataFrame, steps: _Steps, source: str) -> np.ndarray:
+    """Interval length per row: the most common step within the row's queue."""
+    step, step_codes = steps.step, steps.code
+    codes, names = pd.factorize(df["queue"])
+    lengths = np.full(len(names), np.nan)
+    if step.size:
+        counts = pd.DataFrame({"code": step_codes, "step": step}).value_counts()
+        # most common step per queue; ties go to the shorter step
+        best = counts.reset_index().sort_values(
+            ["code", "count", "step"], ascending=[True, False, True], kind="stable"
+        )
+        first = best.drop_duplicates("code")
+        lengths[first["code"].to_numpy()] = first["step"].to_numpy()
+    known = set(lengths[np.isfinite(lengths)].tolist())
+    for code in np.flatnonzero(np.isnan(lengths)):
+        if len(known) != 1:
+            raise InputError(
+                f"queue '{names[int(code)]}': cannot infer the interval length from a single "
+                "timestamp; give it with --interval (e.g. 30min)",
+                source=source,
+                column="interval_start",
+            )
+        lengths[code] = next(iter(known))
+    return lengths[codes]

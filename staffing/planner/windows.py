@@ -1,0 +1,241 @@
+"""Targets per queue and time window: a premium line on 90/10+99/300, prime vs non-prime time.
+
+A targets table has one rule per row:
+
+===========  =================================================================
+column       meaning
+===========  =================================================================
+``queue``    queue the rule applies to; empty or ``*`` = every queue
+``weekday``  optional: ``Mon-Fri``, ``Sat,Sun``, ``Mon``, ``weekdays``, ``weekend``;
+             empty = every day
+``start``    optional time of day the window opens (``09:00``); empty = 00:00
+``end``      optional time of day it closes (``17:00``, ``24:00``); empty = 24:00;
+             an end before the start wraps past midnight (``22:00``-``06:00``)
+``target``   the targets, in the usual syntax (``80/20+abandon<=5%``)
+===========  =================================================================
+
+An interval belongs to a window when its *start* falls in ``[start, end)`` on one of the
+weekdays. The **first** matching row wins, so put the specific rules (prime time) above
+the general ones (the rest of the day). Intervals no row matches get the default targets
+(``--target``); without those, they are an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from staffing.errors import InputError, StaffingError
+from staffing.io import read_table, require_columns
+from staffing.queueing import parse_targets
+
+__all__ = ["assign_targets", "canonical_targets", "read_targets"]
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_GROUPS = {"weekday": "mon-fri", "weekdays": "mon-fri", "weekend": "sat-sun", "all": "mon-sun"}
+
+
+def canonical_targets(targets: Any) -> str:
+    """One canonical text for a set of targets (``"80/20+abandon<=5%"``).
+
+    Examples
+    --------
+    >>> canonical_targets(["80/20", "abandon <= 5 %"])
+    '80/20+abandon<=5%'
+    """
+    return "+".join(str(t) for t in parse_targets(targets))
+
+
+def _day(text: str) -> int:
+    key = text.strip().lower()[:3]
+    if key not in _DAYS:
+        raise ValueError(text)
+    return _DAYS.index(key)
+
+
+def parse_weekdays(spec: Any) -> frozenset[int]:
+    """Weekday numbers (Monday = 0) from ``"Mon-Fri"``, ``"Sat,Sun"``, ``"weekend"``, or empty.
+
+    Examples
+    --------
+    >>> sorted(parse_weekdays("Mon-Wed, Sat"))
+    [0, 1, 2, 5]
+    >>> sorted(parse_weekdays("Sat-Mon"))
+    [0, 5, 6]
+    """
+    if spec is None or (isinstance(spec, float) and np.isnan(spec)) or not str(spec).strip():
+        return frozenset(range(7))
+    text = str(spec).strip().lower()
+    text = _GROUPS.get(text, text)
+    days: set[int] = set()
+    for part in re.split(r"[,;+/ ]+", text):
+        if not part:
+            continue
+        lo, dash, hi = _GROUPS.get(part, part).partition("-")
+        first = _day(lo)
+        span = (_day(hi) - first) % 7 if dash else 0
+        days.update((first + k) % 7 for k in range(span + 1))
+    return frozenset(days)
+
+
+def parse_time_of_day(text: Any, *, default: float) -> float:
+    """Seconds after midnight of ``"09:00"``, ``"9:30"``, ``"17:00:00"`` or ``"24:00"``.
+
+    Examples
+    --------
+    >>> parse_time_of_day("09:30", default=0.0), parse_time_of_day("", default=86400.0)
+    (34200.0, 86400.0)
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)) or not str(text).strip():
+        return default
+    m = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*", str(text))
+    if not m:
+        raise ValueError(str(text))
+    h, mi, s = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
+    seconds = h * 3600.0 + mi * 60.0 + s
+    if mi >= 60 or s >= 60 or seconds > 86400.0:
+        raise ValueError(str(text))
+    return seconds
+
+
+def read_targets(targets: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
+    """Read and validate a targets table (see the module notes).
+
+    Parameters
+    ----------
+    targets : DataFrame or path
+        The table, or a CSV/Excel/Parquet file holding it.
+
+    Returns
+    -------
+    DataFrame
+        One row per rule, in order, with columns ``queue`` (``"*"`` = every queue),
+        ``weekdays`` (frozenset of 0-6, Monday = 0), ``start_s``, ``end_s`` [s after
+        midnight] and ``target`` (canonical text).
+
+    Raises
+    ------
+    InputError
+        Naming the file, column and rows of a rule that cannot be read.
+
+    Examples
+    --------
+    >>> from staffing.data import sample_path
+    >>> read_targets(sample_path("targets.csv"))[["queue", "start_s", "end_s", "target"]]
+         queue  start_s    end_s             target
+    0  premium      0.0  86400.0       90/10+99/300
+    1    sales  32400.0  61200.0  80/20+abandon<=5%
+    2    sales      0.0  86400.0  70/30+abandon<=8%
+    3  service      0.0  86400.0  80/20+abandon<=5%
+    """
+    df = targets if isinstance(targets, pd.DataFrame) else read_table(targets)
+    source = str(df.attrs.get("source", "targets"))
+    require_columns(df, ["target"], source=source)
+    rules = []
+    for i, row in enumerate(df.to_dict("records")):
+        line = i + 2
+
+        def fail(column: str, problem: str, line: int = line) -> InputError:
+            return InputError(problem, source=source, column=column, rows=[line])
+
+        queue = row.get("queue")
+        queue_name = (
+            "*"
+            if queue is None
+            or (isinstance(queue, float) and np.isnan(queue))
+            or not str(queue).strip()
+            else str(queue).strip()
+        )
+        try:
+            target = canonical_targets(str(row["target"]) if pd.notna(row["target"]) else "")
+        except StaffingError as exc:
+            raise fail("target", str(exc)) from None
+        try:
+            days = parse_weekdays(row.get("weekday"))
+        except ValueError:
+            raise fail(
+                "weekday", f"cannot read weekdays {row.get('weekday')!r} (use e.g. Mon-Fri)"
+            ) from None
+        try:
+            start = parse_time_of_day(row.get("start"), default=0.0)
+        except ValueError:
+            raise fail(
+                "start", f"cannot read time of day {row.get('start')!r} (use e.g. 09:00)"
+            ) from None
+        try:
+            end = parse_time_of_day(row.get("end"), default=86400.0)
+        except ValueError:
+            raise fail(
+                "end", f"cannot read time of day {row.get('end')!r} (use e.g. 17:00)"
+            ) from None
+        if start == end:
+            raise fail("end", "the window is empty (start equals end)")
+        rules.append((queue_name, days, start, end, target))
+    out = pd.DataFrame(rules, columns=["queue", "weekdays", "start_s", "end_s", "target"])
+    out.attrs["source"] = source
+    return out
+
+
+def assign_targets(
+    forecast: pd.DataFrame, rules: pd.DataFrame | None, default: str | None
+) -> pd.Series:
+    """The target text of each forecast interval: the first matching rule, else ``default``.
+
+    Parameters
+    ----------
+    forecast : DataFrame
+        With ``interval_start`` and ``queue``.
+    rules : DataFrame or None
+        From :func:`read_targets`.
+    default : str or None
+        Canonical targets for intervals no rule matches.
+
+    Returns
+    -------
+    Series of str
+        Aligned with ``forecast``.
+
+    Raises
+    ------
+    InputError
+        Intervals left without a target (no rule matches and no default).
+    """
+    n = len(forecast)
+    assigned = np.full(n, None, dtype=object)
+    if rules is not None and len(rules):
+        t = forecast["interval_start"]
+        if isinstance(t.dtype, pd.DatetimeTZDtype):
+            t = t.dt.tz_localize(None)  # wall-clock time of day
+        seconds = (t - t.dt.normalize()).dt.total_seconds().to_numpy()
+        weekday = t.dt.day_of_week.to_numpy()
+        queue = forecast["queue"].to_numpy()
+        free = np.ones(n, dtype=bool)
+        for rule in rules.to_dict("records"):
+            mask = free.copy()
+            if rule["queue"] != "*":
+                mask &= queue == rule["queue"]
+            if len(rule["weekdays"]) < 7:
+                mask &= np.isin(weekday, sorted(rule["weekdays"]))
+            start, end = rule["start_s"], rule["end_s"]
+            if start < end:
+                mask &= (seconds >= start) & (seconds < end)
+            else:  # wraps past midnight
+                mask &= (seconds >= start) | (seconds < end)
+            assigned[mask] = rule["target"]
+            free &= ~mask
+    missing = pd.isna(assigned)
+    if missing.any():
+        if default is None:
+            queues = ", ".join(sorted(map(str, pd.unique(forecast["queue"].to_numpy()[missing]))))
+            source = str(rules.attrs.get("source", "targets")) if rules is not None else "targets"
+            raise InputError(
+                f"no target for {int(missing.sum())} intervals (queues {queues}): add a "
+                "catch-all row to the targets file or give --target",
+                source=source,
+            )
+        assigned[missing] = default
+    return pd.Series(assigned, index=forecast.index, name="target", dtype=object)

@@ -1,0 +1,659 @@
+"""The interval planner: column contracts, values recomputed independently, FTE arithmetic,
+volume weighting, targets by time window, interval inference, patience sources, evaluation.
+
+Independent values come from ``tests/reference.py`` (the birth-death chain in mpmath, no
+``staffing`` code) and from arithmetic worked by hand in the docstrings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from staffing.data import sample_path
+from staffing.errors import InputError, StaffingError, TargetError
+from staffing.io import read_table, write_table
+from staffing.planner import (
+    EVALUATION_COLUMNS,
+    EVALUATION_SUMMARY_COLUMNS,
+    INTERVAL_COLUMNS,
+    SUMMARY_COLUMNS,
+    evaluate_staffing,
+    plan,
+    prepare_forecast,
+    read_forecast,
+    read_targets,
+    summarise,
+)
+from staffing.planner.windows import parse_time_of_day, parse_weekdays
+
+
+def _forecast(rows: list[tuple[str, str, float, float]], **extra: list[float]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["interval_start", "queue", "calls", "aht_s"])
+    for name, values in extra.items():
+        df[name] = values
+    return df
+
+
+SMALL = _forecast(
+    [
+        ("2025-03-03 09:00", "sales", 100.0, 180.0),
+        ("2025-03-03 09:30", "sales", 150.0, 200.0),
+        ("2025-03-03 10:00", "sales", 0.0, 0.0),  # closed-hours style row: no calls, no AHT
+        ("2025-03-03 09:00", "help", 40.0, 300.0),
+        ("2025-03-03 09:30", "help", 55.5, 320.0),
+    ]
+)
+
+
+def _minimal_erlang_c(calls: float, aht: float, interval: float, fraction: float, t: float) -> int:
+    """Fewest agents with SL >= fraction at t, by the mpmath reference (upwards search)."""
+    if calls == 0:
+        return 0
+    n = int(calls * aht / interval) + 1
+    while reference.erlang_c_measures(calls, aht, n, interval, t)["sl_fail"] < fraction:
+        n += 1
+    return n
+
+
+# ------------------------------------------------------------------ column contract
+
+
+def test_interval_columns_names_order_dtypes() -> None:
+    """Issue 3's interval columns first, in its order, then ours; dtypes fixed."""
+    p = plan(SMALL, "80/20")
+    iv = p.intervals
+    assert tuple(iv.columns) == INTERVAL_COLUMNS
+    assert list(iv.columns[:11]) == [
+        "interval_start", "queue", "calls", "aht_s", "workload_erlangs", "agents",
+        "service_level", "asa_s", "abandon_rate", "occupancy", "scheduled",
+    ]  # fmt: skip
+    assert iv["interval_start"].dtype.kind == "M"
+    assert iv["agents"].dtype == np.int64
+    for col in ("calls", "aht_s", "workload_erlangs", "service_level", "asa_s",
+                "abandon_rate", "occupancy", "scheduled", "interval_s", "patience_s",
+                "threshold_s", "sl_calls"):  # fmt: skip
+        assert iv[col].dtype == np.float64, col
+    assert iv["target"].astype(str).tolist() == ["80/20"] * 5
+    assert iv["queue"].tolist() == ["sales", "sales", "sales", "help", "help"]  # file order
+
+
+def test_summary_columns_names_order_dtypes() -> None:
+    s = plan(SMALL, "80/20").summary
+    assert tuple(s.columns) == SUMMARY_COLUMNS
+    assert list(s.columns[:10]) == [
+        "period_start", "queue", "calls", "agent_hours", "scheduled_hours", "fte",
+        "peak_agents", "service_level", "abandon_rate", "occupancy",
+    ]  # fmt: skip
+    assert s["period_start"].dtype.kind == "M"
+    assert s["peak_agents"].dtype == np.int64
+    assert s["queue"].tolist() == ["help", "sales", "total"]
+    assert pd.isna(s["period_start"].iloc[-1])
+
+
+# ------------------------------------------------------------------ values, recomputed
+
+
+def test_erlang_c_values_match_reference() -> None:
+    """Agents minimal for 80/20 and the measures equal the mpmath M/M/n reference."""
+    iv = plan(SMALL, "80/20").intervals
+    for row in iv.itertuples():
+        expected = _minimal_erlang_c(row.calls, row.aht_s or 1.0, 1800.0, 0.8, 20.0)
+        assert row.agents == expected
+        assert row.workload_erlangs == pytest.approx(row.calls * (row.aht_s or 0) / 1800.0)
+        if row.calls == 0:
+            assert (row.service_level, row.asa_s, row.occupancy) == (1.0, 0.0, 0.0)
+            continue
+        ref = reference.erlang_c_measures(row.calls, row.aht_s, row.agents, 1800.0, 20.0)
+        assert row.service_level == pytest.approx(float(ref["sl_fail"]), rel=1e-9)
+        assert row.asa_s == pytest.approx(float(ref["asa_s"]), rel=1e-9)
+        assert row.occupancy == pytest.approx(float(ref["occupancy"]), rel=1e-9)
+        assert row.abandon_rate == 0.0
+
+
+def test_textbook_interval() -> None:
+    """100 calls, 180 s AHT, 30 min (10 Erlangs), 80/20: 14 agents (SL 88.8%).
+
+    The README's quick-start example; 13 agents give 79.6% < 80% by the mpmath reference.
+    """
+    f = _forecast([("2025-03-03 09:00", "q", 100.0, 180.0)])
+    row = plan(f, "80/20", interval_s="30min").intervals.iloc[0]
+    assert row["agents"] == 14
+    below = reference.erlang_c_measures(100, 180, 13, 1800, 20)["sl_fail"]
+    assert float(below) < 0.8 <= row["service_level"]
+
+
+def test_erlang_a_values_match_reference() -> None:
+    """With patience the plan is Erlang A: values equal the mpmath integral reference."""
+    f = _forecast(
+        [("2025-03-03 09:00", "q", 100.0, 180.0), ("2025-03-03 09:30", "q", 220.0, 240.0)],
+        patience_s=[120.0, 200.0],
+    )
+    iv = plan(f, ["80/20", "abandon<=5%"]).intervals
+    for row in iv.itertuples():
+        ref = reference.erlang_a(row.calls, row.aht_s, row.agents, 1800, row.patience_s,
+                                 (20.0,), check=False)  # fmt: skip
+        fewer = reference.erlang_a(row.calls, row.aht_s, row.agents - 1, 1800, row.patience_s,
+                                   (20.0,), check=False)  # fmt: skip
+        assert row.service_level == pytest.approx(float(ref["within"][0]["sl_fail"]), rel=1e-7)
+        assert row.abandon_rate == pytest.approx(float(ref["abandon_rate"]), rel=1e-7)
+        assert row.asa_s == pytest.approx(float(ref["asa_s"]), rel=1e-7)
+        assert row.service_level >= 0.8 and row.abandon_rate <= 0.05
+        assert fewer["within"][0]["sl_fail"] < 0.8 or fewer["abandon_rate"] > 0.05
+
+
+def test_erlang_a_never_needs_more_than_erlang_c() -> None:
+    f = read_forecast(sample_path("forecast.csv"))
+    with_patience = plan(f, "80/20").intervals["agents"]
+    without = plan(f.drop(columns="patience_s").assign(patience_s=np.nan), "80/20")
+    assert (with_patience <= without.intervals["agents"]).all()
+    assert (with_patience < without.intervals["agents"]).any()
+
+
+def test_zero_calls_zero_agents_any_aht() -> None:
+    iv = plan(SMALL, "80/20").intervals
+    closed = iv[iv["calls"] == 0]
+    assert closed["agents"].tolist() == [0]
+    assert closed["scheduled"].tolist() == [0.0]
+
+
+# ------------------------------------------------------------------ FTE arithmetic
+
+
+def test_fte_two_stage_by_hand() -> None:
+    """Worked by hand. Agents (sales 14 and 21, help 10 and 14; closed row 0; each the
+    Erlang C minimum, checked against the reference in test_erlang_c_values_match_reference)
+    give agent-hours ``(14 + 21 + 0) * 0.5 = 17.5`` and ``(10 + 14) * 0.5 = 12`` (29.5 in
+    all). In-centre 20%, out-of-centre 10%: scheduled = agents / 0.8 and
+    ``fte = hours / (0.8 * 0.9) / 40`` per week: 0.60764 (sales), 0.41667 (help), 1.02431.
+    """
+    p = plan(SMALL, "80/20", in_centre=0.2, out_of_centre=0.1, hours_per_fte=40.0)
+    iv, s = p.intervals, p.summary.set_index("queue")
+    assert iv["agents"].tolist() == [14, 21, 0, 10, 14]
+    assert iv["scheduled"].tolist() == pytest.approx([17.5, 26.25, 0.0, 12.5, 17.5])
+    assert s.loc["sales", "agent_hours"] == 17.5
+    assert s.loc["help", "agent_hours"] == 12.0
+    assert s.loc["sales", "scheduled_hours"] == pytest.approx(17.5 / 0.8)
+    assert s.loc["sales", "fte"] == pytest.approx(0.607639, rel=1e-5)
+    assert s.loc["help", "fte"] == pytest.approx(0.416667, rel=1e-5)
+    assert s.loc["total", "fte"] == pytest.approx(1.024306, rel=1e-5)
+    assert s.loc["total", "peak_agents"] == 35  # 21 + 14 together at 09:30
+    assert s.loc["sales", "period_days"] == 7.0
+
+
+def test_fte_total_shrinkage_day_and_month() -> None:
+    """Total shrinkage 30%: scheduled = agents / 0.7; FTE per day scale hours by 1/7, per
+    month by days-in-month/7 (March: 31/7): 17.5 h / 0.7 / (37.5/7) = 4.667 FTE."""
+    day = plan(SMALL, "80/20", shrinkage=0.3, period="day").summary.set_index("queue")
+    assert day.loc["sales", "fte"] == pytest.approx(4.666667, rel=1e-6)
+    assert day.loc["sales", "scheduled_hours"] == pytest.approx(25.0)
+    month = plan(SMALL, "80/20", shrinkage=0.3, period="month").summary.set_index("queue")
+    assert month.loc["sales", "fte"] == pytest.approx(17.5 / 0.7 / (37.5 * 31 / 7))
+    assert month.loc["sales", "period_days"] == 31.0
+    assert str(month["period_start"].iloc[0].date()) == "2025-03-01"
+
+
+def test_weekly_fte_is_mean_of_daily_fte() -> None:
+    """An FTE is paid per 7 calendar days, so the mean daily FTE over a week (7 rows,
+    closed days count as 0) equals the weekly FTE."""
+    f = read_forecast(sample_path("forecast.csv"))
+    week = plan(f, "80/20", in_centre=0.1, out_of_centre=0.2, period="week").summary
+    day = plan(f, "80/20", in_centre=0.1, out_of_centre=0.2, period="day").summary
+    daily_total = day[(day["queue"] == "total") & day["period_start"].notna()]
+    assert len(daily_total) == 7
+    assert daily_total["fte"].sum() / 7 == pytest.approx(week["fte"].iloc[-1])
+    assert day["fte"].iloc[-1] == pytest.approx(week["fte"].iloc[-1])
+
+
+def test_nothing_rounded_before_summing() -> None:
+    """Fractional calls and staffing sum as they are: 12.25 + 0.5 calls, 2.5 + 1.25 agents."""
+    iv = pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(["2025-03-03 09:00", "2025-03-03 09:15"]),
+            "queue": "q", "calls": [12.25, 0.5], "agents": [2.5, 1.25],
+            "interval_s": 900.0, "service_level": [0.8, 1.0], "abandon_rate": 0.0,
+            "occupancy": [0.9, 0.1],
+        }
+    )  # fmt: skip
+    s = summarise(iv)
+    assert s["calls"].iloc[0] == 12.75
+    assert s["agent_hours"].iloc[0] == (2.5 + 1.25) * 0.25
+    assert s["peak_agents"].iloc[0] == 2.5
+
+
+# ------------------------------------------------------------------ volume weighting
+
+
+def test_volume_weighting_by_hand() -> None:
+    """SL 90% of 100 calls and 60% of 300: (90 + 180) / 400 = 67.5%, not 75%.
+    Abandon 0% and 10%: 30 / 400 = 7.5%. Occupancy weighted by agent-hours:
+    (0.8*10 + 0.9*20) / 30 = 86.67%. ASA weighted by answered calls:
+    (10*100 + 30*270) / 370 = 24.59 s."""
+    iv = pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(["2025-03-03 09:00", "2025-03-03 09:30"]),
+            "queue": "q", "calls": [100.0, 300.0], "agents": [10, 20], "interval_s": 1800.0,
+            "service_level": [0.9, 0.6], "abandon_rate": [0.0, 0.1],
+            "occupancy": [0.8, 0.9], "asa_s": [10.0, 30.0],
+        }
+    )  # fmt: skip
+    row = summarise(iv).iloc[0]
+    assert row["service_level"] == pytest.approx(0.675)
+    assert row["abandon_rate"] == pytest.approx(0.075)
+    assert row["occupancy"] == pytest.approx(26.0 / 30.0)
+    assert row["asa_s"] == pytest.approx((10 * 100 + 30 * 270) / 370)
+
+
+def test_exclude_policy_weights_by_answered() -> None:
+    """abandon_policy='exclude': SL is answered-within / answered, so the summary weights
+    by answered calls (sl_calls = calls * (1 - abandon_rate))."""
+    f = _forecast(
+        [("2025-03-03 09:00", "q", 100.0, 180.0), ("2025-03-03 09:30", "q", 300.0, 200.0)],
+        patience_s=[90.0, 90.0],
+    )
+    p = plan(f, ["80/20"], abandon_policy="exclude")
+    iv = p.intervals
+    assert iv["sl_calls"].to_numpy() == pytest.approx(iv["calls"] * (1 - iv["abandon_rate"]))
+    expected = (iv["service_level"] * iv["sl_calls"]).sum() / iv["sl_calls"].sum()
+    assert p.summary["service_level"].iloc[0] == pytest.approx(expected)
+
+
+def test_exclude_within_weights() -> None:
+    """exclude_within: sl_calls = offered - abandoned within t, from the mpmath reference."""
+    f = _forecast([("2025-03-03 09:00", "q", 100.0, 180.0)], patience_s=[120.0])
+    row = plan(f, "80/20", interval_s=1800, abandon_policy="exclude_within").intervals.iloc[0]
+    ref = reference.erlang_a(100, 180, int(row["agents"]), 1800, 120, (20.0,), check=False)
+    within = ref["within"][0]
+    assert row["service_level"] == pytest.approx(float(within["sl_exclude_within"]), rel=1e-7)
+    assert row["sl_calls"] == pytest.approx(100 * (1 - float(within["abandoned_within"])), rel=1e-7)
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 500), st.integers(0, 80), st.floats(0, 1), st.floats(0, 1)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_weighted_totals_property(rows: list[tuple[float, int, float, float]]) -> None:
+    """For any intervals: totals are sums, ratios are ratios of sums (between the interval
+    extremes), the per-queue rows add up to the total row."""
+    n = len(rows)
+    calls, agents, sl, ab = (np.array(c, dtype=float) for c in zip(*rows, strict=True))
+    iv = pd.DataFrame(
+        {
+            "interval_start": pd.date_range("2025-03-03 08:00", periods=n, freq="30min"),
+            "queue": np.where(np.arange(n) % 2 == 0, "a", "b"),
+            "calls": calls, "agents": agents.astype(np.int64), "interval_s": 1800.0,
+            "service_level": sl, "abandon_rate": ab, "occupancy": sl,
+        }
+    )  # fmt: skip
+    s = summarise(iv, in_centre=0.1)
+    total = s.iloc[-1]
+    queues = s.iloc[:-1]
+    assert total["calls"] == pytest.approx(calls.sum())
+    assert total["agent_hours"] == pytest.approx(agents.sum() * 0.5)
+    assert queues["fte"].sum() == pytest.approx(total["fte"])
+    if calls.sum() > 0:
+        assert total["service_level"] == pytest.approx((sl * calls).sum() / calls.sum())
+        busy = calls > 0
+        assert sl[busy].min() - 1e-12 <= total["service_level"] <= sl[busy].max() + 1e-12
+    else:
+        assert np.isnan(total["service_level"])
+
+
+# ------------------------------------------------------------------ targets by window
+
+
+def _week_forecast() -> pd.DataFrame:
+    starts = pd.date_range("2025-03-03 00:00", "2025-03-09 23:30", freq="30min")
+    return pd.DataFrame({"interval_start": starts, "queue": "sales", "calls": 80.0, "aht_s": 240.0})
+
+
+def test_targets_by_time_window() -> None:
+    """Prime time Mon-Fri 09:00-17:00 on 90/10; the rest of sales on 70/30; 'night' rule
+    22:00-06:00 wraps midnight. First matching row wins."""
+    rules = pd.DataFrame(
+        {
+            "queue": ["sales", "sales", "sales"],
+            "weekday": ["Mon-Fri", "", None],
+            "start": ["09:00", "22:00", None],
+            "end": ["17:00", "06:00", None],
+            "target": ["90/10", "60/60", "70/30"],
+        }
+    )
+    f = _week_forecast()
+    iv = plan(f, targets_table=rules).intervals
+    t = iv["interval_start"]
+    minutes = t.dt.hour * 60 + t.dt.minute
+    prime = (t.dt.day_of_week < 5) & (minutes >= 540) & (minutes < 1020)
+    night = (minutes >= 1320) | (minutes < 360)
+    expected = np.where(prime, "90/10", np.where(night, "60/60", "70/30"))
+    assert iv["target"].astype(str).tolist() == expected.tolist()
+    # the requirement follows the target: same calls, stricter target, more agents
+    by = iv.groupby(iv["target"].astype(str))["agents"].first()
+    assert by["90/10"] == _minimal_erlang_c(80, 240, 1800, 0.9, 10)
+    assert by["70/30"] == _minimal_erlang_c(80, 240, 1800, 0.7, 30)
+    assert by["90/10"] > by["70/30"] >= by["60/60"]
+    # service level reported at each interval's own threshold
+    assert set(iv.loc[prime.to_numpy(), "threshold_s"]) == {10.0}
+
+
+def test_targets_table_default_and_missing() -> None:
+    f = _week_forecast().assign(queue=np.where(np.arange(336) % 2, "sales", "help"))
+    rules = pd.DataFrame({"queue": ["sales"], "target": ["90/10+99/300"]})
+    iv = plan(f, "80/20", targets_table=rules).intervals
+    assert set(iv.loc[iv["queue"] == "help", "target"].astype(str)) == {"80/20"}
+    assert set(iv.loc[iv["queue"] == "sales", "target"].astype(str)) == {"90/10+99/300"}
+    with pytest.raises(InputError, match=r"no target for 168 intervals \(queues help\)"):
+        plan(f, targets_table=rules)
+
+
+def test_sample_targets_file() -> None:
+    f = read_forecast(sample_path("forecast.csv"))
+    iv = plan(f, targets_table=sample_path("targets.csv")).intervals
+    got = iv.groupby(["queue", iv["target"].astype(str)], observed=True).size().to_dict()
+    assert got == {
+        ("premium", "90/10+99/300"): 128,
+        ("sales", "70/30+abandon<=8%"): 56,
+        ("sales", "80/20+abandon<=5%"): 80,
+        ("service", "80/20+abandon<=5%"): 190,
+    }
+    premium = iv[iv["queue"] == "premium"]
+    assert (premium["threshold_s"] == 10).all() and (premium["service_level"] >= 0.9).all()
+
+
+@pytest.mark.parametrize(
+    ("spec", "days"),
+    [("Mon-Fri", [0, 1, 2, 3, 4]), ("sat,sun", [5, 6]), ("weekend", [5, 6]),
+     ("Fri-Mon", [0, 4, 5, 6]), ("Wednesday", [2]), ("", list(range(7))),
+     ("weekdays; Sun", [0, 1, 2, 3, 4, 6])],
+)  # fmt: skip
+def test_parse_weekdays(spec: str, days: list[int]) -> None:
+    assert sorted(parse_weekdays(spec)) == days
+
+
+def test_parse_time_of_day() -> None:
+    assert parse_time_of_day("9:30", default=0) == 34200
+    assert parse_time_of_day("24:00", default=0) == 86400
+    for bad in ("25:00", "9h", "12:60"):
+        with pytest.raises(ValueError):
+            parse_time_of_day(bad, default=0)
+
+
+def test_targets_file_errors_name_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "queue,weekday,start,end,target\nsales,Mon-Fri,09:00,17:00,80/20\nsales,Funday,,,80/20\n"
+    )
+    with pytest.raises(
+        InputError, match=r"t\.csv: column 'weekday': 1 row \(row 3\) cannot read weekdays 'Funday'"
+    ):
+        read_targets(path)
+    path.write_text("queue,target\nsales,80/2x\n")
+    with pytest.raises(
+        InputError, match=r"t\.csv: column 'target': 1 row \(row 2\) unknown target '80/2x'"
+    ):
+        read_targets(path)
+    path.write_text("queue,start,end,target\nsales,9:00,9:00,80/20\n")
+    with pytest.raises(InputError, match=r"window is empty"):
+        read_targets(path)
+
+
+# ------------------------------------------------------------------ interval inference
+
+
+def test_interval_inferred_per_queue_with_gaps() -> None:
+    """15-minute queue with a closed lunch hour and a 30-minute queue in one file."""
+    a = pd.date_range("2025-03-03 09:00", periods=8, freq="15min").append(
+        pd.date_range("2025-03-03 13:00", periods=4, freq="15min")
+    )
+    b = pd.date_range("2025-03-03 09:00", periods=6, freq="30min")
+    f = pd.concat(
+        [
+            pd.DataFrame({"interval_start": a, "queue": "fast", "calls": 10.0, "aht_s": 200.0}),
+            pd.DataFrame({"interval_start": b, "queue": "slow", "calls": 10.0, "aht_s": 200.0}),
+        ]
+    )
+    out = prepare_forecast(f)
+    assert out.groupby("queue")["interval_s"].unique().map(list).to_dict() == {
+        "fast": [900.0],
+        "slow": [1800.0],
+    }
+    iv = plan(f, "80/20").intervals
+    fast = iv[iv["queue"] == "fast"]
+    assert fast["workload_erlangs"].iloc[0] == pytest.approx(10 * 200 / 900)
+
+
+def test_mixed_interval_lengths_rejected() -> None:
+    """Mostly 30-minute steps; 10:45 (row 6) comes 15 min after 10:30 and 11:30 (row 7)
+    45 min after 10:45: neither is a whole number of 30-minute intervals."""
+    starts = ["09:00", "09:30", "10:00", "10:30", "10:45", "11:30", "12:00", "12:30"]
+    f = pd.DataFrame(
+        {"interval_start": [f"2025-03-03 {s}" for s in starts], "calls": 1.0, "aht_s": 100.0}
+    )
+    with pytest.raises(
+        InputError, match=r"column 'interval_start': 2 rows \(rows 6, 7\) mixed interval lengths"
+    ):
+        prepare_forecast(f, source="f.csv")
+
+
+def test_given_interval_and_interval_column() -> None:
+    f = pd.DataFrame(
+        {"interval_start": ["2025-03-03 09:00", "2025-03-03 10:00"], "calls": 5.0, "aht_s": 100.0}
+    )
+    assert prepare_forecast(f, interval="15min")["interval_s"].tolist() == [900.0, 900.0]
+    assert prepare_forecast(f.assign(interval_s=3600))["interval_s"].tolist() == [3600.0] * 2
+    with pytest.raises(InputError, match="not a duration"):
+        prepare_forecast(f, interval="soon")
+    with pytest.raises(InputError, match=r"not a multiple of its 45-min interval"):
+        prepare_forecast(f, interval="45min")
+    one = f.head(1)
+    with pytest.raises(InputError, match="cannot infer the interval length"):
+        prepare_forecast(one)
+    assert prepare_forecast(one, interval=1800)["interval_s"].tolist() == [1800.0]
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        ({"calls": [1.0, -1.0, 2.0]}, r"column 'calls': 1 row \(row 3\) negative or missing"),
+        ({"calls": [1.0, np.nan, np.nan]}, r"column 'calls': 2 rows \(rows 3, 4\) negative or"),
+        ({"calls": ["1", "x", "2"]}, r"column 'calls': 1 row \(row 3\) not a number"),
+        ({"aht_s": [100.0, 0.0, 100.0]}, r"column 'aht_s': 1 row \(row 3\) zero, negative or"),
+        ({"patience_s": [60.0, -5.0, 60.0]}, r"column 'patience_s': 1 row \(row 3\) zero or neg"),
+        ({"interval_start": ["2025-03-03 09:00", "2025-03-03 09:00", "2025-03-03 10:00"]},
+         r"column 'interval_start': 2 rows \(rows 2, 3\) duplicate intervals"),
+        ({"interval_start": ["2025-03-03 09:00", "later", "2025-03-03 10:00"]},
+         r"column 'interval_start': 1 row \(row 3\) missing or unparsable"),
+        ({"queue": ["a", None, "a"]}, r"column 'queue': 1 row \(row 3\) missing queue name"),
+    ],
+)  # fmt: skip
+def test_bad_forecast_rows(change: dict[str, list[object]], pattern: str) -> None:
+    f = pd.DataFrame(
+        {
+            "interval_start": ["2025-03-03 09:00", "2025-03-03 09:30", "2025-03-03 10:00"],
+            "calls": [1.0, 2.0, 3.0],
+            "aht_s": [100.0, 100.0, 100.0],
+        }
+    )
+    for k, v in change.items():
+        f[k] = v
+    f.attrs["source"] = "f.csv"
+    with pytest.raises(InputError, match="^f\\.csv: " + pattern):
+        prepare_forecast(f)
+
+
+def test_missing_columns_and_empty() -> None:
+    f = pd.DataFrame({"TimeStamp": ["2025-03-03 09:00"], "calls": [1.0]})
+    with pytest.raises(InputError, match=r"missing columns 'interval_start', 'aht_s' \(expected"):
+        prepare_forecast(f, source="f.csv")
+    with pytest.raises(InputError, match="no intervals"):
+        prepare_forecast(f.iloc[:0].assign(interval_start=[], aht_s=[]), source="f.csv")
+
+
+# ------------------------------------------------------------------ patience sources
+
+
+def test_patience_sources(tmp_path: Path) -> None:
+    """Column (per row), --patience-s (overrides), calibration JSON (per queue)."""
+    f = SMALL.assign(patience_s=[100.0, 100.0, np.nan, np.nan, np.nan])
+    iv = plan(f, "80/20").intervals
+    assert iv["patience_s"].tolist()[:2] == [100.0, 100.0]
+    assert np.isnan(iv["patience_s"].iloc[3])  # Erlang C where the column is empty
+    assert plan(f, "80/20", patience_s=250.0).intervals["patience_s"].tolist() == [250.0] * 5
+    calib = {"queues": {"sales": {"patience_s": 90.0, "patience_ci_s": [80, 100]},
+                        "help": {"patience_s": 400.0}}}  # fmt: skip
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(calib))
+    got = plan(f, "80/20", calibration=path).intervals["patience_s"].tolist()
+    assert got == [90.0, 90.0, 90.0, 400.0, 400.0]
+    assert plan(f, "80/20", calibration=calib).intervals["patience_s"].tolist() == got
+    with pytest.raises(InputError, match=r"calibration has no patience for queue 'help'"):
+        plan(f, "80/20", calibration={"queues": {"sales": {"patience_s": 90.0}, "x": {}}})
+    with pytest.raises(StaffingError, match="not both"):
+        plan(f, "80/20", calibration=calib, patience_s=100.0)
+    path.write_text("{not json")
+    with pytest.raises(InputError, match="not a calibration JSON"):
+        plan(f, "80/20", calibration=path)
+
+
+def test_abandon_target_without_patience_is_an_error() -> None:
+    """Erlang C has no abandonment, so an abandon target needs a patience."""
+    with pytest.raises(TargetError, match="abandon"):
+        plan(SMALL, ["80/20", "abandon<=5%"])
+
+
+@pytest.mark.parametrize("kwargs", [{"shrinkage": 1.0}, {"in_centre": -0.1},
+                                    {"out_of_centre": 1.5}, {"shrinkage": 0.3, "in_centre": 0.1},
+                                    {"hours_per_fte": 0.0}, {"period": "year"}])  # fmt: skip
+def test_bad_options(kwargs: dict[str, object]) -> None:
+    with pytest.raises(StaffingError):
+        plan(SMALL, "80/20", **kwargs)  # type: ignore[arg-type]
+
+
+def test_progress_counts_every_interval() -> None:
+    seen: list[int] = []
+    plan(SMALL, "80/20", progress=seen.append)
+    assert sum(seen) == len(SMALL)
+
+
+def test_time_zone_aware_periods() -> None:
+    """UTC offsets in the file: days start at local midnight, not UTC midnight."""
+    f = pd.DataFrame(
+        {
+            "interval_start": ["2025-03-03T23:30:00+01:00", "2025-03-04T00:00:00+01:00"],
+            "calls": [20.0, 20.0], "aht_s": 200.0,
+        }
+    )  # fmt: skip
+    f["interval_start"] = pd.to_datetime(f["interval_start"]).dt.tz_convert("Europe/Paris")
+    s = plan(f, "80/20", period="day").summary
+    assert [str(t) for t in s["period_start"].iloc[:2]] == [
+        "2025-03-03 00:00:00+01:00",
+        "2025-03-04 00:00:00+01:00",
+    ]
+
+
+# ------------------------------------------------------------------ evaluation
+
+
+def test_evaluate_bands_and_columns() -> None:
+    """80/20 on 100 calls, 180 s: 14 agents give 88.8% (met), 13 give 79.56% (0.44 points
+    short: warning), 12 give 64.0% (16 points: all hands). Values from the reference."""
+    f = _forecast(
+        [("2025-03-03 09:00", "q", 100.0, 180.0), ("2025-03-03 09:30", "q", 100.0, 180.0),
+         ("2025-03-03 10:00", "q", 100.0, 180.0)],
+        agents=[14, 13, 12],
+    )  # fmt: skip
+    e = evaluate_staffing(f, targets="80/20")
+    iv = e.intervals
+    assert tuple(iv.columns) == EVALUATION_COLUMNS
+    assert tuple(e.summary.columns) == EVALUATION_SUMMARY_COLUMNS
+    for row in iv.itertuples():
+        ref = float(reference.erlang_c_measures(100, 180, int(row.agents), 1800, 20)["sl_fail"])
+        assert row.service_level == pytest.approx(ref, rel=1e-9)
+        assert row.shortfall_pts == pytest.approx(100 * (0.8 - ref), rel=1e-9)
+    assert iv["band"].tolist() == ["met", "warning", "all hands"]
+    s = e.summary.iloc[0]
+    assert (s["intervals_met"], s["intervals_warning"], s["intervals_all_hands"]) == (1, 1, 1)
+    wide = evaluate_staffing(f, targets="80/20", edges=(10, 20)).intervals["band"]
+    assert wide.tolist() == ["met", "warning", "interrupt offline"]
+    narrow = evaluate_staffing(f, targets="80/20", edges=(0.4, 0.5)).intervals["band"]
+    assert narrow.tolist() == ["met", "interrupt offline", "all hands"]
+
+
+def test_evaluate_with_roster_and_abandon_target() -> None:
+    """Roster merged on queue and interval; the abandon target counts in points too."""
+    f = SMALL.assign(patience_s=60.0)
+    roster = pd.DataFrame(
+        {
+            "interval_start": ["2025-03-03 09:00", "2025-03-03 09:30", "2025-03-03 09:00",
+                               "2025-03-03 09:30"],
+            "queue": ["sales", "sales", "help", "help"],
+            "agents": [14.0, 15.0, 9.0, 12.0],
+        }
+    )  # fmt: skip
+    e = evaluate_staffing(f, roster, ["80/20", "abandon<=5%"])
+    iv = e.intervals
+    assert iv["agents"].tolist() == [14.0, 15.0, 0.0, 9.0, 12.0]
+    short_sl = 100 * (0.8 - iv["service_level"])
+    short_ab = 100 * (iv["abandon_rate"] - 0.05)
+    busy = iv["calls"] > 0
+    assert iv.loc[busy, "shortfall_pts"].to_numpy() == pytest.approx(
+        np.maximum(short_sl, short_ab)[busy].to_numpy()
+    )
+    with pytest.raises(InputError, match=r"no staffing in roster for these intervals"):
+        evaluate_staffing(f, roster.iloc[:3], "80/20")
+    with pytest.raises(InputError, match="no 'agents' column"):
+        evaluate_staffing(SMALL, None, "80/20")
+
+
+def test_evaluate_plan_round_trip() -> None:
+    """Evaluating a plan's own agents meets every target: no interval flagged."""
+    f = read_forecast(sample_path("forecast.csv"))
+    p = plan(f, targets_table=sample_path("targets.csv"))
+    e = evaluate_staffing(
+        f.assign(agents=p.intervals["agents"]), targets_table=sample_path("targets.csv")
+    )
+    assert (e.intervals["band"] == "met").all()
+    assert e.intervals["service_level"].to_numpy() == pytest.approx(p.intervals["service_level"])
+
+
+# ------------------------------------------------------------------ files
+
+
+def test_plan_tables_round_trip_excel_parquet(tmp_path: Path) -> None:
+    """The plan's tables survive .xlsx (two sheets) and .parquet writes unchanged."""
+    p = plan(read_forecast(sample_path("forecast.csv")), ["80/20", "abandon<=5%"])
+    write_table(p.tables(), tmp_path / "plan.xlsx")
+    sheets = pd.read_excel(tmp_path / "plan.xlsx", sheet_name=None)
+    assert list(sheets) == ["intervals", "summary"]
+    back = sheets["intervals"]
+    assert list(back.columns) == list(INTERVAL_COLUMNS)
+    np.testing.assert_allclose(back["service_level"], p.intervals["service_level"], rtol=1e-12)
+    assert (back["agents"] == p.intervals["agents"]).all()
+    write_table(p.intervals, tmp_path / "plan.parquet")
+    pq = read_table(tmp_path / "plan.parquet")
+    pd.testing.assert_frame_equal(pq, p.intervals, check_dtype=False, check_categorical=False)
+
+
+def test_read_forecast_sample() -> None:
+    f = read_forecast(sample_path("forecast.csv"))
+    assert list(f.columns) == [
+        "interval_start",
+        "queue",
+        "calls",
+        "aht_s",
+        "interval_s",
+        "patience_s",
+    ]
+    assert len(f) == 454 and f["queue"].nunique() == 3
+    assert f.attrs["source"] == "forecast.csv"
