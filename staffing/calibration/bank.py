@@ -1,0 +1,166 @@
+"""Reader for the public "Anonymous Bank" call-centre log (Israel, 1999).
+
+The log (Guedj and Mandelbaum 2000) has one tab-separated line per call with the fields
+``vru+line, call_id, customer_id, priority, type, date, vru_entry, vru_exit, vru_time,
+q_start, q_exit, q_time, outcome, ser_start, ser_exit, ser_time, server``, one file per
+month. Brown et al. (2005) analyse the same data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from staffing.calibration.history import DEFAULT_QUEUE, RECORD_COLUMNS
+from staffing.errors import InputError
+from staffing.io import read_table, require_columns
+
+__all__ = ["BANK_CALL_TYPES", "BANK_MONTHS", "read_bank_log"]
+
+#: Service types documented for the log: regular (PS), regular in English (PE), internet
+#: (IN), stock exchange (NE), prospective customers (NW), call-backs put on hold (TT).
+BANK_CALL_TYPES = ("PS", "PE", "IN", "NE", "NW", "TT")
+#: File names of the monthly logs, in calendar order.
+BANK_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_FIELDS = ["type", "priority", "date", "vru_entry", "vru_exit", "q_start", "q_time", "outcome"]
+
+
+def _files(path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+    if isinstance(path, str | os.PathLike):
+        p = Path(path)
+        if p.is_dir():
+            found = {f.stem.lower(): f for f in p.glob("*.txt")}
+            ordered = [found[m] for m in BANK_MONTHS if m in found]
+            ordered += sorted(f for k, f in found.items() if k not in BANK_MONTHS)
+            if not ordered:
+                raise InputError("no monthly .txt logs in this directory", source=str(p))
+            return ordered
+        return [p]
+    return [Path(p) for p in path]
+
+
+def _clock(text: pd.Series) -> np.ndarray:
+    """``"H:MM:SS"`` as seconds after midnight."""
+    parts = text.astype(str).str.strip().str.split(":", expand=True).astype(float)
+    return (parts[0] * 3600 + parts[1] * 60 + parts[2]).to_numpy()
+
+
+def read_bank_log(
+    path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    queue: str | None = "type",
+) -> pd.DataFrame:
+    """Read the Anonymous Bank call log as call records.
+
+    Parameters
+    ----------
+    path : path, directory or iterable of paths
+        A monthly file (e.g. ``january.txt``), a directory of them (read in calendar
+        order), or several files.
+    queue : {"type", None}, default "type"
+        ``"type"``: one queue per service type (PS, PE, IN, NE, NW, TT); ``None``: all calls
+        in one queue (``"all"``), as the agents serve every type but internet.
+
+    Returns
+    -------
+    DataFrame
+        Call records with the columns of :data:`~staffing.calibration.RECORD_COLUMNS`
+        (``arrival``, ``queue``, ``wait_s``, ``outcome``, ``handle_s``, ``agent``) plus
+        ``type`` and ``priority``; ``attrs["source"]`` names the file(s) and
+        ``attrs["dropped"]`` counts the calls left out, by reason.
+
+    Notes
+    -----
+    Turning the log into records:
+
+    * ``PHANTOM`` calls ("virtual calls to be ignored", per the documentation) are dropped.
+    * ``HANG`` with ``q_time = 0`` never waited in the queue (the caller left in the VRU, or
+      at the instant of queueing): dropped. ``HANG`` with ``q_time > 0`` is an abandon
+      after ``q_time`` seconds.
+    * ``AGENT`` is an answered call; its wait is ``q_time`` (0 when it went straight from
+      the VRU to an agent, ``q_start = 0:00:00``).
+    * ``arrival`` is the date plus ``q_start`` (or ``vru_exit`` for calls that did not
+      queue), moved to the next day when the clock passed midnight after ``vru_entry``.
+    * ``handle_s`` is ``ser_time``; ``agent`` is ``server`` (``NO_SERVER`` on an answered
+      call, which the log has for some short calls, leaves the agent unknown).
+    * Calls of a type the documentation does not list are dropped.
+
+    References
+    ----------
+    .. [1] I. Guedj and A. Mandelbaum, "Anonymous Bank call-center data", documentation,
+       Technion, 2000.
+    .. [2] L. Brown et al., "Statistical analysis of a telephone call center: a
+       queueing-science perspective", JASA 100(469), 2005, 36-50.
+       doi:10.1198/016214504000001808
+    """
+    frames = []
+    names = []
+    for f in _files(path):
+        df = read_table(f)
+        require_columns(df, [*_FIELDS, "ser_time", "server"], source=f.name)
+        frames.append(df[[*_FIELDS, "ser_time", "server"]])
+        names.append(f.name)
+    raw = pd.concat(frames, ignore_index=True)
+    source = names[0] if len(names) == 1 else f"{names[0]}..{names[-1]} ({len(names)} files)"
+
+    outcome = raw["outcome"].astype(str).str.strip().str.upper()
+    call_type = raw["type"].astype(str).str.strip().str.upper()
+    q_time = pd.to_numeric(raw["q_time"], errors="coerce").to_numpy(dtype=float)
+    phantom = (outcome == "PHANTOM").to_numpy()
+    vru_hang = ((outcome == "HANG") & ~(q_time > 0)).to_numpy()
+    unknown_type = ~call_type.isin(BANK_CALL_TYPES).to_numpy()
+    unknown_outcome = ~outcome.isin(["AGENT", "HANG", "PHANTOM"]).to_numpy()
+    keep = ~(phantom | vru_hang | unknown_type | unknown_outcome) & np.isfinite(q_time)
+    dropped = {
+        "phantom": int(phantom.sum()),
+        "left before queueing": int((vru_hang & ~phantom).sum()),
+        "undocumented type": int((unknown_type & ~phantom & ~vru_hang).sum()),
+    }
+    r = raw[keep]
+    day = pd.to_datetime(r["date"].astype(str).str.strip().str.zfill(6), format="%y%m%d")
+    entry = _clock(r["vru_entry"])
+    queued = _clock(r["q_start"])
+    exit_vru = _clock(r["vru_exit"])
+    start = np.where(queued > 0, queued, exit_vru)
+    start = np.where(start + 60 < entry, start + 86400, start)  # passed midnight
+    arrival = day + pd.to_timedelta(start, unit="s")
+    answered = (outcome[keep] == "AGENT").to_numpy()
+    server = r["server"].astype(str).str.strip()
+    agent = server.where(answered & (server != "NO_SERVER").to_numpy(), None)
+    out = pd.DataFrame(
+        {
+            "arrival": arrival.to_numpy(),
+            "queue": call_type[keep].to_numpy() if queue == "type" else DEFAULT_QUEUE,
+            "wait_s": q_time[keep],
+            "outcome": np.where(answered, "answered", "abandoned"),
+            "handle_s": np.where(
+                answered, pd.to_numeric(r["ser_time"], errors="coerce").to_numpy(float), np.nan
+            ),
+            "agent": agent.to_numpy(dtype=object),
+            "type": call_type[keep].to_numpy(),
+            "priority": pd.to_numeric(r["priority"], errors="coerce").to_numpy(),
+        }
+    )
+    if queue not in ("type", None):
+        raise InputError(f"queue must be 'type' or None, not {queue!r}")
+    out = out.sort_values("arrival", kind="stable").reset_index(drop=True)
+    out = out[[*RECORD_COLUMNS, "type", "priority"]]
+    out.attrs = {"source": source, "kind": "records", "dropped": dropped}
+    return out
