@@ -1,0 +1,94 @@
+"""Expected call outcomes of an interval and the service level of each abandon policy.
+
+Shared by the credit-exposure simulation and the what-if comparison: for ``calls`` callers
+of an interval staffed with ``agents``, Erlang C or Erlang A gives each caller's chance to
+be answered within the threshold (``p_aw``), to abandon within it (``p_bw``) and to
+abandon at all (``p_ab``); the counts follow, and from the counts the numerator and
+denominator of the service level under each abandon policy, exactly as for real history
+(:func:`staffing.contracts.credits.period_service_level`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from staffing.contracts.credits import _POLICY_COLUMNS
+from staffing.queueing import evaluate
+
+__all__ = ["expected_counts", "outcome_probabilities", "policy_counts"]
+
+
+def outcome_probabilities(
+    calls: np.ndarray,
+    aht: np.ndarray,
+    agents: np.ndarray,
+    length: np.ndarray,
+    threshold_s: float | np.ndarray,
+    patience: np.ndarray | None,
+    need_bw: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-caller chances: answered within t, abandoned within t, abandoned at all."""
+    m = evaluate(
+        calls,
+        aht,
+        agents,
+        interval_s=length,
+        threshold_s=threshold_s,
+        patience_s=patience,
+        abandon_policy="fail",
+    )
+    aw = np.asarray(m.service_level, dtype=float)
+    ab = np.asarray(m.abandon_rate, dtype=float)
+    if need_bw and patience is not None:
+        both = evaluate(
+            calls,
+            aht,
+            agents,
+            interval_s=length,
+            threshold_s=threshold_s,
+            patience_s=patience,
+            abandon_policy="count_within",
+        ).service_level
+        bw = np.clip(np.asarray(both, dtype=float) - aw, 0.0, ab)
+    else:
+        bw = np.zeros_like(aw)
+    return aw, bw, ab
+
+
+def expected_counts(
+    calls: np.ndarray,
+    aht: np.ndarray,
+    agents: np.ndarray,
+    length: np.ndarray,
+    threshold_s: float | np.ndarray,
+    patience: np.ndarray | None,
+    policy: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Numerator and denominator of the policy's service level at the forecast."""
+    aw, bw, ab = outcome_probabilities(
+        calls,
+        aht,
+        agents,
+        length,
+        threshold_s,
+        patience,
+        policy in ("exclude_within", "count_within"),
+    )
+    return policy_counts(policy, calls, calls * aw, calls * bw, calls * ab)
+
+
+def policy_counts(
+    policy: str, offered: np.ndarray, aw: np.ndarray, bw: np.ndarray, ab: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    counts = {
+        "offered": offered,
+        "answered": offered - ab,
+        "answered_within": aw,
+        "abandoned_within": bw,
+    }
+    within_cols, base_cols, minus_cols = _POLICY_COLUMNS[policy]
+    within = sum((counts[c] for c in within_cols), np.zeros_like(offered))
+    base = sum((counts[c] for c in base_cols), np.zeros_like(offered)) - sum(
+        (counts[c] for c in minus_cols), np.zeros_like(offered)
+    )
+    return within, base

@@ -1,0 +1,424 @@
+"""What-if comparison of SLA targets, and the sweeps behind a staffing budget.
+
+:func:`compare` plans one forecast under several target scenarios ("80/20" against
+"90/10+99/300" against "abandon<=5%") and puts the staffing and the achieved performance
+side by side. :func:`sweep` draws the curves planners argue budgets with: FTE against the
+service-level percentage at a fixed threshold, and against the threshold at a fixed
+percentage, for Erlang C and Erlang A side by side (the law of diminishing returns: each
+extra point of service level costs more staff than the one before).
+
+Both plan every scenario with :func:`staffing.planner.plan` (one vectorised solve of all
+intervals per scenario), so staffing, shrinkage and FTE mean exactly what they mean in
+``staffing plan``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from staffing.contracts._measures import expected_counts
+from staffing.errors import StaffingError, TargetError
+from staffing.queueing.targets import AbandonRate, ServiceLevel, Target, parse_targets
+
+__all__ = [
+    "COMPARE_COLUMNS",
+    "SWEEP_COLUMNS",
+    "Scenario",
+    "compare",
+    "parse_scenario",
+    "sweep",
+]
+
+#: Columns of the comparison table, in order.
+COMPARE_COLUMNS: tuple[str, ...] = (
+    "scenario",
+    "targets",
+    "agent_hours",
+    "fte",
+    "peak_agents",
+    "service_level",
+    "asa_s",
+    "abandon_rate",
+    "occupancy",
+    "cost",
+    "delta_agent_hours",
+    "delta_fte",
+    "delta_peak_agents",
+    "delta_cost",
+)
+
+#: Columns of the sweep table, in order.
+SWEEP_COLUMNS: tuple[str, ...] = (
+    "sweep",
+    "model",
+    "target",
+    "fraction",
+    "threshold_s",
+    "agent_hours",
+    "fte",
+    "peak_agents",
+    "service_level",
+    "abandon_rate",
+    "cost",
+    "marginal_fte",
+)
+
+#: Percentages swept at a fixed threshold, by default [fraction].
+DEFAULT_FRACTIONS: tuple[float, ...] = tuple(np.round(np.arange(0.60, 0.951, 0.025), 4))
+#: Thresholds swept at a fixed percentage, by default [s].
+DEFAULT_THRESHOLDS: tuple[float, ...] = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300)
+
+_NAMED = re.compile(r"^\s*name\s*=\s*(?P<name>[^:]+?)\s*:\s*(?P<spec>.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of targets to plan for.
+
+    Attributes
+    ----------
+    name : str
+        Label in tables and figures (default: the targets' canonical text).
+    targets : tuple of targets
+        Parsed with :func:`staffing.parse_targets`.
+    """
+
+    name: str
+    targets: tuple[Target, ...]
+
+    @property
+    def text(self) -> str:
+        """The targets in canonical syntax, e.g. ``"90/10+99/300"``."""
+        return "+".join(str(t) for t in self.targets)
+
+
+def parse_scenario(spec: str | Scenario) -> Scenario:
+    """Read ``"80/20"`` or ``"name=premium:90/10+99/300"`` into a :class:`Scenario`.
+
+    Examples
+    --------
+    >>> parse_scenario("name=premium:90/10+99/300")
+    Scenario(name='premium', targets=(ServiceLevel(fraction=0.9, threshold_s=10.0), \
+ServiceLevel(fraction=0.99, threshold_s=300.0)))
+    >>> parse_scenario("abandon<=5%").name
+    'abandon<=5%'
+    """
+    if isinstance(spec, Scenario):
+        return spec
+    m = _NAMED.match(spec)
+    if m:
+        targets = parse_targets(m.group("spec"))
+        return Scenario(m.group("name").strip(), targets)
+    if spec.strip().lower().startswith("name="):
+        raise TargetError(f"scenario {spec!r}: write name=LABEL:TARGETS, e.g. name=premium:90/10")
+    targets = parse_targets(spec)
+    return Scenario("+".join(str(t) for t in targets), targets)
+
+
+def _scenarios(scenarios: Sequence[str | Scenario] | str) -> list[Scenario]:
+    items = [scenarios] if isinstance(scenarios, str | Scenario) else list(scenarios)
+    if not items:
+        raise TargetError("no scenario given: use e.g. --scenario 80/20 --scenario 90/10")
+    out = [parse_scenario(s) for s in items]
+    names = [s.name for s in out]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise TargetError(
+            f"scenario {twice[0]!r} is given twice; name them apart with name=LABEL:TARGETS"
+        )
+    return out
+
+
+def _has_patience(forecast: pd.DataFrame, patience_s: Any, calibration: Any) -> bool:
+    if calibration is not None:
+        return True
+    if patience_s is not None:
+        return bool(np.isfinite(float(patience_s)))
+    if "patience_s" in forecast.columns:
+        values = pd.to_numeric(forecast["patience_s"], errors="coerce")
+        return bool(np.isfinite(values).any())
+    return False
+
+
+def _achieved_service_level(
+    intervals: pd.DataFrame, threshold_s: float, abandon_policy: str
+) -> float:
+    """Volume-weighted service level of a planned staffing at one common threshold."""
+    calls = intervals["calls"].to_numpy(dtype=float)
+    busy = calls > 0
+    if not busy.any():
+        return float("nan")
+    patience = intervals["patience_s"].to_numpy(dtype=float)[busy]
+    within, base = expected_counts(
+        calls[busy],
+        intervals["aht_s"].to_numpy(dtype=float)[busy],
+        intervals["agents"].to_numpy(dtype=float)[busy],
+        intervals["interval_s"].to_numpy(dtype=float)[busy],
+        float(threshold_s),
+        patience if np.isfinite(patience).any() else None,
+        abandon_policy,
+    )
+    total = base.sum()
+    return float(within.sum() / total) if total > 0 else float("nan")
+
+
+def _total_row(summary: pd.DataFrame) -> pd.Series:
+    """The planner summary's last row: everything, all queues, the whole horizon."""
+    return summary.iloc[-1]
+
+
+def compare(
+    forecast: pd.DataFrame,
+    scenarios: Sequence[str | Scenario] | str,
+    *,
+    interval_s: float | str | None = None,
+    patience_s: float | None = None,
+    calibration: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    in_centre: float = 0.0,
+    out_of_centre: float = 0.0,
+    shrinkage: float | None = None,
+    hours_per_fte: float = 37.5,
+    abandon_policy: str = "fail",
+    cost_per_fte: float | None = None,
+    threshold_s: float | None = None,
+) -> pd.DataFrame:
+    """Staffing and achieved performance of a forecast under each target scenario.
+
+    Parameters
+    ----------
+    forecast : DataFrame
+        As for :func:`staffing.planner.plan` (``interval_start``, optional ``queue``,
+        ``calls``, ``aht_s``, optional ``patience_s``).
+    scenarios : sequence of str or Scenario
+        ``"80/20"``, ``"90/10+99/300"``, ``"abandon<=5%"``,
+        ``"name=premium:90/10+99/300"``; the first is the baseline of the ``delta_``
+        columns.
+    interval_s, patience_s, calibration, in_centre, out_of_centre, shrinkage, \
+hours_per_fte, abandon_policy
+        As in :func:`staffing.planner.plan`.
+    cost_per_fte : float, optional
+        Yearly cost of one FTE [currency]; gives ``cost``.
+    threshold_s : float, optional
+        Threshold [s] at which every scenario's ``service_level`` is reported, so the
+        rows compare like with like; default the first service-level threshold of the
+        first scenario that has one, else 20 s.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COMPARE_COLUMNS`, one row per scenario in the order given:
+        ``targets`` in canonical syntax; ``agent_hours`` [h] summed over the horizon;
+        ``fte`` the average FTE over it (as the planner's total row); ``peak_agents`` the
+        most agents on the phones at once over all queues; ``service_level`` at
+        ``threshold_s``, ``asa_s`` [s], ``abandon_rate`` and ``occupancy``
+        volume-weighted over the horizon; ``cost = fte * cost_per_fte`` (yearly, NaN
+        without a cost); ``delta_*`` each row minus the first. ``attrs["threshold_s"]``
+        holds the reporting threshold.
+
+    Raises
+    ------
+    TargetError
+        An unreadable scenario, the same name twice, or an abandon-rate target without
+        any patience (Erlang C has no abandons, so it cannot size for one).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"interval_start": ["2025-03-03 09:00", "2025-03-03 09:30"],
+    ...                   "calls": [100.0, 120.0], "aht_s": [180.0, 180.0]})
+    >>> t = compare(f, ["80/20", "name=fast:90/10"])
+    >>> t[["scenario", "agent_hours", "peak_agents", "delta_agent_hours"]].to_numpy().tolist()
+    [['80/20', 15.0, 16, 0.0], ['fast', 16.0, 17, 1.0]]
+
+    80/20 needs 14 and 16 agents for the two half-hours (15 agent-hours), 90/10 needs 15
+    and 17 (16 agent-hours): one agent-hour more.
+    """
+    from staffing.planner import plan
+
+    items = _scenarios(scenarios)
+    patience_known = _has_patience(forecast, patience_s, calibration)
+    for sc in items:
+        if not patience_known and any(isinstance(t, AbandonRate) for t in sc.targets):
+            raise TargetError(
+                f"scenario {sc.name!r}: an abandon-rate target needs customer patience "
+                "(Erlang A); give a patience_s column, --patience-s or --calibration"
+            )
+    if cost_per_fte is not None and not (np.isfinite(cost_per_fte) and cost_per_fte >= 0):
+        raise StaffingError(f"cost per FTE {cost_per_fte!r}: give an amount >= 0")
+    if threshold_s is None:
+        firsts = [t for sc in items for t in sc.targets if isinstance(t, ServiceLevel)]
+        threshold_s = firsts[0].threshold_s if firsts else 20.0
+    if not (np.isfinite(threshold_s) and threshold_s >= 0):
+        raise StaffingError(f"threshold {threshold_s!r} s: give a number of seconds >= 0")
+
+    rows = []
+    for sc in items:  # one vectorised plan per scenario
+        p = plan(
+            forecast,
+            list(sc.targets),
+            interval_s=interval_s,
+            patience_s=patience_s,
+            calibration=calibration,
+            in_centre=in_centre,
+            out_of_centre=out_of_centre,
+            shrinkage=shrinkage,
+            hours_per_fte=hours_per_fte,
+            period="week",
+            abandon_policy=abandon_policy,
+        )
+        total = _total_row(p.summary)
+        fte = float(total["fte"])
+        rows.append(
+            {
+                "scenario": sc.name,
+                "targets": sc.text,
+                "agent_hours": float(total["agent_hours"]),
+                "fte": fte,
+                "peak_agents": int(total["peak_agents"]),
+                "service_level": _achieved_service_level(p.intervals, threshold_s, abandon_policy),
+                "asa_s": float(total["asa_s"]),
+                "abandon_rate": float(total["abandon_rate"]),
+                "occupancy": float(total["occupancy"]),
+                "cost": fte * cost_per_fte if cost_per_fte is not None else np.nan,
+            }
+        )
+    table = pd.DataFrame(rows)
+    for name in ("agent_hours", "fte", "peak_agents", "cost"):
+        table[f"delta_{name}"] = table[name] - table[name].iloc[0]
+    table = table[list(COMPARE_COLUMNS)]
+    table.attrs.update(
+        {"threshold_s": float(threshold_s), "source": forecast.attrs.get("source", "forecast")}
+    )
+    return table
+
+
+def sweep(
+    forecast: pd.DataFrame,
+    *,
+    at: str | ServiceLevel = "80/20",
+    fractions: Sequence[float] | None = None,
+    thresholds_s: Sequence[float] | None = None,
+    interval_s: float | str | None = None,
+    patience_s: float | None = None,
+    calibration: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    in_centre: float = 0.0,
+    out_of_centre: float = 0.0,
+    shrinkage: float | None = None,
+    hours_per_fte: float = 37.5,
+    abandon_policy: str = "fail",
+    cost_per_fte: float | None = None,
+) -> pd.DataFrame:
+    """FTE against the service-level percentage and against the threshold, C and A.
+
+    Parameters
+    ----------
+    forecast : DataFrame
+        As for :func:`staffing.planner.plan`.
+    at : str or ServiceLevel, default "80/20"
+        The fixed point: its threshold is kept while the percentage is swept, and its
+        percentage while the threshold is swept.
+    fractions : sequence of float, optional
+        Percentages to sweep [fractions in (0, 1)]; default 60% to 95% by 2.5 points.
+    thresholds_s : sequence of float, optional
+        Thresholds to sweep [s]; default 5 s to 5 minutes.
+    interval_s, patience_s, calibration, in_centre, out_of_centre, shrinkage, \
+hours_per_fte, abandon_policy
+        As in :func:`staffing.planner.plan`. Erlang A uses the patience from
+        ``patience_s``, ``calibration`` or the forecast's ``patience_s`` column.
+    cost_per_fte : float, optional
+        Yearly cost of one FTE [currency]; gives ``cost``.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SWEEP_COLUMNS`: ``sweep`` is ``"percent"`` or ``"threshold"``,
+        ``model`` ``"Erlang C"`` or ``"Erlang A"`` (Erlang A only when a patience is
+        known); one row per swept point, percentages ascending and thresholds
+        descending (each curve from the loosest target to the strictest).
+        ``service_level`` is achieved at the row's own threshold; ``marginal_fte`` the
+        extra FTE over the previous, looser point of the same curve, per percentage point
+        (percent sweep) or per second taken off the threshold (threshold sweep).
+
+    Notes
+    -----
+    Each point is one plan of every interval (a loop over sweep points, never over
+    intervals). Where callers abandon, Erlang A usually needs fewer agents than Erlang C
+    for the same target (callers who hang up shorten the queue for those who stay); the
+    gap between the two curves is what an Erlang C plan overstaffs.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"interval_start": ["2025-03-03 09:00", "2025-03-03 09:30"],
+    ...                   "calls": [100.0, 120.0], "aht_s": [180.0, 180.0]})
+    >>> s = sweep(f, fractions=[0.7, 0.8, 0.9], thresholds_s=[30, 20, 10])
+    >>> s[s.sweep == "percent"]["agent_hours"].tolist()
+    [14.0, 15.0, 16.0]
+    """
+    from staffing.planner import plan
+
+    goal = parse_targets(at)
+    if len(goal) != 1 or not isinstance(goal[0], ServiceLevel):
+        raise TargetError(f"sweep point {at!r}: give one service-level target, e.g. 80/20")
+    point = goal[0]
+    fr = sorted({float(x) for x in (fractions if fractions is not None else DEFAULT_FRACTIONS)})
+    th = sorted(
+        {float(x) for x in (thresholds_s if thresholds_s is not None else DEFAULT_THRESHOLDS)},
+        reverse=True,
+    )
+    if not fr or not th:
+        raise StaffingError("a sweep needs at least one percentage and one threshold")
+    curves: list[tuple[str, list[ServiceLevel]]] = [
+        ("percent", [ServiceLevel(f, point.threshold_s) for f in fr]),
+        ("threshold", [ServiceLevel(point.fraction, t) for t in th]),
+    ]
+    models: list[tuple[str, float | None]] = [("Erlang C", float("inf"))]
+    if _has_patience(forecast, patience_s, calibration):
+        models.append(("Erlang A", patience_s))
+    rows = []
+    for model, patience in models:
+        for kind, targets in curves:
+            previous: tuple[float, float] | None = None
+            for tg in targets:  # one vectorised plan per sweep point
+                p = plan(
+                    forecast,
+                    [tg],
+                    interval_s=interval_s,
+                    patience_s=patience,
+                    calibration=calibration if model == "Erlang A" else None,
+                    in_centre=in_centre,
+                    out_of_centre=out_of_centre,
+                    shrinkage=shrinkage,
+                    hours_per_fte=hours_per_fte,
+                    period="week",
+                    abandon_policy=abandon_policy,
+                )
+                total = _total_row(p.summary)
+                fte = float(total["fte"])
+                x = 100.0 * tg.fraction if kind == "percent" else -tg.threshold_s
+                marginal = (fte - previous[1]) / (x - previous[0]) if previous else np.nan
+                previous = (x, fte)
+                rows.append(
+                    {
+                        "sweep": kind,
+                        "model": model,
+                        "target": str(tg),
+                        "fraction": tg.fraction,
+                        "threshold_s": tg.threshold_s,
+                        "agent_hours": float(total["agent_hours"]),
+                        "fte": fte,
+                        "peak_agents": int(total["peak_agents"]),
+                        "service_level": float(total["service_level"]),
+                        "abandon_rate": float(total["abandon_rate"]),
+                        "cost": fte * cost_per_fte if cost_per_fte is not None else np.nan,
+                        "marginal_fte": marginal,
+                    }
+                )
+    table = pd.DataFrame(rows, columns=list(SWEEP_COLUMNS))
+    table.attrs.update({"at": str(point), "source": forecast.attrs.get("source", "forecast")})
+    return table
