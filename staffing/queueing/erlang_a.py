@@ -47,7 +47,9 @@ from scipy import special
 
 from staffing.queueing.special import (
     _TINY_LOG,
+    gammainc_unreliable,
     log_erlang_b,
+    log_kummer_a,
     log_kummer_a_and_p,
     log_poisson_term,
 )
@@ -212,12 +214,15 @@ def erlang_a_measures(
         # R1 = P(x+1, z) / P(x+1, y) and R0 = P(x, z) / P(x, y): plain ratios of incomplete
         # gammas where neither is near underflow (P(x, .) = P(x+1, .) + d(x, .)), otherwise
         # through A: P(b, z) / P(b, y) = exp(-b T - y (e^-T - 1)) A(b, z) / A(b, y).
-        log_a1z, log_p1z = log_kummer_a_and_p(x + 1.0, z)
-        with np.errstate(invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_p1z = np.log(special.gammainc(x + 1.0, z))
             log_r1 = log_p1z - log_p1
         tiny = ~((log_p1 > _TINY_LOG) & (log_p1z > _TINY_LOG))
+        tiny |= gammainc_unreliable(x + 1.0, y) | gammainc_unreliable(x + 1.0, z)
         if np.any(tiny):
             em = np.expm1(-big_t[tiny])
+            log_a1z = np.full(x.shape, np.nan)
+            log_a1z[tiny] = log_kummer_a(x[tiny] + 1.0, z[tiny])
             log_r1[tiny] = (
                 -(x[tiny] + 1.0) * big_t[tiny] - y[tiny] * em + log_a1z[tiny] - log_a1[tiny]
             )

@@ -16,7 +16,13 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = ["log_erlang_b", "log_kummer_a", "log_kummer_a_and_p", "log_poisson_term"]
+__all__ = [
+    "gammainc_unreliable",
+    "log_erlang_b",
+    "log_kummer_a",
+    "log_kummer_a_and_p",
+    "log_poisson_term",
+]
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 # Below this, a regularised incomplete gamma value is too close to underflow to divide by.
@@ -115,6 +121,16 @@ def log_erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     return out
 
 
+def gammainc_unreliable(b: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Where ``scipy.special.gammainc(b, y)`` loses digits: it sums its power series for
+    at most 2000 terms, too few for huge ``b`` a little below ``y``'s Gaussian window
+    (``4 sqrt(b) < b - y < b / 25``); the result drifts there (2e-4 relative at
+    ``b = 5.6e6``, ``y = 0.996 b``). :func:`log_kummer_a_and_p` then uses 1F1 (Boost's
+    implementation, accurate to about 1e-13)."""
+    gap = b - y
+    return (b > 2e4) & (gap > 4.0 * np.sqrt(b)) & (gap < b / 25.0)
+
+
 def log_kummer_a(b: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Natural log of ``A(b, y) = 1F1(1; b + 1; y) = sum_j y^j / ((b+1)...(b+j))``.
 
@@ -141,11 +157,7 @@ def log_kummer_a_and_p(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
     pos = y > 0
     log_a[pos] = log_p[pos] - log_poisson_term(b[pos], y[pos])
     low = pos & (log_p < _TINY_LOG)
-    # scipy's gammainc sums its power series for at most 2000 terms; for huge ``b`` a
-    # little below ``y``'s Gaussian window (``4 sqrt(b) < b - y < b / 25``) that is too few
-    # and the result drifts (2e-4 relative at b = 5.6e6, y = 0.996 b). There 1F1 (Boost's
-    # implementation) is accurate to about 1e-13.
-    long_series = pos & (b > 2e4) & (b - y > 4.0 * np.sqrt(b)) & (b - y < b / 25.0)
+    long_series = pos & gammainc_unreliable(b, y)
     redo = low | long_series
     if np.any(redo):
         log_a[redo] = np.log(special.hyp1f1(1.0, b[redo] + 1.0, y[redo]))
