@@ -10,20 +10,17 @@ from typing import Any
 
 import click
 
+from staffing.cli._common import (
+    OneLineCommand,
+    check_paths,
+    column_option,
+    plot_option,
+    report_option,
+    warn,
+    write_figure,
+)
+
 __all__ = ["calibrate"]
-
-_FIGURE_SUFFIXES = (".png", ".pdf", ".svg", ".jpg", ".jpeg")
-_REPORT_SUFFIXES = (".html", ".htm")
-
-
-class _OneLineCommand(click.Command):
-    """Bad options are reported on one line (``Error: ...``), like every other user error."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            raise click.ClickException(exc.format_message()) from None
 
 
 class _Rate(click.ParamType):
@@ -45,18 +42,8 @@ class _Rate(click.ParamType):
         return rate
 
 
-def _check_suffix(option: str, path: str | None, allowed: Sequence[str]) -> None:
-    if path is None:
-        return
-    suffix = Path(path).suffix.lower()
-    if suffix not in allowed:
-        raise click.ClickException(
-            f"{option} {path}: unknown file type {suffix or '(none)'!r}; use {', '.join(allowed)}"
-        )
-
-
 @click.command(
-    cls=_OneLineCommand,
+    cls=OneLineCommand,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.argument("history", type=click.Path(exists=True, dir_okay=False))
@@ -67,11 +54,9 @@ def _check_suffix(option: str, path: str | None, allowed: Sequence[str]) -> None
     show_default=True,
     help="Service-level threshold [s] of the history's answered_within / service_level.",
 )
-@click.option(
+@column_option(
     "--column",
     "columns",
-    multiple=True,
-    metavar="OURS=THEIRS",
     help="Map a column of the file to ours, e.g. --column offered=CallsOffered (repeatable).",
 )
 @click.option(
@@ -120,16 +105,8 @@ def _check_suffix(option: str, path: str | None, allowed: Sequence[str]) -> None
     metavar="PATH",
     help="calibration.json for `staffing plan --calibration` ('-' for standard output).",
 )
-@click.option(
-    "--plot", "plot_path", default=None, metavar="PATH", help="Figure (.png, .pdf, .svg)."
-)
-@click.option(
-    "--report",
-    "report_path",
-    default=None,
-    metavar="PATH",
-    help="One self-contained HTML report (summary, tables, figure).",
-)
+@plot_option()
+@report_option("One self-contained HTML report (summary, tables, figure).")
 def calibrate(
     history: str,
     threshold_s: float,
@@ -157,8 +134,7 @@ def calibrate(
     """
     if not out.lower().endswith(".json") and out != "-":
         raise click.ClickException(f"--out {out}: write the calibration to a .json file or '-'")
-    _check_suffix("--plot", plot_path, _FIGURE_SUFFIXES)
-    _check_suffix("--report", report_path, _REPORT_SUFFIXES)
+    check_paths({}, plot=plot_path, report=report_path)
 
     from staffing.calibration import CalibrationWarning
     from staffing.calibration import calibrate as fit
@@ -192,10 +168,7 @@ def calibrate(
 
         figure = calibration_figure(cal)
     if plot_path is not None:
-        from staffing.io import atomic_write
-
-        with atomic_write(plot_path) as tmp:
-            figure.savefig(tmp, dpi=150, bbox_inches="tight")
+        write_figure(figure, plot_path)
     if report_path is not None:
         from staffing.io.report import write_html_report
 
@@ -214,4 +187,4 @@ def calibrate(
     if written:
         click.echo(f"\nwrote {', '.join(written)}", file=stream)
     for text in cal.warnings_:
-        click.echo(f"Warning: {text}", err=True)
+        warn(text)

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
+from staffing.cli._common import (
+    OneLineCommand,
+    abandon_policy_option,
+    band_edges_option,
+    check_paths,
+    column_option,
+    forecast_input,
+    parse_band_edges,
+    patience_options,
+    patience_s_option,
+    percent,
+    period_option,
+    plot_option,
+    read_forecast,
+    require_targets,
+    shrinkage_options,
+    stack,
+    warn,
+    when,
+    write_figure,
+    write_tables,
+)
+
 __all__ = ["compare", "credits", "outsource"]
-
-_TABLES = (".csv", ".xlsx", ".parquet")
-_FIGURES = (".png", ".pdf", ".svg", ".jpg", ".jpeg")
-_POLICIES = ["fail", "exclude", "exclude_within", "count_within"]
-
-
-class _OneLine(click.Command):
-    """Bad options are reported on one line (``Error: ...``), like every other user error."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            raise click.ClickException(exc.format_message()) from None
 
 
 class Percent(click.ParamType):
@@ -50,45 +59,11 @@ class Percent(click.ParamType):
         return fraction
 
 
-def _check_suffix(option: str, path: str | None, allowed: Sequence[str], *, dash: bool) -> None:
-    if path is None or (dash and path == "-"):
-        return
-    suffix = Path(path).suffix.lower()
-    if suffix not in allowed:
-        more = " or '-' for standard output" if dash else ""
-        raise click.ClickException(
-            f"{option} {path}: unknown file type {suffix or '(none)'!r}; "
-            f"use {', '.join(allowed)}{more}"
-        )
-
-
 def _check_outputs(tables: dict[str, str | None], plot: str | None) -> None:
-    for option, path in tables.items():
-        _check_suffix(option, path, _TABLES, dash=True)
-    _check_suffix("--plot", plot, _FIGURES, dash=False)
+    check_paths(tables, plot)
     dashes = [o for o, p in tables.items() if p == "-"]
     if len(dashes) > 1:
         raise click.ClickException(f"{' and '.join(dashes)} cannot all go to standard output")
-
-
-def _write_figure(figure: Any, path: str) -> None:
-    from staffing.io import atomic_write
-
-    with atomic_write(path) as tmp:
-        figure.savefig(tmp, dpi=150, bbox_inches="tight")
-
-
-def _write(tables: dict[str, Any], main: str, path: str | None) -> None:
-    """All tables to an ``.xlsx`` (one sheet each); the ``main`` one to anything else."""
-    from staffing.io import write_table
-
-    if path is None:
-        return
-    write_table(tables if path.lower().endswith(".xlsx") else tables[main], path)
-
-
-def _pct(x: float, decimals: int = 1) -> str:
-    return "" if x != x else f"{100 * x:.{decimals}f}%"
 
 
 def _num(x: float, decimals: int = 1) -> str:
@@ -100,91 +75,15 @@ def _share(x: float) -> str:
     return "" if x != x else f"{x:.2f}".rstrip("0").rstrip(".") + "%"
 
 
-def _when(t: Any) -> str:
-    import pandas as pd
-
-    return "all" if pd.isna(t) else f"{t:%a %Y-%m-%d}"
-
-
-def _warn(text: str) -> None:
-    click.echo(f"Warning: {text}", err=True)
-
-
-def _forecast_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    rate = click.FloatRange(0.0, 1.0, max_open=True)
-    options = [
-        click.argument("forecast", type=click.Path(exists=True, dir_okay=False)),
-        click.option(
-            "--column",
-            "columns",
-            multiple=True,
-            metavar="OURS=THEIRS",
-            help="Map a forecast column, e.g. calls=IncomingContactVolume (repeatable).",
-        ),
-        click.option(
-            "--interval",
-            default=None,
-            metavar="LENGTH",
-            help="Interval length (15min, 30min, 900s); inferred per queue when omitted.",
-        ),
-        click.option(
-            "--patience-s",
-            type=click.FloatRange(0.0, min_open=True),
-            default=None,
-            help="Mean customer patience [s] for every interval (Erlang A); overrides a "
-            "patience_s column.",
-        ),
-        click.option(
-            "--calibration",
-            type=click.Path(exists=True, dir_okay=False),
-            default=None,
-            help="calibration.json from `staffing calibrate`: patience per queue.",
-        ),
-        click.option(
-            "--abandon-policy",
-            type=click.Choice(_POLICIES),
-            default="fail",
-            show_default=True,
-            help="How abandoned calls enter the service level.",
-        ),
-        click.option(
-            "--shrinkage",
-            type=rate,
-            default=None,
-            help="Total shrinkage (instead of --in-centre and --out-of-centre).",
-        ),
-        click.option(
-            "--in-centre",
-            type=rate,
-            default=0.0,
-            show_default=True,
-            help="In-centre shrinkage: breaks, coaching, meetings.",
-        ),
-        click.option(
-            "--out-of-centre",
-            type=rate,
-            default=0.0,
-            show_default=True,
-            help="Out-of-centre shrinkage: holidays, sickness, training days.",
-        ),
-        click.option(
-            "--hours-per-fte",
-            type=click.FloatRange(0.0, 168.0, min_open=True),
-            default=37.5,
-            show_default=True,
-            help="Paid hours of one FTE per week.",
-        ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
-
-
-def _read_forecast(forecast: str, columns: Sequence[str], interval: str | None) -> Any:
-    from staffing.io import parse_column_options
-    from staffing.planner import read_forecast
-
-    return read_forecast(forecast, columns=parse_column_options(columns), interval=interval)
+_forecast_options = stack(
+    forecast_input,
+    patience_options,
+    shrinkage_options(
+        total="Total shrinkage (instead of --in-centre and --out-of-centre).",
+        in_centre="In-centre shrinkage: breaks, coaching, meetings.",
+        out_of_centre="Out-of-centre shrinkage: holidays, sickness, training days.",
+    ),
+)
 
 
 # --------------------------------------------------------------------------- compare
@@ -228,10 +127,10 @@ def pretty_compare(table: Any) -> Any:
             "agent h": table["agent_hours"].map(_num),
             "FTE": table["fte"].map(_num),
             "peak": table["peak_agents"].map(str),
-            "SL": table["service_level"].map(_pct),
+            "SL": table["service_level"].map(percent),
             "ASA s": table["asa_s"].map(_num),
-            "abandon": table["abandon_rate"].map(_pct),
-            "occupancy": table["occupancy"].map(_pct),
+            "abandon": table["abandon_rate"].map(percent),
+            "occupancy": table["occupancy"].map(percent),
             "+FTE": table["delta_fte"].map(lambda x: f"{x:+,.1f}"),
         }
     )
@@ -252,14 +151,14 @@ def pretty_sweep(table: Any) -> Any:
             "target": table["target"],
             "FTE": table["fte"].map(_num),
             "agent h": table["agent_hours"].map(_num),
-            "SL": table["service_level"].map(_pct),
-            "abandon": table["abandon_rate"].map(_pct),
+            "SL": table["service_level"].map(percent),
+            "abandon": table["abandon_rate"].map(percent),
             "marginal FTE": table["marginal_fte"].map(lambda x: _num(x, 2)),
         }
     )
 
 
-@click.command(cls=_OneLine)
+@click.command(cls=OneLineCommand)
 @_forecast_options
 @click.option(
     "--scenario",
@@ -317,9 +216,7 @@ def pretty_sweep(table: Any) -> Any:
 @click.option(
     "--sweep-out", default=None, metavar="PATH", help="Sweep table (.csv, .xlsx, .parquet, -)."
 )
-@click.option(
-    "--plot", "plot_path", default=None, metavar="PATH", help="Figure (.png, .pdf, .svg)."
-)
+@plot_option()
 def compare(
     forecast: str,
     columns: tuple[str, ...],
@@ -366,7 +263,7 @@ def compare(
     _check_outputs({"--out": out, "--sweep-out": sweep_out}, plot_path)
     fractions = _numbers("--percents", percents, percent=True)
     seconds = _numbers("--thresholds", thresholds, percent=False)
-    frame = _read_forecast(forecast, columns, interval)
+    frame = read_forecast(forecast, columns, interval)
     common: dict[str, Any] = {
         "patience_s": patience_s,
         "calibration": calibration,
@@ -395,14 +292,14 @@ def compare(
             frame, at=at, fractions=fractions, thresholds_s=seconds, **common
         )
         if set(tables["sweep"]["model"]) == {"Erlang C"}:
-            _warn(
+            warn(
                 "no patience known (patience_s column, --patience-s or --calibration): "
                 "the sweep shows Erlang C only"
             )
     main = "compare" if "compare" in tables else "sweep"
-    _write(tables, main, out)
+    write_tables(tables, main, out)
     if sweep_out is not None:
-        _write(tables, "sweep", sweep_out)
+        write_tables(tables, "sweep", sweep_out)
     if plot_path is not None:
         from staffing.plotting.contracts import compare_figure, sweep_figure
 
@@ -414,7 +311,7 @@ def compare(
             )
         else:
             fig = sweep_figure(tables["sweep"])
-        _write_figure(fig, plot_path)
+        write_figure(fig, plot_path)
     if out is None and sweep_out != "-":
         if "compare" in tables:
             at_s = tables["compare"].attrs["threshold_s"]
@@ -458,16 +355,16 @@ def pretty_outsource(summary: Any) -> Any:
 
     return pd.DataFrame(
         {
-            "period": summary["period_start"].map(_when),
+            "period": summary["period_start"].map(when),
             "queue": summary["queue"],
             "party": summary["party"],
             "calls": summary["calls"].map(lambda x: _num(x, 0)),
             "agent h": summary["agent_hours"].map(_num),
             "FTE": summary["fte"].map(_num),
             "peak": summary["peak_agents"].map(lambda x: f"{x:g}"),
-            "SL": summary["service_level"].map(_pct),
-            "abandon": summary["abandon_rate"].map(_pct),
-            "occupancy": summary["occupancy"].map(_pct),
+            "SL": summary["service_level"].map(percent),
+            "abandon": summary["abandon_rate"].map(percent),
+            "occupancy": summary["occupancy"].map(percent),
         }
     )
 
@@ -478,13 +375,13 @@ def pretty_attribution(summary: Any) -> Any:
 
     return pd.DataFrame(
         {
-            "period": summary["period_start"].map(_when),
+            "period": summary["period_start"].map(when),
             "queue": summary["queue"],
             "calls plan": summary["planned_calls"].map(lambda x: _num(x, 0)),
             "calls": summary["calls"].map(lambda x: _num(x, 0)),
-            "SL plan": summary["planned_service_level"].map(_pct),
-            "SL expected": summary["expected_service_level"].map(_pct),
-            "SL delivered": summary["service_level"].map(_pct),
+            "SL plan": summary["planned_service_level"].map(percent),
+            "SL expected": summary["expected_service_level"].map(percent),
+            "SL delivered": summary["service_level"].map(percent),
             "volume pts": summary["volume_effect_pts"].map(lambda x: f"{x:+.1f}"),
             "staffing pts": summary["staffing_effect_pts"].map(lambda x: f"{x:+.1f}"),
             "other pts": summary["other_effect_pts"].map(lambda x: f"{x:+.1f}"),
@@ -493,7 +390,7 @@ def pretty_attribution(summary: Any) -> Any:
     )
 
 
-@click.command(cls=_OneLine)
+@click.command(cls=OneLineCommand)
 @_forecast_options
 @click.option(
     "--target",
@@ -538,13 +435,7 @@ def pretty_attribution(summary: Any) -> Any:
     default=None,
     help="The partner's total shrinkage for its FTE (default: the same as in-house).",
 )
-@click.option(
-    "--period",
-    type=click.Choice(["day", "week", "month"]),
-    default="week",
-    show_default=True,
-    help="Summary period (weeks start on Monday).",
-)
+@period_option
 @click.option(
     "--actuals",
     type=click.Path(exists=True, dir_okay=False),
@@ -552,11 +443,9 @@ def pretty_attribution(summary: Any) -> Any:
     help="The partner's interval report (offered, answered, answered_within, aht_s, "
     "agents ...): delivered vs what its staffing should have delivered.",
 )
-@click.option(
+@column_option(
     "--actuals-column",
     "actuals_columns",
-    multiple=True,
-    metavar="OURS=THEIRS",
     help="Map an actuals column, e.g. offered=CallsOffered (repeatable).",
 )
 @click.option(
@@ -593,9 +482,7 @@ def pretty_attribution(summary: Any) -> Any:
     metavar="PATH",
     help="With --actuals: the attribution per period and queue.",
 )
-@click.option(
-    "--plot", "plot_path", default=None, metavar="PATH", help="Figure (.png, .pdf, .svg)."
-)
+@plot_option()
 def outsource(
     forecast: str,
     columns: tuple[str, ...],
@@ -638,8 +525,7 @@ def outsource(
     """
     from staffing.contracts import outsource as run_outsource
 
-    if not targets and targets_file is None:
-        raise click.ClickException("no target: give --target (e.g. 80/20) or --targets FILE")
+    require_targets(targets, targets_file)
     capacity_agents = _capacity(capacity)
     if (share is None) == (capacity_agents is None):
         raise click.ClickException("give either --share (e.g. 40%) or --capacity-agents")
@@ -653,7 +539,7 @@ def outsource(
         "--attribution": attribution_path,
     }
     _check_outputs(paths, plot_path)
-    frame = _read_forecast(forecast, columns, interval)
+    frame = read_forecast(forecast, columns, interval)
     history = None
     if actuals is not None:
         from staffing.calibration import read_history
@@ -689,21 +575,21 @@ def outsource(
     if result.attribution is not None:
         unmatched = result.attribution.summary.attrs.get("unmatched", 0)
         if unmatched:
-            _warn(
+            warn(
                 f"{Path(str(actuals)).name}: {unmatched} intervals not in the forecast were "
                 "left out"
             )
-    _write(tables, "summary", out)
-    _write(tables, "commitment", commitment_path)
-    _write(tables, "intervals", intervals_path)
+    write_tables(tables, "summary", out)
+    write_tables(tables, "commitment", commitment_path)
+    write_tables(tables, "intervals", intervals_path)
     if partner_plan_path is not None:
-        _write({"partner_plan": result.partner_plan}, "partner_plan", partner_plan_path)
+        write_tables({"partner_plan": result.partner_plan}, "partner_plan", partner_plan_path)
     if attribution_path is not None:
-        _write(tables, "attribution", attribution_path)
+        write_tables(tables, "attribution", attribution_path)
     if plot_path is not None:
         from staffing.plotting.contracts import outsource_figure
 
-        _write_figure(
+        write_figure(
             outsource_figure(result, title=f"Outsourcing {Path(forecast).name}"), plot_path
         )
     if "-" not in paths.values() and out is None:
@@ -719,8 +605,8 @@ def outsource(
             click.echo(
                 f"Per-FTE commitment: {partner['fte']:,.1f} FTE ({partner['agent_hours']:,.1f} "
                 f"agent-hours, peak {partner['peak_agents']:g} agents), yielding "
-                f"{_pct(partner['service_level'])} on the planned volume and "
-                f"{_pct(partner['service_level_10pct_more_calls'])} on 10% more calls."
+                f"{percent(partner['service_level'])} on the planned volume and "
+                f"{percent(partner['service_level_10pct_more_calls'])} on 10% more calls."
             )
         else:
             click.echo(
@@ -744,8 +630,8 @@ def pretty_credits(table: Any) -> Any:
 
     return pd.DataFrame(
         {
-            "period": table["period_start"].map(_when),
-            "SL": table["service_level"].map(lambda x: _pct(x, 2)),
+            "period": table["period_start"].map(when),
+            "SL": table["service_level"].map(lambda x: percent(x, 2)),
             "short pts": table["shortfall_pts"].map(lambda x: _num(x, 2)),
             "credit": table["credit_pct"].map(_share),
             "amount": table["credit_amount"].map(lambda x: _num(x, 2)),
@@ -761,15 +647,15 @@ def pretty_exposure(table: Any) -> Any:
 
     return pd.DataFrame(
         {
-            "period": table["period_start"].map(_when),
+            "period": table["period_start"].map(when),
             "calls": table["calls"].map(lambda x: _num(x, 0)),
-            "SL plan": table["planned_service_level"].map(_pct),
-            "SL mean": table["service_level_mean"].map(_pct),
+            "SL plan": table["planned_service_level"].map(percent),
+            "SL mean": table["service_level_mean"].map(percent),
             "SL 5%-95%": [
-                f"{_pct(a)}-{_pct(b)}"
+                f"{percent(a)}-{percent(b)}"
                 for a, b in zip(table["service_level_p05"], table["service_level_p95"], strict=True)
             ],
-            "P(miss)": table["p_miss"].map(lambda x: _pct(x, 0)),
+            "P(miss)": table["p_miss"].map(lambda x: percent(x, 0)),
             "credit": [
                 f"{m:.2f}% ± {s:.2f}%"
                 for m, s in zip(table["credit_pct_mean"], table["credit_pct_sd"], strict=True)
@@ -782,7 +668,7 @@ def pretty_exposure(table: Any) -> Any:
     )
 
 
-@click.command(cls=_OneLine)
+@click.command(cls=OneLineCommand)
 @click.argument("performance", type=click.Path(exists=True, dir_okay=False), required=False)
 @click.option("--target", required=True, metavar="X/T", help="The contract's target, e.g. 80/20.")
 @click.option(
@@ -823,20 +709,8 @@ def pretty_exposure(table: Any) -> Any:
     show_default=True,
     help="Following periods that must all reach the earn-back target.",
 )
-@click.option(
-    "--abandon-policy",
-    type=click.Choice(_POLICIES),
-    default="fail",
-    show_default=True,
-    help="How abandoned calls enter the service level.",
-)
-@click.option(
-    "--band-edges",
-    default="5,10",
-    show_default=True,
-    metavar="LOW,HIGH",
-    help="Escalation band edges in points below target.",
-)
+@abandon_policy_option()
+@band_edges_option("Escalation band edges in points below target.")
 @click.option(
     "--queue",
     "queues",
@@ -844,11 +718,9 @@ def pretty_exposure(table: Any) -> Any:
     metavar="NAME",
     help="Queue the contract covers (repeatable; default all).",
 )
-@click.option(
+@column_option(
     "--column",
     "columns",
-    multiple=True,
-    metavar="OURS=THEIRS",
     help="Map a history column, e.g. offered=CallsOffered (repeatable).",
 )
 @click.option(
@@ -858,19 +730,12 @@ def pretty_exposure(table: Any) -> Any:
     default=None,
     help="A plan's interval table (`staffing plan --out`): expected credit exposure.",
 )
-@click.option(
+@column_option(
     "--plan-column",
     "plan_columns",
-    multiple=True,
-    metavar="OURS=THEIRS",
     help="Map a plan column, e.g. agents=Staffed (repeatable).",
 )
-@click.option(
-    "--patience-s",
-    type=click.FloatRange(0.0, min_open=True),
-    default=None,
-    help="Patience [s] for plan intervals without a patience_s column (Erlang A).",
-)
+@patience_s_option("Patience [s] for plan intervals without a patience_s column (Erlang A).")
 @click.option(
     "--volume-cv",
     type=click.FloatRange(0.0),
@@ -898,9 +763,7 @@ def pretty_exposure(table: Any) -> Any:
     metavar="PATH",
     help="Exposure table of --plan (.csv, .xlsx, .parquet, -).",
 )
-@click.option(
-    "--plot", "plot_path", default=None, metavar="PATH", help="Figure (.png, .pdf, .svg)."
-)
+@plot_option()
 def credits(
     performance: str | None,
     target: str,
@@ -950,7 +813,7 @@ def credits(
         raise click.ClickException("give a PERFORMANCE history, a --plan, or both")
     if exposure_out is not None and plan_path is None:
         raise click.ClickException("--exposure-out needs --plan")
-    edges = _band_edges(band_edges)
+    edges = parse_band_edges(band_edges)
     _check_outputs({"--out": out, "--exposure-out": exposure_out}, plot_path)
     goal = service_level_target(target)
     terms: dict[str, Any] = {
@@ -985,13 +848,13 @@ def credits(
             **terms,
         )
     main = "credits" if "credits" in tables else "exposure"
-    _write(tables, main, out)
+    write_tables(tables, main, out)
     if exposure_out is not None:
-        _write(tables, "exposure", exposure_out)
+        write_tables(tables, "exposure", exposure_out)
     if plot_path is not None:
         from staffing.plotting.contracts import credits_figure
 
-        _write_figure(
+        write_figure(
             credits_figure(
                 tables.get("credits"),
                 tables.get("exposure"),
@@ -1014,14 +877,3 @@ def credits(
             e = tables["exposure"]
             click.echo(f"\nCredit exposure of {Path(str(plan_path)).name} ({e.attrs['method']}):")
             click.echo(pretty_exposure(e).to_string(index=False))
-
-
-def _band_edges(value: str) -> tuple[float, float]:
-    parts = [p for p in value.replace(";", ",").split(",") if p.strip()]
-    try:
-        low, high = (float(p) for p in parts)
-    except ValueError:
-        raise click.ClickException(
-            f"--band-edges {value!r}: give two numbers of points, e.g. 5,10"
-        ) from None
-    return low, high

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from staffing.cli._common import OneLineCommand, abandon_policy_option
+
 if TYPE_CHECKING:
     from staffing.queueing.performance import AbandonPolicy
 
@@ -94,17 +96,7 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
         raise click.BadParameter(str(exc), ctx, param) from None
 
 
-class _OneLineCommand(click.Command):
-    """Bad options are reported on one line (``Error: ...``), like every other user error."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            raise click.ClickException(exc.format_message()) from None
-
-
-@click.command(cls=_OneLineCommand)
+@click.command(cls=OneLineCommand)
 @click.option(
     "--calls", type=click.FloatRange(min=0.0), required=True, help="Calls offered in the interval."
 )
@@ -154,14 +146,10 @@ class _OneLineCommand(click.Command):
     help="Service-level threshold [s] of the service_level column  "
     "[default: the first N/T target's, else 20]",
 )
-@click.option(
-    "--abandon-policy",
-    type=click.Choice(["fail", "exclude", "exclude_within", "count_within"]),
-    default="fail",
-    show_default=True,
-    help="How abandoned calls enter the service level (Erlang A): fail = answered "
+@abandon_policy_option(
+    "How abandoned calls enter the service level (Erlang A): fail = answered "
     "within t / offered; exclude = / answered; exclude_within = / (offered - "
-    "abandoned within t); count_within = (answered + abandoned within t) / offered.",
+    "abandoned within t); count_within = (answered + abandoned within t) / offered."
 )
 @click.option(
     "--format",

@@ -3,40 +3,35 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 import click
 
+from staffing.cli._common import (
+    OneLineCommand,
+    band_edges_option,
+    check_paths,
+    column_option,
+    forecast_input,
+    parse_band_edges,
+    patience_options,
+    percent,
+    period_option,
+    plot_option,
+    read_forecast,
+    report_option,
+    require_targets,
+    shrinkage_options,
+    stack,
+    when,
+    write_figure,
+    write_tables,
+)
+
 __all__ = ["evaluate", "plan"]
-
-_TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
-_FIGURE_SUFFIXES = (".png", ".pdf", ".svg", ".jpg", ".jpeg")
-_REPORT_SUFFIXES = (".html", ".htm")
-
-
-class _OneLineCommand(click.Command):
-    """Bad options are reported on one line (``Error: ...``), like every other user error."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            raise click.ClickException(exc.format_message()) from None
-
-
-def _check_suffix(option: str, path: str | None, allowed: Sequence[str], *, dash: bool) -> None:
-    if path is None or (dash and path == "-"):
-        return
-    suffix = Path(path).suffix.lower()
-    if suffix not in allowed:
-        more = " or '-' for standard output" if dash else ""
-        raise click.ClickException(
-            f"{option} {path}: unknown file type {suffix or '(none)'!r}; "
-            f"use {', '.join(allowed)}{more}"
-        )
 
 
 def _progress(total: int, label: str) -> AbstractContextManager[Any]:
@@ -46,179 +41,76 @@ def _progress(total: int, label: str) -> AbstractContextManager[Any]:
     return click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True)
 
 
-def _shrinkage_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    rate = click.FloatRange(0.0, 1.0, max_open=True)
-    options = [
-        click.option(
-            "--shrinkage",
-            type=rate,
-            default=None,
-            help="Total shrinkage, applied at the interval level (instead of the two below).",
-        ),
-        click.option(
-            "--in-centre",
-            type=rate,
-            default=0.0,
-            show_default=True,
-            help="In-centre shrinkage: breaks, coaching, meetings "
-            "(scheduled = agents / (1 - this)).",
-        ),
-        click.option(
-            "--out-of-centre",
-            type=rate,
-            default=0.0,
-            show_default=True,
-            help="Out-of-centre shrinkage: holidays, sickness, training days (applied to FTE).",
-        ),
-        click.option(
-            "--hours-per-fte",
-            type=click.FloatRange(0.0, 168.0, min_open=True),
-            default=37.5,
-            show_default=True,
-            help="Paid hours of one FTE per week.",
-        ),
-        click.option(
-            "--period",
-            type=click.Choice(["day", "week", "month"]),
-            default="week",
-            show_default=True,
-            help="Summary period (weeks start on Monday).",
-        ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+_shrinkage_options = stack(
+    shrinkage_options(
+        total="Total shrinkage, applied at the interval level (instead of the two below).",
+        in_centre="In-centre shrinkage: breaks, coaching, meetings "
+        "(scheduled = agents / (1 - this)).",
+        out_of_centre="Out-of-centre shrinkage: holidays, sickness, training days "
+        "(applied to FTE).",
+    ),
+    period_option,
+)
 
+_common_options = stack(
+    forecast_input,
+    click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="TARGET",
+        help="Target for every interval: 80/20, 90/10+99/300, asa<=30, abandon<=5%, "
+        "occupancy<=85% (repeatable; all must hold).",
+    ),
+    click.option(
+        "--targets",
+        "targets_file",
+        type=click.Path(exists=True, dir_okay=False),
+        default=None,
+        help="Targets per queue and weekday/time window "
+        "(columns queue, weekday, start, end, target; first matching row wins).",
+    ),
+    patience_options,
+    click.option(
+        "--threshold-s",
+        type=click.FloatRange(0.0),
+        default=None,
+        help="Threshold [s] for the reported service level when the targets have "
+        "none (default 20).",
+    ),
+)
 
-def _common_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
-        click.argument("forecast", type=click.Path(exists=True, dir_okay=False)),
-        click.option(
-            "--column",
-            "columns",
-            multiple=True,
-            metavar="OURS=THEIRS",
-            help="Map a forecast column, e.g. calls=IncomingContactVolume (repeatable).",
-        ),
-        click.option(
-            "--interval",
-            default=None,
-            metavar="LENGTH",
-            help="Interval length (15min, 30min, 900s); inferred per queue when omitted.",
-        ),
-        click.option(
-            "--target",
-            "targets",
-            multiple=True,
-            metavar="TARGET",
-            help="Target for every interval: 80/20, 90/10+99/300, asa<=30, abandon<=5%, "
-            "occupancy<=85% (repeatable; all must hold).",
-        ),
-        click.option(
-            "--targets",
-            "targets_file",
-            type=click.Path(exists=True, dir_okay=False),
-            default=None,
-            help="Targets per queue and weekday/time window "
-            "(columns queue, weekday, start, end, target; first matching row wins).",
-        ),
-        click.option(
-            "--patience-s",
-            type=click.FloatRange(0.0, min_open=True),
-            default=None,
-            help="Mean customer patience [s] for every interval (Erlang A); "
-            "overrides a patience_s column.",
-        ),
-        click.option(
-            "--calibration",
-            type=click.Path(exists=True, dir_okay=False),
-            default=None,
-            help="calibration.json from `staffing calibrate`: patience per queue.",
-        ),
-        click.option(
-            "--abandon-policy",
-            type=click.Choice(["fail", "exclude", "exclude_within", "count_within"]),
-            default="fail",
-            show_default=True,
-            help="How abandoned calls enter the service level.",
-        ),
-        click.option(
-            "--threshold-s",
-            type=click.FloatRange(0.0),
-            default=None,
-            help="Threshold [s] for the reported service level when the targets have "
-            "none (default 20).",
-        ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
-
-
-def _output_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
-        click.option(
-            "--out",
-            default=None,
-            metavar="PATH",
-            help="Interval table: .csv, .xlsx (with the summary as a second sheet), "
-            ".parquet, or - for standard output.",
-        ),
-        click.option(
-            "--summary",
-            "summary_path",
-            default=None,
-            metavar="PATH",
-            help="Summary table per period and queue: .csv, .xlsx, .parquet or -.",
-        ),
-        click.option(
-            "--plot",
-            "plot_path",
-            default=None,
-            metavar="PATH",
-            help="Figure per queue (.png, .pdf, .svg).",
-        ),
-        click.option(
-            "--report",
-            "report_path",
-            default=None,
-            metavar="PATH",
-            help="One self-contained HTML report (tables and figure).",
-        ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
+_output_options = stack(
+    click.option(
+        "--out",
+        default=None,
+        metavar="PATH",
+        help="Interval table: .csv, .xlsx (with the summary as a second sheet), "
+        ".parquet, or - for standard output.",
+    ),
+    click.option(
+        "--summary",
+        "summary_path",
+        default=None,
+        metavar="PATH",
+        help="Summary table per period and queue: .csv, .xlsx, .parquet or -.",
+    ),
+    plot_option("Figure per queue (.png, .pdf, .svg)."),
+    report_option("One self-contained HTML report (tables and figure)."),
+)
 
 
 def _check_outputs(
     out: str | None, summary: str | None, plot: str | None, report: str | None
 ) -> None:
-    _check_suffix("--out", out, _TABLE_SUFFIXES, dash=True)
-    _check_suffix("--summary", summary, _TABLE_SUFFIXES, dash=True)
-    _check_suffix("--plot", plot, _FIGURE_SUFFIXES, dash=False)
-    _check_suffix("--report", report, _REPORT_SUFFIXES, dash=False)
+    check_paths({"--out": out, "--summary": summary}, plot, report)
     if out == "-" and summary == "-":
         raise click.ClickException("--out and --summary cannot both go to standard output")
-
-
-def _read_inputs(forecast: str, columns: Sequence[str], interval: str | None) -> Any:
-    from staffing.io import parse_column_options
-    from staffing.planner import read_forecast
-
-    return read_forecast(forecast, columns=parse_column_options(columns), interval=interval)
-
-
-def _percent(x: float) -> str:
-    return "" if x != x else f"{100 * x:.1f}%"
 
 
 def pretty_summary(summary: Any, *, bands: bool = False) -> Any:
     """The summary with units in the headers and rounded for reading (a DataFrame of text)."""
     import pandas as pd
-
-    def when(t: Any) -> str:
-        return "all" if pd.isna(t) else f"{t:%a %Y-%m-%d}"
 
     table = pd.DataFrame(
         {
@@ -229,9 +121,9 @@ def pretty_summary(summary: Any, *, bands: bool = False) -> Any:
             "scheduled h": summary["scheduled_hours"].map(lambda x: f"{x:,.1f}"),
             "FTE": summary["fte"].map(lambda x: f"{x:,.1f}"),
             "peak": summary["peak_agents"].map(lambda x: f"{x:g}"),
-            "SL": summary["service_level"].map(_percent),
-            "abandon": summary["abandon_rate"].map(_percent),
-            "occupancy": summary["occupancy"].map(_percent),
+            "SL": summary["service_level"].map(percent),
+            "abandon": summary["abandon_rate"].map(percent),
+            "occupancy": summary["occupancy"].map(percent),
             "ASA s": summary["asa_s"].map(lambda x: "" if x != x else f"{x:.1f}"),
         }
     )
@@ -257,16 +149,14 @@ def _write_outputs(
     *,
     bands: bool,
 ) -> None:
-    from staffing.io import atomic_write, write_table
+    from staffing.io import write_table
     from staffing.io.report import write_html_report
 
-    if out is not None:
-        write_table(tables if out.lower().endswith(".xlsx") else tables["intervals"], out)
+    write_tables(tables, "intervals", out)
     if summary_path is not None:
         write_table(tables["summary"], summary_path)
     if plot_path is not None:
-        with atomic_write(plot_path) as tmp:
-            figure.savefig(tmp, dpi=150, bbox_inches="tight")
+        write_figure(figure, plot_path)
     if report_path is not None:
         write_html_report(report_path, title, report_blocks)
     if out is None and summary_path != "-":
@@ -310,8 +200,8 @@ def _headline(summary: Any, *, given: bool = False) -> str:
         f"{total['agent_hours']:,.1f} agent-hours on the phones "
         f"({total['scheduled_hours']:,.1f} scheduled hours): an average of "
         f"{total['fte']:,.1f} FTE, with at most {total['peak_agents']:g} agents on the phones "
-        f"at once. Predicted service level {_percent(total['service_level'])}, abandon rate "
-        f"{_percent(total['abandon_rate'])}, occupancy {_percent(total['occupancy'])}."
+        f"at once. Predicted service level {percent(total['service_level'])}, abandon rate "
+        f"{percent(total['abandon_rate'])}, occupancy {percent(total['occupancy'])}."
     )
 
 
@@ -334,7 +224,7 @@ def _figure(intervals: Any, heading: str, agents_label: str) -> Any:
     return plan_figure(intervals, heading=heading, agents_label=agents_label)
 
 
-@click.command(cls=_OneLineCommand)
+@click.command(cls=OneLineCommand)
 @_common_options
 @_shrinkage_options
 @_output_options
@@ -370,10 +260,9 @@ def plan(
     """
     from staffing.planner import plan as make_plan
 
-    if not targets and targets_file is None:
-        raise click.ClickException("no target: give --target (e.g. 80/20) or --targets FILE")
+    require_targets(targets, targets_file)
     _check_outputs(out, summary_path, plot_path, report_path)
-    frame = _read_inputs(forecast, columns, interval)
+    frame = read_forecast(forecast, columns, interval)
     with _progress(len(frame), "Planning") as bar:
         result = make_plan(
             frame,
@@ -442,18 +331,7 @@ def plan(
     )
 
 
-def _band_edges(value: str) -> tuple[float, float]:
-    parts = [p for p in value.replace(";", ",").split(",") if p.strip()]
-    try:
-        low, high = (float(p) for p in parts)
-    except ValueError:
-        raise click.ClickException(
-            f"--band-edges {value!r}: give two numbers of points, e.g. 5,10"
-        ) from None
-    return low, high
-
-
-@click.command(cls=_OneLineCommand)
+@click.command(cls=OneLineCommand)
 @_common_options
 @click.option(
     "--roster",
@@ -462,20 +340,14 @@ def _band_edges(value: str) -> tuple[float, float]:
     help="Agents per interval (interval_start, optional queue, agents); "
     "else the forecast's agents column.",
 )
-@click.option(
+@column_option(
     "--roster-column",
     "roster_columns",
-    multiple=True,
-    metavar="OURS=THEIRS",
     help="Map a roster column, e.g. agents=Staffed (repeatable).",
 )
-@click.option(
-    "--band-edges",
-    default="5,10",
-    show_default=True,
-    metavar="LOW,HIGH",
-    help="Escalation band edges in points below target: warning up to LOW, "
-    "interrupt offline up to HIGH, all hands beyond.",
+@band_edges_option(
+    "Escalation band edges in points below target: warning up to LOW, "
+    "interrupt offline up to HIGH, all hands beyond."
 )
 @_shrinkage_options
 @_output_options
@@ -515,9 +387,9 @@ def evaluate(
     from staffing.io import parse_column_options, read_table
     from staffing.planner import evaluate_staffing
 
-    edges = _band_edges(band_edges)
+    edges = parse_band_edges(band_edges)
     _check_outputs(out, summary_path, plot_path, report_path)
-    frame = _read_inputs(forecast, columns, interval)
+    frame = read_forecast(forecast, columns, interval)
     staffing = read_table(roster, columns=parse_column_options(roster_columns)) if roster else None
     result = evaluate_staffing(
         frame,
