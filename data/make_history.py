@@ -33,6 +33,16 @@ SHORT_ABANDON_S = 5.0
 AHT_S = {"sales": 240.0, "service": 300.0}
 PEAK_CALLS = {"sales": 150.0, "service": 80.0}
 
+# Call counts of an interval report (written as whole numbers).
+COUNTS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "answered_within",
+    "abandoned_within",
+    "short_abandons",
+)
+
 
 def patience_s(queue: str, day: pd.Timestamp) -> float:
     """True mean patience [s] of a queue on a day."""
@@ -59,20 +69,7 @@ def simulate_interval(
     service_draws = rng.exponential(aht_s, n_arrivals)
     free = [-WARM_UP_S] * agents  # time each agent next becomes free
     heapq.heapify(free)
-    out = dict.fromkeys(
-        (
-            "offered",
-            "answered",
-            "abandoned",
-            "answered_within",
-            "abandoned_within",
-            "short_abandons",
-            "wait_answered_s",
-            "wait_abandoned_s",
-            "handle_s",
-        ),
-        0.0,
-    )
+    out = dict.fromkeys((*COUNTS, "wait_answered_s", "wait_abandoned_s", "handle_s"), 0.0)
     for t, tau, s in zip(arrivals, patience_draws, service_draws, strict=True):
         wait = max(free[0] - t, 0.0) if agents else np.inf
         served = wait <= tau
@@ -137,15 +134,7 @@ def main() -> None:
     df = pd.DataFrame(rows).sort_values(["interval_start", "queue"], kind="stable")
     for col in ("wait_answered_s", "wait_abandoned_s", "aht_s"):
         df[col] = df[col].round(1)
-    counts = [
-        "offered",
-        "answered",
-        "abandoned",
-        "answered_within",
-        "abandoned_within",
-        "short_abandons",
-    ]
-    df[counts] = df[counts].astype(int)
+    df[list(COUNTS)] = df[list(COUNTS)].astype(int)
     df["interval_start"] = df["interval_start"].dt.strftime("%Y-%m-%d %H:%M")
     for target in (ROOT / "data" / "history.csv", ROOT / "staffing" / "data" / "history.csv"):
         df.to_csv(target, index=False)

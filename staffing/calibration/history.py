@@ -240,14 +240,22 @@ def validate_intervals(
         source,
     )
 
+    def at_most(col: str, bound: np.ndarray, problem: str) -> np.ndarray:
+        v = optional(col)
+        _check(df, col, np.isnan(v) | (v <= bound + tol), problem, source)
+        return v
+
+    def total(col: str, mean_col: str, count: np.ndarray) -> np.ndarray:
+        """A total given as such, or as a mean per call times the calls."""
+        if col in df.columns:
+            return optional(col)
+        if mean_col in df.columns:
+            return optional(mean_col) * count
+        return np.full(n, np.nan)
+
     if "answered_within" in df.columns:
-        within = optional("answered_within")
-        _check(
-            df,
-            "answered_within",
-            np.isnan(within) | (within <= answered + tol),
-            "answered within the threshold exceeds answered",
-            source,
+        within = at_most(
+            "answered_within", answered, "answered within the threshold exceeds answered"
         )
     elif "service_level" in df.columns:
         sl = _numeric(df, "service_level", source)
@@ -270,37 +278,13 @@ def validate_intervals(
         within = np.full(n, np.nan)
     out["answered_within"] = within
 
-    ab_within = optional("abandoned_within")
-    _check(
-        df,
-        "abandoned_within",
-        np.isnan(ab_within) | (ab_within <= abandoned + tol),
-        "abandoned within the threshold exceeds abandoned",
-        source,
+    out["abandoned_within"] = at_most(
+        "abandoned_within", abandoned, "abandoned within the threshold exceeds abandoned"
     )
-    out["abandoned_within"] = ab_within
-    short = optional("short_abandons")
-    _check(
-        df,
-        "short_abandons",
-        np.isnan(short) | (short <= abandoned + tol),
-        "short abandons exceed abandoned",
-        source,
-    )
-    out["short_abandons"] = short
+    out["short_abandons"] = at_most("short_abandons", abandoned, "short abandons exceed abandoned")
 
-    if "wait_answered_s" in df.columns:
-        out["wait_answered_s"] = optional("wait_answered_s")
-    elif "asa_s" in df.columns:
-        out["wait_answered_s"] = optional("asa_s") * answered
-    else:
-        out["wait_answered_s"] = np.nan
-    if "wait_abandoned_s" in df.columns:
-        out["wait_abandoned_s"] = optional("wait_abandoned_s")
-    elif "avg_abandon_s" in df.columns:
-        out["wait_abandoned_s"] = optional("avg_abandon_s") * abandoned
-    else:
-        out["wait_abandoned_s"] = np.nan
+    out["wait_answered_s"] = total("wait_answered_s", "asa_s", answered)
+    out["wait_abandoned_s"] = total("wait_abandoned_s", "avg_abandon_s", abandoned)
 
     aht = optional("aht_s")
     _check(

@@ -11,11 +11,12 @@ denominator of the service level under each abandon policy, exactly as for real 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from staffing.contracts.credits import _POLICY_COLUMNS
 from staffing.queueing import evaluate
 
-__all__ = ["expected_counts", "outcome_probabilities", "policy_counts"]
+__all__ = ["expected_counts", "outcome_probabilities", "plan_counts", "policy_counts"]
 
 
 def outcome_probabilities(
@@ -75,6 +76,35 @@ def expected_counts(
         policy in ("exclude_within", "count_within"),
     )
     return policy_counts(policy, calls, calls * aw, calls * bw, calls * ab)
+
+
+def plan_counts(
+    intervals: pd.DataFrame,
+    calls: np.ndarray,
+    rows: np.ndarray,
+    threshold_s: float | np.ndarray,
+    policy: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`expected_counts` of the ``rows`` of a plan's interval table, given ``calls``.
+
+    The table gives ``aht_s``, ``agents``, ``interval_s`` and ``patience_s`` (Erlang C
+    where none is finite); ``calls`` is aligned with the table and ``threshold_s`` is one
+    number or one per row of it.
+    """
+
+    def column(name: str) -> np.ndarray:
+        return intervals[name].to_numpy(dtype=float)[rows]
+
+    patience = column("patience_s")
+    return expected_counts(
+        calls[rows],
+        column("aht_s"),
+        column("agents"),
+        column("interval_s"),
+        threshold_s if np.ndim(threshold_s) == 0 else np.asarray(threshold_s)[rows],
+        patience if np.isfinite(patience).any() else None,
+        policy,
+    )
 
 
 def policy_counts(

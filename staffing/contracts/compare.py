@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from staffing.contracts._measures import expected_counts
+from staffing.contracts._measures import plan_counts
 from staffing.errors import StaffingError, TargetError
 from staffing.queueing.targets import AbandonRate, ServiceLevel, Target, parse_targets
 
@@ -155,16 +155,7 @@ def _achieved_service_level(
     busy = calls > 0
     if not busy.any():
         return float("nan")
-    patience = intervals["patience_s"].to_numpy(dtype=float)[busy]
-    within, base = expected_counts(
-        calls[busy],
-        intervals["aht_s"].to_numpy(dtype=float)[busy],
-        intervals["agents"].to_numpy(dtype=float)[busy],
-        intervals["interval_s"].to_numpy(dtype=float)[busy],
-        float(threshold_s),
-        patience if np.isfinite(patience).any() else None,
-        abandon_policy,
-    )
+    within, base = plan_counts(intervals, calls, busy, float(threshold_s), abandon_policy)
     total = base.sum()
     return float(within.sum() / total) if total > 0 else float("nan")
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from staffing.contracts._measures import expected_counts
+from staffing.contracts._measures import expected_counts, plan_counts
 from staffing.contracts._periods import period_start
 from staffing.contracts.credits import _POLICY_COLUMNS
 from staffing.errors import InputError, StaffingError, TargetError
@@ -523,17 +523,8 @@ def _commitment(partner: Any, contract: str, period: str, abandon_policy: str) -
     within = np.zeros(len(pa))
     base = np.zeros(len(pa))
     if busy.any():
-        patience = pa["patience_s"].to_numpy(dtype=float)[busy]
-        w, b = expected_counts(
-            more[busy],
-            pa["aht_s"].to_numpy(dtype=float)[busy],
-            pa["agents"].to_numpy(dtype=float)[busy],
-            pa["interval_s"].to_numpy(dtype=float)[busy],
-            pa["threshold_s"].to_numpy(dtype=float)[busy],
-            patience if np.isfinite(patience).any() else None,
-            abandon_policy,
-        )
-        within[busy], base[busy] = w, b
+        threshold = pa["threshold_s"].to_numpy(dtype=float)
+        within[busy], base[busy] = plan_counts(pa, more, busy, threshold, abandon_policy)
     extra = pa.assign(_more_within=within, _more_base=base)
     s = summarise(extra, period=period, extra=["_more_within", "_more_base"])  # type: ignore[arg-type]
     # FTE from the partner's own plan summary (its shrinkage).

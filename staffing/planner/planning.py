@@ -204,6 +204,24 @@ def _shrinkage(
     return float(in_centre), total
 
 
+def _summary_terms(
+    period: str,
+    in_centre: float,
+    out_of_centre: float,
+    shrinkage: float | None,
+    hours_per_fte: float,
+) -> tuple[float, float]:
+    """Validate the summary options; (interval-level shrinkage, total shrinkage)."""
+    if period not in PERIODS:
+        raise StaffingError(f"period {period!r}: use one of {', '.join(PERIODS)}")
+    shrink = _shrinkage(in_centre, out_of_centre, shrinkage)
+    if not (np.isfinite(hours_per_fte) and 0 < hours_per_fte <= 168):
+        raise StaffingError(
+            f"hours per FTE {hours_per_fte!r}: give the paid hours of one FTE per week (e.g. 37.5)"
+        )
+    return shrink
+
+
 def _patience(
     forecast: pd.DataFrame,
     patience_s: float | None,
@@ -268,6 +286,15 @@ def _setup(
     return f, patience, keys, thresholds
 
 
+def _forecast_arrays(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Calls, handle time as given, handle time to compute with, and interval length."""
+    calls = f["calls"].to_numpy(dtype=float)
+    aht_raw = f["aht_s"].to_numpy(dtype=float)
+    aht = np.where(calls > 0, aht_raw, 1.0)  # zero calls: any handle time, no agents
+    interval = f["interval_s"].to_numpy(dtype=float)
+    return calls, aht_raw, aht, interval
+
+
 def _chunks(index: np.ndarray) -> list[np.ndarray]:
     return [index[i : i + _CHUNK] for i in range(0, index.size, _CHUNK)] or [index]
 
@@ -320,6 +347,41 @@ def _measures(
         "occupancy": np.asarray(m.occupancy, dtype=float),
         "sl_calls": sl_calls,
     }
+
+
+def _interval_table(
+    columns: Sequence[str],
+    f: pd.DataFrame,
+    agents: np.ndarray,
+    measures: Mapping[str, np.ndarray],
+    s_in: float,
+    patience: np.ndarray,
+    keys: Any,
+    thresholds: np.ndarray,
+    **extra: Any,
+) -> pd.DataFrame:
+    """One row per forecast interval with ``columns``: staffing, measures and ``extra``."""
+    calls, aht_raw, aht, interval = _forecast_arrays(f)
+    data = {
+        "interval_start": f["interval_start"],
+        "queue": f["queue"],
+        "calls": calls,
+        "aht_s": aht_raw,
+        "workload_erlangs": calls * aht / interval,
+        "agents": agents,
+        "service_level": measures["service_level"],
+        "asa_s": measures["asa_s"],
+        "abandon_rate": measures["abandon_rate"],
+        "occupancy": measures["occupancy"],
+        "scheduled": agents / (1.0 - s_in),
+        "interval_s": interval,
+        "patience_s": np.where(np.isfinite(patience), patience, np.nan),
+        "threshold_s": thresholds,
+        "target": pd.Series(keys, index=f.index),
+        "sl_calls": measures["sl_calls"],
+        **extra,
+    }
+    return pd.DataFrame(data, index=f.index, columns=list(columns))
 
 
 # --------------------------------------------------------------------------- plan
@@ -407,17 +469,11 @@ def plan(
     >>> round(float(p.summary["fte"].iloc[0]), 4)
     0.2593
     """
-    if period not in PERIODS:
-        raise StaffingError(f"period {period!r}: use one of {', '.join(PERIODS)}")
-    s_in, _ = _shrinkage(in_centre, out_of_centre, shrinkage)
-    _check_hours(hours_per_fte)
+    s_in, _ = _summary_terms(period, in_centre, out_of_centre, shrinkage, hours_per_fte)
     f, patience, keys, thresholds = _setup(
         forecast, targets, targets_table, interval_s, patience_s, calibration, threshold_s
     )
-    calls = f["calls"].to_numpy(dtype=float)
-    aht_raw = f["aht_s"].to_numpy(dtype=float)
-    aht = np.where(calls > 0, aht_raw, 1.0)  # zero calls: any handle time, no agents
-    interval = f["interval_s"].to_numpy(dtype=float)
+    calls, _, aht, interval = _forecast_arrays(f)
 
     agents = np.zeros(len(f), dtype=np.int64)
     for key in pd.unique(keys):
@@ -437,26 +493,8 @@ def plan(
     measures = _measures(
         calls, aht, agents.astype(float), interval, thresholds, patience, abandon_policy
     )
-    intervals = pd.DataFrame(
-        {
-            "interval_start": f["interval_start"],
-            "queue": f["queue"],
-            "calls": calls,
-            "aht_s": aht_raw,
-            "workload_erlangs": calls * aht / interval,
-            "agents": agents,
-            "service_level": measures["service_level"],
-            "asa_s": measures["asa_s"],
-            "abandon_rate": measures["abandon_rate"],
-            "occupancy": measures["occupancy"],
-            "scheduled": agents / (1.0 - s_in),
-            "interval_s": interval,
-            "patience_s": np.where(np.isfinite(patience), patience, np.nan),
-            "threshold_s": thresholds,
-            "target": pd.Series(keys, index=f.index),
-            "sl_calls": measures["sl_calls"],
-        },
-        index=f.index,
+    intervals = _interval_table(
+        INTERVAL_COLUMNS, f, agents, measures, s_in, patience, keys, thresholds
     )
     intervals.attrs = {
         "source": f.attrs.get("source", "forecast"),
@@ -471,13 +509,6 @@ def plan(
         hours_per_fte=hours_per_fte,
     )
     return Plan(intervals=intervals, summary=summary)
-
-
-def _check_hours(hours_per_fte: float) -> None:
-    if not (np.isfinite(hours_per_fte) and 0 < hours_per_fte <= 168):
-        raise StaffingError(
-            f"hours per FTE {hours_per_fte!r}: give the paid hours of one FTE per week (e.g. 37.5)"
-        )
 
 
 # --------------------------------------------------------------------------- summary
@@ -607,10 +638,7 @@ def summarise(
     two percentages. The total covers 2 days: ``19 / 0.75 / (35 * 2/7) = 2.533`` FTE, and
     ``(90 + 180 + 50) / 450 = 71.1%``.
     """
-    if period not in PERIODS:
-        raise StaffingError(f"period {period!r}: use one of {', '.join(PERIODS)}")
-    s_in, s_total = _shrinkage(in_centre, out_of_centre, shrinkage)
-    _check_hours(hours_per_fte)
+    s_in, s_total = _summary_terms(period, in_centre, out_of_centre, shrinkage, hours_per_fte)
     iv = intervals
     n = len(iv)
     hours = iv["interval_s"].to_numpy(dtype=float) / 3600.0
@@ -856,10 +884,7 @@ def evaluate_staffing(
     0    14.0          0.888        met
     1    12.0          0.640  all hands
     """
-    if period not in PERIODS:
-        raise StaffingError(f"period {period!r}: use one of {', '.join(PERIODS)}")
-    s_in, _ = _shrinkage(in_centre, out_of_centre, shrinkage)
-    _check_hours(hours_per_fte)
+    s_in, _ = _summary_terms(period, in_centre, out_of_centre, shrinkage, hours_per_fte)
     _edges(edges)
     if targets is None and targets_table is None:
         f = prepare_forecast(forecast, interval=interval_s)
@@ -872,10 +897,7 @@ def evaluate_staffing(
         )
     source = str(f.attrs.get("source", "forecast"))
     agents = _staffing_per_interval(f, staffing, source)
-    calls = f["calls"].to_numpy(dtype=float)
-    aht_raw = f["aht_s"].to_numpy(dtype=float)
-    aht = np.where(calls > 0, aht_raw, 1.0)
-    interval = f["interval_s"].to_numpy(dtype=float)
+    calls, _, aht, interval = _forecast_arrays(f)
     measures = _measures(calls, aht, agents, interval, thresholds, patience, abandon_policy)
     shortfall = np.full(len(f), np.nan)
     for key in pd.unique(keys):
@@ -890,28 +912,17 @@ def evaluate_staffing(
             abandon_policy,
             measures["abandon_rate"][rows],
         )
-    intervals = pd.DataFrame(
-        {
-            "interval_start": f["interval_start"],
-            "queue": f["queue"],
-            "calls": calls,
-            "aht_s": aht_raw,
-            "workload_erlangs": calls * aht / interval,
-            "agents": agents,
-            "service_level": measures["service_level"],
-            "asa_s": measures["asa_s"],
-            "abandon_rate": measures["abandon_rate"],
-            "occupancy": measures["occupancy"],
-            "target": pd.Series(keys, index=f.index),
-            "shortfall_pts": shortfall,
-            "band": escalation_band(shortfall, edges),
-            "scheduled": agents / (1.0 - s_in),
-            "interval_s": interval,
-            "patience_s": np.where(np.isfinite(patience), patience, np.nan),
-            "threshold_s": thresholds,
-            "sl_calls": measures["sl_calls"],
-        },
-        index=f.index,
+    intervals = _interval_table(
+        EVALUATION_COLUMNS,
+        f,
+        agents,
+        measures,
+        s_in,
+        patience,
+        keys,
+        thresholds,
+        shortfall_pts=shortfall,
+        band=escalation_band(shortfall, edges),
     )
     intervals.attrs = {"source": source, "abandon_policy": abandon_policy}
     counted = intervals.assign(

@@ -160,18 +160,15 @@ def read_targets(targets: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame
             raise fail(
                 "weekday", f"cannot read weekdays {row.get('weekday')!r} (use e.g. Mon-Fri)"
             ) from None
-        try:
-            start = parse_time_of_day(row.get("start"), default=0.0)
-        except ValueError:
-            raise fail(
-                "start", f"cannot read time of day {row.get('start')!r} (use e.g. 09:00)"
-            ) from None
-        try:
-            end = parse_time_of_day(row.get("end"), default=86400.0)
-        except ValueError:
-            raise fail(
-                "end", f"cannot read time of day {row.get('end')!r} (use e.g. 17:00)"
-            ) from None
+        bounds = []
+        for column, default, example in (("start", 0.0, "09:00"), ("end", 86400.0, "17:00")):
+            try:
+                bounds.append(parse_time_of_day(row.get(column), default=default))
+            except ValueError:
+                raise fail(
+                    column, f"cannot read time of day {row.get(column)!r} (use e.g. {example})"
+                ) from None
+        start, end = bounds
         if start == end:
             raise fail("end", "the window is empty (start equals end)")
         rules.append((queue_name, days, start, end, target))
