@@ -476,3 +476,22 @@ def test_bad_agents_threshold_and_policy_raise_staffing_error() -> None:
         staffing.erlang_c(10.0, -3)
     with pytest.raises(StaffingError, match="calls"):
         staffing.evaluate(np.array([10.0, -1.0, np.nan]), 180, 3)
+
+
+@pytest.mark.parametrize("fraction", [0.5, 0.8, 0.95, 0.99])
+def test_erlang_a_first_guess_table(fraction: float) -> None:
+    """The Erlang A search's first guess, the QED limit of Garnett, Mandelbaum and Reiman
+    (2002), tabulated as ``beta(gamma, u)``: it needs fewer agents as callers grow more
+    impatient (gamma = aht / patience up) and as the threshold grows, and at gamma = 1e-4
+    it is Halfin and Whitt's Erlang C limit within sqrt(gamma) = 0.01 (where that limit is
+    away from its clamp at beta = 0)."""
+    from staffing.queueing import solver
+
+    table = solver._sl_table_a(fraction)
+    assert np.all(np.diff(table, axis=0) <= 0.0)
+    assert np.all(np.diff(table, axis=1) <= 0.0)
+    u = np.linspace(0.0, solver._U_MAX, table.shape[1])
+    halfin_whitt = solver._lookup(u, 0.0, solver._U_MAX, solver._sl_table(fraction))
+    away = halfin_whitt > 0.05
+    assert away.sum() > 20
+    assert np.max(np.abs(table[0] - halfin_whitt)[away]) < 0.01

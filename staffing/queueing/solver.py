@@ -9,9 +9,19 @@ and occupancy fall), so the requirement is the first ``n`` where every target ho
   agents of the answer; Erlang B is computed exactly there once, then the search walks with
   the recursion ``B(n+1) = a B(n) / (n + 1 + a B(n))`` (stable upwards; a few steps down use
   its inverse), so each further candidate costs a handful of arithmetic operations.
-* **Erlang A**: every candidate is evaluated exactly; the search gallops from the same
-  guess (steps 1, 2, 4, ...) and then bisects. It starts at one agent: with abandonment an
-  overloaded interval can meet its targets with fewer agents than its workload.
+* **Erlang A**: every candidate is evaluated exactly. The first guess for a service-level
+  target comes from the quality-and-efficiency-driven limit of Erlang A (Garnett,
+  Mandelbaum and Reiman 2002): at ``n = a + beta sqrt(a)`` with ``gamma = aht / patience``,
+  ``P(wait) -> 1 / (1 + sqrt(gamma) h(beta / sqrt(gamma)) / h(-beta))`` (``h`` the normal
+  hazard rate) and the offered wait of a waiting caller is a normal truncated at zero, so
+
+  ``SL -> 1 - P(wait) Phibar(beta / sqrt(gamma) + sqrt(gamma) u) / Phibar(beta / sqrt(gamma))``
+
+  with ``u = sqrt(a) t / aht``; ``beta`` is tabulated on ``(u, gamma)`` once per target
+  fraction. The guess is usually the answer or one below, so the next probe is its
+  neighbour; where not, a secant jump, a gallop (steps 1, 2, 4, ...) and bisection follow.
+  The search starts at one agent: with abandonment an overloaded interval can meet its
+  targets with fewer agents than its workload.
 
 Zero calls need zero agents.
 
@@ -19,6 +29,9 @@ References
 ----------
 .. [1] S. Halfin and W. Whitt, "Heavy-traffic limits for queues with many exponential
    servers", Operations Research 29(3), 1981, 567-588. doi:10.1287/opre.29.3.567
+.. [2] O. Garnett, A. Mandelbaum and M. Reiman, "Designing a call center with impatient
+   customers", Manufacturing & Service Operations Management 4(3), 2002, 208-227.
+   doi:10.1287/msom.4.3.208.7753
 """
 
 from __future__ import annotations
@@ -83,6 +96,66 @@ def _sl_table(fraction: float) -> np.ndarray:
     k = np.expm1(np.linspace(0.0, _U_MAX, _TABLE_SIZE))
     level = np.log1p(-fraction)
     return _bisect_beta(lambda b: _log_c_halfin_whitt(b) - k * b - level, _TABLE_SIZE)
+
+
+# Erlang A guess table: rows log(gamma) on [_G_MIN, _G_MAX], columns u = log1p(k) as above.
+_G_MIN, _G_MAX = float(np.log(1e-4)), float(np.log(1e4))
+_A_ROWS, _A_COLS = 65, 129
+
+
+def _log_hazard(z: np.ndarray) -> np.ndarray:
+    """``log h(z)``, ``h = phi / Phibar`` the normal hazard rate, without overflow."""
+    return -0.5 * z * z - 0.5 * np.log(2.0 * np.pi) - special.log_ndtr(-z)
+
+
+@lru_cache(maxsize=64)
+def _sl_table_a(fraction: float) -> np.ndarray:
+    """``beta`` meeting ``fraction`` in the Erlang A limit (see the module notes), on the
+    grid ``log(gamma)`` x ``log1p(u)``; decreasing in ``beta`` is the shortfall."""
+    g = np.exp(np.linspace(_G_MIN, _G_MAX, _A_ROWS))[:, None]
+    u = np.expm1(np.linspace(0.0, _U_MAX, _A_COLS))[None, :]
+    root_g = np.sqrt(g)
+
+    def shortfall(beta: np.ndarray) -> np.ndarray:
+        hat = beta / root_g
+        log_pw = -np.logaddexp(0.0, np.log(root_g) + _log_hazard(hat) - _log_hazard(-beta))
+        log_tail = special.log_ndtr(-(hat + root_g * u)) - special.log_ndtr(-hat)
+        return -np.expm1(log_pw + log_tail) - fraction  # SL - fraction, rising in beta
+
+    lo = np.full((_A_ROWS, _A_COLS), -40.0)
+    hi = np.full((_A_ROWS, _A_COLS), 40.0)
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        ok = shortfall(mid) >= 0
+        lo, hi = np.where(ok, lo, mid), np.where(ok, mid, hi)
+    return hi
+
+
+def _guess_erlang_a(
+    a: np.ndarray, aht_s: np.ndarray, patience_s: np.ndarray, targets: Sequence[Target]
+) -> np.ndarray:
+    """First probe of the Erlang A search: the limit above for service-level targets,
+    the Erlang C guess for the others (ASA, occupancy; none for abandon rate)."""
+    others = [t for t in targets if not isinstance(t, ServiceLevel)]
+    guess = _guess(a, aht_s, others) if others else np.ones(a.shape)
+    root = np.sqrt(a)
+    row = (np.log(aht_s / patience_s) - _G_MIN) * ((_A_ROWS - 1) / (_G_MAX - _G_MIN))
+    row = np.clip(row, 0.0, _A_ROWS - 1.000001)
+    i = row.astype(np.intp)
+    fr = row - i
+    for tg in targets:
+        if not isinstance(tg, ServiceLevel):
+            continue
+        table = _sl_table_a(tg.fraction)
+        u = np.log1p(root * (tg.threshold_s / aht_s))
+        col = np.clip(u * ((_A_COLS - 1) / _U_MAX), 0.0, _A_COLS - 1.000001)
+        j = col.astype(np.intp)
+        fc = col - j
+        top = table[i, j] + fc * (table[i, j + 1] - table[i, j])
+        bottom = table[i + 1, j] + fc * (table[i + 1, j + 1] - table[i + 1, j])
+        beta = top + fr * (bottom - top)
+        guess = np.maximum(guess, np.ceil(a + beta * root))
+    return np.maximum(guess, 1.0)
 
 
 @lru_cache(maxsize=1)
@@ -285,41 +358,6 @@ class _ErlangASearch:
         return met, margins
 
 
-def _proxy_probe(
-    n0: np.ndarray,
-    met0: np.ndarray,
-    margins0: list[np.ndarray],
-    b0: np.ndarray,
-    a: np.ndarray,
-    aht_s: np.ndarray,
-    targets: Sequence[Target],
-) -> np.ndarray:
-    """Second probe of the Erlang A search: a Newton step on each service-level margin
-    with the Erlang C slope ``SL_C(n0) - SL_C(n0 - 1)`` (nearly free from Erlang B at
-    ``n0``); one agent from ``n0`` where no such slope exists."""
-    n_m = n0 - 1.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        b_m = n0 * b0 / (a * (1.0 - b0))  # B(n0 - 1) by the inverse recursion
-        c0 = n0 * b0 / (n0 - a + a * b0)
-        c_m = n_m * b_m / (n_m - a + a * b_m)
-        jump = np.full(n0.shape, -np.inf)
-        for tg, margin in zip(targets, margins0, strict=True):
-            if not isinstance(tg, ServiceLevel):
-                jump = np.full(n0.shape, np.nan)
-                break
-            sl0 = 1.0 - c0 * np.exp(-(n0 - a) * tg.threshold_s / aht_s)
-            sl_m = np.where(n_m > a, 1.0 - c_m * np.exp(-(n_m - a) * tg.threshold_s / aht_s), 0.0)
-            slope = np.where(n0 > a, sl0 - sl_m, np.nan)
-            jump = np.fmax(jump, np.ceil(n0 - margin / slope - 1e-9))
-    step = np.where(met0, -1.0, 1.0)
-    reach = np.floor(2.0 + np.sqrt(a))  # a Newton step on a proxy slope is trusted only so far
-    jump = np.clip(jump, n0 - reach, n0 + reach)
-    probe = np.where(np.isfinite(jump) & (jump != n0), jump, n0 + step)
-    probe = np.where(met0, np.minimum(probe, n0 - 1.0), np.maximum(probe, n0 + 1.0))
-    probe = np.where(n0 <= 1.0, n0 + 1.0, probe)
-    return np.maximum(probe, 1.0)
-
-
 def _solve_general(
     a: np.ndarray,
     aht_s: np.ndarray,
@@ -360,11 +398,12 @@ def _search_monotone(
     """Fewest agents meeting monotone targets: two probes, a secant jump, gallop, bisect."""
     size = a.size
     everyone = np.arange(size)
-    n0 = np.maximum(_guess(a, aht_s, targets), 1.0)
+    n0 = _guess_erlang_a(a, aht_s, patience_s, targets)
     search = _ErlangASearch(a, aht_s, patience_s, targets, policy, n0)
-    b0 = search.anchor_b.copy()
     met0, m0 = search.margins(everyone, n0)
-    n1 = _proxy_probe(n0, met0, m0, b0, a, aht_s, targets)
+    # The guess is usually the answer or one short: its neighbour settles most intervals.
+    n1 = np.where(met0, n0 - 1.0, n0 + 1.0)
+    n1 = np.where(n1 < 1.0, 2.0, n1)  # one agent met: zero never does, the pair must differ
     met1, m1 = search.margins(everyone, n1)
     nan = np.full(size, np.nan)
     # lo: most agents known to miss; hi: fewest known to meet (NaN: not known yet).
