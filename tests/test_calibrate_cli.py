@@ -252,3 +252,29 @@ def test_load_calibration_rejects_bad_files(tmp_path: Path) -> None:
         patience_for(cal, pd.Series(["a", "c"]))
     got = patience_for(cal, pd.Series(["b", "a", "b"], index=[5, 6, 7]))
     assert got.tolist() == [120.0, 60.0, 120.0] and got.index.tolist() == [5, 6, 7]
+
+
+def test_erlang_a_limits_leave_out_queues_without_patience() -> None:
+    """A queue with no abandons has no patience and is left out of Erlang A's service
+    level for the target; its lower patience limit (finite) must not slip into the
+    interval of that figure, which then would not describe the estimate."""
+    from staffing.calibration import Calibrator, erlang_a_service_level, read_history
+
+    h = read_history(sample_path("history.csv"))
+    vip = h[h["queue"] == "service"].assign(
+        queue="vip", abandoned=0.0, answered=lambda d: d["offered"], wait_abandoned_s=0.0
+    )
+    vip["answered_within"] = vip[["answered_within", "answered"]].min(axis=1)
+    both = pd.concat([h[h["queue"] == "sales"], vip], ignore_index=True)
+    both.attrs = dict(h.attrs)
+    with pytest.warns(UserWarning):
+        cal = Calibrator(by=None, abandon_target=0.05).fit(both)
+    sales = cal.summary.set_index("queue").loc["sales"]
+    lo, hi = cal.target_["erlang_a_sl_for_abandon_target_ci"]
+    assert hi == pytest.approx(
+        erlang_a_service_level(both, {"sales": sales["ci_low_s"]}, 0.05, threshold_s=20)
+    )
+    assert lo == pytest.approx(
+        erlang_a_service_level(both, {"sales": sales["ci_high_s"]}, 0.05, threshold_s=20)
+    )
+    assert lo <= cal.target_["erlang_a_sl_for_abandon_target"] <= hi

@@ -279,3 +279,13 @@ def test_missing_agents_survive_a_file_round_trip(tmp_path: object) -> None:
     back = read_call_records(path)
     names = [None if pd.isna(a) else a for a in back["agent"]]
     assert names == ["ann", "bob", None, None, "ann"]
+
+
+def test_queue_whose_records_name_no_agent_has_unknown_agents() -> None:
+    """Queue A names its agents, queue B never does: B's staffing is unknown (NaN), not
+    zero agents (which would put B into the back-test as an unstaffed queue)."""
+    recs = records()
+    recs.loc[4, "agent"] = None  # the only call of queue B
+    h = aggregate_records(validate_records(recs))
+    assert h.loc[h["queue"] == "A", "agents"].notna().all()
+    assert h.loc[h["queue"] == "B", "agents"].isna().all()

@@ -193,3 +193,22 @@ def test_fitter_warns_through_python_warnings_only_for_its_own_reasons(
         fit = PatienceFitter(by="month").fit(history)
     assert fit.warnings_ == []
     assert list(fit.summary.columns)[:3] == ["queue", "period", "calls"]
+
+
+def test_abandons_without_any_waiting_time_are_not_a_patience_of_zero() -> None:
+    """Abandons but wait totals of 0: T / D would be a patience of 0 s, which the planner
+    rejects when it reads calibration.json back; it is not estimable, with a warning."""
+    h = pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 09:30"]),
+            "queue": "q",
+            "offered": [10.0, 10.0],
+            "abandoned": [2.0, 3.0],
+            "wait_answered_s": [0.0, 0.0],
+            "wait_abandoned_s": [0.0, 0.0],
+        }
+    )
+    with pytest.warns(PatienceWarning, match="5 abandons but no time spent waiting"):
+        fit = PatienceFitter().fit(h)
+    assert np.isnan(fit.summary["patience_s"].iloc[0])
+    assert np.isnan(fit.patience_s_["q"])

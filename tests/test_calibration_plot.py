@@ -105,3 +105,23 @@ def test_kaplan_meier_summary_by_hand() -> None:
     km = KaplanMeier(times_s=[0.5, 1.0, 2.5]).fit([1, 2, 2, 3, 4], [1, 0, 1, 1, 0])
     np.testing.assert_allclose(km.summary["survival"], [1.0, 0.8, 0.6])
     assert km.summary.loc[1.0, "se"] == pytest.approx(np.sqrt(0.64 / 20))
+
+
+def test_patience_plot_without_records_shades_the_patience_interval(cal: Calibrator) -> None:
+    """From an interval report the band is exp(-t / ci_low) .. exp(-t / ci_high) around
+    each fitted exponential (the docstring's promise; it used to be drawn only for queues
+    without an estimate)."""
+    fig, ax = plt.subplots()
+    try:
+        plot_patience(cal, ax=ax)
+        assert len(ax.collections) == len(cal.summary)
+        row = cal.summary.iloc[0]
+        band = ax.collections[0].get_paths()[0].vertices
+        t = band[:, 0]
+        inside = (t > 0) & (t < 300)
+        lower = np.exp(-t / row["ci_low_s"])
+        upper = np.exp(-t / row["ci_high_s"])
+        y = band[:, 1]
+        assert ((y >= lower - 1e-9) & (y <= upper + 1e-9))[inside].all()
+    finally:
+        plt.close(fig)

@@ -224,3 +224,21 @@ def test_backtest_prefers_erlang_a_on_erlang_a_data(history: pd.DataFrame) -> No
     err = iv["erlang_c_service_level"] - iv["observed_service_level"]
     weighted = float(np.sum(iv["offered"] * err.abs()) / iv["offered"].sum())
     assert s.loc[("erlang_c", "service_level"), "mae"] == pytest.approx(weighted)
+
+
+def test_completely_separated_history_is_an_input_error_not_a_crash() -> None:
+    """Every interval below some service level all abandons, every one above none: the
+    binomial likelihood has no maximum (IRLS diverged into a singular matrix and a
+    LinAlgError traceback); it must be the one-line InputError the CLI reports."""
+    h = pd.DataFrame(
+        {
+            "interval_start": pd.date_range("2024-01-01 09:00", periods=3, freq="30min"),
+            "queue": "q",
+            "offered": [10.0, 10.0, 10.0],
+            "abandoned": [10.0, 0.0, 0.0],
+            "answered_within": [0.0, 10.0, 9.0],
+        }
+    )
+    h.attrs["source"] = "sep.csv"
+    with pytest.raises(InputError, match=r"^sep\.csv: the abandon/service-level relation cannot"):
+        RelationFitter().fit(h)

@@ -337,8 +337,13 @@ class Calibrator:
         out["sl_for_abandon_target_ci"] = [lo, hi]
         s = self.patience_.summary
         names = s["queue"].astype(str).to_numpy()
-        lows = dict(zip(names, s["ci_low_s"].to_numpy(dtype=float), strict=True))
-        highs = dict(zip(names, s["ci_high_s"].to_numpy(dtype=float), strict=True))
+        # Limits only where there is an estimate: a queue without one (no abandons) is left
+        # out of the estimate, so it must be left out of its limits too.
+        fitted = np.isfinite(s["patience_s"].to_numpy(dtype=float))
+        ci_low = np.where(fitted, s["ci_low_s"].to_numpy(dtype=float), np.nan)
+        ci_high = np.where(fitted, s["ci_high_s"].to_numpy(dtype=float), np.nan)
+        lows = dict(zip(names, ci_low, strict=True))
+        highs = dict(zip(names, ci_high, strict=True))
         if history["aht_s"].notna().any() and any(np.isfinite(v) for v in patience.values()):
             t = self.threshold_s
             model = erlang_a_service_level(history, patience, target, threshold_s=t)

@@ -536,7 +536,7 @@ def aggregate_records(
     DataFrame
         Columns of :data:`HISTORY_COLUMNS`, one row per queue and interval with at least
         one arrival; ``aht_s`` is the mean ``handle_s`` of answered calls (NaN if
-        unknown); ``agents`` is NaN where the records name no agent.
+        unknown); ``agents`` is NaN for a queue whose records name no agent.
 
     Examples
     --------
@@ -584,7 +584,11 @@ def aggregate_records(
     if recs["agent"].notna().any():
         agents = staffed_agents(recs, interval_s=interval_s, max_gap_s=max_gap_s)
         out = out.merge(agents, on=["queue", "interval_start"], how="left")
-        out["agents"] = out["agents"].fillna(0.0)
+        # No presence in an interval is 0 agents, but only for a queue whose records name
+        # agents at all: elsewhere staffing is unknown, not zero.
+        named = recs.loc[recs["agent"].notna(), "queue"].unique()
+        seen = out["queue"].isin(named).to_numpy()
+        out["agents"] = np.where(seen, out["agents"].fillna(0.0).to_numpy(), np.nan)
     else:
         out["agents"] = np.nan
     out = out[HISTORY_COLUMNS].reset_index(drop=True)

@@ -260,7 +260,9 @@ class PatienceFitter:
         d = sums["abandons"].to_numpy(dtype=float)
         t = sums["exposure_s"].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            theta = np.where(d > 0, t / d, np.nan)
+            # No waiting time at all: the estimate would be a patience of 0 s, which no
+            # model can use (and the planner rejects); it is not estimable.
+            theta = np.where((d > 0) & (t > 0), t / d, np.nan)
             se = theta / np.sqrt(d)
         lo, hi = exponential_mean_ci(d, t, self.confidence)
         method = np.where(np.isfinite(t), "mle", "none").astype(object)
@@ -286,6 +288,12 @@ class PatienceFitter:
                     f"{self.confidence:.0%} confidence); plan this queue with Erlang C"
                 )
                 theta[i] = np.nan
+            elif not t[i] > 0:
+                messages.append(
+                    f"{where}: {d[i]:.0f} abandon{'s' if d[i] != 1 else ''} but no time "
+                    "spent waiting (the wait totals are 0): patience cannot be estimated; "
+                    "check wait_answered_s and wait_abandoned_s (or wait_s)"
+                )
             elif d[i] < self.min_abandons:
                 messages.append(
                     f"{where}: only {d[i]:.0f} abandon{'s' if d[i] != 1 else ''}: "

@@ -95,20 +95,32 @@ def _irls(x: np.ndarray, y: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.n
     emp = np.log((y + 0.5) / (n - y + 0.5))
     w0 = (y + 0.5) * (n - y + 0.5) / (n + 1.0)
     beta = np.linalg.lstsq(X * np.sqrt(w0)[:, None], emp * np.sqrt(w0), rcond=None)[0]
-    for _ in range(100):
-        eta = X @ beta
-        p = special.expit(eta)
-        w = np.maximum(n * p * (1.0 - p), 1e-300)
-        z = eta + (y - n * p) / w
-        xtw = X.T * w
-        new = np.linalg.solve(xtw @ X, xtw @ z)
-        done = np.max(np.abs(new - beta)) < 1e-10 * (1.0 + np.max(np.abs(beta)))
-        beta = new
-        if done:
-            break
-    p = special.expit(X @ beta)
-    w = n * p * (1.0 - p)
-    cov = np.linalg.inv((X.T * w) @ X)
+    done = False
+    try:
+        for _ in range(100):
+            eta = X @ beta
+            p = special.expit(eta)
+            w = np.maximum(n * p * (1.0 - p), 1e-300)
+            z = eta + (y - n * p) / w
+            xtw = X.T * w
+            new = np.linalg.solve(xtw @ X, xtw @ z)
+            done = np.max(np.abs(new - beta)) < 1e-10 * (1.0 + np.max(np.abs(beta)))
+            beta = new
+            if done:
+                break
+        p = special.expit(X @ beta)
+        w = n * p * (1.0 - p)
+        cov = np.linalg.inv((X.T * w) @ X)
+    except np.linalg.LinAlgError:
+        done = False
+    if not done or not (np.isfinite(beta).all() and np.isfinite(cov).all()):
+        # Complete separation (every interval above some service level without abandons,
+        # every one below it all abandons): the likelihood has no maximum.
+        raise InputError(
+            "the abandon/service-level relation cannot be estimated: the fit does not "
+            "converge (abandons are all-or-nothing on either side of some service level); "
+            "give more intervals"
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         dev_terms = np.where(y > 0, y * np.log(y / (n * p)), 0.0) + np.where(
             n - y > 0, (n - y) * np.log((n - y) / (n * (1.0 - p))), 0.0
@@ -234,7 +246,10 @@ class RelationFitter:
                 "cannot be estimated",
                 source=source,
             )
-        beta, cov0, deviance = _irls(x, y, n)
+        try:
+            beta, cov0, deviance = _irls(x, y, n)
+        except InputError as exc:
+            raise InputError(exc.problem, source=source) from None
         p = special.expit(beta[0] + beta[1] * x)
         with np.errstate(divide="ignore", invalid="ignore"):
             pearson = np.sum(np.where(p * (1 - p) > 0, (y - n * p) ** 2 / (n * p * (1 - p)), 0.0))

@@ -184,8 +184,11 @@ def plot_patience(cal: Calibrator, *, ax: Any = None, max_wait_s: float | None =
             ax.plot(grid, np.exp(-grid / theta), color=colour, ls="--", lw=1.4, label=label)
         else:
             ax.plot([], [], color=colour, lw=1.6, label=f"{queue}: not estimable")
-            if km is None:
-                lo_t, hi_t = float(row["ci_low_s"]), float(row["ci_high_s"])
+        lo_t, hi_t = float(row["ci_low_s"]), float(row["ci_high_s"])
+        if km is None and np.isfinite(lo_t) and lo_t > 0:
+            # Without records the band comes from the patience interval (an upper limit
+            # of inf, no abandons, leaves only the lower one: the curve lies above it).
+            with np.errstate(divide="ignore"):
                 ax.fill_between(
                     grid, np.exp(-grid / lo_t), np.exp(-grid / hi_t), color=colour, alpha=0.15
                 )
