@@ -421,6 +421,11 @@ def _search_monotone(
                 root = n0[idx] - g0[idx] / slope
                 jump = np.fmax(jump, np.where(slope > 0, np.ceil(root - 1e-9), np.nan))
         below = ~np.isnan(hi[idx])  # both probes met: the answer is lower
+        # A secant through neighbours is trusted only so far: where the service level is
+        # flat (near 0 in deep overload with impatient callers) it would leap far past the
+        # answer; the gallop goes on from the clipped point instead.
+        reach = np.floor(2.0 + np.sqrt(a[idx]))
+        jump = np.where(np.isinf(jump), jump, np.clip(jump, n0[idx] - reach, n0[idx] + reach))
         first = np.where(below, np.fmin(hi[idx] - 1.0, jump), np.fmax(lo[idx] + 1.0, jump))
         first = np.where(np.isfinite(first), first, np.where(below, hi[idx] - 1, lo[idx] + 1))
         first = np.maximum(first, 1.0)
