@@ -370,3 +370,15 @@ def test_csv_round_trip_property(rows: list[tuple[str, float]], sep: str) -> Non
         back = read_table(path)
     assert back["calls"].astype(float).tolist() == frame["calls"].tolist()
     assert back["queue"].astype(str).tolist() == frame["queue"].tolist()
+
+
+def test_atomic_write_os_errors_name_the_destination(tmp_path: Path) -> None:
+    """A file where a directory should be, or a directory where the file should be: an
+    InputError naming the destination (not the temporary file), and nothing left over."""
+    (tmp_path / "plain").write_text("x")
+    with pytest.raises(InputError, match=r"plain/t\.csv: cannot write the file"):
+        write_table(FRAME, tmp_path / "plain" / "t.csv")
+    (tmp_path / "dir.csv").mkdir()
+    with pytest.raises(InputError, match=r"dir\.csv: cannot write the file \(Is a directory\)"):
+        write_table(FRAME, tmp_path / "dir.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.csv", "plain"]

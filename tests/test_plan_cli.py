@@ -402,3 +402,37 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr("sys.stderr", io.StringIO())
     with _progress(10, "Planning") as bar:
         assert bar is None
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--out", "taken.csv"], r"^Error: --out taken\.csv: is a directory$"),
+        (["--report", "f.csv/r.html"], r"^Error: --report f\.csv/r\.html: f\.csv is not a dir"),
+    ],
+)
+def test_output_path_in_the_way_checked_before_work(
+    runner: CliRunner, options: list[str], message: str
+) -> None:
+    """A directory where the file should go, or a file where a directory should be: one
+    line, before any output is written (not a FileExistsError traceback, not a message
+    naming a temporary file, not a summary already written)."""
+    GOOD.to_csv("f.csv", index=False)
+    Path("taken.csv").mkdir()
+    result = runner.invoke(
+        main, ["plan", "f.csv", "--target", "80/20", "--summary", "s.csv", *options]
+    )
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert re.search(message, result.stderr.strip()), result.stderr
+    assert not Path("s.csv").exists()
+    assert sorted(p.name for p in Path().iterdir()) == ["f.csv", "taken.csv"]
+
+
+def test_interval_option_in_seconds(runner: CliRunner) -> None:
+    """--interval 1800 is 1800 s (it used to be read as 1800 ns: billions of agents)."""
+    GOOD.head(1).to_csv("f.csv", index=False)
+    result = _run(runner, "plan", "f.csv", "--target", "80/20", "--interval", "1800",
+                  "--out", "p.csv")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv("p.csv")[["interval_s", "agents"]].to_numpy().tolist() == [[1800.0, 14]]

@@ -189,15 +189,33 @@ def test_fte_two_stage_by_hand() -> None:
 
 
 def test_fte_total_shrinkage_day_and_month() -> None:
-    """Total shrinkage 30%: scheduled = agents / 0.7; FTE per day scale hours by 1/7, per
-    month by days-in-month/7 (March: 31/7): 17.5 h / 0.7 / (37.5/7) = 4.667 FTE."""
+    """Total shrinkage 30%: scheduled = agents / 0.7; FTE per day scale hours by 1/7:
+    17.5 h / 0.7 / (37.5/7) = 4.667 FTE. The forecast is one day of the week of Monday
+    3 March 2025, so the month row counts that week's 7 days of March, not all 31: 17.5 /
+    0.7 / 37.5 = 0.667 FTE, the same as the week row and the grand total."""
     day = plan(SMALL, "80/20", shrinkage=0.3, period="day").summary.set_index("queue")
     assert day.loc["sales", "fte"] == pytest.approx(4.666667, rel=1e-6)
     assert day.loc["sales", "scheduled_hours"] == pytest.approx(25.0)
     month = plan(SMALL, "80/20", shrinkage=0.3, period="month").summary.set_index("queue")
-    assert month.loc["sales", "fte"] == pytest.approx(17.5 / 0.7 / (37.5 * 31 / 7))
-    assert month.loc["sales", "period_days"] == 31.0
+    assert month.loc["sales", "fte"] == pytest.approx(17.5 / 0.7 / 37.5)
+    assert month.loc["sales", "period_days"] == 7.0
     assert str(month["period_start"].iloc[0].date()) == "2025-03-01"
+    week = plan(SMALL, "80/20", shrinkage=0.3, period="week").summary.set_index("queue")
+    assert week.loc["sales", "fte"] == pytest.approx(17.5 / 0.7 / 37.5)
+    totals = [t.iloc[-1]["fte"] for t in (day, week, month)]  # the grand-total row
+    assert totals == pytest.approx([totals[0]] * 3)
+
+
+def test_month_fte_of_a_week_across_two_months() -> None:
+    """A Monday-to-Sunday week from 28 April to 4 May 2025 with the same staffing every
+    day: April holds 3 of its days, May 4, so each month's FTE is the week's FTE (the
+    same agents are paid all week), and the grand total is the week's FTE too."""
+    starts = pd.date_range("2025-04-28 09:00", periods=7, freq="D")
+    f = pd.DataFrame({"interval_start": starts, "calls": 100.0, "aht_s": 180.0})
+    s = plan(f, "80/20", interval_s=1800, shrinkage=0.3, period="month").summary
+    assert s["period_days"].tolist() == [3.0, 4.0, 7.0]
+    weekly = 7 * 14 * 0.5 / 0.7 / 37.5  # 14 agents for 30 minutes a day, 7 days
+    assert s["fte"].tolist() == pytest.approx([weekly, weekly, weekly])
 
 
 def test_weekly_fte_is_mean_of_daily_fte() -> None:
@@ -278,7 +296,12 @@ def test_exclude_within_weights() -> None:
 @settings(max_examples=60)
 @given(
     st.lists(
-        st.tuples(st.floats(0, 500), st.integers(0, 80), st.floats(0, 1), st.floats(0, 1)),
+        st.tuples(
+            st.floats(0, 500, allow_subnormal=False),
+            st.integers(0, 80),
+            st.floats(0, 1),
+            st.floats(0, 1),
+        ),
         min_size=1,
         max_size=40,
     )
@@ -657,3 +680,60 @@ def test_read_forecast_sample() -> None:
     ]
     assert len(f) == 454 and f["queue"].nunique() == 3
     assert f.attrs["source"] == "forecast.csv"
+
+
+def test_interval_as_bare_number_is_seconds() -> None:
+    """``--interval 1800`` arrives as text: 1800 s, not pandas' 1800 nanoseconds (which
+    planned billions of agents). A bare number below 60 is ambiguous and needs a unit."""
+    f = pd.DataFrame(
+        {"interval_start": ["2025-03-03 09:00", "2025-03-03 09:30"], "calls": 100.0, "aht_s": 180.0}
+    )
+    assert prepare_forecast(f, interval="1800")["interval_s"].tolist() == [1800.0, 1800.0]
+    assert plan(f, "80/20", interval_s="1800").intervals["agents"].tolist() == [14, 14]
+    with pytest.raises(InputError, match=r"give a unit, e\.g\. 30min"):
+        prepare_forecast(f, interval="30")
+
+
+def test_evaluate_roster_and_forecast_time_zones_differ() -> None:
+    """A forecast with UTC offsets and a roster without (or the other way round) match on
+    local wall-clock time; a roster in UTC matches the same instants."""
+    f = pd.DataFrame(
+        {
+            "interval_start": ["2025-03-03T09:00:00+01:00", "2025-03-03T09:30:00+01:00"],
+            "calls": 100.0, "aht_s": 180.0,
+        }
+    )  # fmt: skip
+    naive = pd.DataFrame(
+        {"interval_start": ["2025-03-03 09:00", "2025-03-03 09:30"], "agents": [14, 13]}
+    )
+    utc = naive.assign(interval_start=["2025-03-03T08:00:00Z", "2025-03-03T08:30:00Z"])
+    naive_forecast = f.assign(interval_start=naive["interval_start"])
+    aware_roster = naive.assign(interval_start=f["interval_start"])
+    for forecast, roster in ((f, naive), (f, utc), (naive_forecast, aware_roster)):
+        got = evaluate_staffing(forecast, roster, "80/20").intervals
+        assert got["agents"].tolist() == [14.0, 13.0]
+        assert got["band"].tolist() == ["met", "warning"]
+
+
+def test_numeric_queue_ids_match_across_files(tmp_path: Path) -> None:
+    """Queues named by number (skill 101, 102): a targets file with an empty catch-all
+    queue cell reads its ids as floats (101.0); they must still match queue 101 of the
+    forecast, not silently fall through to the catch-all."""
+    f = pd.DataFrame(
+        {
+            "interval_start": ["2025-03-03 09:00", "2025-03-03 09:30"] * 2,
+            "queue": [101, 101, 102, 102], "calls": 100.0, "aht_s": 180.0,
+        }
+    )  # fmt: skip
+    (tmp_path / "t.csv").write_text("queue,target\n101,90/10\n,80/20\n")
+    iv = plan(f, targets_table=tmp_path / "t.csv").intervals
+    assert iv["queue"].tolist() == ["101", "101", "102", "102"]
+    assert iv["target"].astype(str).tolist() == ["90/10", "90/10", "80/20", "80/20"]
+    roster = pd.DataFrame(
+        {"interval_start": f["interval_start"], "queue": [101.0, 101.0, 102.0, np.nan],
+         "agents": [15, 15, 14, 14]}
+    )  # fmt: skip
+    with pytest.raises(InputError, match=r"1 row \(row 5\) no staffing"):
+        evaluate_staffing(f, roster, "80/20")
+    e = evaluate_staffing(f, roster.fillna({"queue": 102.0}), "80/20").intervals
+    assert e["agents"].tolist() == [15.0, 15.0, 14.0, 14.0]

@@ -90,3 +90,19 @@ def test_plan_figure_caps_queues() -> None:
         assert fig.axes[0].get_title(loc="left").startswith("q4")
     finally:
         plt.close(fig)
+
+
+def test_evaluation_label_and_thresholds_by_window() -> None:
+    """An evaluation's figure names the line as given ("Staffed agents", not "Required
+    agents"); a queue whose targets change threshold by time of day (sales: 80/20 in
+    weekday prime time, 70/30 otherwise) names both thresholds on its service-level axis."""
+    f = read_forecast(sample_path("forecast.csv"))
+    iv = plan(f, targets_table=sample_path("targets.csv")).intervals
+    ax = plot_requirement(iv, "sales", agents_label="Staffed agents")
+    try:
+        labels = [ln.get_label() for ln in ax.get_lines()]
+        assert "Staffed agents" in labels and "Required agents" not in labels
+        twin = next(a for a in ax.figure.axes if a is not ax)
+        assert twin.get_ylabel() == "service level (within 20 or 30 s)"
+    finally:
+        plt.close(ax.figure)

@@ -74,8 +74,9 @@ class _LazyGroup(click.Group):
             return super().invoke(ctx)
         except StaffingError as exc:
             raise click.ClickException(str(exc)) from None
-        except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-            raise click.ClickException(f"{exc.filename}: {exc.strerror}") from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, _COMMANDS[name][2]) for name in self.list_commands(ctx)]

@@ -7,6 +7,7 @@ keeps ``staffing --help`` fast.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,16 @@ def check_suffix(option: str, path: str | None, allowed: Sequence[str], *, dash:
             f"{option} {path}: unknown file type {suffix or '(none)'!r}; "
             f"use {', '.join(allowed)}{more}"
         )
+    # a directory in the way would only fail after the work, perhaps with outputs written
+    if Path(path).is_dir():
+        raise click.ClickException(f"{option} {path}: is a directory")
+    for parent in Path(path).parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise click.ClickException(f"{option} {path}: {parent} is not a directory")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise click.ClickException(f"{option} {path}: cannot write in {parent}")
+            break
 
 
 def check_paths(

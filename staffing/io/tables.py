@@ -261,7 +261,9 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[Path]:
 
     The temporary file sits in the destination directory (created if needed) and keeps
     the destination's extension, so writers that pick a format from the name still work.
-    If the block raises, the temporary file is removed and the destination is untouched.
+    If the block raises, the temporary file is removed and the destination is untouched;
+    an operating-system error (no such directory, permission denied, disk full) becomes an
+    :class:`~staffing.errors.InputError` naming the destination.
 
     Parameters
     ----------
@@ -283,16 +285,26 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[Path]:
     'hello'
     """
     dest = Path(path)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=dest.suffix, dir=dest.parent)
+
+    def cannot(exc: OSError) -> InputError:
+        return InputError(f"cannot write the file ({exc.strerror or exc})", source=str(dest))
+
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=dest.suffix, dir=dest.parent)
+    except OSError as exc:
+        raise cannot(exc) from None
     os.close(fd)
     tmp = Path(name)
     try:
-        yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, dest)
+        try:
+            yield tmp
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, dest)
+        except OSError as exc:
+            raise cannot(exc) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

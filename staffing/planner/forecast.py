@@ -19,6 +19,7 @@ Other columns are kept as they are (``agents`` for :func:`staffing.planner.evalu
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -52,15 +53,27 @@ FORECAST_COLUMNS: tuple[str, ...] = (
 def interval_seconds(interval: str | float | pd.Timedelta) -> float:
     """Interval length in seconds from ``"15min"``, ``"30m"``, ``"1h"``, ``"00:15:00"`` or seconds.
 
+    A bare number, given as a number or as text (``"900"``), is seconds; text below 60
+    (``"15"``, most likely meant as minutes) needs a unit.
+
     Examples
     --------
     >>> interval_seconds("15min"), interval_seconds("1h"), interval_seconds(1800)
     (900.0, 3600.0, 1800.0)
+    >>> interval_seconds("900")
+    900.0
     """
+    text = str(interval).strip().lower()
     if isinstance(interval, int | float | np.integer | np.floating):
         seconds = float(interval)
+    elif re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", text):
+        seconds = float(text)  # a bare number is seconds (pandas would read nanoseconds)
+        if 0 < seconds < 60:
+            raise InputError(
+                f"--interval {interval!r}: {seconds:g} seconds? give a unit, e.g. "
+                f"{seconds:g}min (or {seconds:g}s)"
+            )
     else:
-        text = str(interval).strip().lower()
         if text.endswith("m") and text[:-1].strip().replace(".", "", 1).isdigit():
             text += "in"
         try:
@@ -72,6 +85,29 @@ def interval_seconds(interval: str | float | pd.Timedelta) -> float:
     if not np.isfinite(seconds) or seconds <= 0:
         raise InputError(f"--interval {interval!r}: the interval must be longer than 0 s")
     return seconds
+
+
+def queue_names(values: pd.Series) -> pd.Series:
+    """Queue names as text, the same whichever file they come from (missing stay NaN).
+
+    Numeric queue ids read as floats (a column with an empty cell: ``101.0``) become
+    ``"101"``, as they are in a file whose column holds only whole numbers.
+
+    Examples
+    --------
+    >>> queue_names(pd.Series([101.0, None, 7.5])).tolist()
+    ['101', nan, '7.5']
+    >>> queue_names(pd.Series([" sales ", 102, None])).tolist()
+    ['sales', '102', nan]
+    """
+    missing = values.isna()
+    if values.dtype.kind == "f":
+        whole = ~missing & (values % 1 == 0)
+        text = values.astype(str).astype(object)
+        text[whole] = values[whole].astype(np.int64).astype(str)
+    else:
+        text = values.astype(str).str.strip().astype(object)
+    return text.where(~missing, np.nan)
 
 
 def read_forecast(
@@ -172,7 +208,7 @@ def prepare_forecast(
     out["interval_start"] = to_timestamps(df, "interval_start", source=source)
     if "queue" in df.columns:
         check_column(df, "queue", df["queue"].notna(), "missing queue name", source=source)
-        out["queue"] = df["queue"].astype(str).str.strip()
+        out["queue"] = queue_names(df["queue"])
     else:
         out["queue"] = DEFAULT_QUEUE
 

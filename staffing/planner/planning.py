@@ -38,7 +38,7 @@ import pandas as pd
 
 from staffing.errors import InputError, StaffingError
 from staffing.planner.bands import BANDS, _edges, escalation_band
-from staffing.planner.forecast import prepare_forecast
+from staffing.planner.forecast import prepare_forecast, queue_names
 from staffing.planner.windows import assign_targets, canonical_targets, read_targets
 from staffing.queueing import evaluate, parse_targets, required_agents
 from staffing.queueing.targets import AbandonRate, ServiceLevel
@@ -275,8 +275,6 @@ def _setup(
     threshold_s: float | None,
 ) -> tuple[pd.DataFrame, np.ndarray, Any, np.ndarray]:
     """Validated forecast, patience, target key and reported threshold per row."""
-    if "agents" in forecast.columns and "calls" not in forecast.columns:
-        raise InputError("a forecast needs 'calls'", source=forecast.attrs.get("source"))
     f = prepare_forecast(forecast, interval=interval_s)
     patience = _patience(f, patience_s, calibration)
     keys = _target_keys(f, targets, targets_table)
@@ -530,12 +528,32 @@ def _period_start(t: pd.Series, period: str) -> pd.Series:
     return start
 
 
-def _period_days(start: pd.Series, period: str) -> np.ndarray:
+def _horizon_weeks(t: pd.Series) -> tuple[np.datetime64, np.datetime64]:
+    """First Monday and the day after the last Sunday of the whole Monday-to-Sunday weeks
+    holding the timestamps (wall clock)."""
+    mondays = _period_start(t, "week")
+    local = (
+        mondays.dt.tz_localize(None) if isinstance(mondays.dtype, pd.DatetimeTZDtype) else mondays
+    )
+    days = local.to_numpy().astype("datetime64[D]")
+    return days.min(), days.max() + np.timedelta64(7, "D")
+
+
+def _period_days(
+    start: pd.Series, period: str, horizon: tuple[np.datetime64, np.datetime64]
+) -> np.ndarray:
+    """Days each period's FTE is scaled by: a day is 1, a week 7, a month its days inside
+    the horizon of whole weeks (a one-week forecast summarised by month is one week of
+    FTE, not a week's hours spread over the month)."""
     if period == "day":
         return np.ones(len(start))
     if period == "week":
         return np.full(len(start), 7.0)
-    return start.dt.days_in_month.to_numpy(dtype=float)
+    local = start.dt.tz_localize(None) if isinstance(start.dtype, pd.DatetimeTZDtype) else start
+    first = local.to_numpy().astype("datetime64[D]")
+    end = (first.astype("datetime64[M]") + 1).astype("datetime64[D]")
+    lo, hi = np.maximum(first, horizon[0]), np.minimum(end, horizon[1])
+    return (hi - lo).astype(np.int64).astype(float)
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -603,7 +621,11 @@ def summarise(
         several periods, a ``total`` row per period after its queues; and last one
         ``total`` row over everything with an empty (``NaT``) ``period_start``.
         ``peak_agents`` of a total row is the peak of agents summed over queues at the
-        same interval start. ``period_days`` are the calendar days FTE are scaled by.
+        same interval start. ``period_days`` are the calendar days FTE are scaled by:
+        1 a day, 7 a week, for a month its days inside the whole Monday-to-Sunday weeks
+        the intervals fall in, and for the grand total those weeks' days (days without
+        intervals are closed days: an FTE is paid per week whether or not the centre
+        opens on Sunday).
 
     Notes
     -----
@@ -631,12 +653,12 @@ def summarise(
        queue  agent_hours  scheduled_hours       fte  service_level  period_days
     0  sales         15.0        20.000000  4.000000       0.675000          1.0
     1  sales          4.0         5.333333  1.066667       1.000000          1.0
-    2  total         19.0        25.333333  2.533333       0.711111          2.0
+    2  total         19.0        25.333333  0.723810       0.711111          7.0
 
     Monday: ``15 / (1 - 0.25) / (35 * 1/7) = 4`` FTE. Its service level is 90% of 100
     calls and 60% of 300 calls: ``(90 + 180) / 400 = 67.5%``, not the 75% average of the
-    two percentages. The total covers 2 days: ``19 / 0.75 / (35 * 2/7) = 2.533`` FTE, and
-    ``(90 + 180 + 50) / 450 = 71.1%``.
+    two percentages. The total covers the whole week the forecast falls in (the other days
+    are closed): ``19 / 0.75 / 35 = 0.724`` FTE, and ``(90 + 180 + 50) / 450 = 71.1%``.
     """
     s_in, s_total = _summary_terms(period, in_centre, out_of_centre, shrinkage, hours_per_fte)
     iv = intervals
@@ -712,7 +734,8 @@ def summarise(
     starts = pd.Series(periods).take(p_index).reset_index(drop=True)
     table.insert(0, "queue", np.concatenate(queue_label)[order])
     table.insert(0, "period_start", starts)
-    days = _period_days(pd.Series(periods), period)
+    horizon = _horizon_weeks(iv["interval_start"])
+    days = _period_days(pd.Series(periods), period, horizon)
     table["period_days"] = days[p_index]
 
     grand_sums = {k: np.array([v.sum()]) for k, v in parts.items()}
@@ -724,7 +747,7 @@ def summarise(
     )
     grand.insert(0, "queue", np.array([TOTAL], dtype=object))
     grand.insert(0, "period_start", pd.Series([pd.NaT], dtype=starts.dtype))
-    grand["period_days"] = float(days.sum())
+    grand["period_days"] = float((horizon[1] - horizon[0]).astype(np.int64))
     out = pd.concat([table, grand], ignore_index=True)
     out["fte"] = out["agent_hours"] / (1.0 - s_total) / (hours_per_fte * out["period_days"] / 7.0)
     if iv["agents"].dtype.kind in "iu":
@@ -761,9 +784,20 @@ def _staffing_per_interval(
     if staffing is None:
         return agents.to_numpy()
 
-    keys = pd.DataFrame({"interval_start": to_timestamps(table, "interval_start", source=source)})
+    times = to_timestamps(table, "interval_start", source=source)
+    f_times = f["interval_start"]
+    f_aware = isinstance(f_times.dtype, pd.DatetimeTZDtype)
+    if isinstance(times.dtype, pd.DatetimeTZDtype) != f_aware:
+        # one file has UTC offsets, the other not: match on local wall-clock time
+        if f_aware:
+            f_times = f_times.dt.tz_localize(None)
+        else:
+            times = times.dt.tz_localize(None)
+    elif f_aware:
+        times = times.dt.tz_convert(f_times.dt.tz)
+    keys = pd.DataFrame({"interval_start": times.astype(f_times.dtype)})
     if "queue" in table.columns:
-        keys["queue"] = table["queue"].astype(str).str.strip()
+        keys["queue"] = queue_names(table["queue"])
     elif (f["queue"] == f["queue"].iloc[0]).all():
         keys["queue"] = f["queue"].iloc[0]
     else:
@@ -777,9 +811,8 @@ def _staffing_per_interval(
             rows=bad_rows(~dupes),
         )
     keys["agents"] = agents.to_numpy()
-    merged = f[["queue", "interval_start"]].merge(
-        keys, on=["queue", "interval_start"], how="left", validate="one_to_one"
-    )
+    left = pd.DataFrame({"queue": f["queue"], "interval_start": f_times})
+    merged = left.merge(keys, on=["queue", "interval_start"], how="left", validate="one_to_one")
     missing = merged["agents"].isna().to_numpy() & (f["calls"].to_numpy() > 0)
     if missing.any():
         raise InputError(
@@ -851,7 +884,9 @@ def evaluate_staffing(
         As for :func:`plan`; with an ``agents`` column when ``staffing`` is omitted.
     staffing : DataFrame, optional
         A roster: ``interval_start``, optional ``queue``, ``agents`` (may be fractional,
-        e.g. average staffed). Forecast intervals with calls must all be covered.
+        e.g. average staffed). Forecast intervals with calls must all be covered. When
+        only one of the two files has UTC offsets, intervals match on local wall-clock
+        time.
     targets, targets_table
         As for :func:`plan`; optional here (without targets the bands are ``n/a``).
     interval_s, patience_s, calibration, abandon_policy, threshold_s

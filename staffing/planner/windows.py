@@ -31,6 +31,7 @@ import pandas as pd
 
 from staffing.errors import InputError, StaffingError
 from staffing.io import read_table, require_columns
+from staffing.planner.forecast import queue_names
 from staffing.queueing import parse_targets
 
 __all__ = ["assign_targets", "canonical_targets", "read_targets"]
@@ -136,20 +137,17 @@ def read_targets(targets: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame
     source = str(df.attrs.get("source", "targets"))
     require_columns(df, ["target"], source=source)
     rules = []
+    queues = (
+        queue_names(df["queue"]) if "queue" in df else pd.Series(np.nan, index=df.index)
+    ).reset_index(drop=True)
     for i, row in enumerate(df.to_dict("records")):
         line = i + 2
 
         def fail(column: str, problem: str, line: int = line) -> InputError:
             return InputError(problem, source=source, column=column, rows=[line])
 
-        queue = row.get("queue")
-        queue_name = (
-            "*"
-            if queue is None
-            or (isinstance(queue, float) and np.isnan(queue))
-            or not str(queue).strip()
-            else str(queue).strip()
-        )
+        queue = queues.iloc[i]
+        queue_name = "*" if pd.isna(queue) or not queue else str(queue)
         try:
             target = canonical_targets(str(row["target"]) if pd.notna(row["target"]) else "")
         except StaffingError as exc:
