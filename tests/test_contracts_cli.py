@@ -399,3 +399,24 @@ def test_credits_bad_history_and_plan() -> None:
     result = runner.invoke(main, ["credits", "--target", "80/20"])
     one_line_error(result.exit_code, result.stderr, "PERFORMANCE")
     assert not Path("c.csv").exists()
+
+
+def test_second_table_is_never_dropped(tmp_path: Path) -> None:
+    """--out c.csv holds only the main table (credits; the comparison). The other one
+    (the plan's exposure; the sweep), when it has no file of its own, is printed; when
+    standard output is taken by --out -, a warning says it was not written."""
+    plan = tmp_path / "plan.csv"
+    code, _, err = run(["plan", FORECAST, "--target", "80/20", "--out", str(plan)])
+    assert code == 0, err
+    credits = ["credits", PERFORMANCE, "--plan", str(plan), "--target", "80/20"]
+    code, out, err = run([*credits, "--simulations", "20", "--out", "c.csv"])
+    assert code == 0, err
+    assert Path("c.csv").exists() and "Credit exposure of plan.csv" in out
+    code, out, err = run([*credits, "--simulations", "20", "--out", "-"])
+    assert code == 0, err
+    assert out.startswith("period_start,") and "exposure table was not written" in err
+    sweep = ["--sweep", "--percents", "80,90", "--thresholds", "20"]
+    code, out, err = run(["compare", FORECAST, "--scenario", "80/20", *sweep, "--out", "s.csv"])
+    assert code == 0, err
+    assert "Sweep around 80/20" in out and "Scenarios for" not in out
+    assert pd.read_csv("s.csv")["scenario"].tolist() == ["80/20"]

@@ -292,3 +292,18 @@ def test_month_periods_and_earn_back_over_months() -> None:
     assert t["earned_back"].iloc[:3].tolist() == [True, False, False]
     assert t["credit_amount"].iloc[0] == pytest.approx(100.0)
     assert t["credit_amount"].iloc[3] == 0.0
+
+
+def test_earn_back_across_a_daylight_saving_change() -> None:
+    """Weeks of Monday 24 March, 31 March and 7 April 2025 in Europe/London (summer time
+    starts Sunday 30 March, so the first two local midnights are 7 days minus an hour
+    apart). SL 75% (5 points short -> 10%), then 90% and 90%: with earn-back at 85% over 2
+    weeks both following weeks qualify -> the credit is forgiven and nothing is owed. The
+    week after the change must not be taken for the week before it."""
+    starts = pd.Series(pd.to_datetime(["2025-03-24", "2025-03-31", "2025-04-07"]))
+    p = pd.DataFrame(
+        {"period_start": starts.dt.tz_localize("Europe/London"), "service_level": [0.75, 0.9, 0.9]}
+    )
+    t = credit_table(p, "80/20", earn_back_target=0.85, earn_back_periods=2, fee=1000)
+    assert t["earned_back"].iloc[:3].tolist() == [True, False, False]
+    assert t["credit_amount"].iloc[-1] == 0.0

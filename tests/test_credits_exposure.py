@@ -102,14 +102,15 @@ def test_total_row_is_owed_after_earn_back() -> None:
     assert total["credit_pct_mean"] == pytest.approx(base["credit_pct_mean"].iloc[:2].mean())
 
 
-@pytest.mark.parametrize("policy", ["fail", "exclude", "exclude_within", "count_within"])
+@pytest.mark.parametrize("policy", ["exclude", "exclude_within", "count_within"])
 def test_policies_order(policy: str) -> None:
-    """With abandonment, excluding abandons (or counting short ones as successes) can only
-    raise the service level relative to 'fail' at the same plan."""
+    """With abandonment, excluding abandons (or counting short ones as successes) raises
+    the service level relative to 'fail' at the same plan: 13 agents on 10 Erlangs with
+    120 s patience lose some calls, so the planned level moves by more than rounding."""
     plan = flat_plan(16, agents=13).assign(patience_s=120.0)
     fail = credit_exposure(plan, "80/20", period="day", n_sims=300, seed=9)
     other = credit_exposure(plan, "80/20", period="day", n_sims=300, seed=9, abandon_policy=policy)
-    assert other["planned_service_level"].iloc[0] >= fail["planned_service_level"].iloc[0] - 1e-12
+    assert other["planned_service_level"].iloc[0] > fail["planned_service_level"].iloc[0] + 1e-6
     assert other["service_level_mean"].iloc[0] >= fail["service_level_mean"].iloc[0] - 0.002
 
 
@@ -122,3 +123,17 @@ def test_bad_plan() -> None:
         credit_exposure(flat_plan(4), "80/20", n_sims=1)
     with pytest.raises(InputError, match="interval length"):
         credit_exposure(flat_plan(1), "80/20")
+
+
+def test_a_period_without_calls() -> None:
+    """Day 2 of the plan has no forecast calls (a closed Sunday): its service level is NaN
+    in every replication, so its row has no service level, no miss and no credit, and no
+    numpy warning escapes (pytest turns warnings into errors); day 1 is unaffected."""
+    plan = flat_plan(8, days=2)
+    plan.loc[plan["interval_start"].dt.day == 5, "calls"] = 0.0
+    t = credit_exposure(plan, "80/20", period="day", n_sims=50, seed=4)
+    closed = t.iloc[1]
+    assert closed["calls"] == 0.0
+    assert np.isnan(closed["service_level_mean"]) and np.isnan(closed["service_level_p05"])
+    assert closed["p_miss"] == 0.0 and closed["credit_pct_mean"] == 0.0
+    assert 0.7 < t["service_level_mean"].iloc[0] < 0.95

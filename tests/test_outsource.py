@@ -251,3 +251,19 @@ def test_sample_week_tells_its_three_stories() -> None:
     assert s.loc[("sales", pd.Timestamp("2025-03-06")), "cause"] == "staffing"
     assert s.loc[("premium", pd.Timestamp("2025-03-07")), "cause"] == "other"
     assert o.attribution.summary.attrs["unmatched"] == 0
+
+
+def test_attribution_actuals_without_queue_against_several_queues() -> None:
+    """A plan of two queues (sales, service) and actuals without a queue column: which
+    queue an interval belongs to cannot be guessed, so the actuals are refused rather than
+    all set against the first queue's plan."""
+    p = pd.concat(
+        [plan_iv([100.0], [14]).assign(queue=q) for q in ("sales", "service")], ignore_index=True
+    )
+    act = (
+        p[["interval_start"]]
+        .iloc[:1]
+        .assign(offered=100, answered=100, answered_within=85, aht_s=180.0, agents=14.0)
+    )
+    with pytest.raises(InputError, match="no 'queue' column but the plan has queues sales, serv"):
+        attribute_partner(act, p, "80/20")

@@ -66,6 +66,14 @@ def _check_outputs(tables: dict[str, str | None], plot: str | None) -> None:
         raise click.ClickException(f"{' and '.join(dashes)} cannot all go to standard output")
 
 
+def _written(name: str, main: str, out: str | None, own: str | None) -> bool:
+    """Whether table ``name`` goes to a file or stdout: its own option, or ``--out`` (as
+    the main table, or as a sheet of an ``.xlsx``)."""
+    if own is not None:
+        return True
+    return out is not None and (name == main or out.lower().endswith(".xlsx"))
+
+
 def _num(x: float, decimals: int = 1) -> str:
     return "" if x != x else f"{x:,.{decimals}f}"
 
@@ -312,14 +320,17 @@ def compare(
         else:
             fig = sweep_figure(tables["sweep"])
         write_figure(fig, plot_path)
-    if out is None and sweep_out != "-":
-        if "compare" in tables:
-            at_s = tables["compare"].attrs["threshold_s"]
-            click.echo(f"Scenarios for {Path(forecast).name} (service level at {at_s:g} s):")
-            click.echo(pretty_compare(tables["compare"]).to_string(index=False))
-        if "sweep" in tables and sweep_out is None:
+    stdout_free = "-" not in (out, sweep_out)
+    if "compare" in tables and out is None and stdout_free:
+        at_s = tables["compare"].attrs["threshold_s"]
+        click.echo(f"Scenarios for {Path(forecast).name} (service level at {at_s:g} s):")
+        click.echo(pretty_compare(tables["compare"]).to_string(index=False))
+    if "sweep" in tables and not _written("sweep", main, out, sweep_out):
+        if stdout_free:
             click.echo(f"\nSweep around {tables['sweep'].attrs['at']}:")
             click.echo(pretty_sweep(tables["sweep"]).to_string(index=False))
+        else:
+            warn("the sweep table was not written: give --sweep-out PATH or an .xlsx --out")
 
 
 # --------------------------------------------------------------------------- outsource
@@ -601,7 +612,9 @@ def outsource(
             f"({cost['fte']:,.1f} FTE, {cost['peak_agents']:g} agents at the peak) "
             "over one pooled queue."
         )
-        if contract == "per-fte":
+        if not partner["calls"] > 0:
+            click.echo("The partner takes no calls: nothing to commit.")
+        elif contract == "per-fte":
             click.echo(
                 f"Per-FTE commitment: {partner['fte']:,.1f} FTE ({partner['agent_hours']:,.1f} "
                 f"agent-hours, peak {partner['peak_agents']:g} agents), yielding "
@@ -862,18 +875,21 @@ def credits(
             ),
             plot_path,
         )
-    if out is None and exposure_out != "-":
-        if "credits" in tables:
-            t = tables["credits"]
-            click.echo(f"Credits at {goal} per {period} ({Path(str(performance)).name}):")
-            click.echo(pretty_credits(t).to_string(index=False))
-            click.echo(
-                f"\n{t.attrs['periods_missed']} of {len(t) - 1} periods missed the target; "
-                f"{t.attrs['periods_earned_back']} credit(s) earned back; owed "
-                f"{t['credit_pct'].iloc[-1]:.2f}% of the fees"
-                + (f" ({t['credit_amount'].iloc[-1]:,.2f})." if fee is not None else ".")
-            )
-        if "exposure" in tables and exposure_out is None:
+    stdout_free = "-" not in (out, exposure_out)
+    if "credits" in tables and out is None and stdout_free:
+        t = tables["credits"]
+        click.echo(f"Credits at {goal} per {period} ({Path(str(performance)).name}):")
+        click.echo(pretty_credits(t).to_string(index=False))
+        click.echo(
+            f"\n{t.attrs['periods_missed']} of {len(t) - 1} periods missed the target; "
+            f"{t.attrs['periods_earned_back']} credit(s) earned back; owed "
+            f"{t['credit_pct'].iloc[-1]:.2f}% of the fees"
+            + (f" ({t['credit_amount'].iloc[-1]:,.2f})." if fee is not None else ".")
+        )
+    if "exposure" in tables and not _written("exposure", main, out, exposure_out):
+        if stdout_free:
             e = tables["exposure"]
             click.echo(f"\nCredit exposure of {Path(str(plan_path)).name} ({e.attrs['method']}):")
             click.echo(pretty_exposure(e).to_string(index=False))
+        else:
+            warn("the exposure table was not written: give --exposure-out PATH or an .xlsx --out")

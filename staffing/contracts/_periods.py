@@ -54,15 +54,23 @@ def period_position(starts: pd.Series | pd.Index, period: str) -> np.ndarray:
     >>> starts = pd.Series(pd.to_datetime(["2024-01-01", "2024-02-01", "2024-04-01"]))
     >>> period_position(starts, "month").tolist()
     [0, 1, 3]
+
+    Local weeks across the start of summer time are still consecutive:
+
+    >>> mondays = pd.Series(pd.to_datetime(["2025-03-24", "2025-03-31", "2025-04-07"]))
+    >>> period_position(mondays.dt.tz_localize("Europe/London"), "week").tolist()
+    [0, 1, 2]
     """
     check_period(period)
     s = pd.Series(starts)
     if s.empty:
         return np.zeros(0, dtype=np.int64)
+    if s.dt.tz is not None:
+        # Count calendar days on the wall clock: across a daylight-saving change two local
+        # midnights a week apart are 7 days minus an hour apart, which must still be 7 days.
+        s = s.dt.tz_localize(None)
     if period in ("day", "week"):
-        days = (s.dt.normalize() - s.min().normalize()).dt.days.to_numpy()
-        # Calendar days, robust to a daylight-saving hour: round the day count.
-        days = np.rint(days).astype(np.int64)
+        days = (s.dt.normalize() - s.min().normalize()).dt.days.to_numpy(dtype=np.int64)
         return days if period == "day" else days // 7
     months = (s.dt.year * 12 + s.dt.month - 1).to_numpy(dtype=np.int64)
     months = months - months.min()

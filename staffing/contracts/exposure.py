@@ -32,6 +32,7 @@ it into the agents).
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -162,7 +163,8 @@ def _interval_seconds(intervals: pd.DataFrame, interval_s: float | None, source:
     gaps = gaps[gaps > 0]
     if gaps.empty:
         raise InputError(
-            "cannot tell the interval length from one interval per queue; give interval_s",
+            "cannot tell the interval length from one interval per queue; add an "
+            "interval_s column to the plan",
             source=source,
         )
     return np.full(len(intervals), float(gaps.min()))
@@ -322,9 +324,11 @@ def credit_exposure(
     fee_factor = fee / 100.0 if fee is not None else np.nan
 
     def describe(values: np.ndarray) -> dict[str, np.ndarray]:
-        with np.errstate(invalid="ignore"):
+        # A period without calls has no service level in any replication: NaN, quietly.
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
             return {
-                "mean": np.nanmean(values, axis=0) if np.isfinite(values).any() else np.nan,
+                "mean": np.nanmean(values, axis=0),
                 "sd": np.nanstd(values, axis=0, ddof=1),
                 "p05": np.nanquantile(values, 0.05, axis=0),
                 "p95": np.nanquantile(values, 0.95, axis=0),

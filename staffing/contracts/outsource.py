@@ -649,7 +649,14 @@ def attribute_partner(
     one_queue = _constant(plan_iv["queue"]) and (
         "queue" not in act.columns or _constant(act["queue"])
     )
-    if one_queue or "queue" not in act.columns:
+    if "queue" not in act.columns and not one_queue:
+        raise InputError(
+            "the actuals have no 'queue' column but the plan has queues "
+            f"{', '.join(sorted(map(str, pd.unique(plan_iv['queue']))))}: give the queue "
+            "of every interval",
+            source=src,
+        )
+    if one_queue:
         act["queue"] = plan_iv["queue"].iloc[0] if len(plan_iv) else "main"
     act["queue"] = act["queue"].astype(str)
     keys = ["interval_start", "queue"]
