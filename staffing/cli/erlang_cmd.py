@@ -62,6 +62,18 @@ def _duration_text(text: str) -> float | None:
         return None
 
 
+class _FiniteFloat(click.FloatRange):
+    """A float in a range that is also finite: ``FloatRange`` lets ``nan`` and ``inf`` by."""
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        number = float(super().convert(value, param, ctx))
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
 class _AgentRange(click.ParamType):
     """``14`` or an inclusive range ``10:20``."""
 
@@ -98,7 +110,7 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 
 @click.command(cls=OneLineCommand)
 @click.option(
-    "--calls", type=click.FloatRange(min=0.0), required=True, help="Calls offered in the interval."
+    "--calls", type=_FiniteFloat(min=0.0), required=True, help="Calls offered in the interval."
 )
 @click.option(
     "--interval",
@@ -126,8 +138,9 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     "--target",
     "targets",
     multiple=True,
+    default=("80/20",),
     callback=_targets,
-    show_default="80/20",
+    show_default=True,
     help="Target to staff for, repeatable: 80/20, 90/10+99/300, asa<=30, "
     "abandon<=5%, occupancy<=85%.",
 )
@@ -141,7 +154,7 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option(
     "--threshold",
     "threshold_s",
-    type=click.FloatRange(min=0.0),
+    type=_FiniteFloat(min=0.0),
     default=None,
     help="Service-level threshold [s] of the service_level column  "
     "[default: the first N/T target's, else 20]",
