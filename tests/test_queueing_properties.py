@@ -410,6 +410,31 @@ def test_series_in_series_out_index_kept() -> None:
     # Series for one argument only, the rest scalars or arrays
     n2 = staffing.required_agents(100, pd.Series([180.0, 240.0], index=["x", "y"]), "80/20")
     assert isinstance(n2, pd.Series) and list(n2.index) == ["x", "y"]
+    # results are not named after the input they came from
+    assert n.name is None and m.service_level.name is None
+
+
+def test_series_with_different_indexes_are_refused() -> None:
+    """Values are paired by position, so Series indexed differently (here the same labels
+    in another order) would silently mix up intervals: refused, naming the problem."""
+    calls = pd.Series([100.0, 400.0], index=[0, 1])
+    aht = pd.Series([180.0, 300.0], index=[1, 0])
+    with pytest.raises(StaffingError, match="different indexes"):
+        staffing.evaluate(calls, aht, 14)
+    with pytest.raises(StaffingError, match="different indexes"):
+        staffing.required_agents(calls, aht, "80/20")
+    same = staffing.required_agents(calls, aht.sort_index(), "80/20")  # aligned: 300 s, 180 s
+    expected = [
+        staffing.required_agents(100, 300, "80/20"),
+        staffing.required_agents(400, 180, "80/20"),
+    ]
+    assert same.tolist() == expected
+
+
+def test_out_of_range_input_is_named_plainly() -> None:
+    """The message names the argument, counts the bad values and shows one as a number."""
+    with pytest.raises(StaffingError, match=r"^calls: 2 value\(s\) out of range \(e\.g\. nan\)$"):
+        staffing.evaluate([np.nan, 5.0, np.nan], 180, 14)
 
 
 def test_broadcasting_shapes() -> None:
@@ -418,6 +443,9 @@ def test_broadcasting_shapes() -> None:
     agents = np.array([10, 15, 20, 30])
     m = staffing.evaluate(calls, 180, agents, patience_s=120)
     assert np.shape(m.service_level) == (3, 4)
+    frame = m.to_frame()  # one row per cell of the grid, row-major
+    assert len(frame) == 12
+    assert frame["service_level"].iloc[5] == m.service_level[1, 1]
     assert np.shape(m.asa_s) == (3, 4)
     n = staffing.required_agents(calls, np.array([120.0, 180.0, 240.0]), "80/20")
     assert n.shape == (3, 3) and n.dtype == np.int64

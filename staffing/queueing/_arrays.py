@@ -1,8 +1,10 @@
 """Scalar / ndarray / Series in, the same kind out: kept in one place.
 
 The queueing core never imports pandas. A pandas Series is recognised by duck typing
-(it has ``index`` and ``to_numpy``) and rebuilt with its own class, so the index and name
-survive the round trip without this package depending on pandas.
+(it has ``index`` and ``to_numpy``) and rebuilt with its own class, so the index survives
+the round trip without this package depending on pandas. Several Series must share one
+index: values are paired by position, so differently indexed Series are refused rather
+than silently mismatched. Results carry no name (they are not the input they came from).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from staffing.errors import StaffingError
 
 __all__ = ["broadcast", "wrap"]
 
@@ -34,6 +38,11 @@ def broadcast(*args: Any) -> tuple[list[np.ndarray], Any]:
         if _is_series(arg):
             if template is None or isinstance(template, str):
                 template = arg
+            elif not template.index.equals(arg.index):
+                raise StaffingError(
+                    "Series arguments have different indexes; align them first "
+                    "(e.g. with DataFrame columns)"
+                )
             arrays.append(np.asarray(arg.to_numpy(dtype=float, na_value=np.nan), dtype=float))
         else:
             arr = np.asarray(arg, dtype=float)
@@ -58,4 +67,4 @@ def wrap(values: np.ndarray, template: Any, *, integer: bool = False) -> Any:
         return values
     if isinstance(template, str):
         return values
-    return type(template)(values, index=template.index, name=getattr(template, "name", None))
+    return type(template)(values, index=template.index)

@@ -67,7 +67,8 @@ class Metrics:
         if np.ndim(first) == 0:
             return pd.DataFrame({k: [v] for k, v in data.items()})
         index = getattr(first, "index", None)
-        return pd.DataFrame({k: np.asarray(v) for k, v in data.items()}, index=index)
+        # A grid of results (e.g. calls x agents broadcast) becomes one row per cell.
+        return pd.DataFrame({k: np.asarray(v).reshape(-1) for k, v in data.items()}, index=index)
 
 
 WITHIN_POLICIES = ("exclude_within", "count_within")
@@ -117,8 +118,8 @@ def check_inputs(
         wrong = ~ok
         if np.any(wrong):
             k = int(np.count_nonzero(wrong))
-            first = values[wrong].reshape(-1)[0]
-            raise StaffingError(f"{name}: {k} value(s) out of range (e.g. {first!r})")
+            first = float(values[wrong].reshape(-1)[0])
+            raise StaffingError(f"{name}: {k} value(s) out of range (e.g. {first:g})")
 
     with np.errstate(invalid="ignore"):
         bad("calls", calls, np.isfinite(calls) & (calls >= 0))

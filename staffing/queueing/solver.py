@@ -520,7 +520,10 @@ def required_agents(
     Returns
     -------
     int, ndarray of int64, or Series of int64
-        Agents required; 0 where there are no calls.
+        Agents required; 0 where there are no calls. Under ``"fail"`` every measure
+        improves with each agent; the other policies credit abandons and may dip as agents
+        are added, so the answer is the fewest agents from which every target holds for
+        every larger staffing too.
 
     Raises
     ------
