@@ -157,6 +157,7 @@ def erlang_a_measures(
     *,
     want_asa: bool = True,
     want_abandoned_within: bool = True,
+    want_abandon_rate: bool = True,
     log_b: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Erlang A measures on broadcast float arrays with ``a > 0`` and finite patience.
@@ -165,8 +166,10 @@ def erlang_a_measures(
     of answered calls, when ``want_asa``), and per threshold in ``thresholds_s`` a pair
     ``(answered_within, abandoned_within)`` as fractions of offered calls, under key
     ``"within"`` (``abandoned_within`` is ``None`` unless ``want_abandoned_within``).
-    ``log_b``, when given, is the log of Erlang B for ``n`` and ``a`` (the solver walks it
-    with the Erlang B recursion instead of recomputing it).
+    Without ``want_abandon_rate`` the key ``abandon_rate`` is left out (the solver skips
+    its costliest term when no target needs it). ``log_b``, when given, is the log of
+    Erlang B for ``n`` and ``a`` (the solver walks it with the Erlang B recursion instead
+    of recomputing it).
     """
     out: dict[str, Any] = {}
     none = n <= 0
@@ -189,21 +192,22 @@ def erlang_a_measures(
     # P(abandon | wait) = (E + y - x) / (E + y): no differences of large logarithms.
     e_term = (x + 1.0) * np.exp(-log_a1)
     served_w = x / (e_term + y)
-    ab_w = (e_term + (y - x)) / (e_term + y)
-    # Below critical load (y < x) that numerator cancels when abandonment is rare; there
-    # (x + 1) A(x, y) - x A(x+1, y) = D = d/dy [y A(x+1, y)] = A(x+1, y) + y 1F1(2; x+3; y) / (x+2),
-    # a sum of positive terms, and P(abandon | wait) = D / ((x + 1) + y A(x+1, y)).
-    rare = (y < x) & (ab_w < 0.05)
-    if np.any(rare):
-        xr, yr = x[rare], y[rare]
-        a1 = np.exp(log_a1[rare])
-        d = a1 + yr * special.hyp1f1(2.0, xr + 3.0, yr) / (xr + 2.0)
-        ab_w[rare] = d / ((xr + 1.0) + yr * a1)
+    if want_abandon_rate:
+        ab_w = (e_term + (y - x)) / (e_term + y)
+        # Below critical load (y < x) that numerator cancels when abandonment is rare; there
+        # (x + 1) A(x, y) - x A(x+1, y) = D = d/dy [y A(x+1, y)]
+        #   = A(x+1, y) + y 1F1(2; x+3; y) / (x+2),
+        # a sum of positive terms, and P(abandon | wait) = D / ((x + 1) + y A(x+1, y)).
+        rare = (y < x) & (ab_w < 0.05)
+        if np.any(rare):
+            xr, yr = x[rare], y[rare]
+            a1 = np.exp(log_a1[rare])
+            d = a1 + yr * special.hyp1f1(2.0, xr + 3.0, yr) / (xr + 2.0)
+            ab_w[rare] = d / ((xr + 1.0) + yr * a1)
+        out["abandon_rate"] = np.where(none, 1.0, p_wait * ab_w)
     answered = np.where(none, 0.0, (1.0 - p_wait) + p_wait * served_w)
-    p_ab = np.where(none, 1.0, p_wait * ab_w)
     p_wait = np.where(none, 1.0, p_wait)
     out["p_wait"] = p_wait
-    out["abandon_rate"] = p_ab
     out["occupancy"] = np.where(none, 1.0, np.minimum(a * answered / ns, 1.0))
     out["answered"] = answered
 

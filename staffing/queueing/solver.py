@@ -300,6 +300,7 @@ class _ErlangASearch:
         self.anchor_b = np.exp(log_erlang_b(anchor, a))
         self.thresholds = [t.threshold_s for t in targets if isinstance(t, ServiceLevel)]
         self.want_asa = any(isinstance(t, Asa) for t in targets)
+        self.want_abandon_rate = any(isinstance(t, AbandonRate) for t in targets)
 
     def _log_b(self, idx: np.ndarray, n: np.ndarray) -> np.ndarray:
         """log Erlang B at ``n``, walked from the last ``n`` evaluated for each interval."""
@@ -348,6 +349,7 @@ class _ErlangASearch:
             self.patience_s[idx],
             [np.full(n.shape, t) for t in self.thresholds],
             want_asa=self.want_asa,
+            want_abandon_rate=self.want_abandon_rate,
             want_abandoned_within=self.policy in WITHIN_POLICIES,
             log_b=self._log_b(idx, n),
         )

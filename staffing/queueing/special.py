@@ -27,6 +27,8 @@ __all__ = [
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 # Below this, a regularised incomplete gamma value is too close to underflow to divide by.
 _TINY_LOG = -650.0
+# Poisson terms with n below this are summed plainly, above it in Loader's form.
+_DIRECT_N = 2048.0
 
 
 def stirlerr(n: np.ndarray) -> np.ndarray:
@@ -67,24 +69,27 @@ def bd0(x: np.ndarray, m: np.ndarray) -> np.ndarray:
 def log_poisson_term(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     """``log(a^n e^-a / Gamma(n+1))`` for real ``n >= 0`` and ``a >= 0``.
 
-    Accurate to a few ulps in the probability even for ``n`` in the millions, where the
-    naive ``n log a - a - lgamma(n+1)`` loses digits to cancellation.
+    For ``n`` of 2048 and more, Loader's saddle-point form keeps a few ulps in the
+    probability even for ``n`` in the millions, where the naive ``n log a - a -
+    lgamma(n+1)`` loses digits to cancellation; below that the naive form loses at most a
+    few 1e-11 and is four times cheaper.
     """
     n, a = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(a, dtype=float))
-    out = np.empty(n.shape, dtype=float)
-    zero_n = n == 0
-    out[zero_n] = -a[zero_n]
-    pos = ~zero_n
-    with np.errstate(divide="ignore"):
-        npos, apos = n[pos], a[pos]
-        out[pos] = np.where(
-            apos > 0,
-            -stirlerr(npos)
-            - bd0(npos, np.where(apos > 0, apos, 1.0))
-            - _LOG_SQRT_2PI
-            - 0.5 * np.log(npos),
-            -np.inf,
-        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = n * np.log(a) - a - special.gammaln(n + 1.0)
+    out = np.where(n == 0, -a, out)
+    large = n >= _DIRECT_N
+    if np.any(large):
+        nl, al = n[large], a[large]
+        with np.errstate(divide="ignore"):
+            out[large] = np.where(
+                al > 0,
+                -stirlerr(nl)
+                - bd0(nl, np.where(al > 0, al, 1.0))
+                - _LOG_SQRT_2PI
+                - 0.5 * np.log(nl),
+                -np.inf,
+            )
     return out
 
 
@@ -127,8 +132,11 @@ def gammainc_unreliable(b: np.ndarray, y: np.ndarray) -> np.ndarray:
     (``4 sqrt(b) < b - y < b / 25``); the result drifts there (2e-4 relative at
     ``b = 5.6e6``, ``y = 0.996 b``). :func:`log_kummer_a_and_p` then uses 1F1 (Boost's
     implementation, accurate to about 1e-13)."""
+    big = b > 2e4
+    if not big.any():  # the common case: nothing to check further
+        return big
     gap = b - y
-    return (b > 2e4) & (gap > 4.0 * np.sqrt(b)) & (gap < b / 25.0)
+    return big & (gap > 4.0 * np.sqrt(b)) & (gap < b / 25.0)
 
 
 def log_kummer_a(b: np.ndarray, y: np.ndarray) -> np.ndarray:
