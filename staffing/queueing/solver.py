@@ -110,8 +110,9 @@ def _log_hazard(z: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=64)
 def _sl_table_a(fraction: float) -> np.ndarray:
-    """``beta`` meeting ``fraction`` in the Erlang A limit (see the module notes), on the
-    grid ``log(gamma)`` x ``log1p(u)``; decreasing in ``beta`` is the shortfall."""
+    """``beta`` at which the Erlang A limit of the service level (module notes) reaches
+    ``fraction``, on the grid ``log(gamma)`` x ``log1p(u)``, by bisection (the limit rises
+    with ``beta``)."""
     g = np.exp(np.linspace(_G_MIN, _G_MAX, _A_ROWS))[:, None]
     u = np.expm1(np.linspace(0.0, _U_MAX, _A_COLS))[None, :]
     root_g = np.sqrt(g)
@@ -134,8 +135,9 @@ def _sl_table_a(fraction: float) -> np.ndarray:
 def _guess_erlang_a(
     a: np.ndarray, aht_s: np.ndarray, patience_s: np.ndarray, targets: Sequence[Target]
 ) -> np.ndarray:
-    """First probe of the Erlang A search: the limit above for service-level targets,
-    the Erlang C guess for the others (ASA, occupancy; none for abandon rate)."""
+    """First probe of the Erlang A search: the limit above for service-level targets, the
+    Erlang C guess for ASA and occupancy targets (just above the workload when there is
+    an abandon-rate target besides)."""
     others = [t for t in targets if not isinstance(t, ServiceLevel)]
     guess = _guess(a, aht_s, others) if others else np.ones(a.shape)
     root = np.sqrt(a)
