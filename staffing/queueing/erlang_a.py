@@ -222,7 +222,7 @@ def erlang_a_measures(
             log_p1z = np.log(special.gammainc(x + 1.0, z))
             log_r1 = log_p1z - log_p1
         tiny = ~((log_p1 > _TINY_LOG) & (log_p1z > _TINY_LOG))
-        tiny |= gammainc_unreliable(x + 1.0, y) | gammainc_unreliable(x + 1.0, z)
+        tiny |= gammainc_unreliable(x + 1.0, z)  # log_p1 is already exact there
         if np.any(tiny):
             em = np.expm1(-big_t[tiny])
             log_a1z = np.full(x.shape, np.nan)
