@@ -531,7 +531,7 @@ def _period_start(t: pd.Series, period: str) -> pd.Series:
 def _horizon_weeks(t: pd.Series) -> tuple[np.datetime64, np.datetime64]:
     """First Monday and the day after the last Sunday of the whole Monday-to-Sunday weeks
     holding the timestamps (wall clock)."""
-    mondays = _period_start(t, "week")
+    mondays = _period_start(pd.Series([t.min(), t.max()]), "week")
     local = (
         mondays.dt.tz_localize(None) if isinstance(mondays.dtype, pd.DatetimeTZDtype) else mondays
     )
