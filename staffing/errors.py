@@ -2,6 +2,10 @@
 
 The command line turns every :class:`StaffingError` into a single line on stderr and a
 non-zero exit; nothing else is caught, so a bug still shows its traceback.
+
+A message names the library parameter that settles a problem in backticks
+(``give `interval_s` (e.g. 30min)``); the command line shows its own option there
+instead (``give --interval (e.g. 30min)``), so each face speaks its own language.
 """
 
 from __future__ import annotations

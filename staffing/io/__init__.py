@@ -14,7 +14,7 @@ from staffing.io.tables import (
     read_table,
     write_table,
 )
-from staffing.io.validate import bad_rows, check_column, require_columns, to_timestamps
+from staffing.frames import bad_rows, check_column, require_columns, to_timestamps
 
 __all__ = [
     "TABLE_SUFFIXES",

@@ -1,4 +1,4 @@
-"""Validation at the boundary: errors naming the file, the column and the rows.
+"""Checks on a table's columns: errors naming the file, the column and the rows.
 
 Rows are numbered as a spreadsheet user sees them: the header is row 1, so the first
 data row is row 2 (see :class:`staffing.errors.InputError`).
@@ -15,7 +15,14 @@ import pandas as pd
 
 from staffing.errors import InputError
 
-__all__ = ["bad_rows", "check_column", "require_columns", "to_timestamps"]
+__all__ = [
+    "bad_rows",
+    "check_column",
+    "numeric_column",
+    "queue_names",
+    "require_columns",
+    "to_timestamps",
+]
 
 
 def bad_rows(ok: Any) -> list[int]:
@@ -64,7 +71,7 @@ def require_columns(df: pd.DataFrame, required: Sequence[str], *, source: str) -
     raise InputError(
         f"missing {noun} {names} (expected {', '.join(required)}; "
         f"found {', '.join(found) or 'no columns'}); "
-        f"map a column with --column {missing[0]}=NAME",
+        f"map a column with `columns` ({missing[0]}=NAME)",
         source=source,
     )
 
@@ -167,3 +174,46 @@ def _parse(raw: pd.Series) -> pd.Series:
     if best is None:
         return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     return best
+
+
+def numeric_column(df: pd.DataFrame, column: str, *, source: str) -> pd.Series:
+    """A column as float, naming the rows whose text is not a number (blanks stay NaN).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"calls": ["12", "", "x", None]})
+    >>> numeric_column(df, "calls", source="f.csv")
+    Traceback (most recent call last):
+    ...
+    staffing.errors.InputError: f.csv: column 'calls': 1 row (row 4) not a number
+    """
+    values = df[column]
+    if values.dtype.kind in "biuf":
+        return values.astype(float)
+    converted = pd.to_numeric(values, errors="coerce").astype(float)
+    blank = values.isna() | values.astype("string").str.strip().eq("").fillna(True)
+    check_column(df, column, converted.notna() | blank, "not a number", source=source)
+    return converted
+
+
+def queue_names(values: pd.Series) -> pd.Series:
+    """Queue names as text, the same whichever file they come from (missing stay NaN).
+
+    Numeric queue ids read as floats (a column with an empty cell: ``101.0``) become
+    ``"101"``, as they are in a file whose column holds only whole numbers.
+
+    Examples
+    --------
+    >>> queue_names(pd.Series([101.0, None, 7.5])).tolist()
+    ['101', nan, '7.5']
+    >>> queue_names(pd.Series([" sales ", 102, None])).tolist()
+    ['sales', '102', nan]
+    """
+    missing = values.isna()
+    if values.dtype.kind == "f":
+        whole = ~missing & (values % 1 == 0)
+        text = values.astype(str).astype(object)
+        text[whole] = values[whole].astype(np.int64).astype(str)
+    else:
+        text = values.astype(str).str.strip().astype(object)
+    return text.where(~missing, np.nan)
