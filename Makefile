@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	mkdir -p out
 	$(BIN)/staffing plan data/forecast.csv --target 80/20 --target 'abandon<=5%' \
-		--in-centre 0.15 --out-of-centre 0.20 --hours-per-fte 37.5 --period day \
+		--in-centre 15% --out-of-centre 20% --hours-per-fte 37.5 --period day \
 		--out out/plan.csv --summary out/summary.csv --plot out/plan.png --report out/plan.html
 	@echo "wrote out/plan.csv out/summary.csv out/plan.png out/plan.html"
 

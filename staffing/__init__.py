@@ -2,15 +2,16 @@
 
 The queueing core (:mod:`staffing.queueing`) needs only numpy and scipy and is imported
 eagerly; the table-level layers (planner, calibration, contracts, io, plotting) load
-pandas and matplotlib and are imported on first use.
+pandas and matplotlib and are imported on first use of one of their names.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from staffing.errors import InputError, StaffingError, TargetError
+from staffing.errors import InputError, StaffingError, StaffingWarning, TargetError
 from staffing.queueing import (
     AbandonRate,
     Asa,
@@ -24,45 +25,96 @@ from staffing.queueing import (
     required_agents,
 )
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from staffing.calibration import (
+        CalibrationFitter,
+        Calibrator,
+        calibrate,
+        patience_for,
+    )
+    from staffing.contracts import (
+        CreditTerms,
+        compare,
+        credit_exposure,
+        outsource,
+        service_credits,
+    )
+    from staffing.io import load_calibration, read_forecast, read_history
+    from staffing.planner import (
+        FteRules,
+        Plan,
+        QueueModel,
+        evaluate_staffing,
+        plan,
+        summarise,
+    )
 
-__all__ = [
-    "AbandonRate",
-    "Asa",
-    "InputError",
-    "Metrics",
-    "Occupancy",
-    "ServiceLevel",
-    "StaffingError",
-    "TargetError",
-    "__version__",
-    "erlang_b",
-    "erlang_c",
-    "evaluate",
-    "parse_targets",
-    "required_agents",
-]
+try:
+    __version__ = version("staffing")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 # Table-level entry points, imported lazily: name -> module.
 _LAZY: dict[str, str] = {
     # planner
+    "FteRules": "staffing.planner",
     "Plan": "staffing.planner",
+    "QueueModel": "staffing.planner",
     "evaluate_staffing": "staffing.planner",
     "plan": "staffing.planner",
-    "read_forecast": "staffing.planner",
     "summarise": "staffing.planner",
     # calibration
+    "CalibrationFitter": "staffing.calibration",
     "Calibrator": "staffing.calibration",
     "calibrate": "staffing.calibration",
-    "load_calibration": "staffing.calibration",
     "patience_for": "staffing.calibration",
-    "read_history": "staffing.calibration",
     # contracts
+    "CreditTerms": "staffing.contracts",
     "compare": "staffing.contracts",
     "credit_exposure": "staffing.contracts",
     "outsource": "staffing.contracts",
     "service_credits": "staffing.contracts",
+    # files
+    "load_calibration": "staffing.io",
+    "read_forecast": "staffing.io",
+    "read_history": "staffing.io",
 }
+
+__all__ = [
+    "AbandonRate",
+    "Asa",
+    "CalibrationFitter",
+    "Calibrator",
+    "CreditTerms",
+    "FteRules",
+    "InputError",
+    "Metrics",
+    "Occupancy",
+    "Plan",
+    "QueueModel",
+    "ServiceLevel",
+    "StaffingError",
+    "StaffingWarning",
+    "TargetError",
+    "__version__",
+    "calibrate",
+    "compare",
+    "credit_exposure",
+    "erlang_b",
+    "erlang_c",
+    "evaluate",
+    "evaluate_staffing",
+    "load_calibration",
+    "outsource",
+    "parse_targets",
+    "patience_for",
+    "plan",
+    "read_forecast",
+    "read_history",
+    "required_agents",
+    "service_credits",
+    "summarise",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -70,3 +122,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'staffing' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -12,11 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["InputError", "StaffingError", "TargetError", "describe_rows"]
+__all__ = ["InputError", "StaffingError", "StaffingWarning", "TargetError", "describe_rows"]
 
 
 class StaffingError(ValueError):
     """Base class for problems in what the user asked for or handed in."""
+
+
+class StaffingWarning(UserWarning):
+    """Something was repaired or assumed on the user's behalf: one readable line.
+
+    The command line prints each as ``Warning: ...`` on stderr; subclasses say where it
+    arose (reading a file, calibrating, resolving patience).
+    """
 
 
 class TargetError(StaffingError):

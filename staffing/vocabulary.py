@@ -129,10 +129,10 @@ def parse_duration(
     [900.0, 900.0, 900.0, 3600.0, 1800.0, 294.0, 294.0]
     >>> parse_duration("8h30"), parse_duration("1h 30min"), parse_duration("2m30s")
     (30600.0, 5400.0, 150.0)
-    >>> parse_duration("soon", what="--aht")
+    >>> parse_duration("soon", what="--aht")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    staffing.errors.StaffingError: --aht 'soon' is not a duration; use seconds (294) or e.g. 4:54, 15min, 1h30, 00:30:00
+    staffing.errors.StaffingError: --aht 'soon' is not a duration; use seconds (294) or e.g. ...
     """
     seconds = _duration_seconds(value)
     if seconds is None or math.isnan(seconds):
@@ -213,7 +213,7 @@ def format_duration(seconds: float) -> str:
     s = float(seconds)
     if s < 60 or s != round(s):
         return f"{s:g} s"
-    whole = int(round(s))
+    whole = round(s)
     if whole % 3600 == 0:
         return f"{whole // 3600} h"
     if whole % 60 == 0:
@@ -329,7 +329,7 @@ def check_abandon_policy(policy: str) -> AbandonPolicy:
     """
     if policy not in ABANDON_POLICIES:
         raise StaffingError(
-            f"abandon policy {policy!r}: use one of {', '.join(ABANDON_POLICIES)}"
+            f"`abandon_policy` {policy!r}: use one of {', '.join(ABANDON_POLICIES)}"
         )
     return policy  # type: ignore[return-value]
 
@@ -480,7 +480,7 @@ def parse_time_of_day(value: Any, *, what: str = "time of day") -> float:
 def _weekday(text: str, spec: Any, what: str) -> int:
     key = text.strip().lower()[:3]
     if key not in WEEKDAYS:
-        raise StaffingError(f"{what} {_show(spec)}: cannot read weekdays (use e.g. Mon-Fri)")
+        raise StaffingError(f"cannot read {what} {_show(spec)} (use e.g. Mon-Fri)")
     return WEEKDAYS.index(key)
 
 

@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from staffing.calibration import load_calibration, patience_for
+from staffing.calibration import patience_for
 from staffing.cli import main
 from staffing.data import sample_path
 from staffing.errors import InputError
+from staffing.io import load_calibration
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_sample_history_end_to_end(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "Patience per queue" in result.stdout
     assert "Back-test on 5,200 intervals" in result.stdout
-    assert result.stderr == ""
+    assert result.stderr == "wrote c.json, c.png, c.html\n"
     data = json.loads(Path("c.json").read_text())
     assert {"queues", "relation", "periods", "backtest"} <= set(data)
     sales = data["queues"]["sales"]
@@ -72,9 +73,17 @@ def test_sample_history_end_to_end(runner: CliRunner) -> None:
     # what the planner reads back
     cal = load_calibration("c.json")
     np.testing.assert_allclose(
-        patience_for(cal, ["service", "sales"]),
+        patience_for(cal, ["service", "sales"], period="pooled"),
         [data["queues"]["service"]["patience_s"], sales["patience_s"]],
     )
+    # the planner's default is each queue's latest quarter: service's patience fell from
+    # 240 s to 180 s in the simulated history (data/make_history.py), and the latest
+    # quarter's interval covers the new value, the pooled one does not
+    service = data["queues"]["service"]
+    assert service["latest_period"] == max(service["patience_by_period_s"])
+    assert patience_for(cal, "service") == service["latest_patience_s"]
+    assert abs(service["latest_patience_s"] - 180.0) < 15.0
+    assert service["patience_s"] > 195.0
 
 
 def test_call_records_with_mapped_columns_and_stdout(runner: CliRunner) -> None:
@@ -184,10 +193,10 @@ def test_nothing_to_calibrate_is_an_error(runner: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--abandon-target", "150%", "must lie strictly between 0% and 100%"),
-        ("--abandon-target", "five", "is not a rate"),
+        ("--abandon-target", "150%", "must lie between 0% and 100%"),
+        ("--abandon-target", "five", "is not a percentage"),
         ("--by", "week", "'week' is not one of"),
-        ("--out", "c.txt", "--out c.txt: write the calibration to a .json file"),
+        ("--out", "c.txt", "--out c.txt: unknown file type"),
         ("--plot", "c.bmp", "--plot c.bmp: unknown file type '.bmp'"),
     ],
 )
@@ -258,7 +267,8 @@ def test_erlang_a_limits_leave_out_queues_without_patience() -> None:
     """A queue with no abandons has no patience and is left out of Erlang A's service
     level for the target; its lower patience limit (finite) must not slip into the
     interval of that figure, which then would not describe the estimate."""
-    from staffing.calibration import Calibrator, erlang_a_service_level, read_history
+    from staffing.calibration import CalibrationFitter, erlang_a_service_level
+    from staffing.io import read_history
 
     h = read_history(sample_path("history.csv"))
     vip = h[h["queue"] == "service"].assign(
@@ -268,7 +278,7 @@ def test_erlang_a_limits_leave_out_queues_without_patience() -> None:
     both = pd.concat([h[h["queue"] == "sales"], vip], ignore_index=True)
     both.attrs = dict(h.attrs)
     with pytest.warns(UserWarning):
-        cal = Calibrator(by=None, abandon_target=0.05).fit(both)
+        cal = CalibrationFitter(by=None, abandon_target=0.05).fit(both)
     sales = cal.summary.set_index("queue").loc["sales"]
     lo, hi = cal.target_["erlang_a_sl_for_abandon_target_ci"]
     assert hi == pytest.approx(

@@ -11,11 +11,18 @@ from hypothesis import strategies as st
 from staffing.calibration import (
     HISTORY_COLUMNS,
     aggregate_records,
-    read_history,
+    prepare_history,
     staffed_agents,
     validate_records,
 )
 from staffing.errors import InputError
+from staffing.io import ReadOptions, read_history
+
+
+def named(df: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The table as a reader hands it over from the file ``source``."""
+    df.attrs["source"] = source
+    return df
 
 
 def report(**overrides: object) -> pd.DataFrame:
@@ -36,7 +43,7 @@ def report(**overrides: object) -> pd.DataFrame:
 
 def test_interval_report_columns_and_interval_inferred() -> None:
     """A 30-minute report keeps its counts, gets queue 'all' and interval_s 1800."""
-    h = read_history(report(), threshold_s=20)
+    h = prepare_history(report(), threshold_s=20)
     assert list(h.columns) == HISTORY_COLUMNS
     assert h["queue"].unique().tolist() == ["all"]
     assert h["interval_s"].unique().tolist() == [1800.0]
@@ -48,7 +55,7 @@ def test_interval_report_columns_and_interval_inferred() -> None:
 
 def test_daily_report_interval_is_a_day() -> None:
     """Any interval length works: one row per day gives interval_s = 86400."""
-    h = read_history(report(interval_start=["2024-01-01", "2024-01-02", "2024-01-03"]))
+    h = prepare_history(report(interval_start=["2024-01-01", "2024-01-02", "2024-01-03"]))
     assert h["interval_s"].unique().tolist() == [86400.0]
 
 
@@ -57,7 +64,7 @@ def test_asa_and_average_abandon_become_totals() -> None:
     df = report().drop(columns=["wait_answered_s", "wait_abandoned_s"])
     df["asa_s"] = [10.0, 20.0, 5.0]
     df["avg_abandon_s"] = [40.0, 60.0, 20.0]
-    h = read_history(df)
+    h = prepare_history(df)
     assert h["wait_answered_s"].tolist() == [950.0, 2200.0, 440.0]
     assert h["wait_abandoned_s"].tolist() == [200.0, 600.0, 40.0]
 
@@ -65,7 +72,7 @@ def test_asa_and_average_abandon_become_totals() -> None:
 def test_service_level_fraction_becomes_answered_within() -> None:
     df = report().drop(columns=["answered_within"])
     df["service_level"] = [0.8, 0.5, 0.9]
-    h = read_history(df)
+    h = prepare_history(df)
     np.testing.assert_allclose(h["answered_within"], [80.0, 60.0, 81.0])
 
 
@@ -103,7 +110,7 @@ def test_bad_interval_reports_name_column_and_rows(
     overrides: dict[str, object], expected: str
 ) -> None:
     with pytest.raises(InputError) as err:
-        read_history(report(**overrides))
+        prepare_history(report(**overrides))
     assert str(err.value).startswith(expected)
 
 
@@ -111,15 +118,15 @@ def test_service_level_outside_unit_interval_is_named() -> None:
     df = report().drop(columns=["answered_within"])
     df["service_level"] = [0.8, 80.0, 0.5]
     with pytest.raises(InputError, match=r"'service_level': 1 row \(row 3\) service level"):
-        read_history(df, source="acd.csv")
+        prepare_history(named(df, "acd.csv"))
 
 
 def test_missing_columns_say_what_was_expected_and_found() -> None:
     df = report().drop(columns=["abandoned"])
     with pytest.raises(InputError, match=r"missing column 'abandoned'.*found interval_start"):
-        read_history(df)
+        prepare_history(df)
     with pytest.raises(InputError, match="not a history"):
-        read_history(pd.DataFrame({"x": [1]}))
+        prepare_history(pd.DataFrame({"x": [1]}))
 
 
 def records() -> pd.DataFrame:
@@ -145,7 +152,7 @@ def records() -> pd.DataFrame:
 
 def test_records_aggregate_to_intervals() -> None:
     """Counts, threshold splits, waits and AHT of the five calls above, by hand."""
-    h = read_history(records(), threshold_s=20, interval="30min")
+    h = prepare_history(records(), threshold_s=20, interval="30min")
     assert list(h.columns) == HISTORY_COLUMNS
     assert h.attrs["kind"] == "records"
     a0 = h.iloc[0]
@@ -179,11 +186,11 @@ def test_bad_records_are_named() -> None:
     bad = records()
     bad.loc[1, "wait_s"] = -2
     with pytest.raises(InputError, match=r"'wait_s': 1 row \(row 3\) negative"):
-        read_history(bad, source="calls.csv")
+        prepare_history(named(bad, "calls.csv"))
     bad = records()
     bad.loc[4, "outcome"] = "transferred"
     with pytest.raises(InputError, match=r"'outcome': 1 row \(row 6\)"):
-        read_history(bad)
+        prepare_history(bad)
 
 
 @settings(max_examples=40, deadline=None)
@@ -245,12 +252,14 @@ def test_file_with_other_column_names_and_semicolons(tmp_path: object) -> None:
     )
     h = read_history(
         path,
-        columns={
-            "interval_start": "Start",
-            "queue": "Skill",
-            "offered": "CallsOffered",
-            "answered_within": "SL20",
-        },
+        options=ReadOptions(
+            columns={
+                "interval_start": "Start",
+                "queue": "Skill",
+                "offered": "CallsOffered",
+                "answered_within": "SL20",
+            }
+        ),
     )
     assert h.attrs["source"] == "acd.csv"
     assert h["queue"].tolist() == ["sales", "sales"]
@@ -258,7 +267,10 @@ def test_file_with_other_column_names_and_semicolons(tmp_path: object) -> None:
     with pytest.raises(InputError, match=r"^acd.csv: column 'offered': 1 row \(row 2\)"):
         bad = path.read_text(encoding="utf-8").replace(";100;95;5;", ";100;98;5;")
         path.write_text(bad, encoding="utf-8")
-        read_history(path, columns={"interval_start": "Start", "offered": "CallsOffered"})
+        read_history(
+            path,
+            options=ReadOptions(columns={"interval_start": "Start", "offered": "CallsOffered"}),
+        )
 
 
 def test_missing_agents_survive_a_file_round_trip(tmp_path: object) -> None:
@@ -272,9 +284,9 @@ def test_missing_agents_survive_a_file_round_trip(tmp_path: object) -> None:
     path = Path(str(tmp_path)) / "calls.csv"
     recs.to_csv(path, index=False)
     from_file = read_history(path)
-    in_memory = read_history(recs)
+    in_memory = prepare_history(recs)
     pd.testing.assert_frame_equal(from_file, in_memory, check_like=True)
-    from staffing.calibration import read_call_records
+    from staffing.io import read_call_records
 
     back = read_call_records(path)
     names = [None if pd.isna(a) else a for a in back["agent"]]

@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from staffing.calibration import (
-    KaplanMeier,
+    KaplanMeierFitter,
     PatienceFitter,
     PatienceWarning,
     aggregate_records,
     exponential_mean_ci,
-    read_history,
     validate_records,
 )
 from staffing.data import sample_path
+from staffing.io import read_history
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +141,7 @@ def test_kaplan_meier_without_censoring_is_the_empirical_survival() -> None:
     """With every call abandoned the Kaplan–Meier curve is 1 - ECDF at each event time."""
     rng = np.random.default_rng(11)
     waits = rng.exponential(100.0, 300).round()
-    km = KaplanMeier().fit(waits, np.ones(300, dtype=bool))
+    km = KaplanMeierFitter().fit(waits, np.ones(300, dtype=bool))
     t = km.survival_["time_s"].to_numpy()
     expected = np.array([(waits > x).mean() for x in t])
     np.testing.assert_allclose(km.survival_["survival"], expected, atol=1e-12)
@@ -157,7 +157,7 @@ def test_kaplan_meier_of_exponential_patience_is_close_to_the_fit() -> None:
     wait = rng.exponential(120.0, 5000)
     observed = np.minimum(patience, wait)
     abandoned = patience < wait
-    km = KaplanMeier().fit(observed, abandoned)
+    km = KaplanMeierFitter().fit(observed, abandoned)
     theta = observed.sum() / abandoned.sum()
     assert km.max_gap(theta) < 0.035
     # a clearly wrong mean is visibly far away
@@ -176,7 +176,7 @@ def test_kaplan_meier_is_a_non_increasing_probability(calls: list[tuple[int, boo
     """Property: survival lies in [0, 1], never rises, and drops only at abandon times."""
     waits = [c[0] for c in calls]
     abandoned = [c[1] for c in calls]
-    km = KaplanMeier().fit(waits, abandoned)
+    km = KaplanMeierFitter().fit(waits, abandoned)
     s = km.survival_["survival"].to_numpy()
     assert ((s >= 0) & (s <= 1)).all()
     assert (np.diff(s) <= 1e-15).all()

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from staffing.calibration import Calibrator, KaplanMeier, calibrate, validate_records
+from staffing.calibration import CalibrationFitter, KaplanMeierFitter, calibrate, validate_records
 from staffing.calibration.history import aggregate_records
-from staffing.data import sample_path
+from staffing.data import sample_frame
 from staffing.plotting.calibration import (
     calibration_figure,
     plot_backtest,
@@ -21,11 +21,11 @@ from staffing.plotting.calibration import (
 
 
 @pytest.fixture(scope="module")
-def cal() -> Calibrator:
-    return calibrate(sample_path("history.csv"), abandon_target=0.05, by=None)
+def cal() -> CalibrationFitter:
+    return calibrate(sample_frame("history.csv"), abandon_target=0.05, by=None)
 
 
-def test_relation_plot_draws_the_fit_on_the_given_axes(cal: Calibrator) -> None:
+def test_relation_plot_draws_the_fit_on_the_given_axes(cal: CalibrationFitter) -> None:
     fig, ax = plt.subplots()
     try:
         assert plot_relation(cal, ax=ax) is ax
@@ -39,7 +39,7 @@ def test_relation_plot_draws_the_fit_on_the_given_axes(cal: Calibrator) -> None:
         plt.close(fig)
 
 
-def test_patience_plot_without_records_draws_the_exponentials(cal: Calibrator) -> None:
+def test_patience_plot_without_records_draws_the_exponentials(cal: CalibrationFitter) -> None:
     fig, ax = plt.subplots()
     try:
         plot_patience(cal, ax=ax)
@@ -69,14 +69,14 @@ def test_patience_plot_with_records_draws_kaplan_meier() -> None:
     recs = validate_records(calls)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fitted = Calibrator(by=None).fit(aggregate_records(recs), recs)
+        fitted = CalibrationFitter(by=None).fit(aggregate_records(recs), recs)
     fig, ax = plt.subplots()
     try:
         plot_patience(fitted, ax=ax)
         assert "Kaplan-Meier" in ax.get_title()
         steps = [ln for ln in ax.lines if ln.get_drawstyle() == "steps-post"]
         assert len(steps) == 1
-        km = KaplanMeier().fit(recs["wait_s"], recs["outcome"] == "abandoned")
+        km = KaplanMeierFitter().fit(recs["wait_s"], recs["outcome"] == "abandoned")
         t, s = steps[0].get_data()
         n = len(s) - 1
         np.testing.assert_allclose(t[1:], km.survival_["time_s"].to_numpy()[:n])
@@ -85,7 +85,7 @@ def test_patience_plot_with_records_draws_kaplan_meier() -> None:
         plt.close(fig)
 
 
-def test_figure_has_one_panel_per_view(cal: Calibrator) -> None:
+def test_figure_has_one_panel_per_view(cal: CalibrationFitter) -> None:
     fig = calibration_figure(cal)
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[0] == "Abandon rate vs service level"
@@ -102,12 +102,12 @@ def test_figure_has_one_panel_per_view(cal: Calibrator) -> None:
 def test_kaplan_meier_summary_by_hand() -> None:
     """Waits 1, 2, 2, 3, 4 s, abandons at 1, 2 and 3: S(1) = 0.8 with Greenwood standard
     error sqrt(0.8^2 x 1 / (5 x 4)) = 0.1789; S(2.5) = 0.6; before the first abandon 1."""
-    km = KaplanMeier(times_s=[0.5, 1.0, 2.5]).fit([1, 2, 2, 3, 4], [1, 0, 1, 1, 0])
+    km = KaplanMeierFitter(times_s=[0.5, 1.0, 2.5]).fit([1, 2, 2, 3, 4], [1, 0, 1, 1, 0])
     np.testing.assert_allclose(km.summary["survival"], [1.0, 0.8, 0.6])
     assert km.summary.loc[1.0, "se"] == pytest.approx(np.sqrt(0.64 / 20))
 
 
-def test_patience_plot_without_records_shades_the_patience_interval(cal: Calibrator) -> None:
+def test_patience_plot_without_records_shades_the_patience_interval(cal: CalibrationFitter) -> None:
     """From an interval report the band is exp(-t / ci_low) .. exp(-t / ci_high) around
     each fitted exponential (the docstring's promise; it used to be drawn only for queues
     without an estimate)."""

@@ -1,5 +1,5 @@
-"""The abandon/service-level relation, the service level for an abandon target, drift
-between periods and the Erlang C vs Erlang A back-test."""
+"""The abandon/service-level relation, the service level for an abandon target and the
+Erlang C vs Erlang A back-test (drift between periods: test_calibration_drift.py)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,15 @@ from scipy import optimize, special, stats
 
 import staffing
 from staffing.calibration import (
-    BackTest,
-    PatienceFitter,
+    BackTestFitter,
     RelationFitter,
     RelationWarning,
     erlang_a_service_level,
-    patience_changes,
-    patience_drift,
-    read_history,
-    relation_drift,
 )
 from staffing.calibration.relation import service_level_covariate
 from staffing.data import sample_path
 from staffing.errors import InputError
+from staffing.io import read_history
 
 
 @pytest.fixture(scope="module")
@@ -157,55 +153,11 @@ def test_relation_errors_and_reversed_relation() -> None:
     assert np.isnan(sl) and (lo, hi) == (0.0, 1.0)
 
 
-def test_patience_drift_finds_the_simulated_change_only(history: pd.DataFrame) -> None:
-    """Service patience drops from 240 s to 180 s in 2024Q2; sales stays at 90 s. The
-    likelihood-ratio test flags service only; the exact ratio test puts the true ratio
-    0.75 inside its interval and 1 outside; for sales 1 is inside."""
-    by_period = PatienceFitter(by="quarter").fit(history).summary
-    drift = patience_drift(by_period).set_index("queue")
-    assert bool(drift.loc["service", "moved"]) and not bool(drift.loc["sales", "moved"])
-    changes = patience_changes(by_period).set_index("queue")
-    svc, sales = changes.loc["service"], changes.loc["sales"]
-    assert svc["ratio_ci_low"] <= 0.75 <= svc["ratio_ci_high"] < 1.0
-    assert sales["ratio_ci_low"] <= 1.0 <= sales["ratio_ci_high"]
-
-
-def test_patience_change_test_is_the_conditional_binomial() -> None:
-    """Przyborowski and Wilenski (1940): given d1 + d2 events, d2 ~ Bin(d1 + d2, T2/(T1+T2))
-    under equal rates; scipy's binomtest gives the reference p-value."""
-    s = pd.DataFrame(
-        {
-            "queue": ["q", "q"],
-            "period": ["2024-01", "2024-02"],
-            "abandons": [40.0, 25.0],
-            "exposure_s": [4000.0, 5000.0],
-            "patience_s": [100.0, 200.0],
-        }
-    )
-    row = patience_changes(s).iloc[0]
-    assert row["p_value"] == pytest.approx(stats.binomtest(25, 65, 5000 / 9000).pvalue)
-    assert row["ratio"] == pytest.approx(2.0)
-    g = patience_drift(s).iloc[0]
-    lam = 65 / 9000
-    expected = 2 * (40 * np.log(40 / 4000 / lam) + 25 * np.log(25 / 5000 / lam))
-    assert g["statistic"] == pytest.approx(expected)
-    assert g["p_value"] == pytest.approx(stats.chi2.sf(expected, 1))
-
-
-def test_relation_drift_sees_the_service_change_but_not_sales(history: pd.DataFrame) -> None:
-    """Sales' relation is the same in both quarters (its patience and staffing policy did
-    not change); service's moved with its patience."""
-    for queue, moved in (("sales", False), ("service", True)):
-        part = history[history["queue"] == queue]
-        result = relation_drift(part, "quarter")
-        assert result["moved"] is moved, (queue, result)
-
-
 def test_backtest_prefers_erlang_a_on_erlang_a_data(history: pd.DataFrame) -> None:
     """With the true patience, Erlang A's call-weighted error is a fraction of Erlang C's,
     and its bias is small (about -1.3 pt of service level from feeding realised counts
-    to the model, see BackTest's notes); Erlang C predicts no abandons at all."""
-    bt = BackTest(threshold_s=20).fit(history, {"sales": 90.0, "service": 210.0})
+    to the model, see BackTestFitter's notes); Erlang C predicts no abandons at all."""
+    bt = BackTestFitter(threshold_s=20).fit(history, {"sales": 90.0, "service": 210.0})
     s = bt.summary.set_index(["model", "measure"])
     assert (
         s.loc[("erlang_a", "service_level"), "mae"]

@@ -16,7 +16,8 @@ from staffing.contracts.compare import (
 )
 from staffing.data import sample_path
 from staffing.errors import TargetError
-from staffing.planner import read_forecast
+from staffing.io import read_forecast
+from staffing.planner import FteRules
 
 
 def two_intervals(**extra: float) -> pd.DataFrame:
@@ -47,7 +48,7 @@ def test_compare_hand_worked() -> None:
     """
     assert staffing.required_agents([100.0, 120.0], 180.0, "80/20").tolist() == [14, 16]
     assert staffing.required_agents([100.0, 120.0], 180.0, "90/10").tolist() == [15, 17]
-    t = compare(two_intervals(), ["80/20", "90/10"], shrinkage=0.2, cost_per_fte=52_000)
+    t = compare(two_intervals(), ["80/20", "90/10"], cost_per_fte=52000, fte=FteRules(total=0.2))
     assert tuple(t.columns) == COMPARE_COLUMNS
     assert t["scenario"].tolist() == ["80/20", "90/10"]
     np.testing.assert_allclose(t["agent_hours"], [15.0, 16.0])

@@ -20,7 +20,8 @@ from staffing.contracts import (
     compare,
 )
 from staffing.data import sample_path
-from staffing.planner import read_forecast
+from staffing.io import read_forecast
+from staffing.planner import FteRules
 
 FORECAST = str(sample_path("forecast.csv"))
 # Every test runs in its own empty directory (tmp_path), so relative output paths land there.
@@ -77,8 +78,8 @@ def test_compare_csv_matches_the_library(tmp_path: Path) -> None:
     want = compare(
         read_forecast(FORECAST),
         ["80/20", "name=premium:90/10+99/300"],
-        shrinkage=0.3,
-        cost_per_fte=52_000,
+        cost_per_fte=52000,
+        fte=FteRules(total=0.3),
     )
     assert got["scenario"].tolist() == ["80/20", "premium"]
     np.testing.assert_allclose(got["fte"], want["fte"])
@@ -130,7 +131,7 @@ def test_compare_prints_without_out() -> None:
         (["--scenario", "80/20", "--out", "c.txt"], ["--out c.txt", "unknown file type"]),
         (["--sweep", "--percents", "70:x"], ["--percents"]),
         ([], ["no scenario"]),
-        (["--scenario", "80/20", "--shrinkage", "1.2"], ["--shrinkage"]),
+        (["--scenario", "80/20", "--shrinkage", "1"], ["--shrinkage", "ambiguous"]),
     ],
 )
 def test_compare_bad_options(args: list[str], needles: list[str]) -> None:
@@ -251,7 +252,7 @@ def test_outsource_prints_commitment() -> None:
     [
         (["--target", "80/20"], ["either --share"]),
         (["--target", "80/20", "--share", "40%", "--capacity-agents", "20"], ["either --share"]),
-        (["--target", "80/20", "--share", "140%"], ["--share", "outside"]),
+        (["--target", "80/20", "--share", "140%"], ["--share", "between 0% and 100%"]),
         (["--share", "40%"], ["no target"]),
         (["--target", "80/20", "--capacity-agents", "x"], ["--capacity-agents 'x'"]),
         (["--target", "80/20", "--share", "40%", "--attribution", "a.csv"], ["needs --actuals"]),

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from staffing.contracts import CreditTerms
 from staffing.contracts.credits import (
     CREDIT_COLUMNS,
     credit_pct,
@@ -52,7 +53,7 @@ def test_exact_multiple_of_a_step_is_not_one_more_step() -> None:
     """80% target, 79% achieved: 100 * (0.80 - 0.79) = 1.0000000000000009 in floating point,
     which is exactly 2 half-point steps (2%), not 3. Likewise 1.1 points at 0.1-point steps
     is 11 steps (1.1 / 0.1 = 11.000000000000002 in floating point)."""
-    table = credit_table(weekly([0.79]), "80/20", step=0.5, credit_per_step=0.01)
+    table = credit_table(weekly([0.79]), "80/20", terms=CreditTerms(step=0.5, credit_per_step=0.01))
     assert table["credit_pct"].iloc[0] == pytest.approx(2.0)
     assert credit_pct(1.1, step=0.1, credit_per_step=0.01) == pytest.approx(11.0)
 
@@ -94,10 +95,12 @@ def test_credit_properties(
 def test_bad_credit_terms() -> None:
     with pytest.raises(StaffingError, match="step"):
         credit_pct(1.0, step=0.0)
-    with pytest.raises(StaffingError, match="credit per step"):
-        credit_pct(1.0, credit_per_step=1.5)
-    with pytest.raises(StaffingError, match="cap"):
+    with pytest.raises(StaffingError, match="`credit_per_step` '150%'"):
+        credit_pct(1.0, credit_per_step="150%")
+    with pytest.raises(StaffingError, match="`cap`"):
         credit_pct(1.0, cap=0.0)
+    # the one rule for shares: a bare number above 1 is a percentage, in Python too
+    assert credit_pct(1.0, step=0.5, credit_per_step=1.5).tolist() == 3.0
 
 
 # --- earn-back ---------------------------------------------------------------------------
@@ -131,13 +134,15 @@ def test_earn_back_on_a_following_period_that_misses_the_sla() -> None:
     """Earn-back target (78%) below the SLA target (80%): week 1 at 79% misses the SLA
     (its own 2% credit) yet reaches the earn-back level, so week 0's credit is forgiven;
     week 1's own credit has no following period -> kept."""
-    table = credit_table(weekly([0.70, 0.79]), "80/20", earn_back_target=0.78, earn_back_periods=1)
+    table = credit_table(
+        weekly([0.7, 0.79]), "80/20", terms=CreditTerms(earn_back_target=0.78, earn_back_periods=1)
+    )
     assert table["earned_back"].iloc[:2].tolist() == [True, False]
     assert table["credit_pct"].iloc[:2].tolist() == pytest.approx([20.0, 2.0])
 
 
 def test_bad_earn_back_terms() -> None:
-    with pytest.raises(StaffingError, match="earn-back periods"):
+    with pytest.raises(StaffingError, match="`earn_back_periods`"):
         earned_back([0.7], [0], [True], earn_back_target=0.85, earn_back_periods=0)
     with pytest.raises(StaffingError, match="earn-back target"):
         earned_back([0.7], [0], [True], earn_back_target=1.5)
@@ -160,14 +165,16 @@ def test_credit_table_hand_worked() -> None:
     horizon's fees = 10,000.
     """
     t = credit_table(
-        weekly([0.81, 0.788, 0.86, 0.70]),
+        weekly([0.81, 0.788, 0.86, 0.7]),
         "80/20",
-        step=0.5,
-        credit_per_step=0.01,
-        cap=0.10,
-        fee=100_000,
-        earn_back_target=0.85,
-        earn_back_periods=1,
+        terms=CreditTerms(
+            step=0.5,
+            credit_per_step=0.01,
+            cap=0.1,
+            fee=100000,
+            earn_back_target=0.85,
+            earn_back_periods=1,
+        ),
     )
     assert tuple(t.columns) == CREDIT_COLUMNS
     assert len(t) == 5
@@ -246,13 +253,13 @@ def test_service_credits_weekly_total_is_volume_weighted() -> None:
     """Both days fall in the week of Monday 4 March 2024: fail SL = 610 / 800 = 76.25%,
     3.75 points short -> ceil(7.5) = 8 half-point steps -> 8%, band warning.
     Queue 'a' only: (80 + 170) / 300 = 83.33% -> met."""
-    t = service_credits(history(), "80/20", period="week", fee=20_000)
+    t = service_credits(history(), "80/20", terms=CreditTerms(period="week", fee=20000))
     assert t["service_level"].iloc[0] == pytest.approx(610 / 800)
     assert t["shortfall_pts"].iloc[0] == pytest.approx(3.75)
     assert t["credit_pct"].iloc[0] == pytest.approx(8.0)
     assert t["credit_amount"].iloc[0] == pytest.approx(1600.0)
     assert t["band"].iloc[0] == "warning"
-    a = service_credits(history(), "80/20", period="week", queues=["a"])
+    a = service_credits(history(), "80/20", queues=["a"], terms=CreditTerms(period="week"))
     assert a["service_level"].iloc[0] == pytest.approx(250 / 300)
     assert a["credit_pct"].iloc[0] == 0.0
 
@@ -266,7 +273,7 @@ def test_policy_needing_an_unknown_column() -> None:
     h = history()
     h["abandoned_within"] = np.nan
     with pytest.raises(InputError, match="needs column 'abandoned_within'"):
-        service_credits(h, "80/20", abandon_policy="exclude_within")
+        service_credits(h, "80/20", terms=CreditTerms(abandon_policy="exclude_within"))
 
 
 def test_unknown_queue() -> None:
@@ -286,7 +293,9 @@ def test_month_periods_and_earn_back_over_months() -> None:
         }
     )
     t = service_credits(
-        h, "80/20", period="month", earn_back_target=0.85, earn_back_periods=2, fee=1000
+        h,
+        "80/20",
+        terms=CreditTerms(period="month", earn_back_target=0.85, earn_back_periods=2, fee=1000),
     )
     assert t["period_start"].iloc[:3].dt.month.tolist() == [1, 2, 3]
     assert t["earned_back"].iloc[:3].tolist() == [True, False, False]
@@ -304,6 +313,8 @@ def test_earn_back_across_a_daylight_saving_change() -> None:
     p = pd.DataFrame(
         {"period_start": starts.dt.tz_localize("Europe/London"), "service_level": [0.75, 0.9, 0.9]}
     )
-    t = credit_table(p, "80/20", earn_back_target=0.85, earn_back_periods=2, fee=1000)
+    t = credit_table(
+        p, "80/20", terms=CreditTerms(earn_back_target=0.85, earn_back_periods=2, fee=1000)
+    )
     assert t["earned_back"].iloc[:3].tolist() == [True, False, False]
     assert t["credit_amount"].iloc[-1] == 0.0

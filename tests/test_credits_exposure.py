@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 import staffing
+from staffing.contracts import CreditTerms
 from staffing.contracts.exposure import EXPOSURE_COLUMNS, credit_exposure
 from staffing.errors import InputError, StaffingError
 
@@ -42,7 +43,9 @@ def test_period_service_level_matches_poisson_expectation() -> None:
     theory = float((pmf * k * s).sum() / 100.0)
     assert theory == pytest.approx(0.85628, abs=1e-5)
 
-    t = credit_exposure(flat_plan(48), "80/20", period="day", n_sims=1500, seed=7)
+    t = credit_exposure(
+        flat_plan(48), "80/20", n_sims=1500, seed=7, terms=CreditTerms(period="day")
+    )
     assert tuple(t.columns) == EXPOSURE_COLUMNS
     row = t.iloc[0]
     assert row["planned_service_level"] == pytest.approx(0.88835, abs=1e-5)
@@ -54,9 +57,9 @@ def test_period_service_level_matches_poisson_expectation() -> None:
 
 def test_seed_reproduces_and_changes() -> None:
     plan = flat_plan(8, days=2)
-    a = credit_exposure(plan, "80/20", period="day", n_sims=200, seed=1)
-    b = credit_exposure(plan, "80/20", period="day", n_sims=200, seed=1)
-    c = credit_exposure(plan, "80/20", period="day", n_sims=200, seed=2)
+    a = credit_exposure(plan, "80/20", n_sims=200, seed=1, terms=CreditTerms(period="day"))
+    b = credit_exposure(plan, "80/20", n_sims=200, seed=1, terms=CreditTerms(period="day"))
+    c = credit_exposure(plan, "80/20", n_sims=200, seed=2, terms=CreditTerms(period="day"))
     pd.testing.assert_frame_equal(a, b)
     assert not np.allclose(a["service_level_mean"], c["service_level_mean"])
     assert "seed 1" in a.attrs["method"] and "200 replications" in a.attrs["method"]
@@ -67,10 +70,14 @@ def test_overstaffed_plan_owes_nothing_and_understaffed_pays_the_cap() -> None:
     period can miss 80/20 -> p_miss 0 and no credit. 8 agents for 10 Erlangs with patience
     60 s: most callers abandon, the service level is far below 80% -> every period pays
     the 10% cap, with no spread."""
-    rich = credit_exposure(flat_plan(8, agents=40), "80/20", period="day", n_sims=200, cap=0.1)
+    rich = credit_exposure(
+        flat_plan(8, agents=40), "80/20", n_sims=200, terms=CreditTerms(period="day", cap=0.1)
+    )
     assert (rich["p_miss"] == 0).all() and (rich["credit_pct_mean"] == 0).all()
     poor = flat_plan(8, agents=8).assign(patience_s=60.0)
-    t = credit_exposure(poor, "80/20", period="day", n_sims=200, cap=0.1, fee=1000)
+    t = credit_exposure(
+        poor, "80/20", n_sims=200, terms=CreditTerms(period="day", cap=0.1, fee=1000)
+    )
     assert t["p_miss"].iloc[0] == 1.0
     assert t["credit_pct_mean"].iloc[0] == pytest.approx(10.0)
     assert t["credit_pct_sd"].iloc[0] == pytest.approx(0.0)
@@ -81,8 +88,10 @@ def test_forecast_error_widens_the_spread() -> None:
     """A daily volume multiplier with cv 10% adds forecast error to Poisson noise: the
     daily service level spreads more and misses more often."""
     plan = flat_plan(24, days=3)
-    pure = credit_exposure(plan, "80/20", period="day", n_sims=400, seed=3)
-    noisy = credit_exposure(plan, "80/20", period="day", n_sims=400, seed=3, volume_cv=0.10)
+    pure = credit_exposure(plan, "80/20", n_sims=400, seed=3, terms=CreditTerms(period="day"))
+    noisy = credit_exposure(
+        plan, "80/20", n_sims=400, seed=3, volume_cv=0.1, terms=CreditTerms(period="day")
+    )
     assert (noisy["service_level_sd"].iloc[:3] > 1.5 * pure["service_level_sd"].iloc[:3]).all()
     assert (noisy["p_miss"].iloc[:3] > pure["p_miss"].iloc[:3]).all()
 
@@ -91,9 +100,14 @@ def test_total_row_is_owed_after_earn_back() -> None:
     """Two days; with an earn-back target the total owed can only fall (a forgiven credit
     is not owed), and the total row's amount is the owed percentage times the two fees."""
     plan = flat_plan(12, agents=13, days=2)
-    kw = {"period": "day", "n_sims": 400, "seed": 5, "fee": 1000.0}
-    base = credit_exposure(plan, "80/20", **kw)
-    eb = credit_exposure(plan, "80/20", earn_back_target=0.7, **kw)
+    kw = {"n_sims": 400, "seed": 5}
+    base = credit_exposure(plan, "80/20", **kw, terms=CreditTerms(period="day", fee=1000.0))
+    eb = credit_exposure(
+        plan,
+        "80/20",
+        **kw,
+        terms=CreditTerms(period="day", fee=1000.0, earn_back_target=0.7),
+    )
     assert eb["credit_pct_mean"].iloc[-1] <= base["credit_pct_mean"].iloc[-1]
     total = base.iloc[-1]
     assert pd.isna(total["period_start"])
@@ -108,8 +122,10 @@ def test_policies_order(policy: str) -> None:
     the service level relative to 'fail' at the same plan: 13 agents on 10 Erlangs with
     120 s patience lose some calls, so the planned level moves by more than rounding."""
     plan = flat_plan(16, agents=13).assign(patience_s=120.0)
-    fail = credit_exposure(plan, "80/20", period="day", n_sims=300, seed=9)
-    other = credit_exposure(plan, "80/20", period="day", n_sims=300, seed=9, abandon_policy=policy)
+    fail = credit_exposure(plan, "80/20", n_sims=300, seed=9, terms=CreditTerms(period="day"))
+    other = credit_exposure(
+        plan, "80/20", n_sims=300, seed=9, terms=CreditTerms(period="day", abandon_policy=policy)
+    )
     assert other["planned_service_level"].iloc[0] > fail["planned_service_level"].iloc[0] + 1e-6
     assert other["service_level_mean"].iloc[0] >= fail["service_level_mean"].iloc[0] - 0.002
 
@@ -131,7 +147,7 @@ def test_a_period_without_calls() -> None:
     numpy warning escapes (pytest turns warnings into errors); day 1 is unaffected."""
     plan = flat_plan(8, days=2)
     plan.loc[plan["interval_start"].dt.day == 5, "calls"] = 0.0
-    t = credit_exposure(plan, "80/20", period="day", n_sims=50, seed=4)
+    t = credit_exposure(plan, "80/20", n_sims=50, seed=4, terms=CreditTerms(period="day"))
     closed = t.iloc[1]
     assert closed["calls"] == 0.0
     assert np.isnan(closed["service_level_mean"]) and np.isnan(closed["service_level_p05"])

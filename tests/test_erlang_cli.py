@@ -196,35 +196,38 @@ def test_help_shows_defaults(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
-        (["--calls", "-1", "--aht", "180"], "--calls"),
-        (["--calls", "many", "--aht", "180"], "--calls"),
-        (["--calls", "nan", "--aht", "180"], "--calls"),
-        (["--calls", "inf", "--aht", "180"], "--calls"),
-        (["--aht", "180"], "Missing option '--calls'"),
-        (["--calls", "100", "--aht", "0"], "--aht"),
-        (["--calls", "100", "--aht", "soon"], "--aht"),
-        (["--calls", "100", "--aht", "180", "--interval", "0"], "--interval"),
-        (["--calls", "100", "--aht", "180", "--interval", "5x"], "--interval"),
-        (["--calls", "100", "--aht", "180", "--patience", "-3"], "--patience"),
-        (["--calls", "100", "--aht", "180", "--target", "100/0"], "100/0"),
-        (["--calls", "100", "--aht", "180", "--target", "foo"], "foo"),
-        (["--calls", "100", "--aht", "180", "--target", "abandon<=5%"], "patience"),
-        (["--calls", "100", "--aht", "180", "--agents", "20:10"], "--agents"),
-        (["--calls", "100", "--aht", "180", "--agents", "a:b"], "--agents"),
-        (["--calls", "100", "--aht", "180", "--threshold", "-1"], "--threshold"),
-        (["--calls", "100", "--aht", "180", "--threshold", "inf"], "--threshold"),
-        (["--calls", "100", "--aht", "180", "--threshold", "nan"], "--threshold"),
-        (["--calls", "100", "--aht", "180", "--format", "xml"], "--format"),
-        (["--calls", "100", "--aht", "180", "--abandon-policy", "nope"], "--abandon-policy"),
+        (["--calls", "-1", "--aht", "180"], "--calls", 2),
+        (["--calls", "many", "--aht", "180"], "--calls", 2),
+        (["--calls", "nan", "--aht", "180"], "--calls", 2),
+        (["--calls", "inf", "--aht", "180"], "--calls", 2),
+        (["--aht", "180"], "Missing option '--calls'", 2),
+        (["--calls", "100", "--aht", "0"], "--aht", 2),
+        (["--calls", "100", "--aht", "soon"], "--aht", 2),
+        (["--calls", "100", "--aht", "180", "--interval", "0"], "--interval", 2),
+        (["--calls", "100", "--aht", "180", "--interval", "5x"], "--interval", 2),
+        (["--calls", "100", "--aht", "180", "--patience", "-3"], "--patience", 2),
+        (["--calls", "100", "--aht", "180", "--target", "100/0"], "100/0", 2),
+        (["--calls", "100", "--aht", "180", "--target", "foo"], "foo", 2),
+        (["--calls", "100", "--aht", "180", "--target", "abandon<=5%"], "patience", 1),
+        (["--calls", "100", "--aht", "180", "--agents", "20:10"], "--agents", 2),
+        (["--calls", "100", "--aht", "180", "--agents", "a:b"], "--agents", 2),
+        (["--calls", "100", "--aht", "180", "--threshold", "-1"], "--threshold", 2),
+        (["--calls", "100", "--aht", "180", "--threshold", "inf"], "--threshold", 2),
+        (["--calls", "100", "--aht", "180", "--threshold", "nan"], "--threshold", 2),
+        (["--calls", "100", "--aht", "180", "--format", "xml"], "--format", 2),
+        (["--calls", "100", "--aht", "180", "--abandon-policy", "nope"], "--abandon-policy", 2),
     ],
 )
-def test_bad_input_is_one_line_without_traceback(run: Run, args: list[str], message: str) -> None:
-    """Every user error: exit status 1, nothing on stdout, one line on stderr naming the
-    option or the target, no traceback."""
+def test_bad_input_is_one_line_without_traceback(
+    run: Run, args: list[str], message: str, code: int
+) -> None:
+    """Every user error: nothing on stdout, one line on stderr naming the option or the
+    target, no traceback; exit status 2 for a bad option value (click's usage error), 1
+    for what the library refuses."""
     result = run(*args)
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

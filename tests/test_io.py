@@ -17,7 +17,6 @@ from staffing.errors import InputError, StaffingError
 from staffing.io import (
     atomic_write,
     check_column,
-    parse_column_options,
     read_table,
     require_columns,
     to_timestamps,
@@ -94,9 +93,11 @@ def test_column_mapping_amazon_connect(tmp_path: Path) -> None:
         }
     )
     connect.to_csv(tmp_path / "connect.csv", index=False)
-    mapping = parse_column_options(
-        ["interval_start=TimeStamp", "calls=incomingcontactvolume", "aht_s=AverageHandleTime"]
-    )
+    mapping = {
+        "interval_start": "TimeStamp",
+        "calls": "incomingcontactvolume",
+        "aht_s": "AverageHandleTime",
+    }
     df = read_table(tmp_path / "connect.csv", columns=mapping)
     assert list(df.columns) == ["interval_start", "IntervalDuration", "calls", "aht_s"]
     assert df["calls"].tolist() == [42.0]
@@ -117,14 +118,32 @@ def test_mapping_to_absent_column_names_found_ones(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("bad", ["calls", "=x", "calls=", " = "])
-def test_parse_column_options_rejects(bad: str) -> None:
-    with pytest.raises(InputError, match=r"OURS=THEIRS"):
-        parse_column_options([bad])
+def test_column_option_rejects(bad: str) -> None:
+    """``--column`` takes OURS=THEIRS and says so (a usage error, one line)."""
+    import click
+
+    from staffing.cli.types import ColumnMapping
+
+    with pytest.raises(click.BadParameter, match=r"OURS=THEIRS"):
+        ColumnMapping().convert(bad, None, None)
 
 
-def test_parse_column_options_twice() -> None:
-    with pytest.raises(InputError, match=r"mapped twice"):
-        parse_column_options(["calls=a", "calls=b"])
+MAPPED_TWICE = ("--column", "calls=a", "--column", "calls=b")
+
+
+def test_column_mapped_twice(tmp_path: Path) -> None:
+    """The same column mapped twice on the command line is one clear line."""
+    from click.testing import CliRunner
+
+    from staffing.cli import main
+
+    FRAME.to_csv(tmp_path / "f.csv", index=False)
+    result = CliRunner().invoke(
+        main,
+        ["plan", str(tmp_path / "f.csv"), "--target", "80/20", *MAPPED_TWICE],
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: --column: 'calls' is mapped twice"
 
 
 def test_missing_empty_and_unknown_files(tmp_path: Path) -> None:

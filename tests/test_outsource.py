@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import staffing
-from staffing.calibration import read_history
-from staffing.contracts.outsource import (
+from staffing.contracts import (
     ATTRIBUTION_COLUMNS,
     ATTRIBUTION_SUMMARY_COLUMNS,
     COMMITMENT_COLUMNS,
@@ -23,7 +22,8 @@ from staffing.contracts.outsource import (
 )
 from staffing.data import sample_path
 from staffing.errors import InputError, StaffingError
-from staffing.planner import read_forecast
+from staffing.io import read_forecast, read_history
+from staffing.planner import FteRules
 
 
 def forecast(calls: list[float], aht_s: float = 180.0, **extra: float) -> pd.DataFrame:
@@ -115,7 +115,11 @@ def test_commitment_per_fte_hand_worked() -> None:
     The service level of 7 agents on 40 calls (Erlang C, 20 s) is the commitment's yield;
     on 44 calls it is lower."""
     o = outsource(
-        forecast([100.0, 100.0]), "80/20", share=0.4, contract="per-fte", partner_shrinkage=0.3
+        forecast([100.0, 100.0]),
+        "80/20",
+        share=0.4,
+        contract="per-fte",
+        partner_fte=FteRules(total=0.3),
     )
     c = o.commitment
     assert tuple(c.columns) == COMMITMENT_COLUMNS
@@ -133,13 +137,13 @@ def test_commitment_per_fte_hand_worked() -> None:
 
 
 def test_bad_split_options() -> None:
-    with pytest.raises(StaffingError, match="either a partner share"):
+    with pytest.raises(StaffingError, match="either a partner `share`"):
         outsource(forecast([100.0]), "80/20")
-    with pytest.raises(StaffingError, match="either a partner share"):
+    with pytest.raises(StaffingError, match="either a partner `share`"):
         outsource(forecast([100.0]), "80/20", share=0.4, capacity_agents=10)
-    with pytest.raises(StaffingError, match=r"share 1\.5"):
-        outsource(forecast([100.0]), "80/20", share=1.5)
-    with pytest.raises(StaffingError, match="contract 'per-hour'"):
+    with pytest.raises(StaffingError, match=r"`share` '150%' must lie between"):
+        outsource(forecast([100.0]), "80/20", share="150%")
+    with pytest.raises(StaffingError, match="`contract` 'per-hour'"):
         outsource(forecast([100.0]), "80/20", share=0.4, contract="per-hour")
 
 

@@ -19,20 +19,22 @@ from hypothesis import strategies as st
 
 from staffing.data import sample_path
 from staffing.errors import InputError, StaffingError, TargetError
-from staffing.io import read_table, write_table
+from staffing.io import load_calibration, read_forecast, read_table, read_targets, write_table
 from staffing.planner import (
     EVALUATION_COLUMNS,
     EVALUATION_SUMMARY_COLUMNS,
     INTERVAL_COLUMNS,
     SUMMARY_COLUMNS,
+    FteRules,
+    PatienceWarning,
+    QueueModel,
     evaluate_staffing,
     plan,
     prepare_forecast,
-    read_forecast,
-    read_targets,
+    prepare_targets,
     summarise,
 )
-from staffing.planner.windows import parse_time_of_day, parse_weekdays
+from staffing.vocabulary import parse_time_of_day, parse_weekdays
 
 
 def _forecast(rows: list[tuple[str, str, float, float]], **extra: list[float]) -> pd.DataFrame:
@@ -174,7 +176,7 @@ def test_fte_two_stage_by_hand() -> None:
     all). In-centre 20%, out-of-centre 10%: scheduled = agents / 0.8 and
     ``fte = hours / (0.8 * 0.9) / 40`` per week: 0.60764 (sales), 0.41667 (help), 1.02431.
     """
-    p = plan(SMALL, "80/20", in_centre=0.2, out_of_centre=0.1, hours_per_fte=40.0)
+    p = plan(SMALL, "80/20", fte=FteRules(in_centre=0.2, out_of_centre=0.1, hours_per_fte=40.0))
     iv, s = p.intervals, p.summary.set_index("queue")
     assert iv["agents"].tolist() == [14, 21, 0, 10, 14]
     assert iv["scheduled"].tolist() == pytest.approx([17.5, 26.25, 0.0, 12.5, 17.5])
@@ -193,14 +195,14 @@ def test_fte_total_shrinkage_day_and_month() -> None:
     17.5 h / 0.7 / (37.5/7) = 4.667 FTE. The forecast is one day of the week of Monday
     3 March 2025, so the month row counts that week's 7 days of March, not all 31: 17.5 /
     0.7 / 37.5 = 0.667 FTE, the same as the week row and the grand total."""
-    day = plan(SMALL, "80/20", shrinkage=0.3, period="day").summary.set_index("queue")
+    day = plan(SMALL, "80/20", period="day", fte=FteRules(total=0.3)).summary.set_index("queue")
     assert day.loc["sales", "fte"] == pytest.approx(4.666667, rel=1e-6)
     assert day.loc["sales", "scheduled_hours"] == pytest.approx(25.0)
-    month = plan(SMALL, "80/20", shrinkage=0.3, period="month").summary.set_index("queue")
+    month = plan(SMALL, "80/20", period="month", fte=FteRules(total=0.3)).summary.set_index("queue")
     assert month.loc["sales", "fte"] == pytest.approx(17.5 / 0.7 / 37.5)
     assert month.loc["sales", "period_days"] == 7.0
     assert str(month["period_start"].iloc[0].date()) == "2025-03-01"
-    week = plan(SMALL, "80/20", shrinkage=0.3, period="week").summary.set_index("queue")
+    week = plan(SMALL, "80/20", period="week", fte=FteRules(total=0.3)).summary.set_index("queue")
     assert week.loc["sales", "fte"] == pytest.approx(17.5 / 0.7 / 37.5)
     totals = [t.iloc[-1]["fte"] for t in (day, week, month)]  # the grand-total row
     assert totals == pytest.approx([totals[0]] * 3)
@@ -212,7 +214,7 @@ def test_month_fte_of_a_week_across_two_months() -> None:
     same agents are paid all week), and the grand total is the week's FTE too."""
     starts = pd.date_range("2025-04-28 09:00", periods=7, freq="D")
     f = pd.DataFrame({"interval_start": starts, "calls": 100.0, "aht_s": 180.0})
-    s = plan(f, "80/20", interval_s=1800, shrinkage=0.3, period="month").summary
+    s = plan(f, "80/20", interval_s=1800, period="month", fte=FteRules(total=0.3)).summary
     assert s["period_days"].tolist() == [3.0, 4.0, 7.0]
     weekly = 7 * 14 * 0.5 / 0.7 / 37.5  # 14 agents for 30 minutes a day, 7 days
     assert s["fte"].tolist() == pytest.approx([weekly, weekly, weekly])
@@ -222,8 +224,8 @@ def test_weekly_fte_is_mean_of_daily_fte() -> None:
     """An FTE is paid per 7 calendar days, so the mean daily FTE over a week (7 rows,
     closed days count as 0) equals the weekly FTE."""
     f = read_forecast(sample_path("forecast.csv"))
-    week = plan(f, "80/20", in_centre=0.1, out_of_centre=0.2, period="week").summary
-    day = plan(f, "80/20", in_centre=0.1, out_of_centre=0.2, period="day").summary
+    week = plan(f, "80/20", period="week", fte=FteRules(in_centre=0.1, out_of_centre=0.2)).summary
+    day = plan(f, "80/20", period="day", fte=FteRules(in_centre=0.1, out_of_centre=0.2)).summary
     daily_total = day[(day["queue"] == "total") & day["period_start"].notna()]
     assert len(daily_total) == 7
     assert daily_total["fte"].sum() / 7 == pytest.approx(week["fte"].iloc[-1])
@@ -276,7 +278,7 @@ def test_exclude_policy_weights_by_answered() -> None:
         [("2025-03-03 09:00", "q", 100.0, 180.0), ("2025-03-03 09:30", "q", 300.0, 200.0)],
         patience_s=[90.0, 90.0],
     )
-    p = plan(f, ["80/20"], abandon_policy="exclude")
+    p = plan(f, ["80/20"], model=QueueModel(abandon_policy="exclude"))
     iv = p.intervals
     assert iv["sl_calls"].to_numpy() == pytest.approx(iv["calls"] * (1 - iv["abandon_rate"]))
     expected = (iv["service_level"] * iv["sl_calls"]).sum() / iv["sl_calls"].sum()
@@ -286,7 +288,9 @@ def test_exclude_policy_weights_by_answered() -> None:
 def test_exclude_within_weights() -> None:
     """exclude_within: sl_calls = offered - abandoned within t, from the mpmath reference."""
     f = _forecast([("2025-03-03 09:00", "q", 100.0, 180.0)], patience_s=[120.0])
-    row = plan(f, "80/20", interval_s=1800, abandon_policy="exclude_within").intervals.iloc[0]
+    row = plan(
+        f, "80/20", interval_s=1800, model=QueueModel(abandon_policy="exclude_within")
+    ).intervals.iloc[0]
     ref = reference.erlang_a(100, 180, int(row["agents"]), 1800, 120, (20.0,), check=False)
     within = ref["within"][0]
     assert row["service_level"] == pytest.approx(float(within["sl_exclude_within"]), rel=1e-7)
@@ -319,7 +323,7 @@ def test_weighted_totals_property(rows: list[tuple[float, int, float, float]]) -
             "service_level": sl, "abandon_rate": ab, "occupancy": sl,
         }
     )  # fmt: skip
-    s = summarise(iv, in_centre=0.1)
+    s = summarise(iv, fte=FteRules(in_centre=0.1))
     total = s.iloc[-1]
     queues = s.iloc[:-1]
     assert total["calls"] == pytest.approx(calls.sum())
@@ -354,7 +358,7 @@ def test_targets_by_time_window() -> None:
         }
     )
     f = _week_forecast()
-    iv = plan(f, targets_table=rules).intervals
+    iv = plan(f, targets_table=prepare_targets(rules)).intervals
     t = iv["interval_start"]
     minutes = t.dt.hour * 60 + t.dt.minute
     prime = (t.dt.day_of_week < 5) & (minutes >= 540) & (minutes < 1020)
@@ -373,16 +377,16 @@ def test_targets_by_time_window() -> None:
 def test_targets_table_default_and_missing() -> None:
     f = _week_forecast().assign(queue=np.where(np.arange(336) % 2, "sales", "help"))
     rules = pd.DataFrame({"queue": ["sales"], "target": ["90/10+99/300"]})
-    iv = plan(f, "80/20", targets_table=rules).intervals
+    iv = plan(f, "80/20", targets_table=prepare_targets(rules)).intervals
     assert set(iv.loc[iv["queue"] == "help", "target"].astype(str)) == {"80/20"}
     assert set(iv.loc[iv["queue"] == "sales", "target"].astype(str)) == {"90/10+99/300"}
     with pytest.raises(InputError, match=r"no target for 168 intervals \(queues help\)"):
-        plan(f, targets_table=rules)
+        plan(f, targets_table=prepare_targets(rules))
 
 
 def test_sample_targets_file() -> None:
     f = read_forecast(sample_path("forecast.csv"))
-    iv = plan(f, targets_table=sample_path("targets.csv")).intervals
+    iv = plan(f, targets_table=read_targets(sample_path("targets.csv"))).intervals
     got = iv.groupby(["queue", iv["target"].astype(str)], observed=True).size().to_dict()
     assert got == {
         ("premium", "90/10+99/300"): 128,
@@ -405,11 +409,11 @@ def test_parse_weekdays(spec: str, days: list[int]) -> None:
 
 
 def test_parse_time_of_day() -> None:
-    assert parse_time_of_day("9:30", default=0) == 34200
-    assert parse_time_of_day("24:00", default=0) == 86400
+    assert parse_time_of_day("9:30") == 34200
+    assert parse_time_of_day("24:00") == 86400
     for bad in ("25:00", "9h", "12:60"):
         with pytest.raises(ValueError):
-            parse_time_of_day(bad, default=0)
+            parse_time_of_day(bad)
 
 
 def test_targets_file_errors_name_row_and_column(tmp_path: Path) -> None:
@@ -423,7 +427,7 @@ def test_targets_file_errors_name_row_and_column(tmp_path: Path) -> None:
         read_targets(path)
     path.write_text("queue,target\nsales,80/2x\n")
     with pytest.raises(
-        InputError, match=r"t\.csv: column 'target': 1 row \(row 2\) unknown target '80/2x'"
+        InputError, match=r"t\.csv: column 'target': 1 row \(row 2\) target '80/2x': threshold"
     ):
         read_targets(path)
     path.write_text("queue,start,end,target\nsales,9:00,9:00,80/20\n")
@@ -473,16 +477,16 @@ def test_given_interval_and_interval_column() -> None:
     f = pd.DataFrame(
         {"interval_start": ["2025-03-03 09:00", "2025-03-03 10:00"], "calls": 5.0, "aht_s": 100.0}
     )
-    assert prepare_forecast(f, interval="15min")["interval_s"].tolist() == [900.0, 900.0]
+    assert prepare_forecast(f, interval_s="15min")["interval_s"].tolist() == [900.0, 900.0]
     assert prepare_forecast(f.assign(interval_s=3600))["interval_s"].tolist() == [3600.0] * 2
-    with pytest.raises(InputError, match="not a duration"):
-        prepare_forecast(f, interval="soon")
+    with pytest.raises(StaffingError, match="not a duration"):
+        prepare_forecast(f, interval_s="soon")
     with pytest.raises(InputError, match=r"not a multiple of its 45-min interval"):
-        prepare_forecast(f, interval="45min")
+        prepare_forecast(f, interval_s="45min")
     one = f.head(1)
     with pytest.raises(InputError, match="cannot infer the interval length"):
         prepare_forecast(one)
-    assert prepare_forecast(one, interval=1800)["interval_s"].tolist() == [1800.0]
+    assert prepare_forecast(one, interval_s=1800)["interval_s"].tolist() == [1800.0]
 
 
 @pytest.mark.parametrize(
@@ -527,26 +531,33 @@ def test_missing_columns_and_empty() -> None:
 
 
 def test_patience_sources(tmp_path: Path) -> None:
-    """Column (per row), --patience-s (overrides), calibration JSON (per queue)."""
+    """One precedence rule, most specific first: the calibration's patience for the queue,
+    else the row's patience_s, else the model's patience_s, else Erlang C."""
     f = SMALL.assign(patience_s=[100.0, 100.0, np.nan, np.nan, np.nan])
     iv = plan(f, "80/20").intervals
     assert iv["patience_s"].tolist()[:2] == [100.0, 100.0]
     assert np.isnan(iv["patience_s"].iloc[3])  # Erlang C where the column is empty
-    assert plan(f, "80/20", patience_s=250.0).intervals["patience_s"].tolist() == [250.0] * 5
+    # a scalar fills the rows the column leaves empty; it does not override them
+    got = plan(f, "80/20", model=QueueModel(patience_s=250.0)).intervals["patience_s"]
+    assert got.tolist() == [100.0, 100.0, 250.0, 250.0, 250.0]
     calib = {"queues": {"sales": {"patience_s": 90.0, "patience_ci_s": [80, 100]},
                         "help": {"patience_s": 400.0}}}  # fmt: skip
     path = tmp_path / "calibration.json"
     path.write_text(json.dumps(calib))
-    got = plan(f, "80/20", calibration=path).intervals["patience_s"].tolist()
-    assert got == [90.0, 90.0, 90.0, 400.0, 400.0]
-    assert plan(f, "80/20", calibration=calib).intervals["patience_s"].tolist() == got
-    with pytest.raises(InputError, match=r"calibration has no patience for queue 'help'"):
-        plan(f, "80/20", calibration={"queues": {"sales": {"patience_s": 90.0}, "x": {}}})
-    with pytest.raises(StaffingError, match="not both"):
-        plan(f, "80/20", calibration=calib, patience_s=100.0)
+    got = plan(f, "80/20", model=QueueModel(calibration=load_calibration(path))).intervals
+    assert got["patience_s"].tolist() == [90.0, 90.0, 90.0, 400.0, 400.0]
+    both = QueueModel(calibration=calib, patience_s=100.0)  # the calibration wins
+    assert plan(f, "80/20", model=both).intervals["patience_s"].tolist() == [90.0] * 3 + [400.0] * 2
+    # a queue the calibration does not know falls back, with a warning naming it
+    partial = {"queues": {"sales": {"patience_s": 90.0}, "x": {"patience_s": None}}}
+    with pytest.warns(PatienceWarning, match=r"no patience for queue 'help'"):
+        got = plan(f, "80/20", model=QueueModel(calibration=partial, patience_s=300.0))
+    assert got.intervals["patience_s"].tolist() == [90.0, 90.0, 90.0, 300.0, 300.0]
     path.write_text("{not json")
     with pytest.raises(InputError, match="not a calibration JSON"):
-        plan(f, "80/20", calibration=path)
+        load_calibration(path)
+    with pytest.raises(InputError, match="no 'queues'"):
+        QueueModel(calibration={"sales": 90.0})
 
 
 def test_abandon_target_without_patience_is_an_error() -> None:
@@ -555,12 +566,18 @@ def test_abandon_target_without_patience_is_an_error() -> None:
         plan(SMALL, ["80/20", "abandon<=5%"])
 
 
-@pytest.mark.parametrize("kwargs", [{"shrinkage": 1.0}, {"in_centre": -0.1},
-                                    {"out_of_centre": 1.5}, {"shrinkage": 0.3, "in_centre": 0.1},
-                                    {"hours_per_fte": 0.0}, {"period": "year"}])  # fmt: skip
-def test_bad_options(kwargs: dict[str, object]) -> None:
+@pytest.mark.parametrize("kwargs", [{"total": 1.0}, {"in_centre": -0.1},
+                                    {"out_of_centre": "150%"}, {"total": 0.3, "in_centre": 0.1},
+                                    {"hours_per_fte": 0.0}])  # fmt: skip
+def test_bad_fte_rules(kwargs: dict[str, object]) -> None:
+    """Shrinkage outside [0, 1), both kinds at once, no paid hours: refused when made."""
     with pytest.raises(StaffingError):
-        plan(SMALL, "80/20", **kwargs)  # type: ignore[arg-type]
+        FteRules(**kwargs)  # type: ignore[arg-type]
+
+
+def test_bad_period() -> None:
+    with pytest.raises(StaffingError, match="period 'year'"):
+        plan(SMALL, "80/20", period="year")  # type: ignore[arg-type]
 
 
 def test_progress_counts_every_interval() -> None:
@@ -642,9 +659,10 @@ def test_evaluate_with_roster_and_abandon_target() -> None:
 def test_evaluate_plan_round_trip() -> None:
     """Evaluating a plan's own agents meets every target: no interval flagged."""
     f = read_forecast(sample_path("forecast.csv"))
-    p = plan(f, targets_table=sample_path("targets.csv"))
+    p = plan(f, targets_table=read_targets(sample_path("targets.csv")))
     e = evaluate_staffing(
-        f.assign(agents=p.intervals["agents"]), targets_table=sample_path("targets.csv")
+        f.assign(agents=p.intervals["agents"]),
+        targets_table=read_targets(sample_path("targets.csv")),
     )
     assert (e.intervals["band"] == "met").all()
     assert e.intervals["service_level"].to_numpy() == pytest.approx(p.intervals["service_level"])
@@ -688,10 +706,10 @@ def test_interval_as_bare_number_is_seconds() -> None:
     f = pd.DataFrame(
         {"interval_start": ["2025-03-03 09:00", "2025-03-03 09:30"], "calls": 100.0, "aht_s": 180.0}
     )
-    assert prepare_forecast(f, interval="1800")["interval_s"].tolist() == [1800.0, 1800.0]
+    assert prepare_forecast(f, interval_s="1800")["interval_s"].tolist() == [1800.0, 1800.0]
     assert plan(f, "80/20", interval_s="1800").intervals["agents"].tolist() == [14, 14]
-    with pytest.raises(InputError, match=r"give a unit, e\.g\. 30min"):
-        prepare_forecast(f, interval="30")
+    with pytest.raises(StaffingError, match=r"give a unit, e\.g\. 30min"):
+        prepare_forecast(f, interval_s="30")
 
 
 def test_evaluate_roster_and_forecast_time_zones_differ() -> None:
@@ -726,7 +744,7 @@ def test_numeric_queue_ids_match_across_files(tmp_path: Path) -> None:
         }
     )  # fmt: skip
     (tmp_path / "t.csv").write_text("queue,target\n101,90/10\n,80/20\n")
-    iv = plan(f, targets_table=tmp_path / "t.csv").intervals
+    iv = plan(f, targets_table=read_targets(tmp_path / "t.csv")).intervals
     assert iv["queue"].tolist() == ["101", "101", "102", "102"]
     assert iv["target"].astype(str).tolist() == ["90/10", "90/10", "80/20", "80/20"]
     roster = pd.DataFrame(

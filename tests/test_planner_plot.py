@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from staffing.data import sample_path
-from staffing.planner import plan, read_forecast
+from staffing.io import read_forecast, read_targets
+from staffing.planner import FteRules, plan
 from staffing.plotting.planner import plan_figure, plot_requirement
 
 matplotlib.use("Agg")
@@ -20,7 +21,7 @@ import matplotlib.pyplot as plt
 @pytest.fixture(scope="module")
 def intervals() -> pd.DataFrame:
     f = read_forecast(sample_path("forecast.csv"))
-    return plan(f, ["80/20", "abandon<=5%"], in_centre=0.15).intervals
+    return plan(f, ["80/20", "abandon<=5%"], fte=FteRules(in_centre=0.15)).intervals
 
 
 def test_plan_figure_panels_and_png(intervals: pd.DataFrame) -> None:
@@ -97,7 +98,7 @@ def test_evaluation_label_and_thresholds_by_window() -> None:
     agents"); a queue whose targets change threshold by time of day (sales: 80/20 in
     weekday prime time, 70/30 otherwise) names both thresholds on its service-level axis."""
     f = read_forecast(sample_path("forecast.csv"))
-    iv = plan(f, targets_table=sample_path("targets.csv")).intervals
+    iv = plan(f, targets_table=read_targets(sample_path("targets.csv"))).intervals
     ax = plot_requirement(iv, "sales", agents_label="Staffed agents")
     try:
         labels = [ln.get_label() for ln in ax.get_lines()]

@@ -6,7 +6,7 @@ come from::
 
     read_bank_log([january.txt, february.txt]) -> pooled queue without IN (internet,
     served in another room) -> aggregate_records(interval="30min", threshold_s=20)
-    -> Calibrator(by="month", abandon_target=0.05).fit(history, records)
+    -> CalibrationFitter(by="month", abandon_target=0.05).fit(history, records)
 
 Brown et al. (2005, JASA 100(469), doi:10.1198/016214504000001808) analyse this log; the
 review of Gans, Koole and Mandelbaum (2003, MSOM 5(2), doi:10.1287/msom.5.2.79.16071,
@@ -26,12 +26,12 @@ import pandas as pd
 import pytest
 
 from staffing.calibration import (
-    Calibrator,
-    KaplanMeier,
+    CalibrationFitter,
+    KaplanMeierFitter,
     PatienceFitter,
     aggregate_records,
-    read_bank_log,
 )
+from staffing.io import read_bank_log
 
 pytestmark = pytest.mark.realdata
 
@@ -50,13 +50,13 @@ def records() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def calibration(records: pd.DataFrame) -> Calibrator:
+def calibration(records: pd.DataFrame) -> CalibrationFitter:
     pooled = records[records["type"] != "IN"].assign(queue="all")
     pooled.attrs = dict(records.attrs)
     history = aggregate_records(pooled, interval="30min", threshold_s=20)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return Calibrator(by="month", abandon_target=0.05).fit(history, pooled)
+        return CalibrationFitter(by="month", abandon_target=0.05).fit(history, pooled)
 
 
 def test_reader_follows_the_documented_rules(records: pd.DataFrame) -> None:
@@ -107,7 +107,7 @@ def test_priority_customers_are_more_patient_and_the_60_second_peak(
     assert fit.loc["regular", "ci_high_s"] < fit.loc["priority", "ci_low_s"]
 
     def hazard(part: pd.DataFrame, start: float) -> float:
-        km = KaplanMeier().fit(part["wait_s"], part["outcome"] == "abandoned").survival_
+        km = KaplanMeierFitter().fit(part["wait_s"], part["outcome"] == "abandoned").survival_
         window = km[(km["time_s"] >= start) & (km["time_s"] < start + 10)]
         return float(window["abandons"].sum() / window["at_risk"].max())
 
@@ -117,7 +117,7 @@ def test_priority_customers_are_more_patient_and_the_60_second_peak(
         assert peak > hazard(part, 40) and peak > hazard(part, 60), name
 
 
-def test_calibration_figures(calibration: Calibrator) -> None:
+def test_calibration_figures(calibration: CalibrationFitter) -> None:
     """Pooled queue (all types but IN), January-February 1999: 60,708 calls, 6,892
     abandoned (11.4%), patience 356 s (347-364 s); the exponential is off the
     Kaplan-Meier curve by up to 0.07; 5% abandons went with a service level of 68.8%
@@ -137,7 +137,9 @@ def test_calibration_figures(calibration: Calibrator) -> None:
     assert changes is not None and bool(changes["moved"].iloc[0])
 
 
-def test_backtest_erlang_a_explains_abandons_erlang_c_cannot(calibration: Calibrator) -> None:
+def test_backtest_erlang_a_explains_abandons_erlang_c_cannot(
+    calibration: CalibrationFitter,
+) -> None:
     """Back-test on 30-minute intervals with staffed agents estimated from `server`
     (presence spans, 15-minute gaps): Erlang C predicts no abandons, so its abandon-rate
     error is the whole 11.4%; Erlang A cuts it to about 5.5 points. On service level both

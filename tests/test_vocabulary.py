@@ -130,7 +130,7 @@ def test_rate_ends() -> None:
 
 def test_abandon_policies() -> None:
     assert ABANDON_POLICIES == ("fail", "exclude", "exclude_within", "count_within")
-    with pytest.raises(StaffingError, match="use one of fail, exclude"):
+    with pytest.raises(StaffingError, match=r"`abandon_policy` .ignore.: use one of fail, exclude"):
         check_abandon_policy("ignore")
 
 
@@ -157,7 +157,7 @@ def test_period_labels() -> None:
 
 
 def test_check_period() -> None:
-    with pytest.raises(StaffingError, match="use one of day, week, month$"):
+    with pytest.raises(StaffingError, match=r"use one of day, week, month$"):
         check_period("quarter", ("day", "week", "month"))
 
 

@@ -14,9 +14,9 @@ import pandas as pd
 
 from staffing.errors import InputError
 
-__all__ = ["BACKTEST_COLUMNS", "BACKTEST_SUMMARY_COLUMNS", "BackTest"]
+__all__ = ["BACKTEST_COLUMNS", "BACKTEST_SUMMARY_COLUMNS", "BackTest", "BackTestFitter"]
 
-#: Columns of :attr:`BackTest.intervals_`.
+#: Columns of :attr:`BackTestFitter.intervals_`.
 BACKTEST_COLUMNS = [
     "interval_start",
     "queue",
@@ -31,11 +31,11 @@ BACKTEST_COLUMNS = [
     "erlang_a_service_level",
     "erlang_a_abandon_rate",
 ]
-#: Columns of :attr:`BackTest.summary`.
+#: Columns of :attr:`BackTestFitter.summary`.
 BACKTEST_SUMMARY_COLUMNS = ["model", "measure", "mae", "bias", "rmse", "intervals", "calls"]
 
 
-class BackTest:
+class BackTestFitter:
     """Predict each interval with Erlang C and Erlang A; report volume-weighted error.
 
     Parameters
@@ -82,7 +82,7 @@ class BackTest:
     ...     "answered_within": [80.0, 70.0], "abandoned": [3.0, 14.0],
     ...     "aht_s": [180.0, 180.0], "agents": [12.0, 13.0],
     ... })
-    >>> bt = BackTest(threshold_s=20).fit(h, patience_s={"q": 120.0})
+    >>> bt = BackTestFitter(threshold_s=20).fit(h, patience_s={"q": 120.0})
     >>> bt.summary["model"].tolist(), bt.summary["measure"].tolist()[:2]
     (['erlang_c', 'erlang_c', 'erlang_a', 'erlang_a'], ['service_level', 'abandon_rate'])
     >>> bt.summary["mae"].round(3).tolist()
@@ -93,7 +93,7 @@ class BackTest:
         self.threshold_s = threshold_s
         self.fill_aht = fill_aht
 
-    def fit(self, history: pd.DataFrame, patience_s: Mapping[str, float] | float) -> BackTest:
+    def fit(self, history: pd.DataFrame, patience_s: Mapping[str, float] | float) -> BackTestFitter:
         """Back-test on an interval history with known agents.
 
         Parameters
@@ -106,7 +106,7 @@ class BackTest:
 
         Returns
         -------
-        BackTest
+        BackTestFitter
             ``self``, fitted.
 
         Raises
@@ -201,10 +201,14 @@ class BackTest:
         return self
 
     def __repr__(self) -> str:
-        head = f"BackTest(threshold_s={self.threshold_s})"
+        head = f"BackTestFitter(threshold_s={self.threshold_s})"
         if not hasattr(self, "summary"):
             return head + ", not fitted"
         return (
             f"{head}: fitted on {self.source_}, {len(self.intervals_):,} intervals, "
             f"{self.intervals_['offered'].sum():,.0f} calls"
         )
+
+
+#: The name this estimator had before the fitters were named alike.
+BackTest = BackTestFitter

@@ -1,4 +1,4 @@
-"""Reader for the public "Anonymous Bank" call-centre log (Israel, 1999).
+"""The public "Anonymous Bank" call-centre log (Israel, 1999) as call records.
 
 The log (Guedj and Mandelbaum 2000) has one tab-separated line per call with the fields
 ``vru+line, call_id, customer_id, priority, type, date, vru_entry, vru_exit, vru_time,
@@ -8,18 +8,14 @@ month. Brown et al. (2005) analyse the same data.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from staffing.calibration.history import DEFAULT_QUEUE, RECORD_COLUMNS
 from staffing.errors import InputError
-from staffing.io import read_table, require_columns
+from staffing.frames import require_columns
 
-__all__ = ["BANK_CALL_TYPES", "BANK_MONTHS", "read_bank_log"]
+__all__ = ["BANK_CALL_TYPES", "BANK_FIELDS", "BANK_MONTHS", "bank_records"]
 
 #: Service types documented for the log: regular (PS), regular in English (PE), internet
 #: (IN), stock exchange (NE), prospective customers (NW), call-backs put on hold (TT).
@@ -39,21 +35,19 @@ BANK_MONTHS = (
     "november",
     "december",
 )
-_FIELDS = ["type", "priority", "date", "vru_entry", "vru_exit", "q_start", "q_time", "outcome"]
-
-
-def _files(path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
-    if isinstance(path, str | os.PathLike):
-        p = Path(path)
-        if p.is_dir():
-            found = {f.stem.lower(): f for f in p.glob("*.txt")}
-            ordered = [found[m] for m in BANK_MONTHS if m in found]
-            ordered += sorted(f for k, f in found.items() if k not in BANK_MONTHS)
-            if not ordered:
-                raise InputError("no monthly .txt logs in this directory", source=str(p))
-            return ordered
-        return [p]
-    return [Path(p) for p in path]
+#: Fields of the log the records are made from.
+BANK_FIELDS: tuple[str, ...] = (
+    "type",
+    "priority",
+    "date",
+    "vru_entry",
+    "vru_exit",
+    "q_start",
+    "q_time",
+    "outcome",
+    "ser_time",
+    "server",
+)
 
 
 def _clock(text: pd.Series) -> np.ndarray:
@@ -62,18 +56,14 @@ def _clock(text: pd.Series) -> np.ndarray:
     return (parts[0] * 3600 + parts[1] * 60 + parts[2]).to_numpy()
 
 
-def read_bank_log(
-    path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
-    *,
-    queue: str | None = "type",
-) -> pd.DataFrame:
-    """Read the Anonymous Bank call log as call records.
+def bank_records(raw: pd.DataFrame, *, queue: str | None = "type") -> pd.DataFrame:
+    """The Anonymous Bank call log (its own columns) as call records.
 
     Parameters
     ----------
-    path : path, directory or iterable of paths
-        A monthly file (e.g. ``january.txt``), a directory of them (read in calendar
-        order), or several files.
+    raw : DataFrame
+        One or more monthly logs as read (:func:`staffing.io.read_bank_log` reads the
+        files); ``attrs["source"]`` names them.
     queue : {"type", None}, default "type"
         ``"type"``: one queue per service type (PS, PE, IN, NE, NW, TT); ``None``: all calls
         in one queue (``"all"``), as the agents serve every type but internet.
@@ -110,15 +100,10 @@ def read_bank_log(
        queueing-science perspective", JASA 100(469), 2005, 36-50.
        doi:10.1198/016214504000001808
     """
-    frames = []
-    names = []
-    for f in _files(path):
-        df = read_table(f)
-        require_columns(df, [*_FIELDS, "ser_time", "server"], source=f.name)
-        frames.append(df[[*_FIELDS, "ser_time", "server"]])
-        names.append(f.name)
-    raw = pd.concat(frames, ignore_index=True)
-    source = names[0] if len(names) == 1 else f"{names[0]}..{names[-1]} ({len(names)} files)"
+    if queue not in ("type", None):
+        raise InputError(f"`queue` must be 'type' or None, not {queue!r}")
+    source = str(raw.attrs.get("source", "bank log"))
+    require_columns(raw, list(BANK_FIELDS), source=source)
 
     outcome = raw["outcome"].astype(str).str.strip().str.upper()
     call_type = raw["type"].astype(str).str.strip().str.upper()
@@ -158,8 +143,6 @@ def read_bank_log(
             "priority": pd.to_numeric(r["priority"], errors="coerce").to_numpy(),
         }
     )
-    if queue not in ("type", None):
-        raise InputError(f"queue must be 'type' or None, not {queue!r}")
     out = out.sort_values("arrival", kind="stable").reset_index(drop=True)
     out = out[[*RECORD_COLUMNS, "type", "priority"]]
     out.attrs = {"source": source, "kind": "records", "dropped": dropped}

@@ -19,15 +19,14 @@ Either way the result is one row per interval and queue with the columns of
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from staffing.errors import InputError
-from staffing.io import check_column, read_table, require_columns, to_timestamps
+from staffing.frames import check_column, require_columns, to_timestamps
+from staffing.vocabulary import parse_duration
 
 __all__ = [
     "DEFAULT_QUEUE",
@@ -35,8 +34,9 @@ __all__ = [
     "RECORD_COLUMNS",
     "aggregate_records",
     "history_kind",
-    "read_call_records",
-    "read_history",
+    "normalise_history_columns",
+    "not_a_history",
+    "prepare_history",
     "staffed_agents",
     "validate_intervals",
     "validate_records",
@@ -76,8 +76,6 @@ _KNOWN = {
     "avg_abandon_s",
 }
 
-PathOrFrame = str | os.PathLike[str] | pd.DataFrame
-
 
 def _check(df: pd.DataFrame, column: str, ok: Any, problem: str, source: str) -> None:
     check_column(df, column, np.asarray(ok, dtype=bool), problem, source=source)
@@ -95,28 +93,30 @@ def _numeric(df: pd.DataFrame, column: str, source: str) -> np.ndarray:
     return values
 
 
-def _load(
-    path: PathOrFrame, columns: Mapping[str, str] | None, source: str | None
-) -> tuple[pd.DataFrame, str]:
-    """A table from a file (through :func:`staffing.io.read_table`) or a DataFrame."""
-    if isinstance(path, pd.DataFrame):
-        df = path.copy()
-        if columns:
-            df = df.rename(columns={theirs: ours for ours, theirs in columns.items()})
-        name = source or str(df.attrs.get("source", "history"))
-    else:
-        df = read_table(path, columns=columns, source=source)
-        name = source or str(df.attrs.get("source", os.fspath(path)))
-    df.columns = [str(c).strip() for c in df.columns]
-    # Our own names are recognised whatever their case ("Answered" is "answered").
-    present = set(df.columns)
+def normalise_history_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with our own column names recognised whatever their case (``Answered``)."""
+    out = df.copy()
+    out.columns = [str(c).strip() for c in out.columns]
+    present = set(out.columns)
     renames = {
         c: c.casefold()
-        for c in df.columns
+        for c in out.columns
         if c.casefold() in _KNOWN and c.casefold() not in present
     }
-    df = df.rename(columns=renames).reset_index(drop=True)
-    return df, name
+    out = out.rename(columns=renames).reset_index(drop=True)
+    out.attrs = dict(df.attrs)
+    return out
+
+
+def not_a_history(df: pd.DataFrame, source: str) -> InputError:
+    """The error for a table whose columns fit neither kind of history."""
+    found = ", ".join(map(str, df.columns)) or "none"
+    return InputError(
+        "not a history: expected an interval report (interval_start, offered, answered, "
+        "abandoned, answered_within or service_level) or call records (arrival, wait_s, "
+        f"outcome); found {found}; map other names with `columns` (e.g. offered=CallsOffered)",
+        source=source,
+    )
 
 
 def history_kind(columns: Any) -> str:
@@ -153,19 +153,6 @@ def _timestamps(df: pd.DataFrame, column: str, source: str) -> pd.Series:
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_localize(None)
     return parsed.astype("datetime64[ns]")
-
-
-def _interval_seconds(interval: str | float | pd.Timedelta) -> float:
-    try:
-        if isinstance(interval, int | float):
-            seconds = float(interval)
-        else:
-            seconds = pd.Timedelta(interval).total_seconds()
-    except (ValueError, TypeError):
-        raise InputError(f"interval {interval!r} is not a duration such as '30min'") from None
-    if not np.isfinite(seconds) or seconds <= 0:
-        raise InputError(f"interval {interval!r} must be a positive duration")
-    return seconds
 
 
 def validate_intervals(
@@ -324,7 +311,7 @@ def _infer_interval_s(out: pd.DataFrame, interval: str | float) -> float:
     )
     steps = steps[np.isfinite(steps) & (steps > 0)]
     if steps.size == 0:
-        return _interval_seconds(interval)
+        return parse_duration(interval, what="`interval`", allow_zero=False)
     return float(steps.min())
 
 
@@ -394,33 +381,6 @@ def validate_records(df: pd.DataFrame, *, source: str = "history") -> pd.DataFra
     out = out[RECORD_COLUMNS]
     out.attrs = {"source": source, "kind": "records"}
     return out
-
-
-def read_call_records(
-    path: PathOrFrame,
-    *,
-    columns: Mapping[str, str] | None = None,
-    source: str | None = None,
-) -> pd.DataFrame:
-    """Read and validate per-call records (see :func:`validate_records`).
-
-    Parameters
-    ----------
-    path : str, path or DataFrame
-        CSV/TSV/TXT, Excel or Parquet file (read with :func:`staffing.io.read_table`), or a
-        DataFrame already in memory.
-    columns : mapping, optional
-        Our column name -> the file's column name.
-    source : str, optional
-        Name used in messages (default: the file name).
-
-    Returns
-    -------
-    DataFrame
-        Columns of :data:`RECORD_COLUMNS`.
-    """
-    df, name = _load(path, columns, source)
-    return validate_records(df, source=name)
 
 
 def staffed_agents(
@@ -521,8 +481,8 @@ def aggregate_records(
     records : DataFrame
         Validated call records (:func:`validate_records`).
     interval : str or float, default "30min"
-        Interval length (a pandas duration such as ``"15min"``, ``"1h"``, ``"1D"``, or
-        seconds).
+        Interval length: a duration such as ``"15min"``, ``"1h"``, ``"1d"``, or seconds
+        (``900``; see :mod:`staffing.vocabulary`).
     threshold_s : float, default 20
         Service-level threshold [s]: ``answered_within`` counts answered calls with
         ``wait_s <= threshold_s``, ``abandoned_within`` abandoned ones.
@@ -552,7 +512,7 @@ def aggregate_records(
     array([[  2.,   1.,   1.,   1., 200.],
            [  1.,   1.,   0.,   1., 100.]])
     """
-    interval_s = _interval_seconds(interval)
+    interval_s = parse_duration(interval, what="`interval`", allow_zero=False)
     recs = records
     secs = recs["arrival"].to_numpy(dtype="datetime64[ns]").astype(np.int64) / 1e9
     k = np.floor(secs / interval_s).astype(np.int64)
@@ -600,30 +560,28 @@ def aggregate_records(
     return out
 
 
-def read_history(
-    path: PathOrFrame,
+def prepare_history(
+    df: pd.DataFrame,
     *,
-    columns: Mapping[str, str] | None = None,
     threshold_s: float = 20.0,
     interval: str | float = "30min",
-    source: str | None = None,
+    max_idle_s: float = 900.0,
 ) -> pd.DataFrame:
-    """Read an ACD history (interval report or call records) as one row per interval.
+    """An ACD history table (interval report or call records) as one row per interval.
 
     Parameters
     ----------
-    path : str, path or DataFrame
-        CSV/TSV/TXT (delimiter sniffed), Excel or Parquet file, or a DataFrame.
-    columns : mapping, optional
-        Our column name -> the file's column name, e.g. ``{"offered": "CallsOffered"}``.
+    df : DataFrame
+        An interval report or call records with our column names (any case);
+        ``attrs["source"]`` names it in messages.
     threshold_s : float, default 20
-        Service-level threshold [s]: the one behind the file's ``answered_within`` or
+        Service-level threshold [s]: the one behind the table's ``answered_within`` or
         ``service_level``, or the one applied to call records.
     interval : str or float, default "30min"
         Interval length for aggregating call records; for interval reports, used only when
         the length cannot be inferred from ``interval_start``.
-    source : str, optional
-        Name used in messages (default: the file name).
+    max_idle_s : float, default 900
+        Call records: longest idle gap between an agent's calls still counted as staffed.
 
     Returns
     -------
@@ -636,31 +594,27 @@ def read_history(
     ------
     InputError
         When the columns fit neither kind of history, or a value is bad (the message
-        names the file, the column and the rows).
+        names the table, the column and the rows).
 
     Examples
     --------
     >>> report = pd.DataFrame({
-    ...     "Interval": ["2024-01-01 09:00", "2024-01-01 09:30"],
-    ...     "CallsOffered": [120, 140], "answered": [114, 128], "abandoned": [6, 12],
+    ...     "interval_start": ["2024-01-01 09:00", "2024-01-01 09:30"],
+    ...     "Offered": [120, 140], "answered": [114, 128], "abandoned": [6, 12],
     ...     "service_level": [0.80, 0.70],
     ... })
-    >>> h = read_history(report, columns={"interval_start": "Interval",
-    ...                                    "offered": "CallsOffered"})
+    >>> h = prepare_history(report)
     >>> h[["queue", "interval_s", "offered", "answered_within"]].to_numpy().tolist()
     [['all', 1800.0, 120.0, 96.0], ['all', 1800.0, 140.0, 98.0]]
     """
-    df, name = _load(path, columns, source)
-    kind = history_kind(df.columns)
+    frame = normalise_history_columns(df)
+    name = str(df.attrs.get("source", "history"))
+    kind = history_kind(frame.columns)
     if kind == "records":
-        records = validate_records(df, source=name)
-        return aggregate_records(records, interval=interval, threshold_s=threshold_s)
+        records = validate_records(frame, source=name)
+        return aggregate_records(
+            records, interval=interval, threshold_s=threshold_s, max_gap_s=max_idle_s
+        )
     if kind == "intervals":
-        return validate_intervals(df, threshold_s=threshold_s, interval=interval, source=name)
-    found = ", ".join(map(str, df.columns)) or "none"
-    raise InputError(
-        "not a history: expected an interval report (interval_start, offered, answered, "
-        "abandoned, answered_within or service_level) or call records (arrival, wait_s, "
-        f"outcome); found {found}; map other names with --column ours=theirs",
-        source=name,
-    )
+        return validate_intervals(frame, threshold_s=threshold_s, interval=interval, source=name)
+    raise not_a_history(frame, name)

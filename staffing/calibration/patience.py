@@ -21,10 +21,13 @@ import pandas as pd
 from scipy import stats
 
 from staffing.errors import InputError
+from staffing.frames import local_dates
+from staffing.vocabulary import check_period, period_label
 
 __all__ = [
     "PATIENCE_COLUMNS",
     "KaplanMeier",
+    "KaplanMeierFitter",
     "PatienceFitter",
     "PatienceWarning",
     "exponential_mean_ci",
@@ -126,10 +129,8 @@ def period_labels(times: pd.Series, by: str | None) -> pd.Series:
     """
     if by is None:
         return pd.Series("all", index=times.index)
-    codes = {"month": "M", "quarter": "Q"}
-    if by not in codes:
-        raise InputError(f"--by must be month or quarter, not {by!r}")
-    return times.dt.to_period(codes[by]).astype(str)
+    check_period(by, ("month", "quarter"))
+    return pd.Series(period_label(local_dates(times), by), index=times.index, dtype=object)
 
 
 def _sufficient(table: pd.DataFrame) -> pd.DataFrame:
@@ -350,7 +351,7 @@ class PatienceFitter:
         )
 
 
-class KaplanMeier:
+class KaplanMeierFitter:
     """Kaplan–Meier estimate of the patience survival function from call records.
 
     Parameters
@@ -385,7 +386,7 @@ class KaplanMeier:
 
     Examples
     --------
-    >>> km = KaplanMeier().fit([1, 2, 2, 3, 4], [True, False, True, True, False])
+    >>> km = KaplanMeierFitter().fit([1, 2, 2, 3, 4], [True, False, True, True, False])
     >>> km.survival_[["time_s", "at_risk", "survival"]].round(4).to_numpy().tolist()
     [[1.0, 5.0, 0.8], [2.0, 4.0, 0.6], [3.0, 2.0, 0.3]]
     """
@@ -396,7 +397,7 @@ class KaplanMeier:
         self.confidence = confidence
         self.times_s = times_s
 
-    def fit(self, waits_s: Sequence[float] | np.ndarray, abandoned: Any) -> KaplanMeier:
+    def fit(self, waits_s: Sequence[float] | np.ndarray, abandoned: Any) -> KaplanMeierFitter:
         """Fit on waits [s] and a flag saying which calls abandoned (the rest were answered).
 
         Parameters
@@ -408,7 +409,7 @@ class KaplanMeier:
 
         Returns
         -------
-        KaplanMeier
+        KaplanMeierFitter
             ``self``, fitted.
         """
         w = np.asarray(waits_s, dtype=float)
@@ -498,7 +499,11 @@ class KaplanMeier:
         return float(max(np.max(np.abs(s - model)), np.max(np.abs(before - model))))
 
     def __repr__(self) -> str:
-        head = f"KaplanMeier(confidence={self.confidence})"
+        head = f"KaplanMeierFitter(confidence={self.confidence})"
         if not hasattr(self, "survival_"):
             return head + ", not fitted"
         return f"{head}: fitted on {self.calls_:,} calls, {self.abandons_:,} abandons"
+
+
+#: The name this estimator had before the fitters were named alike.
+KaplanMeier = KaplanMeierFitter

@@ -2,57 +2,126 @@
 
 Each command lives in its own module and is imported only when it is run, so
 ``staffing --help`` and quick calculations start fast. A command parses its options,
-calls the library once and writes; every :class:`staffing.errors.StaffingError` becomes a
-one-line message on stderr and exit status 1.
+builds the library's parameter objects, calls the library once and writes.
+
+Every :class:`staffing.errors.StaffingError` becomes one line on stderr and exit status
+1, with the library's parameter names (in backticks) shown as this command's options;
+a bad option value is one line and exit status 2 (click's usage error); every
+:class:`staffing.errors.StaffingWarning` is printed once as ``Warning: ...``; output
+into a closed pipe (``| head``) ends quietly.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
 __all__ = ["main"]
 
+# Library parameter -> option, where the option's own name differs.
+_ALIASES: dict[str, str] = {
+    "columns": "--column",
+    "interval": "--interval",
+    "interval_s": "--interval",
+    "targets": "--target",
+    "targets_table": "--targets",
+    "total": "--shrinkage",
+    "queues": "--queue",
+    "scenarios": "--scenario",
+    "n_sims": "--simulations",
+}
+_PARAMETER = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
+
 # command name -> (module, attribute, one-line help shown in `staffing --help`)
 _COMMANDS: dict[str, tuple[str, str, str]] = {
     "erlang": (
         "staffing.cli.erlang_cmd",
-        "erlang",
+        "erlang_command",
         "Erlang C / A calculator table for one interval.",
     ),
     "plan": (
         "staffing.cli.plan_cmd",
-        "plan",
+        "plan_command",
         "Forecast -> agents per interval -> scheduled staff -> FTE.",
     ),
     "evaluate": (
         "staffing.cli.plan_cmd",
-        "evaluate",
+        "evaluate_command",
         "Predicted performance of a given staffing, flagged on escalation bands.",
     ),
     "calibrate": (
         "staffing.cli.calibrate_cmd",
-        "calibrate",
+        "calibrate_command",
         "Learn patience and the abandon/service-level relation from history.",
     ),
     "compare": (
-        "staffing.cli.contracts_cmd",
-        "compare",
+        "staffing.cli.compare_cmd",
+        "compare_command",
         "What-if comparison of SLA targets (and sweeps).",
     ),
     "outsource": (
-        "staffing.cli.contracts_cmd",
-        "outsource",
+        "staffing.cli.outsource_cmd",
+        "outsource_command",
         "Size an outsourcer's share: per-call or per-FTE commitments.",
     ),
     "credits": (
-        "staffing.cli.contracts_cmd",
-        "credits",
+        "staffing.cli.credits_cmd",
+        "credits_command",
         "SLA service credits, earn-backs and escalation bands per period.",
     ),
 }
+
+
+def _flags(command: click.Command | None) -> dict[str, str]:
+    """Library parameter name -> this command's option (its long spelling)."""
+    flags = dict(_ALIASES)
+    for param in command.params if command is not None else ():
+        if isinstance(param, click.Option) and param.name:
+            longs = [o for o in param.opts if o.startswith("--")]
+            flags[param.name] = (longs or param.opts)[0]
+    return flags
+
+
+def render(message: str, command: click.Command | None) -> str:
+    """A library message with `parameter` names shown as the command's options."""
+    flags = _flags(command)
+    return _PARAMETER.sub(lambda m: flags.get(m.group(1), m.group(1)), message)
+
+
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Print each StaffingWarning once as ``Warning: ...`` on stderr, as it happens."""
+    from staffing.errors import StaffingWarning
+
+    seen: set[str] = set()
+    previous = warnings.showwarning
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(category, type) and issubclass(category, StaffingWarning):
+            text = render(str(message), _CURRENT.get("command"))
+            if text not in seen:
+                seen.add(text)
+                click.echo(f"Warning: {text}", err=True)
+            return
+        previous(message, category, *args, **kwargs)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", StaffingWarning)
+        warnings.showwarning = show
+        try:
+            yield
+        finally:
+            warnings.showwarning = previous
+
+
+_CURRENT: dict[str, click.Command | None] = {}
 
 
 class _LazyGroup(click.Group):
@@ -65,15 +134,24 @@ class _LazyGroup(click.Group):
             return None
         module = importlib.import_module(spec[0])
         command: click.Command = getattr(module, spec[1])
+        _CURRENT["command"] = command  # the command being run: its options name parameters
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        import os
+
         from staffing.errors import StaffingError
 
+        # figures are drawn for files only: no window, whatever display the machine has
+        # (before the plotting layer first imports matplotlib; a chosen backend is kept)
+        os.environ.setdefault("MPLBACKEND", "Agg")
         try:
-            return super().invoke(ctx)
+            with _warnings_as_lines():
+                return super().invoke(ctx)
         except StaffingError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(render(str(exc), _CURRENT.get("command"))) from None
+        except BrokenPipeError:
+            _quiet_pipe()
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
@@ -82,6 +160,18 @@ class _LazyGroup(click.Group):
         rows = [(name, _COMMANDS[name][2]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _quiet_pipe() -> None:
+    """The reader of standard output went away (``| head``): stop without a word."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(0)
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

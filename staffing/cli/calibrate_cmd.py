@@ -3,67 +3,38 @@
 from __future__ import annotations
 
 import sys
-import warnings
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import click
 
-from staffing.cli._common import (
-    OneLineCommand,
-    check_paths,
-    column_option,
-    plot_option,
-    report_option,
-    warn,
-    write_figure,
-)
+from staffing.cli.command import OneLineCommand
+from staffing.cli.options import read_options
+from staffing.cli.output import Outputs, plot_option, report_option
+from staffing.cli.types import Duration, Percent
 
-__all__ = ["calibrate"]
+__all__ = ["calibrate_command"]
 
 
-class _Rate(click.ParamType):
-    """A rate written ``5%``, ``5`` (a percentage, being above 1) or ``0.05``."""
-
-    name = "rate"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, float):
-            return value
-        text = str(value).strip()
-        try:
-            number = float(text.rstrip("%").strip())
-        except ValueError:
-            self.fail(f"{value!r} is not a rate such as 5% or 0.05", param, ctx)
-        rate = number / 100.0 if text.endswith("%") or number > 1.0 else number
-        if not 0.0 < rate < 1.0:
-            self.fail(f"{value!r} must lie strictly between 0% and 100%", param, ctx)
-        return rate
-
-
-@click.command(
-    cls=OneLineCommand,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+@click.command("calibrate", cls=OneLineCommand)
 @click.argument("history", type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--threshold-s",
-    type=click.FloatRange(min=0.0),
-    default=20.0,
+    "--threshold",
+    "threshold_s",
+    type=Duration(allow_zero=True),
+    default="20",
     show_default=True,
-    help="Service-level threshold [s] of the history's answered_within / service_level.",
+    metavar="DURATION",
+    help="Service-level threshold of the history's answered_within / service_level.",
 )
-@column_option(
-    "--column",
-    "columns",
-    help="Map a column of the file to ours, e.g. --column offered=CallsOffered (repeatable).",
-)
+@read_options(what="a column")
 @click.option(
     "--interval",
+    type=Duration(),
     default="30min",
     show_default=True,
-    help="Interval to aggregate call records into (15min, 30min, 1h, 1D).",
+    metavar="DURATION",
+    help="Interval to aggregate call records into (15min, 30min, 1h, 1d, or seconds).",
 )
 @click.option(
     "--by",
@@ -74,8 +45,9 @@ class _Rate(click.ParamType):
 )
 @click.option(
     "--abandon-target",
-    type=_Rate(),
+    type=Percent(allow_zero=False, allow_one=False),
     default=None,
+    metavar="PERCENT",
     help="Abandon-rate goal (5% or 0.05): the service level that keeps abandons at it.",
 )
 @click.option(
@@ -94,10 +66,11 @@ class _Rate(click.ParamType):
 )
 @click.option(
     "--max-idle-s",
-    type=click.FloatRange(min=0.0),
-    default=900.0,
+    type=Duration(allow_zero=True),
+    default="900",
     show_default=True,
-    help="Call records: longest idle gap between an agent's calls still counted as staffed [s].",
+    metavar="DURATION",
+    help="Call records: longest idle gap between an agent's calls still counted as staffed.",
 )
 @click.option(
     "--out",
@@ -107,11 +80,11 @@ class _Rate(click.ParamType):
 )
 @plot_option()
 @report_option("One self-contained HTML report (summary, tables, figure).")
-def calibrate(
+def calibrate_command(
     history: str,
     threshold_s: float,
-    columns: Sequence[str],
-    interval: str,
+    read: Any,
+    interval: float,
     by: str,
     abandon_target: float | None,
     confidence: float,
@@ -130,61 +103,47 @@ def calibrate(
 
     \b
         staffing calibrate history.csv --abandon-target 5% \\
-            --out calibration.json --plot calibration.png
+            --out out/calibration.json --plot out/calibration.png
     """
-    if not out.lower().endswith(".json") and out != "-":
-        raise click.ClickException(f"--out {out}: write the calibration to a .json file or '-'")
-    check_paths({}, plot=plot_path, report=report_path)
+    from staffing.calibration import calibrate
 
-    from staffing.calibration import CalibrationWarning
-    from staffing.calibration import calibrate as fit
-    from staffing.io import parse_column_options
-
-    mapping = parse_column_options(columns)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", CalibrationWarning)
-        cal = fit(
-            history,
-            columns=mapping,
-            threshold_s=threshold_s,
-            interval=interval,
-            by=None if by == "none" else by,
-            abandon_target=abandon_target,
-            confidence=confidence,
-            min_abandons=min_abandons,
-            max_idle_s=max_idle_s,
-        )
-    for w in caught:
-        if not issubclass(w.category, CalibrationWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-
-    cal.to_json(out)
+    outputs = Outputs(
+        {
+            "--out": (out, "json"),
+            "--plot": (plot_path, "figure"),
+            "--report": (report_path, "report"),
+        }
+    )
+    table = read.read(history)
+    cal = calibrate(
+        table,
+        threshold_s=threshold_s,
+        interval=interval,
+        by=None if by == "none" else by,
+        abandon_target=abandon_target,
+        confidence=confidence,
+        min_abandons=min_abandons,
+        max_idle_s=max_idle_s,
+    )
     figure: Any = None
     if plot_path is not None or report_path is not None:
-        import matplotlib
-
-        matplotlib.use("Agg")
         from staffing.plotting.calibration import calibration_figure
 
         figure = calibration_figure(cal)
-    if plot_path is not None:
-        write_figure(figure, plot_path)
+    blocks: list[tuple[str, object]] = []
     if report_path is not None:
-        from staffing.io.report import write_html_report
-
         text = cal.report(with_warnings=False).replace("\n", "\n\n")
-        blocks: list[tuple[str, object]] = [("Summary", text)]
-        blocks.append(("Figures", figure))
-        for name, table in cal.tables().items():
-            blocks.append((name.replace("_", " ").capitalize(), table))
+        blocks = [("Summary", text), ("Figures", figure)]
+        for name, frame in cal.tables().items():
+            blocks.append((name.replace("_", " ").capitalize(), frame))
         if cal.warnings_:
             blocks.append(("Warnings", "\n\n".join(cal.warnings_)))
-        write_html_report(report_path, f"Calibration of {Path(history).name}", blocks)
 
+    from staffing.io.calibration import calibration_text
+
+    with outputs:
+        outputs.text("--out", calibration_text(cal))
+        outputs.figure("--plot", figure)
+        outputs.report("--report", f"Calibration of {click.format_filename(history)}", blocks)
     stream = sys.stderr if out == "-" else sys.stdout
     click.echo(cal.report(with_warnings=False), file=stream)
-    written = [p for p in (out, plot_path, report_path) if p is not None and p != "-"]
-    if written:
-        click.echo(f"\nwrote {', '.join(written)}", file=stream)
-    for text in cal.warnings_:
-        warn(text)

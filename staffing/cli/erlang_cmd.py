@@ -13,89 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from staffing.cli._common import OneLineCommand, abandon_policy_option
+from staffing.cli.command import OneLineCommand
+from staffing.cli.options import abandon_policy_option
+from staffing.cli.types import AgentRange, Duration, FiniteFloat
 
 if TYPE_CHECKING:
-    from staffing.queueing.performance import AbandonPolicy
+    from staffing.vocabulary import AbandonPolicy
 
-__all__ = ["erlang"]
+__all__ = ["erlang_command"]
 
 _WINDOW = 5  # rows shown either side of the requirement by default
-
-
-class _Duration(click.ParamType):
-    """Seconds, or a duration: ``900``, ``15min``, ``30m``, ``1h``, ``90s``, ``00:30:00``."""
-
-    name = "duration"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
-        if isinstance(value, int | float):
-            seconds = float(value)
-        else:
-            text = str(value).strip()
-            try:
-                seconds = float(text)
-            except ValueError:
-                parsed = _duration_text(text)
-                if parsed is None:
-                    self.fail(
-                        f"{value!r} is not a duration; use e.g. 900, 15min, 1h or 00:30:00",
-                        param,
-                        ctx,
-                    )
-                seconds = parsed
-        if not math.isfinite(seconds) or seconds <= 0:
-            self.fail(f"{value!r} must be a duration longer than 0 s", param, ctx)
-        return seconds
-
-
-def _duration_text(text: str) -> float | None:
-    """Seconds in ``15min`` / ``30m`` / ``1h`` / ``90s`` / ``00:30:00``, or None."""
-    from staffing.errors import StaffingError
-    from staffing.planner import interval_seconds
-
-    try:
-        return interval_seconds(text)
-    except StaffingError:
-        return None
-
-
-class _FiniteFloat(click.FloatRange):
-    """A float in a range that is also finite: ``FloatRange`` lets ``nan`` and ``inf`` by."""
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
-        number = float(super().convert(value, param, ctx))
-        if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number", param, ctx)
-        return number
-
-
-class _AgentRange(click.ParamType):
-    """``14`` or an inclusive range ``10:20``."""
-
-    name = "range"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> tuple[int, int]:
-        if isinstance(value, tuple):
-            return value
-        parts = str(value).split(":")
-        try:
-            numbers = [int(p) for p in parts]
-        except ValueError:
-            numbers = []
-        if len(numbers) == 1:
-            numbers = numbers * 2
-        if len(numbers) != 2 or numbers[0] < 0 or numbers[1] < numbers[0]:
-            self.fail(f"{value!r}: use a count (14) or a range low:high (10:20)", param, ctx)
-        if numbers[1] - numbers[0] > 10_000:
-            self.fail(f"{value!r}: at most 10,001 rows", param, ctx)
-        return numbers[0], numbers[1]
 
 
 def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
@@ -108,14 +35,14 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
         raise click.BadParameter(str(exc), ctx, param) from None
 
 
-@click.command(cls=OneLineCommand)
+@click.command("erlang", cls=OneLineCommand)
 @click.option(
-    "--calls", type=_FiniteFloat(min=0.0), required=True, help="Calls offered in the interval."
+    "--calls", type=FiniteFloat(min=0.0), required=True, help="Calls offered in the interval."
 )
 @click.option(
     "--interval",
     "interval_s",
-    type=_Duration(),
+    type=Duration(),
     default="30min",
     show_default=True,
     help="Interval length: 15min, 30min, 1h, 900 (seconds) or 00:30:00.",
@@ -123,14 +50,15 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option(
     "--aht",
     "aht_s",
-    type=_Duration(),
+    type=Duration(),
     required=True,
     help="Average handle time incl. wrap-up: seconds (180) or a duration (3min).",
 )
 @click.option(
     "--patience",
+    "--patience-s",
     "patience_s",
-    type=_Duration(),
+    type=Duration(allow_inf=True),
     default=None,
     help="Mean customer patience (Erlang A); omit for Erlang C (nobody abandons).",
 )
@@ -147,16 +75,17 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option(
     "--agents",
     "agents",
-    type=_AgentRange(),
+    type=AgentRange(),
     default=None,
     help=f"Agents to tabulate: a count or low:high  [default: the requirement +/- {_WINDOW}]",
 )
 @click.option(
     "--threshold",
+    "--threshold-s",
     "threshold_s",
-    type=_FiniteFloat(min=0.0),
+    type=Duration(allow_zero=True),
     default=None,
-    help="Service-level threshold [s] of the service_level column  "
+    help="Service-level threshold of the service_level column  "
     "[default: the first N/T target's, else 20]",
 )
 @abandon_policy_option(
@@ -172,7 +101,7 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     show_default=True,
     help="Output on standard output.",
 )
-def erlang(
+def erlang_command(
     calls: float,
     interval_s: float,
     aht_s: float,
@@ -197,6 +126,8 @@ def erlang(
     sl_targets = [t for t in targets if isinstance(t, ServiceLevel)]
     if threshold_s is None:
         threshold_s = sl_targets[0].threshold_s if sl_targets else 20.0
+    if patience_s is not None and math.isinf(patience_s):
+        patience_s = None  # inf: nobody abandons, Erlang C
     required = required_agents(
         calls,
         aht_s,

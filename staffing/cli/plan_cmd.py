@@ -3,192 +3,92 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
-from pathlib import Path
 from typing import Any
 
 import click
 
-from staffing.cli._common import (
-    OneLineCommand,
+from staffing.cli.command import OneLineCommand
+from staffing.cli.formatting import percent, pretty_summary
+from staffing.cli.options import (
+    Source,
+    TargetChoice,
     band_edges_option,
-    check_paths,
-    column_option,
     forecast_input,
-    parse_band_edges,
-    patience_options,
-    percent,
+    fte_options,
+    model_options,
     period_option,
-    plot_option,
-    read_forecast,
-    report_option,
-    require_targets,
-    shrinkage_options,
+    read_options,
     stack,
-    when,
-    write_figure,
-    write_tables,
+    targets_options,
+    threshold_option,
 )
+from staffing.cli.output import Outputs, out_option, plot_option, report_option
 
-__all__ = ["evaluate", "plan"]
+__all__ = ["evaluate_command", "plan_command"]
 
 
-def _progress(total: int, label: str) -> AbstractContextManager[Any]:
+def progress_bar(total: int, label: str) -> AbstractContextManager[Any]:
     """A progress bar on stderr when it is a terminal; nothing otherwise."""
     if not sys.stderr.isatty():
         return nullcontext(None)
     return click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True)
 
 
-_shrinkage_options = stack(
-    shrinkage_options(
-        total="Total shrinkage, applied at the interval level (instead of the two below).",
-        in_centre="In-centre shrinkage: breaks, coaching, meetings "
-        "(scheduled = agents / (1 - this)).",
-        out_of_centre="Out-of-centre shrinkage: holidays, sickness, training days "
-        "(applied to FTE).",
-    ),
-    period_option,
-)
-
-_common_options = stack(
+_inputs = stack(
     forecast_input,
-    click.option(
-        "--target",
-        "targets",
-        multiple=True,
-        metavar="TARGET",
-        help="Target for every interval: 80/20, 90/10+99/300, asa<=30, abandon<=5%, "
-        "occupancy<=85% (repeatable; all must hold).",
+    targets_options(
+        "Target for every interval: 80/20, 90/10+99/300, asa<=30, abandon<=5%, "
+        "occupancy<=85% (repeatable; all must hold)."
     ),
-    click.option(
-        "--targets",
-        "targets_file",
-        type=click.Path(exists=True, dir_okay=False),
-        default=None,
-        help="Targets per queue and weekday/time window "
-        "(columns queue, weekday, start, end, target; first matching row wins).",
+    model_options(),
+    threshold_option(
+        "Threshold of the reported service level when the targets have none (default 20 s)."
     ),
-    patience_options,
-    click.option(
-        "--threshold-s",
-        type=click.FloatRange(0.0),
-        default=None,
-        help="Threshold [s] for the reported service level when the targets have "
-        "none (default 20).",
-    ),
+    fte_options(),
+    period_option(),
 )
 
-_output_options = stack(
-    click.option(
+_outputs = stack(
+    out_option(
         "--out",
-        default=None,
-        metavar="PATH",
-        help="Interval table: .csv, .xlsx (with the summary as a second sheet), "
-        ".parquet, or - for standard output.",
+        "out",
+        "Interval table: .csv, .xlsx (with the summary as a second sheet), .parquet, or - "
+        "for standard output.",
     ),
-    click.option(
-        "--summary",
-        "summary_path",
-        default=None,
-        metavar="PATH",
-        help="Summary table per period and queue: .csv, .xlsx, .parquet or -.",
+    out_option(
+        "--summary", "summary_path", "Summary per period and queue: .csv, .xlsx, .parquet or -."
     ),
     plot_option("Figure per queue (.png, .pdf, .svg)."),
     report_option("One self-contained HTML report (tables and figure)."),
 )
 
 
-def _check_outputs(
+def _outputs_of(
     out: str | None, summary: str | None, plot: str | None, report: str | None
-) -> None:
-    check_paths({"--out": out, "--summary": summary}, plot, report)
-    if out == "-" and summary == "-":
-        raise click.ClickException("--out and --summary cannot both go to standard output")
-
-
-def pretty_summary(summary: Any, *, bands: bool = False) -> Any:
-    """The summary with units in the headers and rounded for reading (a DataFrame of text)."""
-    import pandas as pd
-
-    table = pd.DataFrame(
+) -> Outputs:
+    return Outputs(
         {
-            "period": summary["period_start"].map(when),
-            "queue": summary["queue"],
-            "calls": summary["calls"].map(lambda x: f"{x:,.0f}"),
-            "agent h": summary["agent_hours"].map(lambda x: f"{x:,.1f}"),
-            "scheduled h": summary["scheduled_hours"].map(lambda x: f"{x:,.1f}"),
-            "FTE": summary["fte"].map(lambda x: f"{x:,.1f}"),
-            "peak": summary["peak_agents"].map(lambda x: f"{x:g}"),
-            "SL": summary["service_level"].map(percent),
-            "abandon": summary["abandon_rate"].map(percent),
-            "occupancy": summary["occupancy"].map(percent),
-            "ASA s": summary["asa_s"].map(lambda x: "" if x != x else f"{x:.1f}"),
+            "--out": (out, "table"),
+            "--summary": (summary, "table"),
+            "--plot": (plot, "figure"),
+            "--report": (report, "report"),
         }
     )
-    if bands:
-        for col, label in (
-            ("intervals_warning", "warning"),
-            ("intervals_interrupt_offline", "interrupt"),
-            ("intervals_all_hands", "all hands"),
-        ):
-            table[label] = summary[col].map(str)
-    return table
 
 
-def _write_outputs(
-    tables: dict[str, Any],
-    figure: Any,
-    report_blocks: list[tuple[str, object]],
-    title: str,
-    out: str | None,
-    summary_path: str | None,
-    plot_path: str | None,
-    report_path: str | None,
-    *,
-    bands: bool,
-) -> None:
-    from staffing.io import write_table
-    from staffing.io.report import write_html_report
-
-    write_tables(tables, "intervals", out)
-    if summary_path is not None:
-        write_table(tables["summary"], summary_path)
-    if plot_path is not None:
-        write_figure(figure, plot_path)
-    if report_path is not None:
-        write_html_report(report_path, title, report_blocks)
-    if out is None and summary_path != "-":
-        text = pretty_summary(tables["summary"], bands=bands).to_string(index=False)
-        click.echo(text)
-
-
-def _settings_text(
-    targets: Sequence[str],
-    targets_file: str | None,
-    shrinkage: float | None,
-    in_centre: float,
-    out_of_centre: float,
-    hours_per_fte: float,
-    abandon_policy: str,
-    patience: str,
-) -> str:
-    target_text = " + ".join(targets) if targets else ""
-    if targets_file:
-        target_text = f"per queue and time window from {Path(targets_file).name}" + (
-            f" (default {target_text})" if target_text else ""
-        )
-    if shrinkage is not None:
-        shrink = f"total shrinkage {100 * shrinkage:g}%"
-    else:
-        shrink = f"in-centre shrinkage {100 * in_centre:g}%, out-of-centre {100 * out_of_centre:g}%"
-    return (
-        f"Targets: {target_text}. Staffing model: {patience}; abandoned calls in the service "
-        f"level: {abandon_policy}.\n\n{shrink.capitalize()}; one FTE is paid {hours_per_fte:g} "
-        "hours per week. Agent-hours are summed unrounded; service level and abandon rate are "
-        "weighted by calls."
-    )
+def _settings_of(
+    forecast: Source, goal: TargetChoice, model: Any, fte: Any, period: str, threshold_s: Any
+) -> dict[str, Any]:
+    """The keyword arguments ``plan`` and ``evaluate_staffing`` share."""
+    return {
+        "targets_table": goal.rules(),
+        "interval_s": forecast.interval_s,
+        "model": model,
+        "fte": fte,
+        "period": period,
+        "threshold_s": threshold_s,
+    }
 
 
 def _headline(summary: Any, *, given: bool = False) -> str:
@@ -205,43 +105,54 @@ def _headline(summary: Any, *, given: bool = False) -> str:
     )
 
 
-def _patience_text(forecast: Any, patience_s: float | None, calibration: str | None) -> str:
-    if patience_s is not None:
-        return f"Erlang A, mean patience {patience_s:g} s"
-    if calibration is not None:
-        return f"Erlang A, patience per queue from {Path(calibration).name}"
-    if forecast["patience_s"].notna().any():
-        return "Erlang A with the forecast's patience_s column (Erlang C where empty)"
-    return "Erlang C (no abandonment)"
+def _settings(goal: TargetChoice, model: Any, fte: Any, frame: Any) -> str:
+    return (
+        f"Targets: {goal.describe() or 'none'}. Staffing model: {model.describe(frame)}; "
+        f"abandoned calls in the service level: {model.abandon_policy}.\n\n"
+        f"{fte.describe()} Agent-hours are summed unrounded; service level and abandon rate "
+        "are weighted by calls."
+    )
 
 
 def _figure(intervals: Any, heading: str, agents_label: str) -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
     from staffing.plotting.planner import plan_figure
 
     return plan_figure(intervals, heading=heading, agents_label=agents_label)
 
 
-@click.command(cls=OneLineCommand)
-@_common_options
-@_shrinkage_options
-@_output_options
-def plan(
-    forecast: str,
-    columns: tuple[str, ...],
-    interval: str | None,
-    targets: tuple[str, ...],
-    targets_file: str | None,
-    patience_s: float | None,
-    calibration: str | None,
-    abandon_policy: str,
+def _finish(
+    outputs: Outputs,
+    result: Any,
+    title: str,
+    blocks: list[tuple[str, object]],
+    heading: str,
+    agents_label: str,
+    *,
+    bands: bool,
+) -> None:
+    """Write the tables, figure and report of ``plan`` / ``evaluate``; print the summary."""
+    figure = None
+    if outputs.get("--plot") or outputs.get("--report"):
+        figure = _figure(result.intervals, heading, agents_label)
+        blocks.insert(3, (heading, figure))
+    with outputs:
+        outputs.tables("--out", result.tables(), "intervals")
+        outputs.table("--summary", result.summary)
+        outputs.figure("--plot", figure)
+        outputs.report("--report", title, blocks)
+    if outputs.get("--out") is None and outputs.get("--summary") != "-":
+        click.echo(pretty_summary(result.summary, bands=bands).to_string(index=False))
+
+
+@click.command("plan", cls=OneLineCommand)
+@_inputs
+@_outputs
+def plan_command(
+    forecast: Source,
+    goal: TargetChoice,
+    model: Any,
     threshold_s: float | None,
-    shrinkage: float | None,
-    in_centre: float,
-    out_of_centre: float,
-    hours_per_fte: float,
+    fte: Any,
     period: str,
     out: str | None,
     summary_path: str | None,
@@ -256,34 +167,21 @@ def plan(
     \b
     Example:
       staffing plan forecast.csv --target 80/20 --target 'abandon<=5%' \\
-        --in-centre 0.15 --out-of-centre 0.20 --out plan.xlsx --plot plan.png
+        --in-centre 15% --out-of-centre 20% --out out/plan.xlsx --plot out/plan.png
     """
-    from staffing.planner import plan as make_plan
+    from staffing.planner import plan
 
-    require_targets(targets, targets_file)
-    _check_outputs(out, summary_path, plot_path, report_path)
-    frame = read_forecast(forecast, columns, interval)
-    with _progress(len(frame), "Planning") as bar:
-        result = make_plan(
+    goal.require()
+    outputs = _outputs_of(out, summary_path, plot_path, report_path)
+    frame = forecast.table()
+    settings = _settings_of(forecast, goal, model, fte, period, threshold_s)
+    with progress_bar(len(frame), "Planning") as bar:
+        result = plan(
             frame,
-            list(targets) or None,
-            targets_table=targets_file,
-            patience_s=patience_s,
-            calibration=calibration,
-            in_centre=in_centre,
-            out_of_centre=out_of_centre,
-            shrinkage=shrinkage,
-            hours_per_fte=hours_per_fte,
-            period=period,  # type: ignore[arg-type]
-            abandon_policy=abandon_policy,
-            threshold_s=threshold_s,
+            goal.default,
             progress=bar.update if bar is not None else None,
+            **settings,
         )
-    name = Path(forecast).name
-    title = f"Staffing plan: {name}"
-    figure = None
-    if plot_path is not None or report_path is not None:
-        figure = _figure(result.intervals, "Staffing plan", "Required agents")
     busiest = result.intervals.nlargest(12, "agents")[
         [
             "interval_start",
@@ -300,39 +198,23 @@ def plan(
     ]
     blocks: list[tuple[str, object]] = [
         ("In short", _headline(result.summary)),
-        (
-            "Settings",
-            _settings_text(
-                targets,
-                targets_file,
-                shrinkage,
-                in_centre,
-                out_of_centre,
-                hours_per_fte,
-                abandon_policy,
-                _patience_text(frame, patience_s, calibration),
-            ),
-        ),
+        ("Settings", _settings(goal, model, fte, frame)),
         (f"Summary per {period}", pretty_summary(result.summary)),
+        ("Peak intervals", busiest),
     ]
-    if figure is not None:
-        blocks.append(("Required and scheduled agents per queue", figure))
-    blocks.append(("Peak intervals", busiest))
-    _write_outputs(
-        result.tables(),
-        figure,
+    _finish(
+        outputs,
+        result,
+        f"Staffing plan: {forecast.name}",
         blocks,
-        title,
-        out,
-        summary_path,
-        plot_path,
-        report_path,
+        "Required and scheduled agents per queue",
+        "Required agents",
         bands=False,
     )
 
 
-@click.command(cls=OneLineCommand)
-@_common_options
+@click.command("evaluate", cls=OneLineCommand)
+@_inputs
 @click.option(
     "--roster",
     type=click.Path(exists=True, dir_okay=False),
@@ -340,35 +222,22 @@ def plan(
     help="Agents per interval (interval_start, optional queue, agents); "
     "else the forecast's agents column.",
 )
-@column_option(
-    "--roster-column",
-    "roster_columns",
-    help="Map a roster column, e.g. agents=Staffed (repeatable).",
-)
+@read_options("--roster-column", "roster_read", "a roster column")
 @band_edges_option(
     "Escalation band edges in points below target: warning up to LOW, "
     "interrupt offline up to HIGH, all hands beyond."
 )
-@_shrinkage_options
-@_output_options
-def evaluate(
-    forecast: str,
-    columns: tuple[str, ...],
-    interval: str | None,
-    targets: tuple[str, ...],
-    targets_file: str | None,
-    patience_s: float | None,
-    calibration: str | None,
-    abandon_policy: str,
+@_outputs
+def evaluate_command(
+    forecast: Source,
+    goal: TargetChoice,
+    model: Any,
     threshold_s: float | None,
-    roster: str | None,
-    roster_columns: tuple[str, ...],
-    band_edges: str,
-    shrinkage: float | None,
-    in_centre: float,
-    out_of_centre: float,
-    hours_per_fte: float,
+    fte: Any,
     period: str,
+    roster: str | None,
+    roster_read: Any,
+    band_edges: tuple[float, float],
     out: str | None,
     summary_path: str | None,
     plot_path: str | None,
@@ -382,35 +251,16 @@ def evaluate(
 
     \b
     Example:
-      staffing evaluate forecast.csv --roster roster.csv --target 80/20 --out eval.csv
+      staffing evaluate forecast.csv --roster roster.csv --target 80/20 --out out/eval.csv
     """
-    from staffing.io import parse_column_options, read_table
+    from staffing.io import read_roster
     from staffing.planner import evaluate_staffing
 
-    edges = parse_band_edges(band_edges)
-    _check_outputs(out, summary_path, plot_path, report_path)
-    frame = read_forecast(forecast, columns, interval)
-    staffing = read_table(roster, columns=parse_column_options(roster_columns)) if roster else None
-    result = evaluate_staffing(
-        frame,
-        staffing,
-        list(targets) or None,
-        targets_table=targets_file,
-        patience_s=patience_s,
-        calibration=calibration,
-        abandon_policy=abandon_policy,
-        threshold_s=threshold_s,
-        edges=edges,
-        period=period,  # type: ignore[arg-type]
-        in_centre=in_centre,
-        out_of_centre=out_of_centre,
-        shrinkage=shrinkage,
-        hours_per_fte=hours_per_fte,
-    )
-    name = Path(forecast).name
-    figure = None
-    if plot_path is not None or report_path is not None:
-        figure = _figure(result.intervals, "Staffing evaluated", "Staffed agents")
+    outputs = _outputs_of(out, summary_path, plot_path, report_path)
+    frame = forecast.table()
+    staffing = read_roster(roster, options=roster_read) if roster else None
+    settings = _settings_of(forecast, goal, model, fte, period, threshold_s)
+    result = evaluate_staffing(frame, staffing, goal.default, edges=band_edges, **settings)
     iv = result.intervals
     flagged = iv[iv["band"].isin(["warning", "interrupt offline", "all hands"])]
     worst = flagged.nlargest(20, "shortfall_pts")[
@@ -430,38 +280,23 @@ def evaluate(
     story = ", ".join(
         f"{counts.get(b, 0)} {b}" for b in ("met", "warning", "interrupt offline", "all hands")
     )
+    low, high = band_edges
     blocks: list[tuple[str, object]] = [
         ("In short", _headline(result.summary, given=True)),
-        (
-            "Settings",
-            _settings_text(
-                targets,
-                targets_file,
-                shrinkage,
-                in_centre,
-                out_of_centre,
-                hours_per_fte,
-                abandon_policy,
-                _patience_text(frame, patience_s, calibration),
-            ),
-        ),
+        ("Settings", _settings(goal, model, fte, frame)),
+        (f"Summary per {period}", pretty_summary(result.summary, bands=True)),
         (
             "Escalation bands",
-            f"Intervals: {story} (edges {edges[0]:g} and {edges[1]:g} points below target).",
+            f"Intervals: {story} (edges {low:g} and {high:g} points below target).",
         ),
-        (f"Summary per {period}", pretty_summary(result.summary, bands=True)),
+        ("Intervals furthest below target", worst),
     ]
-    if figure is not None:
-        blocks.append(("Staffing and predicted service level per queue", figure))
-    blocks.append(("Intervals furthest below target", worst))
-    _write_outputs(
-        result.tables(),
-        figure,
+    _finish(
+        outputs,
+        result,
+        f"Staffing evaluation: {forecast.name}",
         blocks,
-        f"Staffing evaluation: {name}",
-        out,
-        summary_path,
-        plot_path,
-        report_path,
+        "Staffing and predicted service level per queue",
+        "Staffed agents",
         bands=True,
     )

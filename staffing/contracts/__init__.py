@@ -1,7 +1,18 @@
-"""SLA contracts: what-if target comparison, outsourcer sizing, service credits."""
+"""SLA contracts: what-if target comparison, outsourcer sizing, service credits.
+
+Every function takes tables and the parameter objects of the planner
+(:class:`~staffing.planner.QueueModel`, :class:`~staffing.planner.FteRules`) and of the
+credit clause (:class:`CreditTerms`); files are read by :mod:`staffing.io`.
+"""
 
 from __future__ import annotations
 
+from staffing.contracts.attribution import (
+    ATTRIBUTION_COLUMNS,
+    ATTRIBUTION_SUMMARY_COLUMNS,
+    Attribution,
+    attribute_partner,
+)
 from staffing.contracts.compare import (
     COMPARE_COLUMNS,
     SWEEP_COLUMNS,
@@ -17,21 +28,19 @@ from staffing.contracts.credits import (
     earned_back,
     period_service_level,
     service_credits,
+    service_level_target,
 )
-from staffing.contracts.exposure import EXPOSURE_COLUMNS, credit_exposure, read_plan
+from staffing.contracts.exposure import EXPOSURE_COLUMNS, credit_exposure, prepare_plan
 from staffing.contracts.outsource import (
-    ATTRIBUTION_COLUMNS,
-    ATTRIBUTION_SUMMARY_COLUMNS,
     COMMITMENT_COLUMNS,
     CONTRACTS,
     OUTSOURCE_INTERVAL_COLUMNS,
     OUTSOURCE_SUMMARY_COLUMNS,
     PARTIES,
-    Attribution,
     Outsourcing,
-    attribute_partner,
     outsource,
 )
+from staffing.contracts.terms import CreditTerms
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
@@ -46,6 +55,7 @@ __all__ = [
     "PARTIES",
     "SWEEP_COLUMNS",
     "Attribution",
+    "CreditTerms",
     "Outsourcing",
     "Scenario",
     "attribute_partner",
@@ -57,7 +67,8 @@ __all__ = [
     "outsource",
     "parse_scenario",
     "period_service_level",
-    "read_plan",
+    "prepare_plan",
     "service_credits",
+    "service_level_target",
     "sweep",
 ]

@@ -13,10 +13,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from staffing.contracts.credits import _POLICY_COLUMNS
+from staffing.contracts.credits import POLICY_COLUMNS
 from staffing.queueing import evaluate
 
-__all__ = ["expected_counts", "outcome_probabilities", "plan_counts", "policy_counts"]
+__all__ = [
+    "expected_counts",
+    "outcome_probabilities",
+    "plan_counts",
+    "policy_counts",
+    "weighted",
+]
 
 
 def outcome_probabilities(
@@ -116,9 +122,15 @@ def policy_counts(
         "answered_within": aw,
         "abandoned_within": bw,
     }
-    within_cols, base_cols, minus_cols = _POLICY_COLUMNS[policy]
+    within_cols, base_cols, minus_cols = POLICY_COLUMNS[policy]
     within = sum((counts[c] for c in within_cols), np.zeros_like(offered))
     base = sum((counts[c] for c in base_cols), np.zeros_like(offered)) - sum(
         (counts[c] for c in minus_cols), np.zeros_like(offered)
     )
     return within, base
+
+
+def weighted(num: pd.Series, den: pd.Series) -> np.ndarray:
+    """``num / den`` where ``den > 0``, NaN elsewhere (a ratio of summed counts)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / den.where(den > 0, 1.0), np.nan)

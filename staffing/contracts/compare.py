@@ -14,17 +14,16 @@ intervals per scenario), so staffing, shrinkage and FTE mean exactly what they m
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from staffing.contracts._measures import plan_counts
 from staffing.errors import StaffingError, TargetError
+from staffing.planner import FteRules, QueueModel, plan, prepare_forecast
 from staffing.queueing.targets import AbandonRate, ServiceLevel, Target, parse_targets
 
 __all__ = [
@@ -125,7 +124,7 @@ ServiceLevel(fraction=0.99, threshold_s=300.0)))
 def _scenarios(scenarios: Sequence[str | Scenario] | str) -> list[Scenario]:
     items = [scenarios] if isinstance(scenarios, str | Scenario) else list(scenarios)
     if not items:
-        raise TargetError("no scenario given: use e.g. --scenario 80/20 --scenario 90/10")
+        raise TargetError("no scenario given: use e.g. `scenarios` 80/20 and 90/10")
     out = [parse_scenario(s) for s in items]
     names = [s.name for s in out]
     twice = sorted({n for n in names if names.count(n) > 1})
@@ -136,15 +135,9 @@ def _scenarios(scenarios: Sequence[str | Scenario] | str) -> list[Scenario]:
     return out
 
 
-def _has_patience(forecast: pd.DataFrame, patience_s: Any, calibration: Any) -> bool:
-    if calibration is not None:
-        return True
-    if patience_s is not None:
-        return bool(np.isfinite(float(patience_s)))
-    if "patience_s" in forecast.columns:
-        values = pd.to_numeric(forecast["patience_s"], errors="coerce")
-        return bool(np.isfinite(values).any())
-    return False
+def _has_patience(forecast: pd.DataFrame, model: QueueModel) -> bool:
+    """Whether any interval of the forecast is planned with Erlang A."""
+    return bool(np.isfinite(model.patience(forecast)).any())
 
 
 def _achieved_service_level(
@@ -170,13 +163,8 @@ def compare(
     scenarios: Sequence[str | Scenario] | str,
     *,
     interval_s: float | str | None = None,
-    patience_s: float | None = None,
-    calibration: Mapping[str, Any] | str | os.PathLike[str] | None = None,
-    in_centre: float = 0.0,
-    out_of_centre: float = 0.0,
-    shrinkage: float | None = None,
-    hours_per_fte: float = 37.5,
-    abandon_policy: str = "fail",
+    model: QueueModel | None = None,
+    fte: FteRules | None = None,
     cost_per_fte: float | None = None,
     threshold_s: float | None = None,
 ) -> pd.DataFrame:
@@ -191,8 +179,7 @@ def compare(
         ``"80/20"``, ``"90/10+99/300"``, ``"abandon<=5%"``,
         ``"name=premium:90/10+99/300"``; the first is the baseline of the ``delta_``
         columns.
-    interval_s, patience_s, calibration, in_centre, out_of_centre, shrinkage, \
-hours_per_fte, abandon_policy
+    interval_s, model, fte
         As in :func:`staffing.planner.plan`.
     cost_per_fte : float, optional
         Yearly cost of one FTE [currency]; gives ``cost``.
@@ -230,15 +217,14 @@ hours_per_fte, abandon_policy
     80/20 needs 14 and 16 agents for the two half-hours (15 agent-hours), 90/10 needs 15
     and 17 (16 agent-hours): one agent-hour more.
     """
-    from staffing.planner import plan
-
+    model = model or QueueModel()
     items = _scenarios(scenarios)
-    patience_known = _has_patience(forecast, patience_s, calibration)
+    patience_known = _has_patience(prepare_forecast(forecast, interval_s=interval_s), model)
     for sc in items:
         if not patience_known and any(isinstance(t, AbandonRate) for t in sc.targets):
             raise TargetError(
                 f"scenario {sc.name!r}: an abandon-rate target needs customer patience "
-                "(Erlang A); give a patience_s column, --patience-s or --calibration"
+                "(Erlang A); give a patience_s column, `patience_s` or a `calibration`"
             )
     if cost_per_fte is not None and not (np.isfinite(cost_per_fte) and cost_per_fte >= 0):
         raise StaffingError(f"cost per FTE {cost_per_fte!r}: give an amount >= 0")
@@ -254,29 +240,26 @@ hours_per_fte, abandon_policy
             forecast,
             list(sc.targets),
             interval_s=interval_s,
-            patience_s=patience_s,
-            calibration=calibration,
-            in_centre=in_centre,
-            out_of_centre=out_of_centre,
-            shrinkage=shrinkage,
-            hours_per_fte=hours_per_fte,
+            model=model,
+            fte=fte,
             period="week",
-            abandon_policy=abandon_policy,
         )
         total = _total_row(p.summary)
-        fte = float(total["fte"])
+        fte_total = float(total["fte"])
         rows.append(
             {
                 "scenario": sc.name,
                 "targets": sc.text,
                 "agent_hours": float(total["agent_hours"]),
-                "fte": fte,
+                "fte": fte_total,
                 "peak_agents": int(total["peak_agents"]),
-                "service_level": _achieved_service_level(p.intervals, threshold_s, abandon_policy),
+                "service_level": _achieved_service_level(
+                    p.intervals, threshold_s, model.abandon_policy
+                ),
                 "asa_s": float(total["asa_s"]),
                 "abandon_rate": float(total["abandon_rate"]),
                 "occupancy": float(total["occupancy"]),
-                "cost": fte * cost_per_fte if cost_per_fte is not None else np.nan,
+                "cost": fte_total * cost_per_fte if cost_per_fte is not None else np.nan,
             }
         )
     table = pd.DataFrame(rows)
@@ -296,13 +279,8 @@ def sweep(
     fractions: Sequence[float] | None = None,
     thresholds_s: Sequence[float] | None = None,
     interval_s: float | str | None = None,
-    patience_s: float | None = None,
-    calibration: Mapping[str, Any] | str | os.PathLike[str] | None = None,
-    in_centre: float = 0.0,
-    out_of_centre: float = 0.0,
-    shrinkage: float | None = None,
-    hours_per_fte: float = 37.5,
-    abandon_policy: str = "fail",
+    model: QueueModel | None = None,
+    fte: FteRules | None = None,
     cost_per_fte: float | None = None,
 ) -> pd.DataFrame:
     """FTE against the service-level percentage and against the threshold, C and A.
@@ -318,10 +296,9 @@ def sweep(
         Percentages to sweep [fractions in (0, 1)]; default 60% to 95% by 2.5 points.
     thresholds_s : sequence of float, optional
         Thresholds to sweep [s]; default 5 s to 5 minutes.
-    interval_s, patience_s, calibration, in_centre, out_of_centre, shrinkage, \
-hours_per_fte, abandon_policy
-        As in :func:`staffing.planner.plan`. Erlang A uses the patience from
-        ``patience_s``, ``calibration`` or the forecast's ``patience_s`` column.
+    interval_s, model, fte
+        As in :func:`staffing.planner.plan`. Erlang A uses the model's patience; the
+        Erlang C curves ignore every patience.
     cost_per_fte : float, optional
         Yearly cost of one FTE [currency]; gives ``cost``.
 
@@ -351,8 +328,7 @@ hours_per_fte, abandon_policy
     >>> s[s.sweep == "percent"]["agent_hours"].tolist()
     [14.0, 15.0, 16.0]
     """
-    from staffing.planner import plan
-
+    model = model or QueueModel()
     goal = parse_targets(at)
     if len(goal) != 1 or not isinstance(goal[0], ServiceLevel):
         raise TargetError(f"sweep point {at!r}: give one service-level target, e.g. 80/20")
@@ -368,45 +344,42 @@ hours_per_fte, abandon_policy
         ("percent", [ServiceLevel(f, point.threshold_s) for f in fr]),
         ("threshold", [ServiceLevel(point.fraction, t) for t in th]),
     ]
-    models: list[tuple[str, float | None]] = [("Erlang C", float("inf"))]
-    if _has_patience(forecast, patience_s, calibration):
-        models.append(("Erlang A", patience_s))
+    without = forecast.drop(columns="patience_s", errors="ignore")
+    without.attrs = dict(forecast.attrs)
+    models = [("Erlang C", without, QueueModel(abandon_policy=model.abandon_policy))]
+    if _has_patience(prepare_forecast(forecast, interval_s=interval_s), model):
+        models.append(("Erlang A", forecast, model))
     rows = []
-    for model, patience in models:
+    for name, frame, queue_model in models:
         for kind, targets in curves:
             previous: tuple[float, float] | None = None
             for tg in targets:  # one vectorised plan per sweep point
                 p = plan(
-                    forecast,
+                    frame,
                     [tg],
                     interval_s=interval_s,
-                    patience_s=patience,
-                    calibration=calibration if model == "Erlang A" else None,
-                    in_centre=in_centre,
-                    out_of_centre=out_of_centre,
-                    shrinkage=shrinkage,
-                    hours_per_fte=hours_per_fte,
+                    model=queue_model,
+                    fte=fte,
                     period="week",
-                    abandon_policy=abandon_policy,
                 )
                 total = _total_row(p.summary)
-                fte = float(total["fte"])
+                fte_total = float(total["fte"])
                 x = 100.0 * tg.fraction if kind == "percent" else -tg.threshold_s
-                marginal = (fte - previous[1]) / (x - previous[0]) if previous else np.nan
-                previous = (x, fte)
+                marginal = (fte_total - previous[1]) / (x - previous[0]) if previous else np.nan
+                previous = (x, fte_total)
                 rows.append(
                     {
                         "sweep": kind,
-                        "model": model,
+                        "model": name,
                         "target": str(tg),
                         "fraction": tg.fraction,
                         "threshold_s": tg.threshold_s,
                         "agent_hours": float(total["agent_hours"]),
-                        "fte": fte,
+                        "fte": fte_total,
                         "peak_agents": int(total["peak_agents"]),
                         "service_level": float(total["service_level"]),
                         "abandon_rate": float(total["abandon_rate"]),
-                        "cost": fte * cost_per_fte if cost_per_fte is not None else np.nan,
+                        "cost": fte_total * cost_per_fte if cost_per_fte is not None else np.nan,
                         "marginal_fte": marginal,
                     }
                 )

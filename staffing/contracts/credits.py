@@ -38,14 +38,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from staffing.contracts._periods import period_position, period_start
+from staffing.contracts.terms import CreditTerms
 from staffing.errors import InputError, StaffingError, TargetError
+from staffing.frames import local_dates, period_start
 from staffing.planner.bands import escalation_band
-from staffing.queueing.performance import check_policy
 from staffing.queueing.targets import ServiceLevel, parse_targets
+from staffing.vocabulary import AbandonPolicy, Period, check_abandon_policy, period_ordinal
 
 __all__ = [
     "CREDIT_COLUMNS",
+    "POLICY_COLUMNS",
+    "CreditTerms",
     "credit_pct",
     "credit_table",
     "earned_back",
@@ -65,8 +68,8 @@ CREDIT_COLUMNS: tuple[str, ...] = (
     "band",
 )
 
-# Columns each abandon policy needs: (numerator columns, denominator: +column / -column).
-_POLICY_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+#: Columns each abandon policy needs: (numerator columns, denominator: +column / -column).
+POLICY_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "fail": (("answered_within",), ("offered",), ()),
     "exclude": (("answered_within",), ("answered",), ()),
     "exclude_within": (("answered_within",), ("offered",), ("abandoned_within",)),
@@ -97,8 +100,8 @@ def service_level_target(target: Any) -> ServiceLevel:
 def period_service_level(
     history: pd.DataFrame,
     *,
-    period: str = "week",
-    abandon_policy: str = "fail",
+    period: Period = "week",
+    abandon_policy: AbandonPolicy = "fail",
     source: str | None = None,
 ) -> pd.DataFrame:
     """Volume-weighted service level per period from interval counts.
@@ -142,9 +145,9 @@ def period_service_level(
     >>> period_service_level(h, period="day")["service_level"].tolist()
     [0.75]
     """
-    check_policy(abandon_policy)
+    check_abandon_policy(abandon_policy)
     src = source or str(history.attrs.get("source", "history"))
-    within_cols, base_cols, minus_cols = _POLICY_COLUMNS[abandon_policy]
+    within_cols, base_cols, minus_cols = POLICY_COLUMNS[abandon_policy]
     needed = ("interval_start", *within_cols, *base_cols, *minus_cols)
     missing = [c for c in needed if c not in history.columns]
     unknown = [
@@ -202,10 +205,10 @@ def credit_pct(
         Points below target (``<= 0`` or NaN: no credit).
     step : float, default 0.5
         Width of one credit step [percentage points].
-    credit_per_step : float, default 0.01
-        Price reduction per started step [fraction of the fee].
-    cap : float, optional
-        Largest credit for one period [fraction of the fee].
+    credit_per_step : float or str, default 0.01
+        Price reduction per started step [share of the fee: ``0.01``, ``"1%"``].
+    cap : float or str, optional
+        Largest credit for one period [share of the fee].
 
     Returns
     -------
@@ -223,7 +226,8 @@ def credit_pct(
     >>> credit_pct([0.0, 0.2, 0.5, 0.51, 1.0, 6.0], step=0.5, credit_per_step=0.01, cap=0.1)
     array([ 0.,  1.,  1.,  2.,  2., 10.])
     """
-    _check_credit_terms(step, credit_per_step, cap)
+    terms = CreditTerms(step=step, credit_per_step=credit_per_step, cap=cap)
+    step, credit_per_step, cap = terms.step, terms.credit_per_step, terms.cap
     s = np.asarray(shortfall_pts, dtype=float)
     with np.errstate(invalid="ignore"):
         steps = np.where(s > 0, np.ceil(np.round(s / step, _DIGITS)), 0.0)
@@ -249,7 +253,7 @@ def earned_back(
         Service level of each period present [fraction]; NaN counts as not reached.
     positions : array-like of int
         Calendar position of each period (consecutive periods differ by 1; see
-        :func:`staffing.contracts._periods.period_position`), increasing.
+        :func:`period_position`), increasing.
     has_credit : array-like of bool
         Periods carrying a credit.
     earn_back_target : float
@@ -295,7 +299,7 @@ def earned_back_matrix(
 ) -> np.ndarray:
     """:func:`earned_back` for many replications at once (rows) over the same periods."""
     if not (isinstance(earn_back_periods, int | np.integer) and earn_back_periods >= 1):
-        raise StaffingError(f"earn-back periods {earn_back_periods!r}: give a whole number >= 1")
+        raise StaffingError(f"`earn_back_periods` {earn_back_periods!r}: give a whole number >= 1")
     if not 0.0 < earn_back_target < 1.0:
         raise StaffingError(
             f"earn-back target {earn_back_target:g}: give a service level between 0 and 100%"
@@ -322,14 +326,7 @@ def credit_table(
     periods: pd.DataFrame,
     target: Any,
     *,
-    period: str = "week",
-    step: float = 0.5,
-    credit_per_step: float = 0.01,
-    cap: float | None = None,
-    fee: float | None = None,
-    earn_back_target: float | None = None,
-    earn_back_periods: int = 1,
-    band_edges: Sequence[float] = (5.0, 10.0),
+    terms: CreditTerms | None = None,
 ) -> pd.DataFrame:
     """The credit table from service levels already computed per period.
 
@@ -341,19 +338,10 @@ def credit_table(
         total row's service level volume-weighted, otherwise it is the mean.
     target : str or ServiceLevel
         The contract's service-level target, e.g. ``"80/20"``.
-    period : {"day", "week", "month", "quarter"}, default "week"
-        Length of each period (for finding the periods that follow one another).
-    step, credit_per_step, cap
-        Credit terms, see :func:`credit_pct` (fractions, not percentages).
-    fee : float, optional
-        Price of one period's service [currency]; gives ``credit_amount``.
-    earn_back_target : float, optional
-        Service level to hold afterwards to have a credit forgiven [fraction]; no
-        earn-back when omitted.
-    earn_back_periods : int, default 1
-        Number of following periods that must reach ``earn_back_target``.
-    band_edges : (float, float), default (5, 10)
-        Escalation-band edges [points], see :func:`staffing.planner.bands.escalation_band`.
+    terms : CreditTerms, optional
+        The clause: period length (for finding the periods that follow one another),
+        step, credit per step, cap, fee, earn-back and band edges (default
+        ``CreditTerms()``).
 
     Returns
     -------
@@ -367,31 +355,31 @@ def credit_table(
 
     >>> p = pd.DataFrame({"period_start": pd.date_range("2024-01-01", periods=3, freq="7D"),
     ...                   "service_level": [0.81, 0.788, 0.70]})
-    >>> t = credit_table(p, "80/20", step=0.5, credit_per_step=0.01, cap=0.10, fee=100_000)
+    >>> terms = CreditTerms(step=0.5, credit_per_step="1%", cap="10%", fee=100_000)
+    >>> t = credit_table(p, "80/20", terms=terms)
     >>> t["credit_pct"].round(4).tolist()
     [0.0, 3.0, 10.0, 4.3333]
     >>> t["credit_amount"].tolist(), t["band"].tolist()[:3]
     ([0.0, 3000.0, 10000.0, 13000.0], ['met', 'warning', 'interrupt offline'])
     """
     goal = service_level_target(target)
-    _check_credit_terms(step, credit_per_step, cap)
-    if fee is not None and not (np.isfinite(fee) and fee >= 0):
-        raise StaffingError(f"fee {fee!r}: give an amount >= 0")
-    if earn_back_target is not None and earn_back_target <= 0.0:
-        raise StaffingError(f"earn-back target {earn_back_target!r}: give a level above 0")
+    terms = terms or CreditTerms()
+    period, fee, band_edges = terms.period, terms.fee, terms.band_edges
     p = periods.sort_values("period_start").reset_index(drop=True)
     sl = p["service_level"].to_numpy(dtype=float)
     shortfall = _shortfall(goal.fraction, sl)
-    credit = credit_pct(shortfall, step=step, credit_per_step=credit_per_step, cap=cap)
-    if earn_back_target is None:
+    credit = credit_pct(
+        shortfall, step=terms.step, credit_per_step=terms.credit_per_step, cap=terms.cap
+    )
+    if terms.earn_back_target is None:
         forgiven = np.zeros(len(p), dtype=bool)
     else:
         forgiven = earned_back(
             sl,
             period_position(p["period_start"], period),
             credit > 0,
-            earn_back_target=earn_back_target,
-            earn_back_periods=earn_back_periods,
+            earn_back_target=terms.earn_back_target,
+            earn_back_periods=terms.earn_back_periods,
         )
     amount = credit / 100.0 * fee if fee is not None else np.full(len(p), np.nan)
     table = pd.DataFrame(
@@ -442,15 +430,7 @@ def service_credits(
     history: pd.DataFrame,
     target: Any,
     *,
-    period: str = "week",
-    step: float = 0.5,
-    credit_per_step: float = 0.01,
-    cap: float | None = None,
-    fee: float | None = None,
-    earn_back_target: float | None = None,
-    earn_back_periods: int = 1,
-    abandon_policy: str = "fail",
-    band_edges: Sequence[float] = (5.0, 10.0),
+    terms: CreditTerms | None = None,
     queues: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Service credits per period from an interval (or daily) performance history.
@@ -462,24 +442,8 @@ def service_credits(
         to the target's threshold (its ``attrs["threshold_s"]`` is checked).
     target : str or ServiceLevel
         The contract's target, e.g. ``"80/20"``.
-    period : {"day", "week", "month", "quarter"}, default "week"
-        Contract period; weeks start on Monday.
-    step : float, default 0.5
-        Credit step [percentage points].
-    credit_per_step : float, default 0.01
-        Price reduction per started step [fraction of the period's fee].
-    cap : float, optional
-        Largest credit per period [fraction of the fee].
-    fee : float, optional
-        Fee per period [currency]; gives ``credit_amount``.
-    earn_back_target : float, optional
-        Service level [fraction] to hold for ``earn_back_periods`` following periods to
-        have a credit forgiven.
-    earn_back_periods : int, default 1
-    abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
-        How abandoned calls count in the service level.
-    band_edges : (float, float), default (5, 10)
-        Escalation-band edges [points].
+    terms : CreditTerms, optional
+        The clause (period, steps, cap, fee, earn-back, abandon policy, band edges).
     queues : sequence of str, optional
         Queues the contract covers; all queues of the history when omitted.
 
@@ -501,12 +465,13 @@ def service_credits(
     ...     "interval_start": pd.to_datetime(["2024-03-04 09:00", "2024-03-11 09:00"]),
     ...     "offered": [1000, 1000], "answered": [950, 990],
     ...     "answered_within": [770, 860]})
-    >>> t = service_credits(h, "80/20", step=0.5, credit_per_step=0.01, fee=50_000)
+    >>> t = service_credits(h, "80/20", terms=CreditTerms(fee=50_000))
     >>> cols = ["service_level", "shortfall_pts", "credit_pct", "credit_amount"]
     >>> t[cols].round(4).to_numpy().tolist()
     [[0.77, 3.0, 6.0, 3000.0], [0.86, 0.0, 0.0, 0.0], [0.815, 0.0, 3.0, 3000.0]]
     """
     goal = service_level_target(target)
+    terms = terms or CreditTerms()
     src = str(history.attrs.get("source", "history"))
     counted = history.attrs.get("threshold_s")
     if counted is not None and not np.isclose(float(counted), goal.threshold_s):
@@ -517,7 +482,7 @@ def service_credits(
         )
     if queues:
         if "queue" not in history.columns:
-            raise InputError("--queue given but the history has no 'queue' column", source=src)
+            raise InputError("`queues` given but the history has no 'queue' column", source=src)
         wanted = [str(q) for q in queues]
         known = set(history["queue"].astype(str))
         unknown = [q for q in wanted if q not in known]
@@ -527,19 +492,10 @@ def service_credits(
                 source=src,
             )
         history = history[history["queue"].astype(str).isin(wanted)]
-    per = period_service_level(history, period=period, abandon_policy=abandon_policy, source=src)
-    return credit_table(
-        per,
-        goal,
-        period=period,
-        step=step,
-        credit_per_step=credit_per_step,
-        cap=cap,
-        fee=fee,
-        earn_back_target=earn_back_target,
-        earn_back_periods=earn_back_periods,
-        band_edges=band_edges,
+    per = period_service_level(
+        history, period=terms.period, abandon_policy=terms.abandon_policy, source=src
     )
+    return credit_table(per, goal, terms=terms)
 
 
 def _shortfall(target: float, sl: np.ndarray) -> np.ndarray:
@@ -548,12 +504,20 @@ def _shortfall(target: float, sl: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))
 
 
-def _check_credit_terms(step: float, credit_per_step: float, cap: float | None) -> None:
-    if not (np.isfinite(step) and step > 0):
-        raise StaffingError(f"step {step!r}: give a positive number of points, e.g. 0.5")
-    if not 0.0 < credit_per_step <= 1.0:
-        raise StaffingError(
-            f"credit per step {credit_per_step!r}: give a fraction of the fee in (0, 1], e.g. 1%"
-        )
-    if cap is not None and not 0.0 < cap <= 1.0:
-        raise StaffingError(f"cap {cap!r}: give a fraction of the fee in (0, 1], e.g. 10%")
+def period_position(starts: pd.Series | pd.Index, period: str) -> np.ndarray:
+    """Position of each period start on the calendar: consecutive periods differ by 1.
+
+    Counted on wall-clock dates, so local weeks across a daylight-saving change are still
+    consecutive.
+
+    Examples
+    --------
+    >>> mondays = pd.Series(pd.to_datetime(["2025-03-24", "2025-03-31", "2025-04-07"]))
+    >>> period_position(mondays.dt.tz_localize("Europe/London"), "week").tolist()
+    [0, 1, 2]
+    """
+    s = pd.Series(starts)
+    if s.empty:
+        return np.zeros(0, dtype=np.int64)
+    ordinal = period_ordinal(local_dates(s), period)
+    return ordinal - ordinal.min()

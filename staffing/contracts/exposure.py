@@ -31,26 +31,26 @@ it into the agents).
 
 from __future__ import annotations
 
-import os
 import warnings
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from staffing.contracts._measures import expected_counts, outcome_probabilities, policy_counts
-from staffing.contracts._periods import period_position, period_start
 from staffing.contracts.credits import (
     _shortfall,
     credit_pct,
     earned_back_matrix,
+    period_position,
     service_level_target,
 )
-from staffing.errors import InputError, StaffingError
-from staffing.queueing.performance import check_policy
+from staffing.contracts.terms import CreditTerms
+from staffing.errors import StaffingError
+from staffing.frames import check_column, local_dates, numeric_column, period_start, require_columns
+from staffing.planner import QueueModel, prepare_forecast
 
-__all__ = ["EXPOSURE_COLUMNS", "credit_exposure", "read_plan"]
+__all__ = ["EXPOSURE_COLUMNS", "credit_exposure", "prepare_plan"]
 
 #: Columns of the exposure table, in order.
 EXPOSURE_COLUMNS: tuple[str, ...] = (
@@ -72,118 +72,36 @@ _CELLS = 2_000_000  # interval x replication cells drawn at once
 _PLAN_COLUMNS = ("interval_start", "calls", "aht_s", "agents")
 
 
-def read_plan(
-    path: str | os.PathLike[str], *, columns: Mapping[str, str] | None = None
-) -> pd.DataFrame:
-    """Read a plan's interval table (``staffing plan --out``) for :func:`credit_exposure`.
+def prepare_plan(plan: pd.DataFrame, *, interval_s: float | str | None = None) -> pd.DataFrame:
+    """A plan's interval table checked for simulation: a valid forecast plus ``agents``.
 
-    Parameters
-    ----------
-    path : str or path-like
-        CSV, Excel (first sheet: the intervals) or Parquet.
-    columns : mapping, optional
-        Our column name -> the file's, e.g. ``{"agents": "Staffed"}``.
+    The forecast columns are checked as :func:`staffing.planner.prepare_forecast` checks
+    them (duplicate intervals of a queue, mixed lengths and an empty table included);
+    ``agents`` must be present, finite and at least 0 on every row.
 
-    Returns
-    -------
-    DataFrame
-        The table with ``interval_start`` parsed, validated as in
-        :func:`check_plan`.
+    Raises
+    ------
+    InputError
+        Naming the table, the column and the rows.
     """
-    from staffing.io import read_table, require_columns, to_timestamps
-
-    df = read_table(path, columns=columns)
-    src = str(df.attrs.get("source", path))
-    require_columns(df, list(_PLAN_COLUMNS), source=src)
-    df["interval_start"] = to_timestamps(df, "interval_start", source=src)
-    check_plan(df)
-    return df
-
-
-def check_plan(plan: pd.DataFrame) -> None:
-    """Raise :class:`InputError` naming the rows of a plan table that cannot be simulated."""
     src = str(plan.attrs.get("source", "plan"))
-    missing = [c for c in _PLAN_COLUMNS if c not in plan.columns]
-    if missing:
-        raise InputError(
-            f"missing column '{missing[0]}' (a plan's interval table has interval_start, "
-            f"calls, aht_s, agents; found {', '.join(map(str, plan.columns))})",
-            source=src,
-        )
-    calls = pd.to_numeric(plan["calls"], errors="coerce").to_numpy(dtype=float)
-    checks = [
-        ("calls", np.isfinite(calls) & (calls >= 0), "negative or missing calls"),
-    ]
-    aht = pd.to_numeric(plan["aht_s"], errors="coerce").to_numpy(dtype=float)
-    checks.append(
-        (
-            "aht_s",
-            (np.isfinite(aht) & (aht > 0)) | (calls == 0),
-            "zero, negative or missing handle time",
-        )
+    require_columns(plan, list(_PLAN_COLUMNS), source=src)
+    out = prepare_forecast(plan, interval_s=interval_s, source=src)
+    agents = numeric_column(plan.reset_index(drop=True), "agents", source=src)
+    check_column(
+        out, "agents", np.isfinite(agents) & (agents >= 0), "negative or missing agents", source=src
     )
-    agents = pd.to_numeric(plan["agents"], errors="coerce").to_numpy(dtype=float)
-    checks.append(("agents", np.isfinite(agents) & (agents >= 0), "negative or missing agents"))
-    if "patience_s" in plan.columns:
-        patience = pd.to_numeric(plan["patience_s"], errors="coerce").to_numpy(dtype=float)
-        checks.append(
-            ("patience_s", np.isnan(patience) | (patience > 0), "zero or negative patience")
-        )
-    for column, ok, problem in checks:
-        if not ok.all():
-            rows = [int(i) + 2 for i in np.flatnonzero(~ok)]
-            raise InputError(problem, source=src, column=column, rows=rows)
-
-
-def _interval_seconds(intervals: pd.DataFrame, interval_s: float | None, source: str) -> np.ndarray:
-    if interval_s is not None:
-        if not (np.isfinite(interval_s) and interval_s > 0):
-            raise StaffingError(f"interval_s {interval_s!r}: give a positive number of seconds")
-        return np.full(len(intervals), float(interval_s))
-    if "interval_s" in intervals.columns:
-        values = pd.to_numeric(intervals["interval_s"], errors="coerce").to_numpy(dtype=float)
-        ok = np.isfinite(values) & (values > 0)
-        if not ok.all():
-            rows = [int(i) + 2 for i in np.flatnonzero(~ok)]
-            raise InputError(
-                "not a positive number of seconds", source=source, column="interval_s", rows=rows
-            )
-        return values
-    # Smallest gap between consecutive intervals of a queue.
-    keys = (
-        intervals["queue"] if "queue" in intervals.columns else pd.Series(0, index=intervals.index)
-    )
-    gaps = (
-        intervals.assign(_k=keys.to_numpy())
-        .sort_values(["_k", "interval_start"])
-        .groupby("_k")["interval_start"]
-        .diff()
-        .dt.total_seconds()
-    )
-    gaps = gaps[gaps > 0]
-    if gaps.empty:
-        raise InputError(
-            "cannot tell the interval length from one interval per queue; add an "
-            "interval_s column to the plan",
-            source=source,
-        )
-    return np.full(len(intervals), float(gaps.min()))
+    out["agents"] = agents.to_numpy()
+    return out
 
 
 def credit_exposure(
     intervals: pd.DataFrame,
     target: Any,
     *,
-    period: str = "week",
-    step: float = 0.5,
-    credit_per_step: float = 0.01,
-    cap: float | None = None,
-    fee: float | None = None,
-    earn_back_target: float | None = None,
-    earn_back_periods: int = 1,
-    abandon_policy: str = "fail",
-    patience_s: Any = None,
-    interval_s: float | None = None,
+    terms: CreditTerms | None = None,
+    model: QueueModel | None = None,
+    interval_s: float | str | None = None,
     volume_cv: float = 0.0,
     n_sims: int = 1000,
     seed: int = 0,
@@ -198,15 +116,14 @@ def credit_exposure(
         (Erlang A where finite) and ``interval_s``.
     target : str or ServiceLevel
         The contract's target, e.g. ``"80/20"``.
-    period, step, credit_per_step, cap, fee, earn_back_target, earn_back_periods
-        The credit clause, as in :func:`staffing.contracts.credits.credit_table`.
-    abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
-    patience_s : float, optional
-        Mean patience [s] for intervals without a ``patience_s`` column; ``None`` means
-        Erlang C.
-    interval_s : float, optional
-        Interval length [s]; default: the ``interval_s`` column, else the smallest gap
-        between consecutive intervals of a queue.
+    terms : CreditTerms, optional
+        The credit clause (period, steps, cap, fee, earn-back, abandon policy).
+    model : QueueModel, optional
+        Patience for the simulation, by the planner's one rule (the plan's
+        ``patience_s`` column, else the model's ``patience_s``; Erlang C where none).
+        The clause's abandon policy counts the calls.
+    interval_s : float or str, optional
+        Interval length; default: the ``interval_s`` column, else inferred per queue.
     volume_cv : float, default 0
         Coefficient of variation of a daily volume multiplier (forecast error beyond
         Poisson randomness); 0 means calls are Poisson around the forecast.
@@ -239,31 +156,32 @@ def credit_exposure(
     >>> plan = pd.DataFrame({
     ...     "interval_start": pd.date_range("2024-03-04 09:00", periods=4, freq="30min"),
     ...     "calls": [100.0] * 4, "aht_s": [180.0] * 4, "agents": [14] * 4})
-    >>> t = credit_exposure(plan, "80/20", period="day", n_sims=400, seed=1)
+    >>> t = credit_exposure(plan, "80/20", terms=CreditTerms(period="day"), n_sims=400, seed=1)
     >>> round(float(t["planned_service_level"].iloc[0]), 4)
     0.8884
     >>> bool(0.8 < t["service_level_mean"].iloc[0] < 0.9), bool(t["p_miss"].iloc[0] < 0.5)
     (True, True)
     """
     goal = service_level_target(target)
-    check_policy(abandon_policy)
+    terms = terms or CreditTerms()
+    model = model or QueueModel()
+    period, abandon_policy, fee = terms.period, terms.abandon_policy, terms.fee
     if not (isinstance(n_sims, int | np.integer) and n_sims >= 2):
         raise StaffingError(f"n_sims {n_sims!r}: give a whole number of replications >= 2")
     if not (np.isfinite(volume_cv) and volume_cv >= 0):
         raise StaffingError(f"volume_cv {volume_cv!r}: give a coefficient of variation >= 0")
-    src = str(intervals.attrs.get("source", "plan"))
-    check_plan(intervals)
-    plan = intervals.reset_index(drop=True)
+    plan = prepare_plan(intervals, interval_s=interval_s)
     calls = plan["calls"].to_numpy(dtype=float)
     aht = np.where(calls > 0, plan["aht_s"].to_numpy(dtype=float), 1.0)
     agents = plan["agents"].to_numpy(dtype=float)
-    length = _interval_seconds(plan, interval_s, src)
-    patience = _patience(plan, patience_s)
+    length = plan["interval_s"].to_numpy(dtype=float)
+    resolved = model.patience(plan)
+    patience = resolved if np.isfinite(resolved).any() else None
 
     starts = period_start(plan["interval_start"], period)
     codes, labels = pd.factorize(starts, sort=True)
     n_periods = len(labels)
-    day_codes = pd.factorize(plan["interval_start"].dt.normalize(), sort=True)[0]
+    day_codes = pd.factorize(local_dates(plan["interval_start"]), sort=True)[0]
     positions = period_position(pd.Series(labels), period)
 
     planned_within, planned_base = expected_counts(
@@ -301,16 +219,18 @@ def credit_exposure(
         sl = np.where(base > 0, within / base, np.nan)
     sl = np.clip(sl, 0.0, 1.0)
     shortfall = _shortfall(goal.fraction, sl)
-    credit = credit_pct(shortfall, step=step, credit_per_step=credit_per_step, cap=cap)
-    if earn_back_target is None:
+    credit = credit_pct(
+        shortfall, step=terms.step, credit_per_step=terms.credit_per_step, cap=terms.cap
+    )
+    if terms.earn_back_target is None:
         forgiven = np.zeros(credit.shape, dtype=bool)
     else:
         forgiven = earned_back_matrix(
             sl,
             positions,
             credit > 0,
-            earn_back_target=earn_back_target,
-            earn_back_periods=earn_back_periods,
+            earn_back_target=terms.earn_back_target,
+            earn_back_periods=terms.earn_back_periods,
         )
     owed = np.where(forgiven, 0.0, credit).sum(axis=1) / n_periods
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -384,17 +304,6 @@ def credit_exposure(
         }
     )
     return out
-
-
-def _patience(plan: pd.DataFrame, patience_s: Any) -> np.ndarray | None:
-    if "patience_s" in plan.columns:
-        col = pd.to_numeric(plan["patience_s"], errors="coerce").to_numpy(dtype=float)
-        if patience_s is not None:
-            col = np.where(np.isfinite(col), col, float(patience_s))
-        return col
-    if patience_s is None:
-        return None
-    return np.full(len(plan), float(patience_s))
 
 
 def _simulate_counts(

@@ -7,10 +7,11 @@ in ``data/README.md``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from staffing.errors import InputError
 
-__all__ = ["sample_files", "sample_path"]
+__all__ = ["sample_files", "sample_frame", "sample_path"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -52,3 +53,21 @@ def sample_path(name: str) -> Path:
     if not path.is_file() or path.name != name:
         raise InputError(f"no sample file {name!r}; available: {', '.join(sample_files())}")
     return path
+
+
+def sample_frame(name: str) -> Any:
+    """A sample CSV file as a pandas DataFrame, as the readers would hand it over.
+
+    Columns keep the file's names and text (timestamps are parsed by the functions that
+    take the table); ``attrs["source"]`` is the file name.
+
+    Examples
+    --------
+    >>> sample_frame("forecast.csv").columns[:4].tolist()
+    ['interval_start', 'queue', 'calls', 'aht_s']
+    """
+    import pandas as pd
+
+    frame = pd.read_csv(sample_path(name), keep_default_na=False, na_values=[""])
+    frame.attrs["source"] = name
+    return frame

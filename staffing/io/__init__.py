@@ -1,29 +1,54 @@
-"""Reading, validating and writing tables (CSV / Excel / Parquet) and HTML reports.
+"""Files in and out: tables (CSV / Excel / Parquet), every reader, ``calibration.json``
+and HTML reports.
 
 Readers name the file, column and rows in every error
-(:class:`staffing.errors.InputError`); writers are atomic, so a failed run never leaves a
-half-written file.
+(:class:`staffing.errors.InputError`) and hand their tables to the domain function that
+validates them; writers are atomic, so a failed run never leaves a half-written file.
+This layer sits above the domain packages: they never import it.
 """
 
 from __future__ import annotations
 
+from staffing.frames import bad_rows, check_column, require_columns, to_timestamps
+from staffing.io.calibration import load_calibration, write_calibration
+from staffing.io.readers import (
+    ReadOptions,
+    read_bank_log,
+    read_call_records,
+    read_forecast,
+    read_history,
+    read_plan,
+    read_roster,
+    read_targets,
+)
 from staffing.io.tables import (
     TABLE_SUFFIXES,
+    WRITABLE_SUFFIXES,
+    OutputSet,
     atomic_write,
-    parse_column_options,
     read_table,
     write_table,
 )
-from staffing.frames import bad_rows, check_column, require_columns, to_timestamps
 
 __all__ = [
     "TABLE_SUFFIXES",
+    "WRITABLE_SUFFIXES",
+    "OutputSet",
+    "ReadOptions",
     "atomic_write",
     "bad_rows",
     "check_column",
-    "parse_column_options",
+    "load_calibration",
+    "read_bank_log",
+    "read_call_records",
+    "read_forecast",
+    "read_history",
+    "read_plan",
+    "read_roster",
     "read_table",
+    "read_targets",
     "require_columns",
     "to_timestamps",
+    "write_calibration",
     "write_table",
 ]

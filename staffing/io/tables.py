@@ -13,8 +13,9 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -22,57 +23,23 @@ from staffing.errors import InputError
 
 __all__ = [
     "TABLE_SUFFIXES",
+    "WRITABLE_SUFFIXES",
+    "OutputSet",
     "atomic_write",
-    "parse_column_options",
     "read_table",
     "write_table",
 ]
 
 #: File extensions :func:`read_table` understands.
 TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet")
+#: File extensions :func:`write_table` writes.
+WRITABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
 _EXCEL_MAX_ROWS = 1_048_576
 # Text read as missing. Not "NA": that is North America in many queue names.
 MISSING_TOKENS: tuple[str, ...] = ("", "NaN", "nan", "-nan", "NULL", "null", "#N/A", "N/A", "n/a")
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+|\d*,\d+)\s*$")
-
-
-def parse_column_options(values: Sequence[str]) -> dict[str, str]:
-    """Read ``--column ours=theirs`` options into a column mapping.
-
-    Parameters
-    ----------
-    values : sequence of str
-        Items of the form ``"calls=IncomingContactVolume"``.
-
-    Returns
-    -------
-    dict
-        Our column name -> the file's column name.
-
-    Raises
-    ------
-    InputError
-        An item without ``=``, with an empty side, or naming the same column twice.
-
-    Examples
-    --------
-    >>> parse_column_options(["calls=IncomingContactVolume", "aht_s = AverageHandleTime"])
-    {'calls': 'IncomingContactVolume', 'aht_s': 'AverageHandleTime'}
-    """
-    mapping: dict[str, str] = {}
-    for item in values:
-        ours, sep, theirs = item.partition("=")
-        ours, theirs = ours.strip(), theirs.strip()
-        if not sep or not ours or not theirs:
-            raise InputError(
-                f"--column {item!r}: use OURS=THEIRS, e.g. calls=IncomingContactVolume"
-            )
-        if ours in mapping:
-            raise InputError(f"--column: '{ours}' is mapped twice")
-        mapping[ours] = theirs
-    return mapping
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -255,25 +222,163 @@ def _rename(df: pd.DataFrame, columns: Mapping[str, str], source: str) -> pd.Dat
     return df.drop(columns=shadowed).rename(columns=renames)
 
 
+_TEMP_MARK = ".staffing-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _remove_stale_temps(dest: Path) -> None:
+    """Remove temporary files a killed earlier run left beside ``dest``."""
+    pattern = f".{dest.name}{_TEMP_MARK}*"
+    for tmp in dest.parent.glob(pattern):
+        rest = tmp.name[len(f".{dest.name}{_TEMP_MARK}") :]
+        pid = rest.split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+class OutputSet:
+    """The output files of one run, written all or none.
+
+    Each file is first written to a temporary file in its destination's directory
+    (named ``.NAME.staffing-PID-...``); :meth:`commit` moves them all into place only when
+    every one has been written, and :meth:`discard` (or leaving the ``with`` block on an
+    error) removes them, so a run that fails late (the disk fills while writing the
+    report) leaves every destination as it was. Temporary files left by a killed run are
+    removed the next time the same destination is written. Text for standard output
+    (``"-"``) is held back until the files are in place.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> with OutputSet() as out:
+    ...     out.text("a", d / "a.txt")
+    ...     out.text("b", d / "b.txt")
+    >>> (d / "a.txt").read_text(), (d / "b.txt").read_text()
+    ('a', 'b')
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+        self._stdout: list[str] = []
+
+    def __enter__(self) -> OutputSet:
+        return self
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+    @staticmethod
+    def _cannot(dest: Path, exc: OSError) -> InputError:
+        return InputError(f"cannot write the file ({exc.strerror or exc})", source=str(dest))
+
+    def stage(self, path: str | os.PathLike[str]) -> Path:
+        """A temporary path to write ``path``'s content to (same directory and extension)."""
+        dest = Path(path)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_temps(dest)
+            fd, name = tempfile.mkstemp(
+                prefix=f".{dest.name}{_TEMP_MARK}{os.getpid()}-",
+                suffix=dest.suffix,
+                dir=dest.parent,
+            )
+        except OSError as exc:
+            raise self._cannot(dest, exc) from None
+        os.close(fd)
+        tmp = Path(name)
+        self._staged.append((tmp, dest))
+        return tmp
+
+    def text(self, text: str, path: str | os.PathLike[str]) -> None:
+        """Stage a text file (``"-"``: standard output, at commit)."""
+        if str(path) == "-":
+            self._stdout.append(text)
+            return
+        tmp = self.stage(path)
+        try:
+            tmp.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise self._cannot(Path(path), exc) from None
+
+    def table(
+        self, table: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | os.PathLike[str]
+    ) -> None:
+        """Stage a table file, as :func:`write_table` writes it (``"-"``: CSV on stdout)."""
+        tables = _tables(table)
+        if str(path) == "-":
+            self._stdout.append(_stdout_text(tables))
+            return
+        dest = Path(path)
+        suffix = _check_output(tables, dest)
+        tmp = self.stage(dest)
+        try:
+            _write_file(tables, tmp, suffix)
+        except OSError as exc:
+            raise self._cannot(dest, exc) from None
+
+    def figure(self, figure: Any, path: str | os.PathLike[str]) -> None:
+        """Stage a matplotlib figure (the format from the extension: .png, .pdf, .svg)."""
+        tmp = self.stage(path)
+        try:
+            figure.savefig(tmp, dpi=150, bbox_inches="tight")
+        except OSError as exc:
+            raise self._cannot(Path(path), exc) from None
+
+    def commit(self) -> None:
+        """Move every staged file into place, then print what goes to standard output."""
+        umask = os.umask(0)
+        os.umask(umask)
+        try:
+            for tmp, dest in self._staged:
+                try:
+                    os.chmod(tmp, 0o666 & ~umask)
+                    os.replace(tmp, dest)
+                except OSError as exc:
+                    raise self._cannot(dest, exc) from None
+        finally:
+            self.discard()
+        for text in self._stdout:
+            sys.stdout.write(text)
+        sys.stdout.flush()
+        self._stdout.clear()
+
+    def discard(self) -> None:
+        """Remove every staged file that was not moved into place."""
+        for tmp, _ in self._staged:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        self._staged.clear()
+
+    @property
+    def destinations(self) -> list[str]:
+        """The files staged so far."""
+        return [str(dest) for _, dest in self._staged]
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Write a file all at once: yield a temporary path, move it into place on success.
+    """Write one file all at once: yield a temporary path, move it into place on success.
 
     The temporary file sits in the destination directory (created if needed) and keeps
     the destination's extension, so writers that pick a format from the name still work.
     If the block raises, the temporary file is removed and the destination is untouched;
     an operating-system error (no such directory, permission denied, disk full) becomes an
-    :class:`~staffing.errors.InputError` naming the destination.
-
-    Parameters
-    ----------
-    path : str or path-like
-        Destination.
-
-    Yields
-    ------
-    Path
-        Where to write.
+    :class:`~staffing.errors.InputError` naming the destination. See :class:`OutputSet`
+    for several files of one run.
 
     Examples
     --------
@@ -284,30 +389,12 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[Path]:
     >>> dest.read_text()
     'hello'
     """
-    dest = Path(path)
-
-    def cannot(exc: OSError) -> InputError:
-        return InputError(f"cannot write the file ({exc.strerror or exc})", source=str(dest))
-
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=dest.suffix, dir=dest.parent)
-    except OSError as exc:
-        raise cannot(exc) from None
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    with OutputSet() as out:
+        tmp = out.stage(path)
         try:
             yield tmp
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, dest)
         except OSError as exc:
-            raise cannot(exc) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+            raise OutputSet._cannot(Path(path), exc) from None
 
 
 def _tables(table: pd.DataFrame | Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -372,17 +459,22 @@ def write_table(
     queue,calls
     sales,12.5
     """
-    tables = _tables(table)
-    if str(path) == "-":
-        for k, (name, df) in enumerate(tables.items()):
-            if len(tables) > 1:
-                sys.stdout.write(("\n" if k else "") + f"# {name}\n")
-            df.to_csv(sys.stdout, index=False)
-        sys.stdout.flush()
-        return
-    dest = Path(path)
+    with OutputSet() as out:
+        out.table(table, path)
+
+
+def _stdout_text(tables: Mapping[str, pd.DataFrame]) -> str:
+    parts = []
+    for k, (name, df) in enumerate(tables.items()):
+        if len(tables) > 1:
+            parts.append(("\n" if k else "") + f"# {name}\n")
+        parts.append(df.to_csv(index=False))
+    return "".join(parts)
+
+
+def _check_output(tables: Mapping[str, pd.DataFrame], dest: Path) -> str:
     suffix = dest.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".parquet"):
+    if suffix not in WRITABLE_SUFFIXES:
         raise InputError(
             f"unknown output type {suffix or '(none)'!r}: use .csv, .xlsx or .parquet",
             source=str(dest),
@@ -400,20 +492,21 @@ def write_table(
                     "use .csv or .parquet",
                     source=str(dest),
                 )
-    with atomic_write(dest) as tmp:
-        if suffix == ".csv":
-            (df,) = tables.values()
-            df.to_csv(tmp, index=False)
-        elif suffix == ".parquet":
-            (df,) = tables.values()
-            _without_attrs(df).to_parquet(tmp, index=False)
-        else:
-            taken: set[str] = set()
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for name, df in tables.items():
-                    _excel_ready(df).to_excel(
-                        writer, sheet_name=_sheet_name(name, taken), index=False
-                    )
+    return suffix
+
+
+def _write_file(tables: Mapping[str, pd.DataFrame], tmp: Path, suffix: str) -> None:
+    if suffix == ".csv":
+        (df,) = tables.values()
+        df.to_csv(tmp, index=False)
+    elif suffix == ".parquet":
+        (df,) = tables.values()
+        _without_attrs(df).to_parquet(tmp, index=False)
+    else:
+        taken: set[str] = set()
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for name, df in tables.items():
+                _excel_ready(df).to_excel(writer, sheet_name=_sheet_name(name, taken), index=False)
 
 
 def _without_attrs(df: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import numpy as np
 
 from staffing.errors import StaffingError
 
-__all__ = ["BANDS", "escalation_band"]
+__all__ = ["BANDS", "check_edges", "escalation_band"]
 
 #: Band labels from best to worst.
 BANDS: tuple[str, ...] = ("met", "warning", "interrupt offline", "all hands")
@@ -61,13 +61,13 @@ def escalation_band(shortfall_pts: Any, edges: Sequence[float] = (5.0, 10.0)) ->
     >>> escalation_band([4.0, 4.5], edges=(2, 4)).tolist()
     ['interrupt offline', 'all hands']
     """
-    low, high = _edges(edges)
+    low, high = check_edges(edges)
     s = np.asarray(getattr(shortfall_pts, "to_numpy", lambda: shortfall_pts)(), dtype=float)
     conditions = [s <= 0.0, s <= low, s <= high, s > high]
     return np.select(conditions, list(BANDS), default="n/a")
 
 
-def _edges(edges: Sequence[float]) -> tuple[float, float]:
+def check_edges(edges: Sequence[float]) -> tuple[float, float]:
     values = [float(e) for e in edges]
     if len(values) != 2 or not 0.0 < values[0] < values[1] or not np.isfinite(values[1]):
         raise StaffingError(

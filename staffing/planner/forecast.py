@@ -1,4 +1,4 @@
-"""Reading and validating a forecast: calls and handle time per interval and queue.
+"""A forecast, validated: calls and handle time per interval and queue.
 
 A forecast is long format, one row per interval and queue:
 
@@ -14,27 +14,32 @@ column              meaning
 ==================  ==========================================================
 
 Other columns are kept as they are (``agents`` for :func:`staffing.planner.evaluate_staffing`).
+Files are read by :func:`staffing.io.read_forecast`, which ends here.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from staffing.errors import InputError
-from staffing.io import bad_rows, check_column, read_table, require_columns, to_timestamps
+from staffing.errors import InputError, StaffingError
+from staffing.frames import (
+    bad_rows,
+    check_column,
+    numeric_column,
+    queue_names,
+    require_columns,
+    to_timestamps,
+)
+from staffing.vocabulary import parse_duration
 
 __all__ = [
     "DEFAULT_QUEUE",
     "FORECAST_COLUMNS",
-    "interval_seconds",
+    "interval_length",
     "prepare_forecast",
-    "read_forecast",
 ]
 
 #: Queue name given to a forecast without a ``queue`` column.
@@ -50,120 +55,34 @@ FORECAST_COLUMNS: tuple[str, ...] = (
 )
 
 
-def interval_seconds(interval: str | float | pd.Timedelta) -> float:
-    """Interval length in seconds from ``"15min"``, ``"30m"``, ``"1h"``, ``"00:15:00"`` or seconds.
+def interval_length(interval: str | float) -> float:
+    """Interval length [s] of ``"15min"``, ``"30m"``, ``"1h"``, ``"00:15:00"`` or ``900``.
 
-    A bare number, given as a number or as text (``"900"``), is seconds; text below 60
-    (``"15"``, most likely meant as minutes) needs a unit.
+    A bare number is seconds, as everywhere (:mod:`staffing.vocabulary`); an interval
+    shorter than a minute is refused as a likely slip (``15`` meant as minutes).
 
     Examples
     --------
-    >>> interval_seconds("15min"), interval_seconds("1h"), interval_seconds(1800)
+    >>> interval_length("15min"), interval_length("1h"), interval_length(1800)
     (900.0, 3600.0, 1800.0)
-    >>> interval_seconds("900")
-    900.0
+    >>> interval_length("15")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    staffing.errors.StaffingError: `interval_s` '15' is 15 seconds: give a unit, e.g. 15min ...
     """
-    text = str(interval).strip().lower()
-    if isinstance(interval, int | float | np.integer | np.floating):
-        seconds = float(interval)
-    elif re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", text):
-        seconds = float(text)  # a bare number is seconds (pandas would read nanoseconds)
-        if 0 < seconds < 60:
-            raise InputError(
-                f"--interval {interval!r}: {seconds:g} seconds? give a unit, e.g. "
-                f"{seconds:g}min (or {seconds:g}s)"
-            )
-    else:
-        if text.endswith("m") and text[:-1].strip().replace(".", "", 1).isdigit():
-            text += "in"
-        try:
-            seconds = pd.Timedelta(text).total_seconds()
-        except ValueError:
-            raise InputError(
-                f"--interval {interval!r}: not a duration; use e.g. 15min, 30min, 1h or 900s"
-            ) from None
-    if not np.isfinite(seconds) or seconds <= 0:
-        raise InputError(f"--interval {interval!r}: the interval must be longer than 0 s")
+    seconds = parse_duration(interval, what="`interval_s`", allow_zero=False)
+    if seconds < 60:
+        raise StaffingError(
+            f"`interval_s` {interval!r} is {seconds:g} seconds: give a unit, e.g. "
+            f"{seconds:g}min (intervals are at least a minute)"
+        )
     return seconds
-
-
-def queue_names(values: pd.Series) -> pd.Series:
-    """Queue names as text, the same whichever file they come from (missing stay NaN).
-
-    Numeric queue ids read as floats (a column with an empty cell: ``101.0``) become
-    ``"101"``, as they are in a file whose column holds only whole numbers.
-
-    Examples
-    --------
-    >>> queue_names(pd.Series([101.0, None, 7.5])).tolist()
-    ['101', nan, '7.5']
-    >>> queue_names(pd.Series([" sales ", 102, None])).tolist()
-    ['sales', '102', nan]
-    """
-    missing = values.isna()
-    if values.dtype.kind == "f":
-        whole = ~missing & (values % 1 == 0)
-        text = values.astype(str).astype(object)
-        text[whole] = values[whole].astype(np.int64).astype(str)
-    else:
-        text = values.astype(str).str.strip().astype(object)
-    return text.where(~missing, np.nan)
-
-
-def read_forecast(
-    path: str | os.PathLike[str],
-    *,
-    columns: Mapping[str, str] | None = None,
-    interval: str | float | None = None,
-) -> pd.DataFrame:
-    """Read and validate a forecast file (CSV, Excel or Parquet).
-
-    Parameters
-    ----------
-    path : str or path-like
-        The forecast (see the module notes for its columns).
-    columns : mapping, optional
-        Our column name -> the file's column name, e.g.
-        ``{"interval_start": "TimeStamp", "calls": "IncomingContactVolume"}``.
-    interval : str or float, optional
-        Interval length (``"15min"`` or seconds); inferred per queue when omitted.
-
-    Returns
-    -------
-    DataFrame
-        Columns :data:`FORECAST_COLUMNS` then any others, in the file's row order;
-        ``interval_start`` parsed, ``calls``, ``aht_s``, ``interval_s`` and
-        ``patience_s`` as float (``patience_s`` NaN means Erlang C).
-
-    Raises
-    ------
-    InputError
-        Naming file, column and rows (see :func:`prepare_forecast`).
-
-    Examples
-    --------
-    >>> from staffing.data import sample_path
-    >>> f = read_forecast(sample_path("forecast.csv"))
-    >>> f.groupby("queue")["interval_s"].first().to_dict()
-    {'premium': 1800.0, 'sales': 1800.0, 'service': 1800.0}
-    """
-    df = read_table(path, columns=columns)
-    return prepare_forecast(df, interval=interval, source=df.attrs["source"])
-
-
-def _numeric(df: pd.DataFrame, column: str, source: str) -> pd.Series:
-    values = df[column]
-    if values.dtype.kind in "biuf":
-        return values.astype(float)
-    converted = pd.to_numeric(values, errors="coerce").astype(float)
-    check_column(df, column, converted.notna() | values.isna(), "not a number", source=source)
-    return converted
 
 
 def prepare_forecast(
     forecast: pd.DataFrame,
     *,
-    interval: str | float | None = None,
+    interval_s: str | float | None = None,
     source: str | None = None,
 ) -> pd.DataFrame:
     """Validate a forecast table and complete it (queue, interval length, patience).
@@ -172,7 +91,7 @@ def prepare_forecast(
     ----------
     forecast : DataFrame
         Columns as in the module notes.
-    interval : str or float, optional
+    interval_s : str or float, optional
         Interval length; when omitted, an ``interval_s`` column is used if present,
         otherwise the length is inferred per queue from the timestamps.
     source : str, optional
@@ -212,12 +131,12 @@ def prepare_forecast(
     else:
         out["queue"] = DEFAULT_QUEUE
 
-    calls = _numeric(df, "calls", source)
+    calls = numeric_column(df, "calls", source=source)
     with np.errstate(invalid="ignore"):
         check_column(
             df, "calls", np.isfinite(calls) & (calls >= 0), "negative or missing", source=source
         )
-    aht = _numeric(df, "aht_s", source)
+    aht = numeric_column(df, "aht_s", source=source)
     with np.errstate(invalid="ignore"):
         ok_aht = (np.isfinite(aht) & (aht > 0)) | (calls == 0)
     check_column(df, "aht_s", ok_aht, "zero, negative or missing handle time", source=source)
@@ -235,10 +154,10 @@ def prepare_forecast(
             rows=rows.tolist(),
         )
 
-    if interval is not None:
-        out["interval_s"] = interval_seconds(interval)
+    if interval_s is not None:
+        out["interval_s"] = interval_length(interval_s)
     elif "interval_s" in df.columns:
-        iv = _numeric(df, "interval_s", source)
+        iv = numeric_column(df, "interval_s", source=source)
         with np.errstate(invalid="ignore"):
             check_column(
                 df, "interval_s", np.isfinite(iv) & (iv > 0), "not a positive length", source=source
@@ -257,7 +176,7 @@ def prepare_forecast(
     _check_steps(steps, out["interval_s"].to_numpy(dtype=float), source)
 
     if "patience_s" in df.columns:
-        patience = _numeric(df, "patience_s", source)
+        patience = numeric_column(df, "patience_s", source=source)
         with np.errstate(invalid="ignore"):
             ok = np.isnan(patience) | (patience > 0)
         check_column(df, "patience_s", ok, "zero or negative patience", source=source)
@@ -333,7 +252,7 @@ def _infer_interval(df: pd.DataFrame, steps: _Steps, source: str) -> np.ndarray:
         if len(known) != 1:
             raise InputError(
                 f"queue '{names[int(code)]}': cannot infer the interval length from a single "
-                "timestamp; give it with --interval (e.g. 30min)",
+                "timestamp; give `interval_s` (e.g. 30min)",
                 source=source,
                 column="interval_start",
             )

@@ -22,22 +22,20 @@ the general ones (the rest of the day). Intervals no row matches get the default
 
 from __future__ import annotations
 
-import os
-import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from staffing.errors import InputError, StaffingError
-from staffing.io import read_table, require_columns
-from staffing.planner.forecast import queue_names
+from staffing.frames import queue_names, require_columns
 from staffing.queueing import parse_targets
+from staffing.vocabulary import parse_time_of_day, parse_weekdays
 
-__all__ = ["assign_targets", "canonical_targets", "read_targets"]
+__all__ = ["RULE_COLUMNS", "assign_targets", "canonical_targets", "prepare_targets"]
 
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_GROUPS = {"weekday": "mon-fri", "weekdays": "mon-fri", "weekend": "sat-sun", "all": "mon-sun"}
+#: Columns of prepared target rules.
+RULE_COLUMNS: tuple[str, ...] = ("queue", "weekdays", "start_s", "end_s", "target")
 
 
 def canonical_targets(targets: Any) -> str:
@@ -51,65 +49,14 @@ def canonical_targets(targets: Any) -> str:
     return "+".join(str(t) for t in parse_targets(targets))
 
 
-def _day(text: str) -> int:
-    key = text.strip().lower()[:3]
-    if key not in _DAYS:
-        raise ValueError(text)
-    return _DAYS.index(key)
-
-
-def parse_weekdays(spec: Any) -> frozenset[int]:
-    """Weekday numbers (Monday = 0) from ``"Mon-Fri"``, ``"Sat,Sun"``, ``"weekend"``, or empty.
-
-    Examples
-    --------
-    >>> sorted(parse_weekdays("Mon-Wed, Sat"))
-    [0, 1, 2, 5]
-    >>> sorted(parse_weekdays("Sat-Mon"))
-    [0, 5, 6]
-    """
-    if spec is None or (isinstance(spec, float) and np.isnan(spec)) or not str(spec).strip():
-        return frozenset(range(7))
-    text = str(spec).strip().lower()
-    text = _GROUPS.get(text, text)
-    days: set[int] = set()
-    for part in re.split(r"[,;+/ ]+", text):
-        if not part:
-            continue
-        lo, dash, hi = _GROUPS.get(part, part).partition("-")
-        first = _day(lo)
-        span = (_day(hi) - first) % 7 if dash else 0
-        days.update((first + k) % 7 for k in range(span + 1))
-    return frozenset(days)
-
-
-def parse_time_of_day(text: Any, *, default: float) -> float:
-    """Seconds after midnight of ``"09:00"``, ``"9:30"``, ``"17:00:00"`` or ``"24:00"``.
-
-    Examples
-    --------
-    >>> parse_time_of_day("09:30", default=0.0), parse_time_of_day("", default=86400.0)
-    (34200.0, 86400.0)
-    """
-    if text is None or (isinstance(text, float) and np.isnan(text)) or not str(text).strip():
-        return default
-    m = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*", str(text))
-    if not m:
-        raise ValueError(str(text))
-    h, mi, s = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
-    seconds = h * 3600.0 + mi * 60.0 + s
-    if mi >= 60 or s >= 60 or seconds > 86400.0:
-        raise ValueError(str(text))
-    return seconds
-
-
-def read_targets(targets: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
-    """Read and validate a targets table (see the module notes).
+def prepare_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """Validate a targets table (see the module notes) into rules.
 
     Parameters
     ----------
-    targets : DataFrame or path
-        The table, or a CSV/Excel/Parquet file holding it.
+    targets : DataFrame
+        The table as read (:func:`staffing.io.read_targets` reads a file), or rules
+        already prepared (returned as they are).
 
     Returns
     -------
@@ -125,15 +72,17 @@ def read_targets(targets: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame
 
     Examples
     --------
-    >>> from staffing.data import sample_path
-    >>> read_targets(sample_path("targets.csv"))[["queue", "start_s", "end_s", "target"]]
+    >>> from staffing.data import sample_frame
+    >>> prepare_targets(sample_frame("targets.csv"))[["queue", "start_s", "end_s", "target"]]
          queue  start_s    end_s             target
     0  premium      0.0  86400.0       90/10+99/300
     1    sales  32400.0  61200.0  80/20+abandon<=5%
     2    sales      0.0  86400.0  70/30+abandon<=8%
     3  service      0.0  86400.0  80/20+abandon<=5%
     """
-    df = targets if isinstance(targets, pd.DataFrame) else read_table(targets)
+    if tuple(targets.columns) == RULE_COLUMNS:
+        return targets
+    df = targets
     source = str(df.attrs.get("source", "targets"))
     require_columns(df, ["target"], source=source)
     rules = []
@@ -154,23 +103,21 @@ def read_targets(targets: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame
             raise fail("target", str(exc)) from None
         try:
             days = parse_weekdays(row.get("weekday"))
-        except ValueError:
-            raise fail(
-                "weekday", f"cannot read weekdays {row.get('weekday')!r} (use e.g. Mon-Fri)"
-            ) from None
+        except StaffingError as exc:
+            raise fail("weekday", str(exc)) from None
         bounds = []
-        for column, default, example in (("start", 0.0, "09:00"), ("end", 86400.0, "17:00")):
+        for column, default in (("start", 0.0), ("end", 86400.0)):
+            value = row.get(column)
             try:
-                bounds.append(parse_time_of_day(row.get(column), default=default))
-            except ValueError:
-                raise fail(
-                    column, f"cannot read time of day {row.get(column)!r} (use e.g. {example})"
-                ) from None
+                blank = value is None or pd.isna(value) or not str(value).strip()
+                bounds.append(default if blank else parse_time_of_day(value))
+            except StaffingError as exc:
+                raise fail(column, str(exc)) from None
         start, end = bounds
         if start == end:
             raise fail("end", "the window is empty (start equals end)")
         rules.append((queue_name, days, start, end, target))
-    out = pd.DataFrame(rules, columns=["queue", "weekdays", "start_s", "end_s", "target"])
+    out = pd.DataFrame(rules, columns=list(RULE_COLUMNS))
     out.attrs["source"] = source
     return out
 
@@ -185,7 +132,7 @@ def assign_targets(
     forecast : DataFrame
         With ``interval_start`` and ``queue``.
     rules : DataFrame or None
-        From :func:`read_targets`.
+        From :func:`prepare_targets`.
     default : str or None
         Canonical targets for intervals no rule matches.
 
@@ -229,7 +176,7 @@ def assign_targets(
             source = str(rules.attrs.get("source", "targets")) if rules is not None else "targets"
             raise InputError(
                 f"no target for {int(missing.sum())} intervals (queues {queues}): add a "
-                "catch-all row to the targets file or give --target",
+                "catch-all row to the targets table or give `targets`",
                 source=source,
             )
         assigned[missing] = default

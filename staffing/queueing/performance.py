@@ -23,7 +23,7 @@ With Erlang C nobody abandons and the four coincide.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -31,11 +31,9 @@ from staffing.errors import StaffingError
 from staffing.queueing._arrays import broadcast, wrap
 from staffing.queueing.erlang import erlang_c_wait_probability
 from staffing.queueing.erlang_a import erlang_a_measures
+from staffing.vocabulary import ABANDON_POLICIES, AbandonPolicy, check_abandon_policy
 
 __all__ = ["ABANDON_POLICIES", "Metrics", "evaluate"]
-
-AbandonPolicy = Literal["fail", "exclude", "exclude_within", "count_within"]
-ABANDON_POLICIES: tuple[str, ...] = ("fail", "exclude", "exclude_within", "count_within")
 
 
 @dataclass(frozen=True)
@@ -98,10 +96,7 @@ def policy_service_level(
 
 
 def check_policy(abandon_policy: str) -> None:
-    if abandon_policy not in ABANDON_POLICIES:
-        raise StaffingError(
-            f"abandon_policy {abandon_policy!r} is not one of {', '.join(ABANDON_POLICIES)}"
-        )
+    check_abandon_policy(abandon_policy)
 
 
 def check_inputs(

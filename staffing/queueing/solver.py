@@ -61,6 +61,7 @@ from staffing.queueing.targets import (
     ServiceLevel,
     Target,
     TargetsLike,
+    check_queueing_targets,
     parse_targets,
 )
 
@@ -543,6 +544,7 @@ def required_agents(
     """
     check_policy(abandon_policy)
     parsed = parse_targets(targets)
+    check_queueing_targets(parsed)
     arrays, template = broadcast(calls, aht_s, interval_s, patience_s)
     c, h, iv, p = arrays
     check_inputs(c, h, iv, p)

@@ -10,9 +10,12 @@ text                 meaning
 ``occupancy<=85%``   busy time / staffed time <= 85%
 ===================  ==================================================
 
-Percentages may carry ``%``; a bare number above 1 is read as a percentage and one at or
-below 1 as a fraction (``0.8/20`` is ``80/20``). Seconds may carry ``s`` and ASA also ``m``
-(``asa<=0.5m``). Several targets combine with ``+`` or ``,`` (``90/10+99/300``).
+Percentages and thresholds use the shared vocabulary (:mod:`staffing.vocabulary`): a
+percentage may carry ``%``, a bare number above 1 is a percentage and one below 1 a
+fraction (``0.8/20`` is ``80/20``; a bare ``1`` is ambiguous and refused); a threshold is
+any duration, a bare number being seconds (``90/4h`` is 90% within four hours, for
+e-mail; ``asa<=0.5min``). Several targets combine with ``+`` or ``,``
+(``90/10+99/300``).
 """
 
 from __future__ import annotations
@@ -21,40 +24,44 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from staffing.errors import TargetError
+from staffing.errors import StaffingError, TargetError
+from staffing.vocabulary import parse_duration, parse_rate
 
-__all__ = ["AbandonRate", "Asa", "Occupancy", "ServiceLevel", "Target", "parse_targets"]
+__all__ = [
+    "AbandonRate",
+    "Asa",
+    "Occupancy",
+    "ServiceLevel",
+    "Target",
+    "check_queueing_targets",
+    "parse_targets",
+]
 
 
 def _fraction(text: str, what: str, spec: str) -> float:
-    text = text.strip()
-    percent = text.endswith("%")
     try:
-        value = float(text.rstrip("%").strip())
-    except ValueError:
-        raise TargetError(f"target {spec!r}: cannot read {what} {text!r}") from None
-    if percent or value > 1.0:
-        value /= 100.0
-    return value
+        return parse_rate(text, what=what)
+    except StaffingError as exc:
+        raise TargetError(f"target {spec!r}: {exc}") from None
 
 
 def _seconds(text: str, spec: str) -> float:
-    text = text.strip().lower()
-    scale = 1.0
-    if text.endswith("min"):
-        text, scale = text[:-3], 60.0
-    elif text.endswith("m"):
-        text, scale = text[:-1], 60.0
-    elif text.endswith("s"):
-        text = text[:-1]
     try:
-        return float(text) * scale
-    except ValueError:
-        raise TargetError(f"target {spec!r}: cannot read seconds {text!r}") from None
+        return parse_duration(text, what="threshold", allow_inf=False)
+    except StaffingError as exc:
+        raise TargetError(f"target {spec!r}: {exc}") from None
 
 
 def _pct(value: float) -> str:
     return f"{100 * value:g}%"
+
+
+def _threshold(seconds: float) -> str:
+    """Seconds below an hour (``20``, ``300``); whole hours and minutes above (``4h``, ``1h30``)."""
+    if seconds >= 3600 and seconds % 60 == 0:
+        hours, minutes = divmod(int(seconds) // 60, 60)
+        return f"{hours}h" + (f"{minutes:02d}" if minutes else "")
+    return f"{seconds:g}"
 
 
 @dataclass(frozen=True)
@@ -65,18 +72,20 @@ class ServiceLevel:
     threshold_s: float
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.fraction < 1.0:
+        if not 0.0 < self.fraction <= 1.0:
             raise TargetError(
                 f"target {self}: no staffing can answer {_pct(self.fraction)} of calls within "
-                f"a threshold (use a fraction between 0 and 100% exclusive)"
+                f"a threshold (use a percentage above 0 and at most 100%)"
             )
         if not self.threshold_s >= 0.0 or self.threshold_s == float("inf"):
             raise TargetError(f"target {self}: threshold must be a finite number of seconds >= 0")
+        if self.fraction == 1.0 and self.threshold_s == 0.0:
+            raise TargetError(f"target {self}: nothing is handled in 0 s")
 
     def __str__(self) -> str:
         pct = 100 * self.fraction
         # "80/20"; a percentage of 1 or less keeps its % so that it reads back the same
-        return f"{pct:g}{'%' if 0 < pct <= 1 else ''}/{self.threshold_s:g}"
+        return f"{pct:g}{'%' if 0 < pct <= 1 else ''}/{_threshold(self.threshold_s)}"
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,7 @@ class Occupancy:
 Target = ServiceLevel | Asa | AbandonRate | Occupancy
 TargetsLike = str | Target | Iterable[str | Target]
 
-_SL = re.compile(r"^\s*([0-9.]+\s*%?)\s*/\s*([0-9.]+\s*(?:s|sec|m|min)?)\s*$", re.IGNORECASE)
+_SL = re.compile(r"^\s*([0-9.]+\s*%?)\s*/\s*(\S.*?)\s*$")
 _CAP = re.compile(
     r"^\s*(asa|abandon|abandons|abandon_rate|abandonment|occupancy|occ)\s*(<=|<|=<)\s*(.+?)\s*$",
     re.IGNORECASE,
@@ -197,3 +206,23 @@ def parse_targets(targets: TargetsLike) -> tuple[Target, ...]:
     if not out:
         raise TargetError("no target given: use e.g. 80/20")
     return tuple(dict.fromkeys(out))
+
+
+def check_queueing_targets(targets: Iterable[Target]) -> None:
+    """Refuse targets no queue of callers can meet: 100% within a threshold.
+
+    A deferred-work target such as ``100/24h`` (every e-mail within a day) is met by a
+    backlog plan; calls, chats and other contacts that queue with random arrivals are
+    never all answered within a threshold.
+
+    Raises
+    ------
+    TargetError
+        Naming the target.
+    """
+    for tg in targets:
+        if isinstance(tg, ServiceLevel) and tg.fraction >= 1.0:
+            raise TargetError(
+                f"target {tg}: no staffing answers 100% of randomly arriving calls within a "
+                "threshold (100% targets are for deferred work such as e-mail)"
+            )

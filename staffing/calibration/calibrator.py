@@ -1,0 +1,437 @@
+"""Everything the calibration learns from one history, in one estimator.
+
+:class:`CalibrationFitter` fits patience per queue (with the Kaplan–Meier view when call
+records are available), the abandon-rate/service-level relation and the service level
+for an abandon target, the same per month or quarter with drift tests, and the Erlang C
+vs Erlang A back-test. :func:`calibrate` fits a history table in one call;
+:meth:`CalibrationFitter.to_dict` is the content of ``calibration.json``
+(:mod:`staffing.calibration.schema`).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from staffing.calibration.backtest import BackTestFitter
+from staffing.calibration.drift import (
+    patience_changes,
+    patience_drift,
+    relation_by_period,
+    relation_drift,
+)
+from staffing.calibration.history import (
+    aggregate_records,
+    history_kind,
+    normalise_history_columns,
+    not_a_history,
+    validate_intervals,
+    validate_records,
+)
+from staffing.calibration.patience import KaplanMeierFitter, PatienceFitter, PatienceWarning
+from staffing.calibration.relation import (
+    RelationFitter,
+    RelationWarning,
+    erlang_a_service_level,
+)
+from staffing.calibration.report import calibration_report, calibration_tables
+from staffing.calibration.schema import calibration_dict
+from staffing.errors import InputError, StaffingWarning
+from staffing.vocabulary import parse_rate
+
+__all__ = ["CalibrationFitter", "CalibrationWarning", "Calibrator", "calibrate"]
+
+
+class CalibrationWarning(StaffingWarning):
+    """Part of the calibration could not be done (the rest still stands)."""
+
+
+class CalibrationFitter:
+    """Calibrate a queue model from an ACD history.
+
+    Parameters
+    ----------
+    threshold_s : float, default 20
+        Service-level threshold of the history [s].
+    by : {"quarter", "month", None}, default "quarter"
+        Calendar periods for the drift analysis (``None``: no per-period fits).
+    abandon_target : float, optional
+        Abandon-rate goal (fraction, e.g. 0.05): derive the service level that keeps
+        abandons at it, from history and from Erlang A.
+    confidence : float, default 0.95
+        Confidence level of every interval.
+    min_abandons : int, default 30
+        Fewer abandons than this in a queue (or period) give a warning.
+
+    Attributes
+    ----------
+    history_ : DataFrame
+        The interval history fitted on (columns of ``HISTORY_COLUMNS``).
+    records_ : DataFrame or None
+        Call records, when the history came as records.
+    patience_ : PatienceFitter
+        Patience per queue.
+    kaplan_meier_ : dict of str to KaplanMeierFitter
+        Per queue, from call records only (empty otherwise).
+    relation_ : RelationFitter or None
+        Abandon rate vs service level over all queues (None if it cannot be fitted).
+    relation_by_queue_ : dict of str to RelationFitter
+        The same per queue when there are several.
+    target_ : dict
+        With an abandon target: ``abandon_target``, ``sl_for_abandon_target`` and
+        ``sl_for_abandon_target_ci`` (historical relation), ``erlang_a_sl_for_abandon_target``
+        and its ``_ci`` (Erlang A with the fitted patience and its limits).
+    periods_ : PatienceFitter or None
+        Patience per queue and period.
+    patience_drift_, patience_changes_, relation_periods_ : DataFrame or None
+        Drift tables (see :mod:`staffing.calibration.drift`).
+    relation_drift_ : dict
+        The F test of one relation for all periods.
+    backtest_ : BackTestFitter or None
+        Erlang C vs Erlang A, where the history knows staffed agents.
+    warnings_ : list of str
+        Everything that could not be estimated or should not be trusted.
+    summary : DataFrame
+        Patience per queue (:attr:`PatienceFitter.summary`), with ``km_max_gap`` (largest
+        distance between the Kaplan–Meier curve and the fitted exponential) when call
+        records were given.
+
+    Examples
+    --------
+    >>> from staffing.data import sample_frame
+    >>> cal = calibrate(sample_frame("history.csv"), abandon_target=0.05)
+    >>> sorted(cal.to_dict()["queues"])
+    ['sales', 'service']
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold_s: float = 20.0,
+        by: str | None = "quarter",
+        abandon_target: float | None = None,
+        confidence: float = 0.95,
+        min_abandons: int = 30,
+    ) -> None:
+        self.threshold_s = threshold_s
+        self.by = by
+        self.abandon_target = abandon_target
+        self.confidence = confidence
+        self.min_abandons = min_abandons
+
+    def _check_options(self) -> None:
+        if self.by not in (None, "month", "quarter"):
+            raise InputError(f"by must be month or quarter, not {self.by!r}")
+        if self.abandon_target is not None and not 0.0 < self.abandon_target < 1.0:
+            raise InputError(
+                f"abandon target {self.abandon_target!r} must lie strictly between 0 and 1 "
+                "(write 5% or 0.05)"
+            )
+        if not 0.0 < self.confidence < 1.0:
+            raise InputError(f"confidence must lie strictly between 0 and 1, not {self.confidence}")
+        if not (math.isfinite(self.threshold_s) and self.threshold_s >= 0):
+            raise InputError(f"threshold {self.threshold_s!r} s must be zero or more")
+
+    def fit(self, history: pd.DataFrame, records: pd.DataFrame | None = None) -> CalibrationFitter:
+        """Fit everything on an interval history (and its call records, if any).
+
+        Parameters
+        ----------
+        history : DataFrame
+            Output of :func:`~staffing.calibration.read_history` (or of
+            :func:`~staffing.calibration.aggregate_records`).
+        records : DataFrame, optional
+            The call records the history was aggregated from: adds the Kaplan–Meier
+            view and estimates patience from every single wait.
+
+        Returns
+        -------
+        Calibrator
+            ``self``, fitted.
+
+        Raises
+        ------
+        InputError
+            Bad options, or nothing at all can be calibrated from the history.
+        """
+        self._check_options()
+        self.history_ = history
+        self.records_ = records
+        self.source_ = str(history.attrs.get("source", "history"))
+        notes: list[str] = []
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            self._fit_all(history, records, notes)
+        for w in caught:
+            if issubclass(w.category, PatienceWarning | RelationWarning | CalibrationWarning):
+                notes.append(str(w.message))
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        self.warnings_ = list(dict.fromkeys(notes))
+
+        nothing = (
+            not np.isfinite(self.patience_.summary["patience_s"]).any()
+            and self.relation_ is None
+            and self.backtest_ is None
+        )
+        if nothing:
+            raise InputError(
+                "nothing can be calibrated: patience needs abandons and wait totals "
+                "(wait_answered_s or asa_s, wait_abandoned_s or avg_abandon_s); the "
+                "abandon/service-level relation needs answered_within or service_level and "
+                "abandons; the back-test needs agents",
+                source=self.source_,
+            )
+        for text in self.warnings_:
+            warnings.warn(text, CalibrationWarning, stacklevel=2)
+        return self
+
+    def _fit_all(
+        self, history: pd.DataFrame, records: pd.DataFrame | None, notes: list[str]
+    ) -> None:
+        conf = self.confidence
+        data = records if records is not None else history
+        self.patience_ = PatienceFitter(confidence=conf, min_abandons=self.min_abandons).fit(data)
+        summary = self.patience_.summary.copy()
+        self.kaplan_meier_: dict[str, KaplanMeierFitter] = {}
+        if records is not None:
+            gaps = []
+            for queue, theta in zip(summary["queue"], summary["patience_s"], strict=True):
+                r = records[records["queue"] == queue]
+                km = KaplanMeierFitter(confidence=conf).fit(
+                    r["wait_s"].to_numpy(), (r["outcome"] == "abandoned").to_numpy()
+                )
+                self.kaplan_meier_[str(queue)] = km
+                gaps.append(km.max_gap(theta))
+            summary["km_max_gap"] = gaps
+        self.summary = summary
+
+        patience = self.patience_map()
+        self.relation_: RelationFitter | None = None
+        self.relation_by_queue_: dict[str, RelationFitter] = {}
+        has_sl = history["answered_within"].notna().any()
+        if not has_sl:
+            notes.append(
+                "the history has no answered_within or service_level: the abandon/service-level "
+                "relation and the service-level back-test are skipped"
+            )
+        else:
+            try:
+                self.relation_ = RelationFitter(confidence=conf).fit(history)
+            except InputError as exc:
+                notes.append(f"abandon/service-level relation not fitted: {exc}")
+            queues = sorted(history["queue"].unique())
+            if len(queues) > 1:
+                for q in queues:
+                    part = history[history["queue"] == q]
+                    part.attrs = dict(history.attrs)
+                    part.attrs["source"] = f"{self.source_} (queue '{q}')"
+                    try:
+                        self.relation_by_queue_[str(q)] = RelationFitter(confidence=conf).fit(part)
+                    except InputError as exc:
+                        notes.append(f"queue '{q}': relation not fitted: {exc}")
+
+        self.target_: dict[str, Any] = {}
+        if self.abandon_target is not None:
+            self.target_ = self._target(history, patience, notes)
+
+        self.periods_: PatienceFitter | None = None
+        self.patience_drift_: pd.DataFrame | None = None
+        self.patience_changes_: pd.DataFrame | None = None
+        self.relation_periods_: pd.DataFrame | None = None
+        self.relation_drift_: dict[str, float] = {}
+        if self.by is not None:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", PatienceWarning)
+                self.periods_ = PatienceFitter(
+                    confidence=conf, min_abandons=self.min_abandons, by=self.by
+                ).fit(data)
+            by_period = self.periods_.summary
+            # A period's warning adds nothing when the queue has only that one period.
+            counts = by_period["queue"].astype(str).value_counts()
+            several = [q for q, n in counts.items() if n > 1]
+            for w in caught:
+                text = str(w.message)
+                if any(text.startswith(f"queue '{q}', ") for q in several):
+                    notes.append(text)
+            self.patience_drift_ = patience_drift(by_period, level=1.0 - conf)
+            self.patience_changes_ = patience_changes(by_period, confidence=conf, level=1.0 - conf)
+            if has_sl:
+                self.relation_periods_ = relation_by_period(
+                    history, self.by, abandon_target=self.abandon_target, confidence=conf
+                )
+                self.relation_drift_ = relation_drift(history, self.by, level=1.0 - conf)
+
+        self.backtest_: BackTestFitter | None = None
+        if history["agents"].notna().any() and has_sl:
+            try:
+                self.backtest_ = BackTestFitter(threshold_s=self.threshold_s).fit(history, patience)
+            except InputError as exc:
+                notes.append(f"back-test skipped: {exc}")
+        elif not history["agents"].notna().any():
+            notes.append("the history has no staffed agents: the back-test is skipped")
+
+    def _target(
+        self, history: pd.DataFrame, patience: dict[str, float], notes: list[str]
+    ) -> dict[str, Any]:
+        target = float(self.abandon_target)  # type: ignore[arg-type]
+        out: dict[str, Any] = {"abandon_target": target}
+        sl = lo = hi = float("nan")
+        if self.relation_ is not None:
+            sl, lo, hi = self.relation_.service_level_for(target)
+            s_min, s_max = self.relation_.sl_range_
+            if not math.isfinite(sl):
+                notes.append(
+                    f"no service level in [0, 1] keeps abandons at {target:.1%} on the "
+                    "historical relation"
+                )
+            elif not s_min <= sl <= s_max:
+                notes.append(
+                    f"the service level for {target:.1%} abandons ({sl:.1%}) lies outside the "
+                    f"service levels seen in history ({s_min:.1%}-{s_max:.1%}): an extrapolation"
+                )
+            if (lo, hi) == (0.0, 1.0):
+                notes.append(
+                    "the historical relation is too weak to pin down the service level for "
+                    "the abandon target (its interval is all of 0-100%)"
+                )
+        out["sl_for_abandon_target"] = sl
+        out["sl_for_abandon_target_ci"] = [lo, hi]
+        s = self.patience_.summary
+        names = s["queue"].astype(str).to_numpy()
+        # Limits only where there is an estimate: a queue without one (no abandons) is left
+        # out of the estimate, so it must be left out of its limits too.
+        fitted = np.isfinite(s["patience_s"].to_numpy(dtype=float))
+        ci_low = np.where(fitted, s["ci_low_s"].to_numpy(dtype=float), np.nan)
+        ci_high = np.where(fitted, s["ci_high_s"].to_numpy(dtype=float), np.nan)
+        lows = dict(zip(names, ci_low, strict=True))
+        highs = dict(zip(names, ci_high, strict=True))
+        if history["aht_s"].notna().any() and any(np.isfinite(v) for v in patience.values()):
+            t = self.threshold_s
+            model = erlang_a_service_level(history, patience, target, threshold_s=t)
+            # Less patience means more abandons at a given service level, so a higher one.
+            m_hi = erlang_a_service_level(history, lows, target, threshold_s=t)
+            m_lo = erlang_a_service_level(history, highs, target, threshold_s=t)
+        else:
+            model = m_lo = m_hi = float("nan")
+            notes.append(
+                "Erlang A's service level for the abandon target needs aht_s and a fitted "
+                "patience: not computed"
+            )
+        out["erlang_a_sl_for_abandon_target"] = model
+        out["erlang_a_sl_for_abandon_target_ci"] = [m_lo, m_hi]
+        if self.relation_by_queue_:
+            by_queue: dict[str, dict[str, float]] = {}
+            for q, f in self.relation_by_queue_.items():
+                entry = dict(
+                    zip(("sl", "ci_low", "ci_high"), f.service_level_for(target), strict=True)
+                )
+                part = history[history["queue"].astype(str) == q]
+                entry["erlang_a"] = (
+                    erlang_a_service_level(part, patience, target, threshold_s=self.threshold_s)
+                    if part["aht_s"].notna().any()
+                    else float("nan")
+                )
+                by_queue[q] = entry
+            out["by_queue"] = by_queue
+        return out
+
+    def patience_map(self) -> dict[str, float]:
+        """Fitted patience per queue [s] (NaN where it could not be estimated)."""
+        s = self.patience_.summary
+        return {str(q): float(p) for q, p in zip(s["queue"], s["patience_s"], strict=True)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The content of ``calibration.json`` (see :mod:`staffing.calibration.schema`)."""
+        return calibration_dict(self)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The fitted tables by name (for reports and spreadsheets)."""
+        return calibration_tables(self)
+
+    def report(self, *, with_warnings: bool = True) -> str:
+        """A plain-text summary a planner can read (ending with the warnings)."""
+        return calibration_report(self, with_warnings=with_warnings)
+
+    def __repr__(self) -> str:
+        head = (
+            f"Calibrator(threshold_s={self.threshold_s}, by={self.by!r}, "
+            f"abandon_target={self.abandon_target})"
+        )
+        if not hasattr(self, "history_"):
+            return head + ", not fitted"
+        return (
+            f"{head}: fitted on {self.source_}, {len(self.history_):,} intervals, "
+            f"{self.history_['queue'].nunique()} queue(s)"
+        )
+
+
+def calibrate(
+    history: pd.DataFrame,
+    *,
+    threshold_s: float = 20.0,
+    interval: str | float = "30min",
+    by: str | None = "quarter",
+    abandon_target: float | str | None = None,
+    confidence: float = 0.95,
+    min_abandons: int = 30,
+    max_idle_s: float = 900.0,
+) -> CalibrationFitter:
+    """Calibrate on a history table: an interval report or per-call records.
+
+    Parameters
+    ----------
+    history : DataFrame
+        An ACD interval report or call records with our column names (see
+        :mod:`staffing.calibration.history`; :func:`staffing.io.read_table` maps a file's
+        own names). ``attrs["source"]`` names it in messages.
+    threshold_s : float, default 20
+        Service-level threshold [s].
+    interval : str or float, default "30min"
+        Interval for aggregating call records (a duration: ``"15min"``, ``1800``).
+    by : {"quarter", "month", None}, default "quarter"
+        Periods for the drift analysis.
+    abandon_target : float or str, optional
+        Abandon-rate goal (``0.05`` or ``"5%"``).
+    confidence : float, default 0.95
+    min_abandons : int, default 30
+    max_idle_s : float, default 900
+        Call records only: longest idle gap between two calls of one agent still counted
+        as staffed [s] (see :func:`~staffing.calibration.staffed_agents`).
+
+    Returns
+    -------
+    CalibrationFitter
+        Fitted.
+    """
+    df = normalise_history_columns(history)
+    name = str(history.attrs.get("source", "history"))
+    kind = history_kind(df.columns)
+    records = None
+    if kind == "records":
+        records = validate_records(df, source=name)
+        table = aggregate_records(
+            records, interval=interval, threshold_s=threshold_s, max_gap_s=max_idle_s
+        )
+    elif kind == "intervals":
+        table = validate_intervals(df, threshold_s=threshold_s, interval=interval, source=name)
+    else:
+        raise not_a_history(df, name)
+    return CalibrationFitter(
+        threshold_s=threshold_s,
+        by=by,
+        abandon_target=None
+        if abandon_target is None
+        else parse_rate(abandon_target, what="`abandon_target`", allow_zero=False, allow_one=False),
+        confidence=confidence,
+        min_abandons=min_abandons,
+    ).fit(table, records)
+
+
+#: The name this estimator had before the fitters were named alike.
+Calibrator = CalibrationFitter

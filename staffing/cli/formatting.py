@@ -1,0 +1,199 @@
+"""Tables rounded for reading on a terminal (and in the HTML reports): text, units in headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "percent",
+    "pretty_attribution",
+    "pretty_compare",
+    "pretty_credits",
+    "pretty_exposure",
+    "pretty_outsource",
+    "pretty_summary",
+    "pretty_sweep",
+    "when",
+]
+
+
+def percent(x: float, decimals: int = 1) -> str:
+    """``12.3%``; empty for NaN."""
+    from staffing.vocabulary import format_percent
+
+    return format_percent(x, decimals)
+
+
+def when(t: Any) -> str:
+    """A period's start as ``Mon 2024-01-01``; ``all`` on the total row (NaT)."""
+    import pandas as pd
+
+    return "all" if pd.isna(t) else f"{t:%a %Y-%m-%d}"
+
+
+def _num(x: float, decimals: int = 1) -> str:
+    return "" if x != x else f"{x:,.{decimals}f}"
+
+
+def _share(x: float) -> str:
+    """A percentage of the fee: ``3%``, ``0.85%``."""
+    return "" if x != x else f"{x:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def pretty_summary(summary: Any, *, bands: bool = False) -> Any:
+    """The summary with units in the headers and rounded for reading (a DataFrame of text)."""
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            "period": summary["period_start"].map(when),
+            "queue": summary["queue"],
+            "calls": summary["calls"].map(lambda x: f"{x:,.0f}"),
+            "agent h": summary["agent_hours"].map(lambda x: f"{x:,.1f}"),
+            "scheduled h": summary["scheduled_hours"].map(lambda x: f"{x:,.1f}"),
+            "FTE": summary["fte"].map(lambda x: f"{x:,.1f}"),
+            "peak": summary["peak_agents"].map(lambda x: f"{x:g}"),
+            "SL": summary["service_level"].map(percent),
+            "abandon": summary["abandon_rate"].map(percent),
+            "occupancy": summary["occupancy"].map(percent),
+            "ASA s": summary["asa_s"].map(lambda x: "" if x != x else f"{x:.1f}"),
+        }
+    )
+    if bands:
+        for col, label in (
+            ("intervals_warning", "warning"),
+            ("intervals_interrupt_offline", "interrupt"),
+            ("intervals_all_hands", "all hands"),
+        ):
+            table[label] = summary[col].map(str)
+    return table
+
+
+def pretty_compare(table: Any) -> Any:
+    """The comparison rounded for reading, units in the headers (a DataFrame of text)."""
+    import pandas as pd
+
+    out = pd.DataFrame(
+        {
+            "scenario": table["scenario"],
+            "targets": table["targets"],
+            "agent h": table["agent_hours"].map(_num),
+            "FTE": table["fte"].map(_num),
+            "peak": table["peak_agents"].map(str),
+            "SL": table["service_level"].map(percent),
+            "ASA s": table["asa_s"].map(_num),
+            "abandon": table["abandon_rate"].map(percent),
+            "occupancy": table["occupancy"].map(percent),
+            "+FTE": table["delta_fte"].map(lambda x: f"{x:+,.1f}"),
+        }
+    )
+    if table["cost"].notna().any():
+        out["cost/yr"] = table["cost"].map(lambda x: _num(x, 0))
+        out["+cost/yr"] = table["delta_cost"].map(lambda x: f"{x:+,.0f}")
+    return out
+
+
+def pretty_sweep(table: Any) -> Any:
+    """The sweep rounded for reading (a DataFrame of text)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "sweep": table["sweep"],
+            "model": table["model"],
+            "target": table["target"],
+            "FTE": table["fte"].map(_num),
+            "agent h": table["agent_hours"].map(_num),
+            "SL": table["service_level"].map(percent),
+            "abandon": table["abandon_rate"].map(percent),
+            "marginal FTE": table["marginal_fte"].map(lambda x: _num(x, 2)),
+        }
+    )
+
+
+def pretty_outsource(summary: Any) -> Any:
+    """The side-by-side summary rounded for reading (a DataFrame of text)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "period": summary["period_start"].map(when),
+            "queue": summary["queue"],
+            "party": summary["party"],
+            "calls": summary["calls"].map(lambda x: _num(x, 0)),
+            "agent h": summary["agent_hours"].map(_num),
+            "FTE": summary["fte"].map(_num),
+            "peak": summary["peak_agents"].map(lambda x: f"{x:g}"),
+            "SL": summary["service_level"].map(percent),
+            "abandon": summary["abandon_rate"].map(percent),
+            "occupancy": summary["occupancy"].map(percent),
+        }
+    )
+
+
+def pretty_attribution(summary: Any) -> Any:
+    """The attribution summary rounded for reading (a DataFrame of text)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "period": summary["period_start"].map(when),
+            "queue": summary["queue"],
+            "calls plan": summary["planned_calls"].map(lambda x: _num(x, 0)),
+            "calls": summary["calls"].map(lambda x: _num(x, 0)),
+            "SL plan": summary["planned_service_level"].map(percent),
+            "SL expected": summary["expected_service_level"].map(percent),
+            "SL delivered": summary["service_level"].map(percent),
+            "volume pts": summary["volume_effect_pts"].map(lambda x: f"{x:+.1f}"),
+            "staffing pts": summary["staffing_effect_pts"].map(lambda x: f"{x:+.1f}"),
+            "other pts": summary["other_effect_pts"].map(lambda x: f"{x:+.1f}"),
+            "cause": summary["cause"],
+        }
+    )
+
+
+def pretty_credits(table: Any) -> Any:
+    """The credit table rounded for reading (a DataFrame of text)."""
+    import pandas as pd
+
+    def back(x: Any) -> str:
+        return "" if pd.isna(x) else ("yes" if bool(x) else "no")
+
+    return pd.DataFrame(
+        {
+            "period": table["period_start"].map(when),
+            "SL": table["service_level"].map(lambda x: percent(x, 2)),
+            "short pts": table["shortfall_pts"].map(lambda x: _num(x, 2)),
+            "credit": table["credit_pct"].map(_share),
+            "amount": table["credit_amount"].map(lambda x: _num(x, 2)),
+            "earned back": table["earned_back"].map(back),
+            "band": table["band"],
+        }
+    )
+
+
+def pretty_exposure(table: Any) -> Any:
+    """The exposure table rounded for reading (a DataFrame of text)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "period": table["period_start"].map(when),
+            "calls": table["calls"].map(lambda x: _num(x, 0)),
+            "SL plan": table["planned_service_level"].map(percent),
+            "SL mean": table["service_level_mean"].map(percent),
+            "SL 5%-95%": [
+                f"{percent(a)}-{percent(b)}"
+                for a, b in zip(table["service_level_p05"], table["service_level_p95"], strict=True)
+            ],
+            "P(miss)": table["p_miss"].map(lambda x: percent(x, 0)),
+            "credit": [
+                f"{m:.2f}% ± {s:.2f}%"
+                for m, s in zip(table["credit_pct_mean"], table["credit_pct_sd"], strict=True)
+            ],
+            "amount": [
+                "" if m != m else f"{m:,.0f} ± {s:,.0f}"
+                for m, s in zip(table["credit_amount_mean"], table["credit_amount_sd"], strict=True)
+            ],
+        }
+    )

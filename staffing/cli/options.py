@@ -1,0 +1,426 @@
+"""Option groups the commands share, each built into the library's own parameter object.
+
+A group is a stack of click options plus a step that turns their values into one object
+(:class:`~staffing.io.ReadOptions`, :class:`~staffing.planner.QueueModel`,
+:class:`~staffing.planner.FteRules`, :class:`~staffing.contracts.CreditTerms`), so a
+command receives ``model`` or ``fte`` rather than eight loose values, and the objects
+validate themselves once. This module imports click alone at the top; the library is
+imported inside the builders, which keeps ``staffing --help`` fast.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from staffing.cli.types import BandEdges, ColumnMapping, Duration, FiniteFloat, Percent, TargetList
+
+__all__ = [
+    "Source",
+    "TargetChoice",
+    "band_edges_option",
+    "collect",
+    "credit_terms_options",
+    "forecast_input",
+    "fte_options",
+    "model_options",
+    "patience_option",
+    "period_option",
+    "read_options",
+    "stack",
+    "targets_options",
+    "threshold_option",
+]
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+#: How abandoned calls enter the service level (see :mod:`staffing.vocabulary`).
+ABANDON_POLICIES = ("fail", "exclude", "exclude_within", "count_within")
+
+
+def stack(*decorators: Decorator) -> Decorator:
+    """One decorator applying ``decorators`` as if written one above the other, in order."""
+
+    def apply(f: Callable[..., Any]) -> Callable[..., Any]:
+        for decorator in reversed(decorators):
+            f = decorator(f)
+        return f
+
+    return apply
+
+
+def collect(dest: str, names: Sequence[str], build: Callable[..., Any]) -> Decorator:
+    """Pass the values of the options ``names`` to the command as ``dest = build(**values)``."""
+
+    def decorator(f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name) for name in names}
+            kwargs[dest] = build(**values)
+            return f(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table file named on the command line, with how to read it."""
+
+    path: str
+    options: Any  # staffing.io.ReadOptions
+    interval_s: float | None = None
+
+    @property
+    def name(self) -> str:
+        from pathlib import Path
+
+        return Path(self.path).name
+
+    def table(self) -> Any:
+        """The file as a table with our column names; the library validates it, once."""
+        return self.options.read(self.path)
+
+
+def _read_options(columns: tuple[tuple[str, str], ...]) -> Any:
+    from staffing.errors import InputError
+    from staffing.io import ReadOptions
+
+    mapping: dict[str, str] = {}
+    for ours, theirs in columns:
+        if ours in mapping:
+            raise InputError(f"--column: '{ours}' is mapped twice")
+        mapping[ours] = theirs
+    return ReadOptions(columns=mapping)
+
+
+def read_options(flag: str = "--column", dest: str = "read", what: str = "a column") -> Decorator:
+    """``--column OURS=THEIRS`` (repeatable), built into a ``ReadOptions`` named ``dest``."""
+    name = f"{dest}_columns"
+    return stack(
+        click.option(
+            flag,
+            name,
+            type=ColumnMapping(),
+            multiple=True,
+            help=f"Map {what} of the file to ours, e.g. calls=IncomingContactVolume (repeatable).",
+        ),
+        collect(dest, [name], lambda **v: _read_options(v[name])),
+    )
+
+
+def _forecast_source(forecast: str, read: Any, interval_s: float | None) -> Source:
+    return Source(forecast, read, interval_s)
+
+
+forecast_input = stack(
+    click.argument("forecast", type=click.Path(exists=True, dir_okay=False)),
+    read_options(what="a forecast column"),
+    click.option(
+        "--interval",
+        "interval_s",
+        type=Duration(),
+        default=None,
+        metavar="DURATION",
+        help="Interval length (15min, 30min, 900); inferred per queue when omitted.",
+    ),
+    collect("forecast", ["forecast", "read", "interval_s"], _forecast_source),
+)
+"""FORECAST, its ``--column`` mapping and ``--interval``: a :class:`Source` named ``forecast``."""
+
+
+# --------------------------------------------------------------------------- the queue model
+
+
+def _queue_model(
+    patience_s: float | None, calibration: str | None, calibration_period: str, abandon_policy: str
+) -> Any:
+    from staffing.io import load_calibration
+    from staffing.planner import QueueModel
+
+    loaded = load_calibration(calibration) if calibration is not None else None
+    return QueueModel(
+        patience_s=patience_s,
+        calibration=loaded,
+        abandon_policy=abandon_policy,  # type: ignore[arg-type]
+        calibration_period=calibration_period,
+    )
+
+
+def patience_option(
+    help: str = "Mean customer patience (Erlang A) for intervals no calibration or "
+    "patience_s column covers: seconds (120) or a duration (2min); inf = Erlang C.",
+) -> Decorator:
+    """``--patience-s`` (or ``--patience``): a duration, ``inf`` for Erlang C."""
+    return click.option(
+        "--patience-s",
+        "--patience",
+        "patience_s",
+        type=Duration(allow_inf=True),
+        default=None,
+        metavar="DURATION",
+        help=help,
+    )
+
+
+def threshold_option(help: str) -> Decorator:
+    """``--threshold-s`` (or ``--threshold``): a duration, 0 allowed."""
+    return click.option(
+        "--threshold-s",
+        "--threshold",
+        "threshold_s",
+        type=Duration(allow_zero=True),
+        default=None,
+        metavar="DURATION",
+        help=help,
+    )
+
+
+def model_options() -> Decorator:
+    """``--patience-s``, ``--calibration``, ``--calibration-period``, ``--abandon-policy``."""
+    return stack(
+        patience_option(),
+        click.option(
+            "--calibration",
+            type=click.Path(exists=True, dir_okay=False),
+            default=None,
+            help="calibration.json from `staffing calibrate`: patience per queue "
+            "(ahead of the patience_s column and --patience-s).",
+        ),
+        click.option(
+            "--calibration-period",
+            default="latest",
+            show_default=True,
+            metavar="latest|pooled|PERIOD",
+            help="Which patience of the calibration: the latest period, the pooled history "
+            "or one period (2024Q3, 2024-07).",
+        ),
+        abandon_policy_option(),
+        collect(
+            "model",
+            ["patience_s", "calibration", "calibration_period", "abandon_policy"],
+            _queue_model,
+        ),
+    )
+
+
+def abandon_policy_option(help: str = "How abandoned calls enter the service level.") -> Decorator:
+    return click.option(
+        "--abandon-policy",
+        type=click.Choice(ABANDON_POLICIES),
+        default="fail",
+        show_default=True,
+        help=help,
+    )
+
+
+# --------------------------------------------------------------------------- shrinkage and FTE
+
+
+def _fte_rules(
+    shrinkage: float | None, in_centre: float, out_of_centre: float, hours_per_fte: float
+) -> Any:
+    from staffing.planner import FteRules
+
+    return FteRules(
+        in_centre=in_centre,
+        out_of_centre=out_of_centre,
+        total=shrinkage,
+        hours_per_fte=hours_per_fte,
+    )
+
+
+def fte_options() -> Decorator:
+    """The shrinkage options (percentages) and ``--hours-per-fte``: ``FteRules`` as ``fte``."""
+    rate = Percent(allow_one=False)
+    return stack(
+        click.option(
+            "--shrinkage",
+            type=rate,
+            default=None,
+            metavar="PERCENT",
+            help="Total shrinkage, applied at the interval level (instead of the two below).",
+        ),
+        click.option(
+            "--in-centre",
+            type=rate,
+            default="0%",
+            show_default=True,
+            metavar="PERCENT",
+            help="In-centre shrinkage: breaks, coaching, meetings "
+            "(scheduled = agents / (1 - this)).",
+        ),
+        click.option(
+            "--out-of-centre",
+            type=rate,
+            default="0%",
+            show_default=True,
+            metavar="PERCENT",
+            help="Out-of-centre shrinkage: holidays, sickness, training days (applied to FTE).",
+        ),
+        click.option(
+            "--hours-per-fte",
+            type=FiniteFloat(0.0, 168.0, min_open=True),
+            default=37.5,
+            show_default=True,
+            help="Paid hours of one FTE per week.",
+        ),
+        collect("fte", ["shrinkage", "in_centre", "out_of_centre", "hours_per_fte"], _fte_rules),
+    )
+
+
+def period_option(periods: Sequence[str] = ("day", "week", "month", "quarter")) -> Decorator:
+    return click.option(
+        "--period",
+        type=click.Choice(list(periods)),
+        default="week",
+        show_default=True,
+        help="Summary period (weeks start on Monday).",
+    )
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass(frozen=True)
+class TargetChoice:
+    """``--target`` values (canonical text) and the ``--targets`` file, as given."""
+
+    targets: tuple[str, ...]
+    table: str | None
+
+    def require(self) -> None:
+        """Refuse a command that needs targets and was given none."""
+        if not self.targets and self.table is None:
+            raise click.UsageError("no target: give --target (e.g. 80/20) or --targets FILE")
+
+    @property
+    def default(self) -> list[str] | None:
+        return list(self.targets) or None
+
+    def rules(self) -> Any:
+        """The targets file read into rules (None without one)."""
+        from staffing.io import read_targets
+
+        return read_targets(self.table) if self.table is not None else None
+
+    def describe(self) -> str:
+        from pathlib import Path
+
+        text = " + ".join(self.targets)
+        if self.table:
+            text = f"per queue and time window from {Path(self.table).name}" + (
+                f" (default {text})" if text else ""
+            )
+        return text
+
+
+def targets_options(help: str) -> Decorator:
+    """``--target`` (repeatable) and ``--targets FILE``: a :class:`TargetChoice` as ``goal``."""
+    return stack(
+        click.option(
+            "--target", "targets", type=TargetList(), multiple=True, metavar="TARGET", help=help
+        ),
+        click.option(
+            "--targets",
+            "targets_file",
+            type=click.Path(exists=True, dir_okay=False),
+            default=None,
+            help="Targets per queue and weekday/time window "
+            "(columns queue, weekday, start, end, target; first matching row wins).",
+        ),
+        collect(
+            "goal",
+            ["targets", "targets_file"],
+            lambda targets, targets_file: TargetChoice(tuple(targets), targets_file),
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- credit terms
+
+
+def band_edges_option(help: str) -> Decorator:
+    return click.option(
+        "--band-edges",
+        type=BandEdges(),
+        default="5,10",
+        show_default=True,
+        help=help,
+    )
+
+
+def _credit_terms(**values: Any) -> Any:
+    from staffing.contracts import CreditTerms
+
+    return CreditTerms(**values)
+
+
+credit_terms_options = stack(
+    period_option(),
+    click.option(
+        "--step",
+        type=FiniteFloat(0.0, min_open=True),
+        default=0.5,
+        show_default=True,
+        help="Points below target per credit step (each started step counts).",
+    ),
+    click.option(
+        "--credit-per-step",
+        type=Percent(allow_zero=False),
+        default="1%",
+        show_default=True,
+        metavar="PERCENT",
+        help="Price reduction per started step, as a share of the period's fee.",
+    ),
+    click.option(
+        "--cap",
+        type=Percent(allow_zero=False),
+        default=None,
+        metavar="PERCENT",
+        help="Largest credit per period, e.g. 10%.",
+    ),
+    click.option(
+        "--fee", type=FiniteFloat(0.0), default=None, help="Fee per period: gives amounts."
+    ),
+    click.option(
+        "--earn-back-target",
+        type=Percent(allow_zero=False, allow_one=False),
+        default=None,
+        metavar="PERCENT",
+        help="Service level to hold afterwards to have a credit forgiven, e.g. 85%.",
+    ),
+    click.option(
+        "--earn-back-periods",
+        type=click.IntRange(1),
+        default=1,
+        show_default=True,
+        help="Following periods that must all reach the earn-back target.",
+    ),
+    abandon_policy_option(),
+    band_edges_option("Escalation band edges in points below target."),
+    collect(
+        "terms",
+        [
+            "period",
+            "step",
+            "credit_per_step",
+            "cap",
+            "fee",
+            "earn_back_target",
+            "earn_back_periods",
+            "abandon_policy",
+            "band_edges",
+        ],
+        _credit_terms,
+    ),
+)
+"""The credit clause's options, built into a ``CreditTerms`` named ``terms``."""

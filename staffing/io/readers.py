@@ -1,0 +1,184 @@
+"""Every file the tool reads, read here: forecasts, targets, rosters, histories, plans.
+
+Each reader reads a table through :func:`~staffing.io.read_table` (CSV with the
+delimiter sniffed, Excel, Parquet; columns mapped to our names by
+:class:`ReadOptions`), then hands the frame to the domain function that validates it,
+so a file and a DataFrame given in Python are checked alike.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from staffing.calibration import BANK_FIELDS, BANK_MONTHS, bank_records, prepare_history
+from staffing.calibration.history import normalise_history_columns, validate_records
+from staffing.contracts import prepare_plan
+from staffing.errors import InputError
+from staffing.io.tables import read_table
+from staffing.planner import prepare_forecast, prepare_targets
+
+__all__ = [
+    "ReadOptions",
+    "read_bank_log",
+    "read_call_records",
+    "read_forecast",
+    "read_history",
+    "read_plan",
+    "read_roster",
+    "read_targets",
+]
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a table file: which of its columns are ours.
+
+    Parameters
+    ----------
+    columns : mapping, optional
+        Our column name -> the file's, e.g. ``{"calls": "IncomingContactVolume"}``
+        (matched exactly, else ignoring case and surrounding spaces).
+    """
+
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+    def read(self, path: PathLike) -> pd.DataFrame:
+        """The file as a table with our column names (``attrs["source"]`` its name)."""
+        return read_table(path, columns=self.columns or None)
+
+
+def _options(options: ReadOptions | None) -> ReadOptions:
+    return options if options is not None else ReadOptions()
+
+
+def read_forecast(
+    path: PathLike, *, options: ReadOptions | None = None, interval_s: str | float | None = None
+) -> pd.DataFrame:
+    """Read and validate a forecast file (see :func:`staffing.planner.prepare_forecast`).
+
+    Parameters
+    ----------
+    path : str or path-like
+        CSV, Excel or Parquet with ``interval_start``, optional ``queue``, ``calls``,
+        ``aht_s``, optional ``patience_s`` and ``interval_s``.
+    options : ReadOptions, optional
+        Column mapping.
+    interval_s : str or float, optional
+        Interval length (``"15min"`` or seconds); inferred per queue when omitted.
+
+    Examples
+    --------
+    >>> from staffing.data import sample_path
+    >>> f = read_forecast(sample_path("forecast.csv"))
+    >>> f.groupby("queue")["interval_s"].first().to_dict()
+    {'premium': 1800.0, 'sales': 1800.0, 'service': 1800.0}
+    """
+    df = _options(options).read(path)
+    return prepare_forecast(df, interval_s=interval_s, source=df.attrs["source"])
+
+
+def read_targets(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:
+    """Read a targets file (queue, weekday, start, end, target) into rules.
+
+    See :func:`staffing.planner.prepare_targets`.
+    """
+    return prepare_targets(_options(options).read(path))
+
+
+def read_roster(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:
+    """Read a roster (``interval_start``, optional ``queue``, ``agents``) as a table.
+
+    It is checked against the forecast by :func:`staffing.planner.evaluate_staffing`.
+    """
+    return _options(options).read(path)
+
+
+def read_history(
+    path: PathLike,
+    *,
+    options: ReadOptions | None = None,
+    threshold_s: float = 20.0,
+    interval: str | float = "30min",
+    max_idle_s: float = 900.0,
+) -> pd.DataFrame:
+    """Read an ACD history (interval report or call records) as one row per interval.
+
+    See :func:`staffing.calibration.prepare_history` for the columns and the options.
+
+    Examples
+    --------
+    >>> from staffing.data import sample_path
+    >>> h = read_history(sample_path("history.csv"))
+    >>> h.attrs["kind"], sorted(h["queue"].unique())
+    ('intervals', ['sales', 'service'])
+    """
+    df = _options(options).read(path)
+    return prepare_history(df, threshold_s=threshold_s, interval=interval, max_idle_s=max_idle_s)
+
+
+def read_call_records(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:
+    """Read per-call records (see :func:`staffing.calibration.validate_records`)."""
+    df = normalise_history_columns(_options(options).read(path))
+    return validate_records(df, source=str(df.attrs.get("source", path)))
+
+
+def read_plan(
+    path: PathLike, *, options: ReadOptions | None = None, interval_s: str | float | None = None
+) -> pd.DataFrame:
+    """Read a plan's interval table (``staffing plan --out``) for simulation and exposure.
+
+    See :func:`staffing.contracts.prepare_plan`.
+    """
+    return prepare_plan(_options(options).read(path), interval_s=interval_s)
+
+
+def _bank_files(path: PathLike | Iterable[PathLike]) -> list[Path]:
+    if isinstance(path, str | os.PathLike):
+        p = Path(path)
+        if p.is_dir():
+            found = {f.stem.lower(): f for f in p.glob("*.txt")}
+            ordered = [found[m] for m in BANK_MONTHS if m in found]
+            ordered += sorted(f for k, f in found.items() if k not in BANK_MONTHS)
+            if not ordered:
+                raise InputError("no monthly .txt logs in this directory", source=str(p))
+            return ordered
+        return [p]
+    return [Path(p) for p in path]
+
+
+def read_bank_log(
+    path: PathLike | Iterable[PathLike], *, queue: str | None = "type"
+) -> pd.DataFrame:
+    """Read the public Anonymous Bank call log as call records.
+
+    Parameters
+    ----------
+    path : path, directory or iterable of paths
+        A monthly file (e.g. ``january.txt``), a directory of them (read in calendar
+        order), or several files.
+    queue : {"type", None}, default "type"
+        As for :func:`staffing.calibration.bank_records`.
+    """
+    frames = []
+    names = []
+    for f in _bank_files(path):
+        df = read_table(f)
+        missing = [c for c in BANK_FIELDS if c not in df.columns]
+        if missing:
+            raise InputError(
+                f"missing columns {', '.join(missing)}: not an Anonymous Bank log", source=f.name
+            )
+        frames.append(df[list(BANK_FIELDS)])
+        names.append(f.name)
+    raw = pd.concat(frames, ignore_index=True)
+    raw.attrs["source"] = (
+        names[0] if len(names) == 1 else f"{names[0]}..{names[-1]} ({len(names)} files)"
+    )
+    return bank_records(raw, queue=queue)

@@ -1,0 +1,251 @@
+"""Calls, agent-hours, FTE and volume-weighted performance per period and queue.
+
+**Shrinkage and FTE** follow :class:`~staffing.planner.FteRules`: one FTE is paid
+``hours_per_fte`` hours per 7 calendar days, so a period of ``days`` calendar days (1 for
+a day, 7 for a week, 28-31 for a month) is worth ``hours_per_fte * days / 7`` hours: the
+mean of the daily FTE over a week is the weekly FTE.
+
+**Aggregation.** Nothing is rounded before it is summed: ``agent_hours`` is the sum of
+``agents * interval_s / 3600``; ``service_level`` is weighted by the calls in its
+denominator (``sl_calls``), ``abandon_rate`` by calls offered, ``asa_s`` by calls answered
+and ``occupancy`` by agent-hours, so each equals the ratio of the totals, never an average
+of interval percentages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from staffing.frames import local_dates, period_start
+from staffing.planner.models import FteRules
+from staffing.planner.tables import SUMMARY_COLUMNS, TOTAL
+from staffing.vocabulary import Period, check_period, period_days, period_floor
+
+__all__ = ["PERIODS", "summarise"]
+
+#: Summary periods.
+PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter")
+
+
+def _horizon_weeks(t: pd.Series) -> tuple[np.datetime64, np.datetime64]:
+    """First Monday and the day after the last Sunday of the whole Monday-to-Sunday weeks
+    holding the timestamps (wall clock)."""
+    mondays = period_floor(local_dates(pd.Series([t.min(), t.max()])), "week")
+    return mondays.min(), mondays.max() + np.timedelta64(7, "D")
+
+
+def _period_days(
+    start: pd.Series, period: str, horizon: tuple[np.datetime64, np.datetime64]
+) -> np.ndarray:
+    """Days each period's FTE is scaled by: a day is 1, a week 7, a month or quarter its
+    days inside the horizon of whole weeks (a one-week forecast summarised by month is one
+    week of FTE, not a week's hours spread over the month)."""
+    if period in ("day", "week"):
+        return period_days(local_dates(start), period).astype(float)
+    first = local_dates(start)
+    end = first + period_days(first, period).astype("timedelta64[D]")
+    lo, hi = np.maximum(first, horizon[0]), np.minimum(end, horizon[1])
+    return (hi - lo).astype(np.int64).astype(float)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+_SUMMED = (
+    "calls",
+    "agent_hours",
+    "scheduled_hours",
+    "sl_num",
+    "sl_calls",
+    "ab_num",
+    "busy_hours",
+    "answered",
+    "asa_num",
+)
+
+
+def _summary_block(sums: dict[str, np.ndarray], peak: np.ndarray) -> dict[str, np.ndarray]:
+    """Summary columns from summed parts (ratios of totals)."""
+    return {
+        "calls": sums["calls"],
+        "agent_hours": sums["agent_hours"],
+        "scheduled_hours": sums["scheduled_hours"],
+        "peak_agents": peak,
+        "service_level": _ratio(sums["sl_num"], sums["sl_calls"]),
+        "abandon_rate": _ratio(sums["ab_num"], sums["calls"]),
+        "occupancy": _ratio(sums["busy_hours"], sums["agent_hours"]),
+        "asa_s": _ratio(sums["asa_num"], sums["answered"]),
+    }
+
+
+def summarise(
+    intervals: pd.DataFrame,
+    *,
+    period: Period = "week",
+    fte: FteRules | None = None,
+    extra: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Calls, agent-hours, FTE and volume-weighted performance per period and queue.
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        :attr:`Plan.intervals` (or any table with ``interval_start``, ``queue``,
+        ``calls``, ``agents``, ``interval_s``, ``service_level``, ``abandon_rate``,
+        ``occupancy``; ``scheduled``, ``asa_s`` and ``sl_calls`` are used when present).
+    period : {"day", "week", "month", "quarter"}, default "week"
+        Weeks start on Monday; a month or quarter is a calendar one.
+    fte : FteRules, optional
+        Shrinkage and paid hours (default: none and 37.5 h a week).
+    extra : sequence of str
+        Further numeric columns of ``intervals`` to sum per period (appended).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SUMMARY_COLUMNS` (then ``extra``): one row per period and queue
+        (periods in time order, queues by name); when there are several queues and
+        several periods, a ``total`` row per period after its queues; and last one
+        ``total`` row over everything with an empty (``NaT``) ``period_start``.
+        ``peak_agents`` of a total row is the peak of agents summed over queues at the
+        same interval start. ``period_days`` are the calendar days FTE are scaled by:
+        1 a day, 7 a week, for a month its days inside the whole Monday-to-Sunday weeks
+        the intervals fall in, and for the grand total those weeks' days (days without
+        intervals are closed days: an FTE is paid per week whether or not the centre
+        opens on Sunday).
+
+    Notes
+    -----
+    ``fte = agent_hours / ((1 - in_centre) (1 - out_of_centre)) / (hours_per_fte *
+    period_days / 7)`` (:class:`FteRules`);
+    ``service_level = sum(service_level * sl_calls) / sum(sl_calls)``;
+    ``abandon_rate = sum(abandon_rate * calls) / sum(calls)``; ``occupancy = sum(occupancy
+    * agent_hours) / sum(agent_hours)``; ``asa_s`` is weighted by answered calls. Ratios
+    over no calls are NaN.
+
+    Examples
+    --------
+    One queue, Monday and Tuesday, 30-minute intervals; 10 then 20 agents on Monday
+    (``(10 + 20) * 0.5 = 15`` agent-hours), 8 on Tuesday (4 agent-hours), 25% shrinkage,
+    35 paid hours per FTE per week:
+
+    >>> iv = pd.DataFrame({
+    ...     "interval_start": pd.to_datetime(["2025-03-03 09:00", "2025-03-03 09:30",
+    ...                                       "2025-03-04 09:00"]),
+    ...     "queue": "sales", "calls": [100.0, 300.0, 50.0], "agents": [10, 20, 8],
+    ...     "interval_s": 1800.0, "service_level": [0.9, 0.6, 1.0],
+    ...     "abandon_rate": [0.0, 0.1, 0.0], "occupancy": [0.8, 0.9, 0.5]})
+    >>> s = summarise(iv, period="day", fte=FteRules(total=0.25, hours_per_fte=35.0))
+    >>> s[["queue", "agent_hours", "scheduled_hours", "fte", "service_level", "period_days"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+       queue  agent_hours  scheduled_hours       fte  service_level  period_days
+    0  sales         15.0        20.000000  4.000000       0.675000          1.0
+    1  sales          4.0         5.333333  1.066667       1.000000          1.0
+    2  total         19.0        25.333333  0.723810       0.711111          7.0
+
+    Monday: ``15 / (1 - 0.25) / (35 * 1/7) = 4`` FTE. Its service level is 90% of 100
+    calls and 60% of 300 calls: ``(90 + 180) / 400 = 67.5%``, not the 75% average of the
+    two percentages. The total covers the whole week the forecast falls in (the other days
+    are closed): ``19 / 0.75 / 35 = 0.724`` FTE, and ``(90 + 180 + 50) / 450 = 71.1%``.
+    """
+    check_period(period)
+    rules = fte or FteRules()
+    iv = intervals
+    n = len(iv)
+    hours = iv["interval_s"].to_numpy(dtype=float) / 3600.0
+    agents = iv["agents"].to_numpy(dtype=float)
+    calls = iv["calls"].to_numpy(dtype=float)
+    scheduled = (
+        iv["scheduled"].to_numpy(dtype=float) if "scheduled" in iv else rules.scheduled(agents)
+    )
+    sl_calls = iv["sl_calls"].to_numpy(dtype=float) if "sl_calls" in iv else calls
+    ab = iv["abandon_rate"].to_numpy(dtype=float)
+    answered = calls * (1.0 - ab)
+    asa = iv["asa_s"].to_numpy(dtype=float) if "asa_s" in iv else np.full(n, np.nan)
+    with np.errstate(invalid="ignore"):
+        asa_num = np.where(answered > 0, asa * answered, 0.0)
+    parts = {
+        "calls": calls,
+        "agent_hours": agents * hours,
+        "scheduled_hours": scheduled * hours,
+        "sl_num": iv["service_level"].to_numpy(dtype=float) * sl_calls,
+        "sl_calls": sl_calls,
+        "ab_num": ab * calls,
+        "busy_hours": iv["occupancy"].to_numpy(dtype=float) * agents * hours,
+        "answered": answered,
+        "asa_num": asa_num,
+        **{name: iv[name].to_numpy(dtype=float) for name in extra},
+    }
+
+    # group codes: periods in time order, queues by name; group = period * nq + queue
+    p_codes, periods = pd.factorize(period_start(iv["interval_start"], period), sort=True)
+    q_codes, queues = pd.factorize(iv["queue"].astype(str).to_numpy(), sort=True)
+    n_p, n_q = len(periods), len(queues)
+    group = p_codes * n_q + q_codes
+
+    def sums(ids: np.ndarray, size: int) -> dict[str, np.ndarray]:
+        return {k: np.bincount(ids, weights=v, minlength=size) for k, v in parts.items()}
+
+    def peaks(values: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:
+        out = np.zeros(size)
+        if values.size:
+            top = pd.Series(values).groupby(ids).max()
+            out[top.index.to_numpy()] = top.to_numpy()
+        return out
+
+    present = np.bincount(group, minlength=n_p * n_q) > 0
+    by_queue = {
+        k: v[present]
+        for k, v in _summary_block(sums(group, n_p * n_q), peaks(agents, group, n_p * n_q)).items()
+    }
+    sums_q = sums(group, n_p * n_q)
+    cells = np.flatnonzero(present)
+    period_index = [cells // n_q]
+    queue_label = [np.asarray(queues, dtype=object)[cells % n_q]]
+    order_key = [(cells // n_q) * (n_q + 1) + cells % n_q]
+    blocks = [{**by_queue, **{k: sums_q[k][present] for k in extra}}]
+
+    # concurrent agents over all queues at each interval start, then the peak per period
+    t_codes, t_uniques = pd.factorize(iv["interval_start"])
+    concurrent = np.bincount(t_codes, weights=agents, minlength=len(t_uniques))
+    period_of_t = np.zeros(len(t_uniques), dtype=np.int64)
+    period_of_t[t_codes] = p_codes
+    if n_q > 1 and n_p > 1:
+        sums_p = sums(p_codes, n_p)
+        block = _summary_block(sums_p, peaks(concurrent, period_of_t, n_p))
+        blocks.append({**block, **{k: sums_p[k] for k in extra}})
+        period_index.append(np.arange(n_p))
+        queue_label.append(np.full(n_p, TOTAL, dtype=object))
+        order_key.append(np.arange(n_p) * (n_q + 1) + n_q)
+    order = np.argsort(np.concatenate(order_key), kind="stable")
+    p_index = np.concatenate(period_index)[order]
+    table = pd.DataFrame({k: np.concatenate([blk[k] for blk in blocks])[order] for k in blocks[0]})
+    starts = pd.Series(periods).take(p_index).reset_index(drop=True)
+    table.insert(0, "queue", np.concatenate(queue_label)[order])
+    table.insert(0, "period_start", starts)
+    horizon = _horizon_weeks(iv["interval_start"])
+    days = _period_days(pd.Series(periods), period, horizon)
+    table["period_days"] = days[p_index]
+
+    grand_sums = {k: np.array([v.sum()]) for k, v in parts.items()}
+    grand = pd.DataFrame(
+        {
+            **_summary_block(grand_sums, np.array([concurrent.max() if n else 0.0])),
+            **{k: grand_sums[k] for k in extra},
+        }
+    )
+    grand.insert(0, "queue", np.array([TOTAL], dtype=object))
+    grand.insert(0, "period_start", pd.Series([pd.NaT], dtype=starts.dtype))
+    grand["period_days"] = float((horizon[1] - horizon[0]).astype(np.int64))
+    out = pd.concat([table, grand], ignore_index=True)
+    out["fte"] = rules.fte(out["agent_hours"], out["period_days"])
+    if iv["agents"].dtype.kind in "iu":
+        out["peak_agents"] = out["peak_agents"].astype(np.int64)
+    if "asa_s" not in iv:
+        out["asa_s"] = np.nan
+    return out[[*SUMMARY_COLUMNS, *extra]]
