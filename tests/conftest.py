@@ -30,4 +30,6 @@ settings.register_profile("thorough", parent=settings.get_profile("staffing"), m
 settings.register_profile(
     "ci", parent=settings.get_profile("staffing"), derandomize=True, database=None
 )
-settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "staffing")
+settings.load_profile(
+    "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "staffing"
+)
