@@ -226,7 +226,12 @@ def chat_performance(
 
     busy = a > 0
     staffed = busy & (n >= 1)
-    log_b = np.zeros(shape)  # B* = 1 with nobody to answer
+    # B* with nobody to answer is 1; Erlang A's formulas are only reached there through
+    # rows it sets aside itself, so they get the one-agent value as evaluate gives them
+    log_b = np.zeros(shape)
+    idle_staff = busy & ~staffed
+    if np.any(idle_staff):
+        log_b[idle_staff] = log_erlang_b(np.ones(int(idle_staff.sum())), a[idle_staff])
     m = np.zeros(shape)
     if np.any(staffed):
         log_b[staffed], m[staffed] = loss_chain(n[staffed], cc[staffed], a[staffed], eff)
@@ -455,7 +460,7 @@ def _solve(
     patience_s: np.ndarray,
     cc: np.ndarray,
     targets: Sequence[Target],
-    policy: str,
+    policy: AbandonPolicy,
     eff: np.ndarray,
 ) -> np.ndarray:
     a = calls * aht_s / interval_s
