@@ -206,7 +206,7 @@ def simulate_priority(
     draw = _Exp(np.random.default_rng(seed))
     k = len(rates_per_s)
     total = float(sum(rates_per_s))
-    cum = np.cumsum(rates_per_s) / total
+    cum = [float(x) for x in np.cumsum(rates_per_s) / total]
     mu = 1.0 / aht_s
     queues: list[deque[tuple[float, int]]] = [deque() for _ in range(k)]
     busy = 0
@@ -214,21 +214,26 @@ def simulate_priority(
     next_arrival = draw.e() / total
     arrived = 0
     end = warmup + calls  # calls warmup .. end-1 are counted
-    offered = np.zeros(k)
-    waited = np.zeros(k)
-    within = np.zeros(k)
-    wait_sum = np.zeros(k)
-    while offered.sum() < calls:
+    resolved = 0
+    offered = [0] * k
+    waited = [0] * k
+    within = [0] * k
+    wait_sum = [0.0] * k
+    while resolved < calls:
         next_done = t + draw.e() / (busy * mu) if busy else math.inf
         if next_arrival < next_done:
             t = next_arrival
             next_arrival = t + draw.e() / total
-            cls = min(int(np.searchsorted(cum, draw.u(), side="right")), k - 1)
+            u = draw.u()
+            cls = 0
+            while cls < k - 1 and u >= cum[cls]:
+                cls += 1
             idx = arrived
             arrived += 1
             if busy < agents:  # an agent is free: no queue either
                 busy += 1
                 if warmup <= idx < end:
+                    resolved += 1
                     offered[cls] += 1
                     within[cls] += 1
             else:
@@ -240,6 +245,7 @@ def simulate_priority(
                     arrival, idx = queues[cls].popleft()
                     if warmup <= idx < end:
                         wait = t - arrival
+                        resolved += 1
                         offered[cls] += 1
                         waited[cls] += 1
                         wait_sum[cls] += wait
@@ -247,8 +253,9 @@ def simulate_priority(
                     break
             else:
                 busy -= 1
+    n = np.array(offered, dtype=float)
     return {
-        "p_wait": waited / offered,
-        "service_level": within / offered,
-        "asa_s": wait_sum / offered,
+        "p_wait": np.array(waited) / n,
+        "service_level": np.array(within) / n,
+        "asa_s": np.array(wait_sum) / n,
     }
