@@ -49,7 +49,9 @@ The chain keeps the agents' loads balanced: exact in the waiting states (every a
 holds ``c``) and whenever the loads stay within one chat of each other. Routing alone
 cannot always keep them so (an agent may finish a chat while another holds two more), so
 below ``S`` the model is the balanced system, as if a chat could be handed over to even
-the loads out.
+the loads out. Simulated with routing alone (no hand-overs), the test scenarios of
+``tests/test_queueing_chat.py`` (concurrency 2 to 5, light to overloaded) differ from the
+model by at most about 0.01 in P(wait), service level and occupancy.
 
 Naive division understaffs
 --------------------------

@@ -15,8 +15,9 @@ With ``nu = n mu`` (``mu = 1/aht_s``), ``sigma_k = lambda_1 + ... + lambda_k`` a
   are answered, so a call of any class waits with the Erlang C probability ``C`` of the
   pooled workload (PASTA).
 * **Calls ahead.** While all agents are busy they finish calls at the constant rate
-  ``nu``, so the pool behaves as one M/M/1 server of rate ``nu`` (Kella and Yechiali
-  [1]_). Cutting the state space between ``j`` and ``j + 1`` calls of classes ``1..k``
+  ``nu``, so the waits are those of one M/M/1 priority server of rate ``nu`` (the
+  reduction of Kella and Yechiali [1]_; Davis [3]_ gives the distribution in another
+  form). Cutting the state space between ``j`` and ``j + 1`` calls of classes ``1..k``
   waiting (crossed upwards only by such an arrival, downwards only by an answer) gives
   ``P(all busy, j waiting of classes <= k) = C (1 - r_k) r_k^j``: geometric.
 * **Wait of a class-k call** that finds ``j`` such calls ahead: each answer removes one,
