@@ -82,6 +82,7 @@ from staffing.queueing.targets import (
 __all__ = ["evaluate_priority", "required_priority_agents"]
 
 _CHUNK = 4096
+_NEGLIGIBLE = 1e-14  # below this share of the agents' capacity, classes 1..k bring nothing
 
 
 def _theta_grid() -> tuple[np.ndarray, np.ndarray]:
@@ -104,19 +105,25 @@ _HALF2 = np.sin(0.5 * _U) ** 2
 
 def wait_tail(r_prev: np.ndarray, r_k: np.ndarray, big_t: np.ndarray) -> np.ndarray:
     """``P(W_k > t | wait)`` in units of ``1/nu`` (module notes), for ``0 <= r_prev <=
-    r_k < 1`` and ``big_t = nu t >= 0`` (broadcast 1-d arrays)."""
+    r_k < 1`` and ``big_t = nu t >= 0`` (broadcast 1-d arrays).
+
+    Where the classes up to ``k`` bring almost nothing (``r_k < 1e-14``) the wait is one
+    answer away, ``exp(-(1 - r_k) T)``, to within ``r_k``: the exact form would divide
+    vanishing quantities there.
+    """
     out = np.empty(r_k.shape)
-    first = r_prev <= 0.0
+    first = (r_prev <= 0.0) | (r_k < _NEGLIGIBLE)
     out[first] = np.exp(-(1.0 - r_k[first]) * big_t[first])
     rest = np.flatnonzero(~first)
     for start in range(0, rest.size, _CHUNK):
         idx = rest[start : start + _CHUNK]
         q, r, tt = r_prev[idx], r_k[idx], big_t[idx]
         sq = np.sqrt(q)
-        # the pole at s* = -(1 - r)(r - q)/r, on the principal sheet when r > sqrt(q)
+        # the pole at s* = -(1 - r)(r - q)/r, on the principal sheet when r > sqrt(q); its
+        # residue (2r - q - 1 - s*)/(r - q) simplifies to (r^2 - q) / (r (r - q))
         s_star = -(1.0 - r) * (r - q) / r
         with np.errstate(divide="ignore", invalid="ignore"):
-            coef = (2.0 * r - q - 1.0 - s_star) / (r - q)
+            coef = (r - sq) * (r + sq) / (r * (r - q))
         pole = np.where(r > sq, coef * np.exp(s_star * tt), 0.0)
         # the branch cut, u in (0, pi): e^{-X T} sin^2 u / (X D)
         x0 = (1.0 - sq) ** 2
