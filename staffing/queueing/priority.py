@@ -29,7 +29,7 @@ With ``nu = n mu`` (``mu = 1/aht_s``), ``sigma_k = lambda_1 + ... + lambda_k`` a
   ``s* = -(nu - sigma_k) lambda_k / sigma_k`` (present when ``sigma_k^2 > nu
   sigma_{k-1}``). In units of ``1/nu`` (``q = r_{k-1}``, ``r = r_k``, ``T = nu t``):
 
-      P(W_k > t | wait) = [r^2 > q] e^(s* T) (2 r - q - 1 - s*) / (r - q)
+      P(W_k > t | wait) = [r^2 > q] e^(s* T) (r^2 - q) / (r (r - q))
           + (2 (1 - r) q / pi) int_0^pi e^(-X T) sin^2(u) / (X D) du
 
   with ``X = (1 - sqrt(q))^2 + 4 sqrt(q) sin^2(u/2)``,
