@@ -326,6 +326,29 @@ def test_share_below_100_is_late_never_dropped() -> None:
     assert p.intervals["backlog"].iloc[8] == pytest.approx(0.0, abs=1e-6)
     assert p.summary["share_within"].iloc[0] >= 0.9 - 1e-9
     assert p.summary["max_oldest_age_s"].iloc[0] <= 2 * 3600.0 + 1.0
+    assert p.summary["late_within_s"].iloc[0] == 7200.0
+    later = plan_deferred(arrivals, 360, ("90%", "1h"), interval_s=QUARTER, late_within_s="3h")
+    assert later.summary["late_within_s"].iloc[0] == 10800.0
+    assert later.agent_hours <= p.agent_hours + 1e-6
+
+
+def test_deadline_inside_an_interval_is_met_at_every_instant() -> None:
+    """40 items (4 agent-hours) in the first 15 minutes, 100% within 50 minutes.
+
+    The least agent-hours are the 4 of work. An item arriving at s is due at s + 50 min,
+    so all 4 are due by 65 min, a third into the fifth interval. Capacity flows evenly
+    within an interval, so handled work at 65 min is (2/3) S(60) + (1/3) S(75) >= 4 with
+    S(75) <= 4: S(60) = 4, i.e. 4 agents for the first hour. Checked at interval ends only
+    (2.67 due at 60 min, 4 at 75) the level would be 4/1.25 = 3.2 agents over five
+    intervals, and the items arriving after 00:12:30 would be handled late.
+    """
+    arrivals = np.zeros(8)
+    arrivals[0] = 40.0
+    p = plan_deferred(arrivals, 360, ("100%", "50min"), interval_s=QUARTER)
+    np.testing.assert_allclose(p.intervals["agents"], [4, 4, 4, 4, 0, 0, 0, 0], atol=1e-6)
+    assert p.intervals["oldest_age_s"].max() <= 3000.0 + 1e-6
+    assert p.summary["share_within"].iloc[0] == pytest.approx(1.0)
+    assert p.summary["late_within_s"].iloc[0] == 3000.0
 
 
 def test_whole_agents_round_up_and_leave_no_more_backlog() -> None:

@@ -979,7 +979,7 @@ def _schedule(m: _Model, inp: _Inputs, whole_agents: bool) -> _Solution:
     bounds3[:n, 1] = np.minimum(x_upper, peaks[day])
     res = _solve(c3, a3, b3, bounds3, "schedule")
     # up to a millionth of an agent (within the solver tolerance of 1e-7)
-    x = np.ceil(np.maximum(res.x[:n], 0.0) * 1e6 - 0.1) / 1e6
+    x = np.ceil(np.maximum(res.x[:n], 0.0) * 1e6 - 0.1) / 1e6 + 0.0  # no -0.0
     if whole_agents:
         x = np.ceil(x - 1e-6)
         bounds4 = np.vstack([np.column_stack([x, x]), s_bounds])
