@@ -55,7 +55,7 @@ def reference_day(
                 later.append(bounds[j + 1])
             t = min(later)
         previous = t
-        answered = t - a <= p
+        answered = t <= a + p  # the model: answered if started by arrival + patience
         if answered:
             ends.append(t + x)
         out.append((t, answered))

@@ -80,7 +80,7 @@ __all__ = [
 FractionalAgents = Literal["random", "round"]
 SeedLike = int | np.random.SeedSequence | None
 
-_BATCH = 250
+_BATCH_CALLERS = 1_500_000  # callers per batch when ``batch_size`` is not given
 _NEVER = 1e300  # arrival time of padding callers: later than any real event, still finite
 
 
@@ -250,46 +250,62 @@ def _seeds(seed: SeedLike, replications: int) -> list[np.random.SeedSequence]:
 
 
 def _draw(day: _Day, seeds: Sequence[np.random.SeedSequence]) -> _Callers:
-    """One replication per seed; draws in a fixed order independent of any staffing."""
-    k = day.size
-    per: list[tuple[np.ndarray, ...]] = []
+    """One replication per seed; draws in a fixed order independent of any staffing.
+
+    Each replication's stream gives, in order: the day factor (if ``volume_cv > 0``), the
+    Poisson count per interval, one uniform per interval (fractional agents), then one
+    number per caller for its arrival time, its service time and its patience.
+    """
+    k, b = day.size, len(seeds)
     cv = day.volume_cv
-    sigma2 = np.log1p(day.service_cv**2) if day.service_cv is not None else 0.0
-    sigma = np.sqrt(sigma2)
-    for seq in seeds:
-        rng = np.random.default_rng(seq)
-        factor = rng.standard_gamma(1.0 / (cv * cv)) * cv * cv if cv > 0 else 1.0
-        counts = rng.poisson(day.calls * factor)
-        unit = rng.random(k)
-        kidx = np.repeat(np.arange(k), counts)
-        n = kidx.size
-        arrival = np.sort(day.bounds[kidx] + day.interval_s[kidx] * rng.random(n))
-        mean = day.aht_s[kidx]
-        if day.service_cv is None:
-            service = mean * rng.standard_exponential(n)
-        else:
-            service = mean * np.exp(sigma * rng.standard_normal(n) - 0.5 * sigma2)
-        if day.curve is not None:
-            patience = _curve_patience(day.curve, 1.0 - rng.random(n))  # level in (0, 1]
-        elif day.patience_s is not None:
-            patience = day.patience_s[kidx] * rng.standard_exponential(n)
-        else:
-            patience = np.full(n, np.inf)
-        per.append((counts, unit, arrival, patience, service))
-    b = len(per)
-    width = max(1, max(int(p[0].sum()) for p in per))
-    arrival = np.full((b, width), _NEVER)
-    patience = np.full((b, width), -np.inf)
-    service = np.zeros((b, width))
-    before = np.zeros((k + 1, b), dtype=np.int64)
+    gens = [np.random.default_rng(seq) for seq in seeds]
+    counts = np.empty((b, k), dtype=np.int64)
     unit = np.empty((k, b))
-    for row, (counts, u, arr, pat, svc) in enumerate(per):
-        n = arr.size
-        arrival[row, :n] = arr
-        patience[row, :n] = pat
-        service[row, :n] = svc
-        before[1:, row] = np.cumsum(counts)
-        unit[:, row] = u
+    for row, rng in enumerate(gens):
+        factor = rng.standard_gamma(1.0 / (cv * cv)) * cv * cv if cv > 0 else 1.0
+        counts[row] = rng.poisson(day.calls * factor)
+        unit[:, row] = rng.random(k)
+    total = counts.sum(axis=1)
+    width = max(1, int(total.max()))
+    u = np.zeros((b, width))
+    x = np.zeros((b, width))
+    z = np.zeros((b, width))
+    lognormal = day.service_cv is not None
+    for row, rng in enumerate(gens):
+        n = int(total[row])
+        rng.random(out=u[row, :n])
+        if lognormal:
+            rng.standard_normal(out=x[row, :n])
+        else:
+            rng.standard_exponential(out=x[row, :n])
+        if day.curve is not None:
+            rng.random(out=z[row, :n])
+        elif day.patience_s is not None:
+            rng.standard_exponential(out=z[row, :n])
+    # The rest is vectorised over the batch; position m of row r is caller m of the day.
+    # Padding is an extra interval K at ``_NEVER`` with no length.
+    pad = np.concatenate([counts, (width - total)[:, None]], axis=1)
+    kidx = np.repeat(np.tile(np.arange(k + 1), b), pad.ravel()).reshape(b, width)
+    real = kidx < k
+    begin = np.append(day.bounds[:-1], _NEVER)
+    length = np.append(day.interval_s, 0.0)
+    arrival = np.sort(begin[kidx] + length[kidx] * u, axis=1)  # intervals do not overlap
+    mean = np.append(day.aht_s, 0.0)[kidx]
+    if lognormal:
+        assert day.service_cv is not None
+        s2 = np.log1p(day.service_cv**2)
+        service = mean * np.exp(np.sqrt(s2) * x - 0.5 * s2)
+    else:
+        service = mean * x
+    if day.curve is not None:
+        patience = _curve_patience(day.curve, 1.0 - z)  # level in (0, 1]
+    elif day.patience_s is not None:
+        patience = np.append(day.patience_s, 0.0)[kidx] * z
+    else:
+        patience = np.full((b, width), np.inf)
+    patience[~real] = -np.inf
+    before = np.zeros((k + 1, b), dtype=np.int64)
+    before[1:] = np.cumsum(counts, axis=1).T
     return _Callers(arrival, patience, service, before, unit)
 
 
@@ -430,7 +446,7 @@ def _advance(
                     good = (cand < b_end[jj]) | (jj == k_last)
                     start[idx[good]] = cand[good]
                     idx, jj = idx[~good], jj[~good]
-            answered = start - arrive <= pat_f[at]
+            answered = start <= arrive + pat_f[at]  # as in _place_all and _tally
             commit = live & (start < until_s) if bounded else live
             if bounded and not commit.any():
                 break
@@ -503,6 +519,9 @@ def _segment_sums(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return out
 
 
+_TALLY_ROWS = 64  # rows tallied at a time, so that temporaries stay in cache
+
+
 def _tally(
     day: _Day,
     arrival: np.ndarray,
@@ -515,13 +534,41 @@ def _tally(
 
     Row ``c`` holds the callers of interval ``k`` at positions ``edges[k, c]`` to
     ``edges[k + 1, c] - 1``; positions outside ``edges[0] .. edges[K]`` must be padding
-    (patience ``-inf``) or unplaced (start NaN).
+    (patience ``-inf``) or unplaced (start NaN). A call is answered when it starts by
+    ``arrival + patience`` (the same test as the kernels).
     """
+    parts = [
+        _tally_rows(
+            day,
+            arrival[lo : lo + _TALLY_ROWS],
+            patience[lo : lo + _TALLY_ROWS],
+            service[lo : lo + _TALLY_ROWS],
+            start[lo : lo + _TALLY_ROWS],
+            edges[:, lo : lo + _TALLY_ROWS],
+        )
+        for lo in range(0, arrival.shape[0], _TALLY_ROWS)
+    ]
+    return _Tally(
+        *(
+            np.concatenate([getattr(p, f) for p in parts], axis=-1)
+            for f in _Tally.__dataclass_fields__
+        )
+    )
+
+
+def _tally_rows(
+    day: _Day,
+    arrival: np.ndarray,
+    patience: np.ndarray,
+    service: np.ndarray,
+    start: np.ndarray,
+    edges: np.ndarray,
+) -> _Tally:
     k = day.size
     columns = arrival.shape[0]
     with np.errstate(invalid="ignore"):
         wait = start - arrival
-        answered = wait <= patience  # False for padding (patience -inf) and unplaced (NaN)
+        answered = start <= arrival + patience  # False for padding (-inf) and unplaced (NaN)
     # Only summed within ``edges``; the finite check keeps padding (-inf) out of the sums.
     abandoned = ~answered & np.isfinite(patience)
 
@@ -538,7 +585,8 @@ def _tally(
     e = s + np.where(answered, service, 0.0)
     weight = answered.ravel().astype(float)
     row = (np.arange(columns) * (k + 2))[:, None]
-    uniform = np.allclose(day.interval_s, day.interval_s[0], rtol=0, atol=0)
+    uniform = np.all(day.interval_s == day.interval_s[0])
+    size = (k + 2) * columns
     f = np.zeros((k + 1, columns))
     for values, sign in ((e, 1.0), (s, -1.0)):
         if uniform:  # boundaries <= value, by division (a tie at a boundary counts either way)
@@ -546,7 +594,6 @@ def _tally(
         else:
             q = np.searchsorted(bounds, values, side="right")
         flat = (q + row).ravel()
-        size = (k + 2) * columns
         sums = np.bincount(flat, values.ravel(), minlength=size).reshape(columns, k + 2).T
         counts = np.bincount(flat, weight, minlength=size).reshape(columns, k + 2).T
         below = np.cumsum(sums, axis=0)[: k + 1]  # sum of values < b_m
@@ -631,7 +678,7 @@ def simulate_day(
     replications: int = 1000,
     seed: SeedLike = 0,
     fractional_agents: FractionalAgents = "random",
-    batch_size: int = _BATCH,
+    batch_size: int | None = None,
 ) -> SimulatedDay:
     """Simulate one queue-day continuously, interval after interval, many times over.
 
@@ -664,8 +711,10 @@ def simulate_day(
         Seed of the random streams (one per replication); ``None`` draws fresh entropy.
     fractional_agents : {"random", "round"}, default "random"
         How a fractional staffing is made whole (see the module notes).
-    batch_size : int, default 250
-        Replications simulated together (memory vs speed); results do not depend on it.
+    batch_size : int, optional
+        Replications simulated together (memory vs speed; results do not depend on it).
+        Default: about 1.5 million expected callers per batch (at most 1,000 replications),
+        some 200 MB of working memory.
 
     Returns
     -------
@@ -696,15 +745,18 @@ def simulate_day(
         raise StaffingError("`fractional_agents` must be 'random' or 'round'")
     if int(replications) != replications or replications < 1:
         raise StaffingError(f"`replications` must be a whole number >= 1 (got {replications!r})")
+    if batch_size is None:
+        batch_size = int(np.clip(_BATCH_CALLERS / max(day.calls.sum(), 1.0), 16, 1000))
     if int(batch_size) != batch_size or batch_size < 1:
         raise StaffingError(f"`batch_size` must be a whole number >= 1 (got {batch_size!r})")
     seeds = _seeds(seed, int(replications))
-    parts: list[tuple[_Callers, _Tally, np.ndarray]] = []
+    parts: list[tuple[np.ndarray, _Tally, np.ndarray]] = []
     for first in range(0, len(seeds), int(batch_size)):
         callers = _draw(day, seeds[first : first + int(batch_size)])
         staff = _columns_staffing(n, callers.unit, fractional_agents)
         tally = _run_full(day, callers, staff)
-        parts.append((callers, tally, staff))
+        parts.append((callers.offered, tally, staff))
+        del callers
     return _assemble(day, parts)
 
 
@@ -727,25 +779,25 @@ def _place_all(day: _Day, callers: _Callers, staff: np.ndarray) -> np.ndarray:
     spare = np.empty_like(slots)
     spare[n_slots] = np.inf
     k1 = staff.shape[0]
-    # Flat position in ``slots`` of the n-th largest end time, per interval and row.
+    # Flat position in ``slots`` of the n-th largest end time, per row and interval.
     slot_at = ((n_slots - staff) * rows + np.arange(rows)[None, :]).T.ravel()
     row_slot = np.arange(rows) * k1
-    row_of = np.arange(rows) * width
-    arr_f = callers.arrival.ravel()
-    pat_f = callers.patience.ravel()
-    svc_f = callers.service.ravel()
+    # Step i reads row i of these: contiguous across replications.
+    arrival = np.ascontiguousarray(callers.arrival.T)
+    deadline = arrival + callers.patience.T  # the latest start at which a call is answered
+    service = np.ascontiguousarray(callers.service.T)
     ends_of = day.bounds[1:]
     b_start = day.bounds
     b_end = np.concatenate([day.bounds[1:], [np.inf]])
     starts = np.empty((width, rows))
     last = np.full(rows, -np.inf)
     minus_inf = np.full(rows, -np.inf)
+    flat = slots.ravel()
     for i in range(width):
-        at = row_of + i
-        arrive = arr_f[at]
-        low = np.maximum(arrive, last)
+        low = np.maximum(arrival[i], last)
         j = np.searchsorted(ends_of, low, side="right")
-        start = np.maximum(low, slots.ravel()[slot_at[row_slot + j]])
+        start = starts[i]
+        np.maximum(low, flat[slot_at[row_slot + j]], out=start)
         ok = start < b_end[j]
         if not ok.all():  # no agent free before the interval ends: look further
             idx = np.flatnonzero(~ok)
@@ -753,22 +805,21 @@ def _place_all(day: _Day, callers: _Callers, staff: np.ndarray) -> np.ndarray:
             while idx.size:
                 jj = jj + 1
                 cand = np.maximum(
-                    np.maximum(low[idx], b_start[jj]),
-                    slots.ravel()[slot_at[row_slot[idx] + jj]],
+                    np.maximum(low[idx], b_start[jj]), flat[slot_at[row_slot[idx] + jj]]
                 )
                 good = cand < b_end[jj]
                 start[idx[good]] = cand[good]
                 idx, jj = idx[~good], jj[~good]
-        end = np.where(start - arrive <= pat_f[at], start + svc_f[at], minus_inf)
+        end = np.where(start <= deadline[i], start + service[i], minus_inf)
         np.maximum(slots[:n_slots], end, out=spare[:n_slots])
         np.minimum(spare[:n_slots], slots[1:], out=spare[:n_slots])
         slots, spare = spare, slots
-        starts[i] = start
+        flat = slots.ravel()
         last = start
     return starts
 
 
-def _assemble(day: _Day, parts: Sequence[tuple[_Callers, _Tally, np.ndarray]]) -> SimulatedDay:
+def _assemble(day: _Day, parts: Sequence[tuple[np.ndarray, _Tally, np.ndarray]]) -> SimulatedDay:
     def cat(get: Any) -> np.ndarray:
         return np.concatenate([get(p) for p in parts], axis=-1)
 
@@ -776,7 +827,7 @@ def _assemble(day: _Day, parts: Sequence[tuple[_Callers, _Tally, np.ndarray]]) -
         return np.ascontiguousarray(np.moveaxis(x, -1, 0) if x.ndim == 2 else x.transpose(2, 1, 0))
 
     return SimulatedDay(
-        offered=rk(cat(lambda p: p[0].offered)),
+        offered=rk(cat(lambda p: p[0])),
         answered=rk(cat(lambda p: p[1].answered)).astype(np.int64),
         answered_within=rk(cat(lambda p: p[1].answered_within)).astype(np.int64),
         abandoned=rk(cat(lambda p: p[1].abandoned)).astype(np.int64),
