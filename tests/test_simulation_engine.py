@@ -19,6 +19,8 @@ from __future__ import annotations
 import bisect
 import math
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -118,6 +120,19 @@ def test_matches_event_reference(calls, aht_s, agents, patience_s, interval_s) -
             for lo, hi in zip(day.bounds[:-1], day.bounds[1:], strict=True)
         ]
         np.testing.assert_allclose(sim.busy_s[r], busy, rtol=1e-10, atol=1e-6)
+
+
+def test_simulation_package_is_numpy_only() -> None:
+    """Importing and running the simulator loads neither pandas, matplotlib nor click."""
+    program = (
+        "import sys; from staffing.simulation import simulate_day, mol_agents; "
+        "simulate_day([5.0], 300, [2], replications=2); mol_agents([5.0, 9.0], 300, '80/20'); "
+        "print(','.join(m for m in ('pandas', 'matplotlib', 'click') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == ""
 
 
 # --------------------------------------------------------------------------- reproducibility

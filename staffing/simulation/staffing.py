@@ -43,14 +43,13 @@ from staffing.simulation.engine import (
     _draw,
     _make_day,
     _seeds,
-    _sl_parts,
     _State,
     _Tally,
     _tally,
     curve_mean_s,
-    interval_estimates,
     simulate_day,
 )
+from staffing.simulation.estimates import _sl_parts, interval_estimates
 from staffing.vocabulary import AbandonPolicy, check_abandon_policy
 
 __all__ = ["SimulationStaffing", "mol_agents", "simulation_agents"]
