@@ -84,12 +84,12 @@ class DataWarning(UserWarning):
     with the file and the column. The messages, with the function that emits them:
 
     * dates settled by some rows (:func:`staffing.frames.dates.parse_timestamps`):
-      ``"f.csv: column 'Date': dates read day-first (dd/mm) in every row, as 3 rows
-      (rows 14, 15, 16) can only be day-first (e.g. '13/03/2025'); give `dayfirst` or
-      `date_format` to state it"`` (or ``month-first (mm/dd)``);
+      ``"f.csv: column 'Date': dates read day-first (dd/mm) in every row, as rows 14, 15,
+      16 (e.g. '13/03/2025') can only be day-first; give `dayfirst` or `date_format` to
+      state it"`` (or ``month-first (mm/dd)``; emitted only when some rows were ambiguous);
     * numbers in a timestamp column (:func:`~staffing.frames.dates.parse_timestamps`):
       ``"f.xlsx: column 'Start': numbers read as Excel serial dates (days since
-      1899-12-30; row 2: 45720.3333 is 2025-03-04 08:00:00)"``;
+      1899-12-30; row 2: 45720.33333 is 2025-03-04 08:00:00)"``;
     * percentages (:func:`percent_column`): ``"f.csv: column 'SL': values run above 1
       (up to 96.2, row 5), so the column is read as percentages (96.2 = 96.2%)"``;
     * counts that do not add up (:func:`reconcile_counts`): ``"f.csv: answered +
