@@ -352,3 +352,18 @@ def test_speed_on_a_million_rows():
         assert _timed(parse_timestamps, uk, column="t", source="f") < 5.0
         got = parse_timestamps(uk, column="t", source="f")
     assert (got.to_numpy() == np.asarray(stamps, dtype="datetime64[ns]")).all()
+
+
+def test_many_shapes_in_one_column():
+    """Unpadded days, months and hours give a column 16 shapes of text (past the few the
+    scanner peels off one by one, so they are hashed): each reads as written."""
+    stamps = pd.Series(
+        pd.to_datetime(
+            [f"2025-{m:02d}-{d:02d} {h:02d}:05" for m in (3, 11) for d in (4, 14) for h in (8, 18)]
+        )
+    )
+    stamps = pd.concat([stamps, stamps + pd.Timedelta(days=365)], ignore_index=True)
+    text = stamps.dt.strftime("%-d.%-m.%Y %-H:%M") + np.where(stamps.dt.year > 2025, "", " ")
+    with pytest.warns(DataWarning, match="day-first"):
+        got = parse_timestamps(text, column="t", source="f")
+    assert (got.to_numpy() == stamps.to_numpy()).all()
