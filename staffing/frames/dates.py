@@ -740,43 +740,48 @@ def time_of_day_column(values: pd.Series, *, column: str, source: str) -> pd.Ser
 
 
 def _clock_objects(values: pd.Series, blank: np.ndarray) -> np.ndarray:
-    objects = values.to_numpy(dtype=object)
-    out = np.full(len(values), np.nan)
-    is_text = np.array([isinstance(v, str) for v in objects], dtype=bool) & ~blank
-    for i in np.flatnonzero(~is_text & ~blank):
+    """Seconds after midnight of an object or text column, once per distinct value."""
+    codes, uniques = pd.factorize(values)  # missing cells get -1
+    objects = np.asarray(uniques, dtype=object)
+    each = np.full(objects.size, np.nan)
+    is_text = np.array([isinstance(v, str) for v in objects], dtype=bool)
+    for i in np.flatnonzero(~is_text):
         v = objects[i]
         if isinstance(v, dt.datetime):
             if v.date() in _EXCEL_TIME_DATES:
                 extra = 86400.0 if v.date() == dt.date(1899, 12, 31) else 0.0
-                out[i] = v.hour * 3600.0 + v.minute * 60.0 + v.second + extra
+                each[i] = v.hour * 3600.0 + v.minute * 60.0 + v.second + extra
         elif isinstance(v, dt.time):
-            out[i] = round(v.hour * 3600.0 + v.minute * 60.0 + v.second + v.microsecond / 1e6, 3)
+            each[i] = round(v.hour * 3600.0 + v.minute * 60.0 + v.second + v.microsecond / 1e6, 3)
         elif isinstance(v, dt.timedelta | np.timedelta64):
-            out[i] = round(pd.Timedelta(v).total_seconds(), 3)
+            each[i] = round(pd.Timedelta(v).total_seconds(), 3)
         elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
-            out[i] = round(float(v) * 86400.0, 3)
+            each[i] = round(float(v) * 86400.0, 3)
     if is_text.any():
         idx = np.flatnonzero(is_text)
-        text = np.asarray([objects[i].strip() for i in idx], dtype=str)
-        scan = _Scan.of(text)
-        shapes = [_CLOCK_SHAPE.match(s) for s in scan.shapes]
-        good = [k for k, m in enumerate(shapes) if m]
-        runs = scan.numbers(good, 4)
-        has_sec = np.array([bool(m and m.group("sec")) for m in shapes])[scan.codes]
-        frac_digits = np.array(
-            [len(m.group("frac")) if m and m.group("frac") else 0 for m in shapes]
-        )
-        ampm = np.array([(m.group("ampm") or "") if m else "" for m in shapes])[scan.codes]
-        h, mi = runs[:, 0], runs[:, 1]
-        s = np.where(has_sec, runs[:, 2], 0.0)
-        f = np.where(frac_digits[scan.codes] > 0, runs[:, 3] / 10.0 ** frac_digits[scan.codes], 0.0)
-        ok = np.isin(scan.codes, good) & (mi <= 59) & (s <= 59)
-        twelve = ampm != ""
-        ok &= np.where(twelve, (h >= 1) & (h <= 12), h <= 23)
-        h = np.where(ampm == "am", h % 12, np.where(ampm == "pm", h % 12 + 12, h))
-        got = h * 3600.0 + mi * 60.0 + s + f
-        out[idx] = np.where(ok, got, np.nan)
+        each[idx] = _clock_text(np.asarray([objects[i].strip() for i in idx], dtype=str))
+    out = np.where(codes >= 0, each[np.maximum(codes, 0)], np.nan)
+    out[blank] = np.nan
     return out
+
+
+def _clock_text(text: np.ndarray) -> np.ndarray:
+    """Seconds after midnight of distinct clock texts and interval labels; NaN if not."""
+    scan = _Scan.of(text)
+    shapes = [_CLOCK_SHAPE.match(s) for s in scan.shapes]
+    good = [k for k, m in enumerate(shapes) if m]
+    runs = scan.numbers(good, 4)
+    codes = scan.codes
+    has_sec = np.array([bool(m and m.group("sec")) for m in shapes])[codes]
+    digits = np.array([len(m.group("frac")) if m and m.group("frac") else 0 for m in shapes])
+    ampm = np.array([(m.group("ampm") or "") if m else "" for m in shapes])[codes]
+    h, mi = runs[:, 0], runs[:, 1]
+    s = np.where(has_sec, runs[:, 2], 0.0)
+    f = np.where(digits[codes] > 0, runs[:, 3] / 10.0 ** digits[codes], 0.0)
+    ok = np.isin(codes, good) & (mi <= 59) & (s <= 59)
+    ok &= np.where(ampm != "", (h >= 1) & (h <= 12), h <= 23)
+    h = np.where(ampm == "am", h % 12, np.where(ampm == "pm", h % 12 + 12, h))
+    return np.where(ok, h * 3600.0 + mi * 60.0 + s + f, np.nan)
 
 
 def combine_date_time(
