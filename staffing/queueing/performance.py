@@ -3,6 +3,10 @@
 Erlang C (no abandonment) and Erlang A (exponential patience) are chosen element-wise: a
 finite ``patience_s`` means Erlang A; ``None``, ``inf`` or ``NaN`` means Erlang C.
 
+Workloads up to 1,000,000 Erlangs and agents up to 100,000,000 are answered (Erlang A
+above 10,000 Erlangs: up to 1e9 calls arriving during one mean patience); anything past
+that is refused by name (the supported range is set out in :mod:`staffing.queueing.erlang`).
+
 Abandon policies
 ----------------
 How abandoned calls enter the service level, with ``AW(t)`` the calls answered within
@@ -29,7 +33,11 @@ import numpy as np
 
 from staffing.errors import StaffingError
 from staffing.queueing._arrays import broadcast, wrap
-from staffing.queueing.erlang import erlang_c_wait_probability
+from staffing.queueing.erlang import (
+    PATIENCE_CHECK_ERLANGS,
+    check_range,
+    erlang_c_wait_probability,
+)
 from staffing.queueing.erlang_a import erlang_a_measures
 from staffing.vocabulary import ABANDON_POLICIES, AbandonPolicy, check_abandon_policy
 
@@ -126,6 +134,26 @@ def check_inputs(
             bad("agents", agents, np.isfinite(agents) & (agents >= 0))
         for t in thresholds_s or []:
             bad("threshold_s", t, np.isfinite(t) & (t >= 0))
+
+
+def workload(
+    calls: np.ndarray,
+    aht_s: np.ndarray,
+    interval_s: np.ndarray,
+    patience_s: np.ndarray | None,
+    agents: np.ndarray | None = None,
+) -> np.ndarray:
+    """Workload ``calls * aht_s / interval_s`` [Erlang] of validated inputs, refused past
+    the supported range (see :mod:`staffing.queueing.erlang`): a product that overflows is
+    infinite, hence refused too."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = calls * aht_s / interval_s
+        per_patience = None
+        if patience_s is not None:
+            large = np.isfinite(patience_s) & (a > PATIENCE_CHECK_ERLANGS)
+            per_patience = np.where(large, a * patience_s / aht_s, np.nan)
+    check_range(a, agents, per_patience)
+    return a
 
 
 def performance(
@@ -242,6 +270,14 @@ def evaluate(
     Metrics
         Each field the broadcast shape of the inputs (a Series when a Series came in).
 
+    Raises
+    ------
+    StaffingError
+        Inputs out of range, or past the supported range (module notes): a workload
+        above 1,000,000 Erlangs, more than 100,000,000 agents, or with a patience and a
+        workload above 10,000 Erlangs more than 1e9 calls arriving during one mean
+        patience.
+
     Notes
     -----
     Zero calls give ``p_wait = 0``, ``service_level = 1``, ``asa_s = 0``,
@@ -263,7 +299,7 @@ def evaluate(
     c1, h1, n1, iv1, t1, p1 = flat
     assert c1 is not None and h1 is not None and n1 is not None and iv1 is not None
     assert t1 is not None
-    a = c1 * h1 / iv1
+    a = workload(c1, h1, iv1, p1, agents=n1)
     res = performance(n1, a, h1, p1, [t1], abandon_policy)
 
     def give(x: np.ndarray) -> Any:

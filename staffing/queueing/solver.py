@@ -23,7 +23,10 @@ and occupancy fall), so the requirement is the first ``n`` where every target ho
   The search starts at one agent: with abandonment an overloaded interval can meet its
   targets with fewer agents than its workload.
 
-Zero calls need zero agents.
+Zero calls need zero agents. Workloads are answered up to 1,000,000 Erlangs (Erlang A
+above 10,000 Erlangs: up to 1e9 calls arriving during one mean patience) and refused by
+name beyond, in bounded time (the supported range and the evidence for it are in
+:mod:`staffing.queueing.erlang`).
 
 References
 ----------
@@ -52,6 +55,7 @@ from staffing.queueing.performance import (
     check_inputs,
     check_policy,
     policy_service_level,
+    workload,
 )
 from staffing.queueing.special import log_erlang_b
 from staffing.queueing.targets import (
@@ -467,14 +471,12 @@ def _names(targets: Sequence[Target]) -> str:
 
 
 def _solve(
-    calls: np.ndarray,
+    a: np.ndarray,
     aht_s: np.ndarray,
-    interval_s: np.ndarray,
     patience_s: np.ndarray,
     targets: Sequence[Target],
     policy: str,
 ) -> np.ndarray:
-    a = calls * aht_s / interval_s
     busy = a > 0
     erlang_a = busy & np.isfinite(patience_s)
     erlang_c = busy & ~erlang_a
@@ -534,6 +536,12 @@ def required_agents(
     ------
     TargetError
         A ``ValueError`` naming a target no staffing can meet.
+    StaffingError
+        Inputs out of range, or past the supported range: a workload above
+        :data:`~staffing.queueing.erlang.MAX_WORKLOAD_ERLANGS` (1,000,000 Erlangs) or, with
+        a patience and above 10,000 Erlangs, more than
+        :data:`~staffing.queueing.erlang.MAX_CALLS_PER_PATIENCE` (1e9) calls arriving
+        during one mean patience.
 
     Examples
     --------
@@ -551,8 +559,9 @@ def required_agents(
     shape = c.shape
     c1, h1, iv1 = c.reshape(-1), h.reshape(-1), iv.reshape(-1)
     p1 = p.reshape(-1) if p is not None else np.full(c1.shape, np.inf)
+    a1 = workload(c1, h1, iv1, p.reshape(-1) if p is not None else None)
     answer = np.empty(c1.shape)
     for start in range(0, c1.size, _CHUNK):  # blocks that stay in cache
         block = slice(start, start + _CHUNK)
-        answer[block] = _solve(c1[block], h1[block], iv1[block], p1[block], parsed, abandon_policy)
+        answer[block] = _solve(a1[block], h1[block], p1[block], parsed, abandon_policy)
     return wrap(answer.reshape(shape), template, integer=True)
