@@ -129,14 +129,13 @@ def test_call_records_with_mapped_columns_and_stdout(runner: CliRunner) -> None:
         (
             "interval_start,offered,answered,abandoned,answered_within\n"
             "2024-01-01 09:00,10,8,1,5\n2024-01-01 09:30,10,9,3,5\n",
-            "Error: bad.csv: column 'offered': 1 row (row 3) answered + abandoned exceeds "
-            "offered\n",
+            "Error: bad.csv: answered + abandoned exceeds offered by 2 calls in 1 row (row 3); "
+            "give --on-inconsistent repair or drop\n",
         ),
         (
             "interval_start,offered,answered,abandoned,service_level\n"
-            "2024-01-01 09:00,10,8,1,0.5\n2024-01-01 09:30,10,9,1,85\n",
-            "Error: bad.csv: column 'service_level': 1 row (row 3) service level outside "
-            "[0, 1] (give a fraction, e.g. 0.8)\n",
+            "2024-01-01 09:00,10,8,1,0.5\n2024-01-01 09:30,10,9,1,185\n",
+            "Error: bad.csv: column 'service_level': 1 row (row 3) outside 0-100% (e.g. '185')\n",
         ),
         (
             "arrival,wait_s,outcome\n2024-01-01 09:00:00,-4,abandoned\n",
@@ -152,7 +151,9 @@ def test_bad_input_is_one_line_and_writes_nothing(
     runner: CliRunner, csv: str, message: str
 ) -> None:
     Path("bad.csv").write_text(csv)
-    result = runner.invoke(main, ["calibrate", "bad.csv", "--out", "c.json"])
+    result = runner.invoke(
+        main, ["calibrate", "bad.csv", "--out", "c.json", "--on-inconsistent", "fail"]
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith(message)
     assert result.stderr.count("\n") == 1

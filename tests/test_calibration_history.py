@@ -16,6 +16,7 @@ from staffing.calibration import (
     validate_records,
 )
 from staffing.errors import InputError
+from staffing.frames.values import DataWarning
 from staffing.io import ReadOptions, read_history
 
 
@@ -80,10 +81,6 @@ def test_service_level_fraction_becomes_answered_within() -> None:
     ("overrides", "expected"),
     [
         (
-            {"answered": [95, 115, 88]},
-            "history: column 'offered': 1 row (row 3) answered + abandoned exceeds offered",
-        ),
-        (
             {"wait_abandoned_s": [200.0, -1.0, -3.0]},
             "history: column 'wait_abandoned_s': 2 rows (rows 3, 4) negative",
         ),
@@ -98,7 +95,7 @@ def test_service_level_fraction_becomes_answered_within() -> None:
         ),
         (
             {"interval_start": ["2024-01-01 09:00", "soon", "2024-01-01 10:00"]},
-            "history: column 'interval_start': 1 row (row 3) missing or unparsable timestamps",
+            "history: column 'interval_start': 1 row (row 3) not timestamps (e.g. 'soon')",
         ),
         (
             {"interval_start": ["2024-01-01 09:00", "2024-01-01 09:00", "2024-01-01 10:00"]},
@@ -115,10 +112,33 @@ def test_bad_interval_reports_name_column_and_rows(
 
 
 def test_service_level_outside_unit_interval_is_named() -> None:
+    """One rule for the whole column: values above 1 make it percentages (said in a
+    warning); after that every value must lie in 0-100%."""
     df = report().drop(columns=["answered_within"])
-    df["service_level"] = [0.8, 80.0, 0.5]
-    with pytest.raises(InputError, match=r"'service_level': 1 row \(row 3\) service level"):
+    df["service_level"] = [0.8, 180.0, 0.5]
+    with pytest.raises(InputError, match=r"'service_level': 1 row \(row 3\) outside 0-100%"):
         prepare_history(named(df, "acd.csv"))
+    df["service_level"] = [80.0, 70.0, 95.5]
+    with pytest.warns(DataWarning, match=r"read as percentages \(95\.5 = 95\.5%\)"):
+        h = prepare_history(named(df, "acd.csv"))
+    np.testing.assert_allclose(h["answered_within"], [0.80 * 100, 0.70 * 120, 0.955 * 90])
+
+
+@pytest.mark.parametrize("policy", ["repair", "drop", "fail"])
+def test_counts_that_do_not_add_up(policy: str) -> None:
+    """answered + abandoned above offered by a few calls: repaired (offered raised), the
+    row dropped, or a stop, each named by row."""
+    df = report(answered=[95, 115, 88])  # row 3: 115 + 10 > 120
+    if policy == "fail":
+        with pytest.raises(InputError, match=r"exceeds offered by 5 calls in 1 row \(row 3\)"):
+            prepare_history(df, on_inconsistent="fail")
+        return
+    with pytest.warns(DataWarning, match=r"by 5 calls in 1 row \(row 3\)"):
+        h = prepare_history(df, on_inconsistent=policy)  # type: ignore[arg-type]
+    if policy == "repair":
+        assert h["offered"].tolist() == [100.0, 125.0, 90.0]
+    else:
+        assert h["offered"].tolist() == [100.0, 90.0]
 
 
 def test_missing_columns_say_what_was_expected_and_found() -> None:
@@ -264,12 +284,13 @@ def test_file_with_other_column_names_and_semicolons(tmp_path: object) -> None:
     assert h.attrs["source"] == "acd.csv"
     assert h["queue"].tolist() == ["sales", "sales"]
     assert h["answered_within"].tolist() == [80.0, 70.0]
-    with pytest.raises(InputError, match=r"^acd.csv: column 'offered': 1 row \(row 2\)"):
+    with pytest.raises(InputError, match=r"^acd.csv: answered \+ abandoned exceeds offered"):
         bad = path.read_text(encoding="utf-8").replace(";100;95;5;", ";100;98;5;")
         path.write_text(bad, encoding="utf-8")
         read_history(
             path,
             options=ReadOptions(columns={"interval_start": "Start", "offered": "CallsOffered"}),
+            on_inconsistent="fail",
         )
 
 

@@ -271,8 +271,13 @@ def test_to_timestamps_names_rows() -> None:
     with pytest.raises(InputError) as info:
         to_timestamps(df, "t", source="f.csv")
     assert str(info.value) == (
-        "f.csv: column 't': 2 rows (rows 3, 4) missing or unparsable timestamps"
+        "f.csv: column 't': 1 row (row 4) not timestamps (e.g. '25:99'); write them as "
+        "e.g. 2025-03-04 08:00, or give `date_format`"
     )
+    df.loc[2, "t"] = "2025-03-03 09:00"
+    with pytest.raises(InputError) as info:
+        to_timestamps(df, "t", source="f.csv")
+    assert str(info.value) == "f.csv: column 't': 1 row (row 3) missing timestamps"
 
 
 def test_html_report_self_contained(tmp_path: Path) -> None:

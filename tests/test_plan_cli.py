@@ -217,8 +217,8 @@ BAD_CASES = [
             }
         ),
         [],
-        r"^Error: f\.csv: column 'interval_start': 1 row \(row 3\) missing or unparsable "
-        r"timestamps$",
+        r"^Error: f\.csv: column 'interval_start': 1 row \(row 3\) not timestamps \(e\.g\. "
+        r"'3 March, half nine'\); write them as e\.g\. 2025-03-04 08:00, or give --date-format$",
         id="timestamp",
     ),
     pytest.param(

@@ -500,7 +500,7 @@ def test_given_interval_and_interval_column() -> None:
         ({"interval_start": ["2025-03-03 09:00", "2025-03-03 09:00", "2025-03-03 10:00"]},
          r"column 'interval_start': 2 rows \(rows 2, 3\) duplicate intervals"),
         ({"interval_start": ["2025-03-03 09:00", "later", "2025-03-03 10:00"]},
-         r"column 'interval_start': 1 row \(row 3\) missing or unparsable"),
+         r"column 'interval_start': 1 row \(row 3\) not timestamps \(e\.g\. 'later'\)"),
         ({"queue": ["a", None, "a"]}, r"column 'queue': 1 row \(row 3\) missing queue name"),
     ],
 )  # fmt: skip

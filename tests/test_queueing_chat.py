@@ -207,7 +207,9 @@ def test_more_concurrency_never_needs_more_agents(
 def test_required_agents_are_minimal(
     calls: float, aht: float, concurrency: int, text: str, patience: float | None, policy: Any
 ) -> None:
-    """The requirement meets every target; one agent fewer misses one."""
+    """The requirement meets every target; one agent fewer misses one. A queue with calls
+    gets at least one agent, as in the voice solver, even where callers who hang up at
+    once would let zero agents "meet" a target that counts abandons as successes."""
     targets = staffing.parse_targets(text)
     n = required_chat_agents(
         calls, aht, targets, concurrency, patience_s=patience, abandon_policy=policy
@@ -236,7 +238,7 @@ def test_required_agents_are_minimal(
         return bool(ok)
 
     assert met(n)
-    assert not met(n - 1)
+    assert n == 1 or not met(n - 1)
 
 
 # --------------------------------------------------------------------------- edges

@@ -41,6 +41,7 @@ from staffing.calibration.relation import (
 from staffing.calibration.report import calibration_report, calibration_tables
 from staffing.calibration.schema import calibration_dict
 from staffing.errors import InputError, StaffingWarning
+from staffing.frames.values import InconsistentPolicy
 from staffing.vocabulary import parse_rate
 
 __all__ = ["CalibrationFitter", "CalibrationWarning", "Calibrator", "calibrate"]
@@ -381,6 +382,7 @@ def calibrate(
     confidence: float = 0.95,
     min_abandons: int = 30,
     max_idle_s: float = 900.0,
+    on_inconsistent: InconsistentPolicy = "repair",
 ) -> CalibrationFitter:
     """Calibrate on a history table: an interval report or per-call records.
 
@@ -403,6 +405,9 @@ def calibrate(
     max_idle_s : float, default 900
         Call records only: longest idle gap between two calls of one agent still counted
         as staffed [s] (see :func:`~staffing.calibration.staffed_agents`).
+    on_inconsistent : {"repair", "drop", "fail"}, default "repair"
+        Interval reports: rows whose answered + abandoned exceeds offered (see
+        :func:`~staffing.calibration.validate_intervals`).
 
     Returns
     -------
@@ -419,7 +424,13 @@ def calibrate(
             records, interval=interval, threshold_s=threshold_s, max_gap_s=max_idle_s
         )
     elif kind == "intervals":
-        table = validate_intervals(df, threshold_s=threshold_s, interval=interval, source=name)
+        table = validate_intervals(
+            df,
+            threshold_s=threshold_s,
+            interval=interval,
+            source=name,
+            on_inconsistent=on_inconsistent,
+        )
     else:
         raise not_a_history(df, name)
     return CalibrationFitter(

@@ -26,6 +26,14 @@ import pandas as pd
 
 from staffing.errors import InputError
 from staffing.frames import check_column, require_columns, to_timestamps
+from staffing.frames.values import (
+    InconsistentPolicy,
+    answered_within_count,
+    duration_column,
+    percent_column,
+    reconcile_counts,
+    seconds_column,
+)
 from staffing.vocabulary import parse_duration
 
 __all__ = [
@@ -161,6 +169,7 @@ def validate_intervals(
     threshold_s: float = 20.0,
     interval: str | float = "30min",
     source: str = "history",
+    on_inconsistent: InconsistentPolicy = "repair",
 ) -> pd.DataFrame:
     """Check an interval report and return it with the columns of :data:`HISTORY_COLUMNS`.
 
@@ -175,6 +184,11 @@ def validate_intervals(
         interval per queue) and no ``interval_s`` column is given.
     source : str
         File name for messages.
+    on_inconsistent : {"repair", "drop", "fail"}, default "repair"
+        Rows where answered + abandoned exceeds offered by a few calls (calls counted
+        where they start and where they end): raise offered to answered + abandoned,
+        leave the rows out, or stop (:func:`staffing.frames.values.reconcile_counts`);
+        each repair or drop is a warning naming the rows.
 
     Returns
     -------
@@ -186,9 +200,17 @@ def validate_intervals(
     ------
     InputError
         Missing columns, unparsable times, negative or missing counts, answered plus
-        abandoned above offered, answered within the threshold above answered, service
-        level outside [0, 1], negative waits, duplicate intervals; the message names the
-        file, the column and the rows.
+        abandoned above offered (with ``on_inconsistent="fail"``), answered within the
+        threshold above answered, service level outside [0, 1], negative waits, duplicate
+        intervals; the message names the file, the column and the rows.
+
+    Notes
+    -----
+    Durations (``aht_s``, ``asa_s``, ``avg_abandon_s``, the wait totals, ``interval_s``)
+    may be written as ``0:04:54``, ``4:54`` or seconds; ``service_level`` as ``77.1``,
+    ``77.1%`` or ``0.771`` (:func:`staffing.frames.values.percent_column`), rounded: half
+    a call of rounding is allowed before ``service_level x offered`` exceeding answered is
+    an error.
     """
     require_columns(df, _INTERVAL_REQUIRED, source=source)
     n = len(df)
@@ -211,21 +233,22 @@ def validate_intervals(
     def optional(col: str) -> np.ndarray:
         if col not in df.columns:
             return np.full(n, np.nan)
-        v = _numeric(df, col, source)
+        if col.endswith("_s") and df[col].dtype.kind not in "biuf":
+            v = duration_column(df[col], column=col, source=source).to_numpy(dtype=float)
+        else:
+            v = _numeric(df, col, source)
         _check(df, col, np.isnan(v) | ((v >= 0) & np.isfinite(v)), "negative", source)
         return v
 
+    reconciled = reconcile_counts(
+        out["offered"], out["answered"], out["abandoned"], policy=on_inconsistent, source=source
+    )
+    out["offered"] = reconciled.offered.to_numpy(dtype=float)
+    keep = reconciled.keep.to_numpy(dtype=bool)
     offered = out["offered"].to_numpy()
     answered = out["answered"].to_numpy()
     abandoned = out["abandoned"].to_numpy()
     tol = 1e-9 * np.maximum(offered, 1.0)
-    _check(
-        df,
-        "offered",
-        answered + abandoned <= offered + tol,
-        "answered + abandoned exceeds offered",
-        source,
-    )
 
     def at_most(col: str, bound: np.ndarray, problem: str) -> np.ndarray:
         v = optional(col)
@@ -245,22 +268,14 @@ def validate_intervals(
             "answered_within", answered, "answered within the threshold exceeds answered"
         )
     elif "service_level" in df.columns:
-        sl = _numeric(df, "service_level", source)
-        _check(
-            df,
-            "service_level",
-            np.isnan(sl) | ((sl >= 0) & (sl <= 1)),
-            "service level outside [0, 1] (give a fraction, e.g. 0.8)",
-            source,
-        )
-        within = sl * offered
-        _check(
-            df,
-            "service_level",
-            np.isnan(within) | (within <= answered + tol),
-            "service level x offered exceeds answered",
-            source,
-        )
+        sl = percent_column(df["service_level"], column="service_level", source=source)
+        within = answered_within_count(
+            sl,
+            out["offered"],
+            out["answered"],
+            column="service_level",
+            source=source,
+        ).to_numpy(dtype=float)
     else:
         within = np.full(n, np.nan)
     out["answered_within"] = within
@@ -288,14 +303,14 @@ def validate_intervals(
     _check(df, "interval_start", ~dup, "duplicate intervals (same queue and start)", source)
 
     if "interval_s" in df.columns:
-        iv = _numeric(df, "interval_s", source)
+        iv = seconds_column(df, "interval_s", source=source).to_numpy()
         _check(df, "interval_s", np.isfinite(iv) & (iv > 0), "not a positive length", source)
     else:
         iv = np.full(n, _infer_interval_s(out, interval))
     out["interval_s"] = iv
 
-    out = out.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
-    out = out[HISTORY_COLUMNS]
+    out = out[keep].sort_values(["queue", "interval_start"], kind="stable")
+    out = out.reset_index(drop=True)[HISTORY_COLUMNS]
     out.attrs = {"source": source, "threshold_s": float(threshold_s), "kind": "intervals"}
     return out
 
@@ -349,7 +364,7 @@ def validate_records(df: pd.DataFrame, *, source: str = "history") -> pd.DataFra
         out["queue"] = df["queue"].astype(str).str.strip()
     else:
         out["queue"] = DEFAULT_QUEUE
-    wait = _numeric(df, "wait_s", source)
+    wait = seconds_column(df, "wait_s", source=source).to_numpy(dtype=float)
     _check(df, "wait_s", np.isfinite(wait) & (wait >= 0), "negative or missing waits", source)
     out["wait_s"] = wait
     outcome = df["outcome"].astype(str).str.strip().str.lower()
@@ -362,7 +377,7 @@ def validate_records(df: pd.DataFrame, *, source: str = "history") -> pd.DataFra
     )
     out["outcome"] = outcome
     if "handle_s" in df.columns:
-        handle = _numeric(df, "handle_s", source)
+        handle = seconds_column(df, "handle_s", source=source).to_numpy()
         _check(df, "handle_s", np.isnan(handle) | (handle >= 0), "negative handle time", source)
         out["handle_s"] = np.where(outcome.to_numpy() == "answered", handle, np.nan)
     else:
@@ -566,6 +581,7 @@ def prepare_history(
     threshold_s: float = 20.0,
     interval: str | float = "30min",
     max_idle_s: float = 900.0,
+    on_inconsistent: InconsistentPolicy = "repair",
 ) -> pd.DataFrame:
     """An ACD history table (interval report or call records) as one row per interval.
 
@@ -582,6 +598,9 @@ def prepare_history(
         the length cannot be inferred from ``interval_start``.
     max_idle_s : float, default 900
         Call records: longest idle gap between an agent's calls still counted as staffed.
+    on_inconsistent : {"repair", "drop", "fail"}, default "repair"
+        Interval reports: what to do with rows whose answered + abandoned exceeds offered
+        (see :func:`validate_intervals`).
 
     Returns
     -------
@@ -616,5 +635,11 @@ def prepare_history(
             records, interval=interval, threshold_s=threshold_s, max_gap_s=max_idle_s
         )
     if kind == "intervals":
-        return validate_intervals(frame, threshold_s=threshold_s, interval=interval, source=name)
+        return validate_intervals(
+            frame,
+            threshold_s=threshold_s,
+            interval=interval,
+            source=name,
+            on_inconsistent=on_inconsistent,
+        )
     raise not_a_history(frame, name)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from staffing.cli.command import OneLineCommand
-from staffing.cli.options import read_options
+from staffing.cli.options import on_inconsistent_option, read_options
 from staffing.cli.output import Outputs, plot_option, report_option
 from staffing.cli.types import Duration, Percent
 
@@ -27,7 +27,8 @@ __all__ = ["calibrate_command"]
     metavar="DURATION",
     help="Service-level threshold of the history's answered_within / service_level.",
 )
-@read_options(what="a column")
+@read_options("a column")
+@on_inconsistent_option()
 @click.option(
     "--interval",
     type=Duration(),
@@ -90,6 +91,7 @@ def calibrate_command(
     confidence: float,
     min_abandons: int,
     max_idle_s: float,
+    on_inconsistent: str,
     out: str,
     plot_path: str | None,
     report_path: str | None,
@@ -124,6 +126,7 @@ def calibrate_command(
         confidence=confidence,
         min_abandons=min_abandons,
         max_idle_s=max_idle_s,
+        on_inconsistent=on_inconsistent,  # type: ignore[arg-type]
     )
     figure: Any = None
     if plot_path is not None or report_path is not None:

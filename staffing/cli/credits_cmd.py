@@ -8,7 +8,13 @@ import click
 
 from staffing.cli.command import OneLineCommand
 from staffing.cli.formatting import pretty_credits, pretty_exposure
-from staffing.cli.options import credit_terms_options, patience_option, read_options
+from staffing.cli.options import (
+    column_mapping,
+    credit_terms_options,
+    on_inconsistent_option,
+    patience_option,
+    read_options,
+)
 from staffing.cli.output import Outputs, out_option, plot_option, warn
 from staffing.cli.types import FiniteFloat
 
@@ -26,7 +32,8 @@ __all__ = ["credits_command"]
     metavar="NAME",
     help="Queue the contract covers (repeatable; default all).",
 )
-@read_options(what="a history column")
+@read_options("a history column")
+@on_inconsistent_option()
 @click.option(
     "--plan",
     "plan_path",
@@ -34,7 +41,7 @@ __all__ = ["credits_command"]
     default=None,
     help="A plan's interval table (`staffing plan --out`): expected credit exposure.",
 )
-@read_options("--plan-column", "plan_read", "a plan column")
+@column_mapping("--plan-column", "plan_columns", "a plan column")
 @patience_option("Patience for plan intervals without a patience_s value (Erlang A).")
 @click.option(
     "--volume-cv",
@@ -62,8 +69,9 @@ def credits_command(
     terms: Any,
     queues: tuple[str, ...],
     read: Any,
+    on_inconsistent: str,
     plan_path: str | None,
-    plan_read: Any,
+    plan_columns: dict[str, str],
     patience_s: float | None,
     volume_cv: float,
     simulations: int,
@@ -109,11 +117,16 @@ def credits_command(
     if performance is not None:
         from staffing.io import read_history
 
-        history = read_history(performance, options=read, threshold_s=goal.threshold_s)
+        history = read_history(
+            performance,
+            options=read,
+            threshold_s=goal.threshold_s,
+            on_inconsistent=on_inconsistent,  # type: ignore[arg-type]
+        )
         tables["credits"] = service_credits(history, goal, terms=terms, queues=list(queues) or None)
     if plan_path is not None:
         tables["exposure"] = credit_exposure(
-            plan_read.read(plan_path),
+            read.with_columns(plan_columns).read(plan_path),
             goal,
             terms=terms,
             model=QueueModel(patience_s=patience_s, abandon_policy=terms.abandon_policy),

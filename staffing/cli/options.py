@@ -24,10 +24,12 @@ __all__ = [
     "TargetChoice",
     "band_edges_option",
     "collect",
+    "column_mapping",
     "credit_terms_options",
     "forecast_input",
     "fte_options",
     "model_options",
+    "on_inconsistent_option",
     "patience_option",
     "period_option",
     "read_options",
@@ -90,30 +92,97 @@ class Source:
         return self.options.read(self.path)
 
 
-def _read_options(columns: tuple[tuple[str, str], ...]) -> Any:
+def _mapping(flag: str, columns: tuple[tuple[str, str], ...]) -> dict[str, str]:
     from staffing.errors import InputError
-    from staffing.io import ReadOptions
 
     mapping: dict[str, str] = {}
     for ours, theirs in columns:
         if ours in mapping:
-            raise InputError(f"--column: '{ours}' is mapped twice")
+            raise InputError(f"{flag}: '{ours}' is mapped twice")
         mapping[ours] = theirs
-    return ReadOptions(columns=mapping)
+    return mapping
 
 
-def read_options(flag: str = "--column", dest: str = "read", what: str = "a column") -> Decorator:
-    """``--column OURS=THEIRS`` (repeatable), built into a ``ReadOptions`` named ``dest``."""
-    name = f"{dest}_columns"
+def _read_options(
+    read_columns: tuple[tuple[str, str], ...],
+    dayfirst: bool | None,
+    date_format: str | None,
+    sheet: str | None,
+) -> Any:
+    from staffing.io import ReadOptions
+
+    return ReadOptions(
+        columns=_mapping("--column", read_columns),
+        dayfirst=dayfirst,
+        date_format=date_format,
+        sheet=sheet,
+    )
+
+
+def read_options(what: str = "a column") -> Decorator:
+    """How the command's files are read, built into a ``ReadOptions`` named ``read``.
+
+    ``--column OURS=THEIRS`` (repeatable; ``date=`` and ``time=`` build interval_start from
+    two columns), ``--dayfirst/--monthfirst`` and ``--date-format`` (only needed when no
+    date settles the convention), ``--sheet`` (Excel).
+    """
+    return stack(
+        click.option(
+            "--column",
+            "read_columns",
+            type=ColumnMapping(),
+            multiple=True,
+            help=f"Map {what} of the file to ours, e.g. calls=IncomingContactVolume; "
+            "date=Date and time=Interval build interval_start (repeatable).",
+        ),
+        click.option(
+            "--dayfirst/--monthfirst",
+            "dayfirst",
+            default=None,
+            help="How dates such as 04/03/2025 are written, when no date in the file "
+            "settles it (4 March or 3 April).",
+        ),
+        click.option(
+            "--date-format",
+            default=None,
+            metavar="FORMAT",
+            help="strftime format of the dates, e.g. '%d/%m/%Y %H:%M'.",
+        ),
+        click.option(
+            "--sheet",
+            default=None,
+            metavar="NAME",
+            help="Excel: the sheet to read (default the first).",
+        ),
+        collect("read", ["read_columns", "dayfirst", "date_format", "sheet"], _read_options),
+    )
+
+
+def column_mapping(flag: str, dest: str, what: str) -> Decorator:
+    """Another file's ``OURS=THEIRS`` mapping (repeatable), as a dict named ``dest``; the
+    command reads that file with the main ``read`` options ``.with_columns(...)``."""
+    name = f"{dest}_pairs"
     return stack(
         click.option(
             flag,
             name,
             type=ColumnMapping(),
             multiple=True,
-            help=f"Map {what} of the file to ours, e.g. calls=IncomingContactVolume (repeatable).",
+            help=f"Map {what}, e.g. agents=Staffed (repeatable).",
         ),
-        collect(dest, [name], lambda **v: _read_options(v[name])),
+        collect(dest, [name], lambda **v: _mapping(flag, v[name])),
+    )
+
+
+def on_inconsistent_option() -> Decorator:
+    """``--on-inconsistent repair|drop|fail``: history rows whose counts do not add up."""
+    return click.option(
+        "--on-inconsistent",
+        type=click.Choice(["repair", "drop", "fail"]),
+        default="repair",
+        show_default=True,
+        help="History rows where answered + abandoned exceeds offered (calls counted "
+        "where they start and end): raise offered, drop the rows, or stop.",
     )
 
 
@@ -123,7 +192,7 @@ def _forecast_source(forecast: str, read: Any, interval_s: float | None) -> Sour
 
 forecast_input = stack(
     click.argument("forecast", type=click.Path(exists=True, dir_okay=False)),
-    read_options(what="a forecast column"),
+    read_options("a forecast column"),
     click.option(
         "--interval",
         "interval_s",

@@ -12,11 +12,12 @@ from staffing.cli.formatting import percent, pretty_attribution, pretty_outsourc
 from staffing.cli.options import (
     Source,
     TargetChoice,
+    column_mapping,
     forecast_input,
     fte_options,
     model_options,
+    on_inconsistent_option,
     period_option,
-    read_options,
     targets_options,
 )
 from staffing.cli.output import Outputs, plot_option, warn
@@ -95,7 +96,8 @@ def _capacity(values: Sequence[str]) -> float | dict[str, float] | None:
     help="The partner's interval report (offered, answered, answered_within, aht_s, "
     "agents ...): delivered vs what its staffing should have delivered.",
 )
-@read_options("--actuals-column", "actuals_read", "an actuals column")
+@column_mapping("--actuals-column", "actuals_columns", "an actuals column")
+@on_inconsistent_option()
 @click.option(
     "--out",
     default=None,
@@ -142,7 +144,8 @@ def outsource_command(
     partner_shrinkage: float | None,
     period: str,
     actuals: str | None,
-    actuals_read: Any,
+    actuals_columns: dict[str, str],
+    on_inconsistent: str,
     out: str | None,
     commitment_path: str | None,
     intervals_path: str | None,
@@ -192,7 +195,12 @@ def outsource_command(
         sl = [t for t in parse_targets(goal.default or "80/20") if isinstance(t, ServiceLevel)]
         if not sl:
             raise click.UsageError("--actuals needs a service-level --target such as 80/20")
-        history = read_history(actuals, options=actuals_read, threshold_s=sl[0].threshold_s)
+        history = read_history(
+            actuals,
+            options=forecast.options.with_columns(actuals_columns),
+            threshold_s=sl[0].threshold_s,
+            on_inconsistent=on_inconsistent,  # type: ignore[arg-type]
+        )
     partner_fte = None
     if partner_shrinkage is not None:
         partner_fte = FteRules(total=partner_shrinkage, hours_per_fte=fte.hours_per_fte)

@@ -14,11 +14,11 @@ from staffing.cli.options import (
     Source,
     TargetChoice,
     band_edges_option,
+    column_mapping,
     forecast_input,
     fte_options,
     model_options,
     period_option,
-    read_options,
     stack,
     targets_options,
     threshold_option,
@@ -222,7 +222,7 @@ def plan_command(
     help="Agents per interval (interval_start, optional queue, agents); "
     "else the forecast's agents column.",
 )
-@read_options("--roster-column", "roster_read", "a roster column")
+@column_mapping("--roster-column", "roster_columns", "a roster column")
 @band_edges_option(
     "Escalation band edges in points below target: warning up to LOW, "
     "interrupt offline up to HIGH, all hands beyond."
@@ -236,7 +236,7 @@ def evaluate_command(
     fte: Any,
     period: str,
     roster: str | None,
-    roster_read: Any,
+    roster_columns: dict[str, str],
     band_edges: tuple[float, float],
     out: str | None,
     summary_path: str | None,
@@ -258,6 +258,7 @@ def evaluate_command(
 
     outputs = _outputs_of(out, summary_path, plot_path, report_path)
     frame = forecast.table()
+    roster_read = forecast.options.with_columns(roster_columns)
     staffing = read_roster(roster, options=roster_read) if roster else None
     settings = _settings_of(forecast, goal, model, fte, period, threshold_s)
     result = evaluate_staffing(frame, staffing, goal.default, edges=band_edges, **settings)

@@ -6,7 +6,6 @@ data row is row 2 (see :class:`staffing.errors.InputError`).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -112,17 +111,26 @@ def check_column(df: pd.DataFrame, column: str, ok: Any, problem: str, *, source
         raise InputError(problem, source=source, column=column, rows=rows)
 
 
-def to_timestamps(df: pd.DataFrame, column: str, *, source: str) -> pd.Series:
-    """Parse a column of timestamps, naming the rows that cannot be read.
+def to_timestamps(
+    df: pd.DataFrame,
+    column: str,
+    *,
+    source: str,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+) -> pd.Series:
+    """Parse a column of timestamps with one date convention, naming the rows it cannot read.
 
     Parameters
     ----------
     df : DataFrame
     column : str
-        Column holding timestamps as text (ISO 8601 or any format pandas infers from the
-        first value), or already datetimes.
+        Column holding timestamps as text, Excel cells or datetimes.
     source : str
         File name used in the message.
+    dayfirst, date_format
+        As in :func:`staffing.frames.dates.parse_timestamps`: needed only when no value
+        settles whether ``04/03/2025`` is 4 March or 3 April.
 
     Returns
     -------
@@ -133,47 +141,22 @@ def to_timestamps(df: pd.DataFrame, column: str, *, source: str) -> pd.Series:
     Raises
     ------
     InputError
-        Rows that are missing or unparsable.
+        Rows that are missing or unparsable, and dates whose convention is ambiguous.
 
     Examples
     --------
     >>> df = pd.DataFrame({"t": ["2024-03-04 08:00", "2024-03-04 08:30", "soon"]})
-    >>> to_timestamps(df, "t", source="f.csv")
+    >>> to_timestamps(df, "t", source="f.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    staffing.errors.InputError: f.csv: column 't': 1 row (row 4) missing or unparsable timestamps
+    staffing.errors.InputError: f.csv: column 't': 1 row (row 4) ...
     """
-    raw = df[column]
-    if isinstance(raw.dtype, pd.DatetimeTZDtype) or raw.dtype.kind == "M":
-        parsed = raw
-    else:
-        parsed = _parse(raw)
-    ok = parsed.notna()
-    if not ok.all():
-        raise InputError(
-            "missing or unparsable timestamps", source=source, column=column, rows=bad_rows(ok)
-        )
+    from staffing.frames.dates import parse_timestamps
+
+    parsed = parse_timestamps(
+        df[column], column=column, source=source, dayfirst=dayfirst, date_format=date_format
+    )
     return parsed.rename(column)
-
-
-def _parse(raw: pd.Series) -> pd.Series:
-    """Best parse: inferred format first, per-value formats if that loses rows."""
-    text = raw.astype("string").str.strip()
-    best: pd.Series | None = None
-    for kwargs in ({}, {"format": "mixed"}, {"format": "mixed", "utc": True}):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                parsed = pd.to_datetime(text, errors="coerce", **kwargs)
-        except (ValueError, TypeError, OverflowError):
-            continue
-        if best is None or parsed.notna().sum() > best.notna().sum():
-            best = parsed
-        if best.notna().sum() == raw.notna().sum():
-            break
-    if best is None:
-        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    return best
 
 
 def numeric_column(df: pd.DataFrame, column: str, *, source: str) -> pd.Series:
@@ -199,21 +182,16 @@ def numeric_column(df: pd.DataFrame, column: str, *, source: str) -> pd.Series:
 def queue_names(values: pd.Series) -> pd.Series:
     """Queue names as text, the same whichever file they come from (missing stay NaN).
 
-    Numeric queue ids read as floats (a column with an empty cell: ``101.0``) become
-    ``"101"``, as they are in a file whose column holds only whole numbers.
+    See :func:`staffing.frames.values.id_text`: ``"007"`` keeps its zeros, and numeric
+    ids read as floats (a column with an empty cell: ``101.0``) become ``"101"``.
 
     Examples
     --------
     >>> queue_names(pd.Series([101.0, None, 7.5])).tolist()
     ['101', nan, '7.5']
-    >>> queue_names(pd.Series([" sales ", 102, None])).tolist()
-    ['sales', '102', nan]
+    >>> queue_names(pd.Series([" sales ", 102, None, "007"])).tolist()
+    ['sales', '102', nan, '007']
     """
-    missing = values.isna()
-    if values.dtype.kind == "f":
-        whole = ~missing & (values % 1 == 0)
-        text = values.astype(str).astype(object)
-        text[whole] = values[whole].astype(np.int64).astype(str)
-    else:
-        text = values.astype(str).str.strip().astype(object)
-    return text.where(~missing, np.nan)
+    from staffing.frames.values import id_text
+
+    return id_text(values)

@@ -50,7 +50,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from staffing.errors import InputError, StaffingError, describe_rows
+from staffing.errors import InputError, StaffingError, StaffingWarning, describe_rows
 from staffing.vocabulary import parse_duration
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "id_text",
     "percent_column",
     "reconcile_counts",
+    "seconds_column",
 ]
 
 #: dtype a CSV reader gives id columns (``pd.read_csv(..., dtype={"queue": ID_DTYPE})``).
@@ -77,7 +78,7 @@ INCONSISTENT_POLICIES: tuple[str, ...] = ("repair", "drop", "fail")
 ROUNDING_CALLS = 0.5
 
 
-class DataWarning(UserWarning):
+class DataWarning(StaffingWarning):
     """Something in an input table was read in a way the user should know about.
 
     Each is emitted at most once per column (or table) read, and every message starts
@@ -244,6 +245,21 @@ def _example(values: pd.Series, mask: np.ndarray) -> str:
 # --------------------------------------------------------------------------- durations
 
 _CLOCK_SHAPE = re.compile(r"^\s*9+:99?(?::99?(?:\.9+)?)?\s*$")
+
+
+def seconds_column(
+    df: pd.DataFrame, column: str, *, source: str, allow_inf: bool = False
+) -> pd.Series:
+    """A seconds column as float: numbers as they are, text through :func:`duration_column`.
+
+    Numbers (negative ones included) are left for the caller's own range check, with its
+    own words ("zero, negative or missing handle time"); text such as ``0:04:54`` is read
+    as a duration.
+    """
+    values = df[column]
+    if values.dtype.kind in "biuf":
+        return values.astype(float)
+    return duration_column(values, column=column, source=source, allow_inf=allow_inf)
 
 
 def duration_column(
@@ -487,8 +503,10 @@ def percent_column(values: pd.Series, *, column: str, source: str) -> pd.Series:
     with np.errstate(invalid="ignore"):
         outside = ~blank & ~((fraction >= 0.0) & (fraction <= 1.0))
     if outside.any():
+        first = values.iloc[int(np.flatnonzero(outside)[0])]
+        shown = f"{first:g}" if isinstance(first, int | float | np.number) else str(first).strip()
         raise InputError(
-            f"outside 0-100% (e.g. {str(values.iloc[int(np.flatnonzero(outside)[0])]).strip()!r})",
+            f"outside 0-100% (e.g. {shown!r})",
             source=source,
             column=column,
             rows=_rows(outside),
@@ -700,7 +718,8 @@ def id_text(values: pd.Series) -> pd.Series:
     text = np.array([_id(v) for v in objects] + [np.nan], dtype=object)
     out = text[np.where(codes >= 0, codes, len(objects))]
     out[missing] = np.nan
-    return pd.Series(out, index=values.index, name=values.name, dtype=object)
+    # pandas' own text dtype, as read_csv gives a text column (missing stay NaN)
+    return pd.Series(out, index=values.index, name=values.name, dtype=object).astype("str")
 
 
 def _id(value: Any) -> Any:

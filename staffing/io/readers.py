@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,10 +19,13 @@ from staffing.calibration import BANK_FIELDS, BANK_MONTHS, bank_records, prepare
 from staffing.calibration.history import normalise_history_columns, validate_records
 from staffing.contracts import prepare_plan
 from staffing.errors import InputError
+from staffing.frames.dates import combine_date_time, parse_timestamps
+from staffing.frames.values import InconsistentPolicy
 from staffing.io.tables import read_table
 from staffing.planner import prepare_forecast, prepare_targets
 
 __all__ = [
+    "TIMESTAMP_COLUMNS",
     "ReadOptions",
     "read_bank_log",
     "read_call_records",
@@ -36,22 +39,94 @@ __all__ = [
 PathLike = str | os.PathLike[str]
 
 
+#: Our columns that hold timestamps: read with the one date convention of the options.
+TIMESTAMP_COLUMNS: tuple[str, ...] = ("interval_start", "arrival")
+
+
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read a table file: which of its columns are ours.
+    """How to read a table file: which of its columns are ours, and how its dates are written.
 
     Parameters
     ----------
     columns : mapping, optional
         Our column name -> the file's, e.g. ``{"calls": "IncomingContactVolume"}``
-        (matched exactly, else ignoring case and surrounding spaces).
+        (matched exactly, else ignoring case and surrounding spaces). Map ``date`` and
+        ``time`` to build ``interval_start`` from a date column and a time column (or an
+        interval label such as ``08:00 - 08:30``).
+    dayfirst : bool, optional
+        ``True``: ``04/03/2025`` is 4 March; ``False``: 3 April. Needed only when no date
+        in the column settles it (see :func:`staffing.frames.dates.parse_timestamps`).
+    date_format : str, optional
+        strftime format of the dates (``"%d/%m/%Y %H:%M"``; with separate date and time
+        columns, of the date alone).
+    sheet : str, optional
+        Excel: the sheet to read (default the first).
+
+    Examples
+    --------
+    >>> ReadOptions(columns={"date": "Date", "time": "Interval"}, dayfirst=True).dayfirst
+    True
     """
 
     columns: Mapping[str, str] = field(default_factory=dict)
+    dayfirst: bool | None = None
+    date_format: str | None = None
+    sheet: str | None = None
+
+    def with_columns(self, columns: Mapping[str, str]) -> ReadOptions:
+        """The same date and sheet rules for another file with its own column mapping."""
+        return replace(self, columns=dict(columns))
 
     def read(self, path: PathLike) -> pd.DataFrame:
-        """The file as a table with our column names (``attrs["source"]`` its name)."""
-        return read_table(path, columns=self.columns or None)
+        """The file as a table with our column names and its timestamps read.
+
+        ``attrs["source"]`` is the file name. Timestamp columns (``interval_start``,
+        ``arrival``, or ``date`` and ``time`` together) are read with one date convention
+        per column; the rest is left to the function the table is handed to.
+        """
+        df = read_table(path, columns=self.columns or None, sheet=self.sheet)
+        return self.timestamps(df)
+
+    def timestamps(self, df: pd.DataFrame) -> pd.DataFrame:
+        """``df`` with its timestamp columns parsed (and ``date`` + ``time`` combined)."""
+        source = str(df.attrs.get("source", "table"))
+        out = df
+        date_col = "interval_start" if "interval_start" in df.columns else "date"
+        if date_col in df.columns and "time" in df.columns:
+            combined = combine_date_time(
+                df[date_col],
+                df["time"],
+                date_column=self._file_name(date_col),
+                time_column=self._file_name("time"),
+                source=source,
+                dayfirst=self.dayfirst,
+                date_format=self.date_format,
+            )
+            out = df.drop(columns=[c for c in (date_col, "time") if c in df.columns])
+            out.insert(0, "interval_start", combined.to_numpy())
+        elif "date" in df.columns and "interval_start" not in df.columns:
+            raise InputError(
+                "a 'date' column but no 'time' column: map the time too (time=NAME), or map "
+                "the column holding date and time as interval_start",
+                source=source,
+            )
+        for name in TIMESTAMP_COLUMNS:
+            if name in out.columns and out[name].dtype.kind != "M":
+                if out is df:
+                    out = df.copy()
+                out[name] = parse_timestamps(
+                    out[name],
+                    column=name,
+                    source=source,
+                    dayfirst=self.dayfirst,
+                    date_format=self.date_format,
+                )
+        out.attrs = dict(df.attrs)
+        return out
+
+    def _file_name(self, ours: str) -> str:
+        return self.columns.get(ours, ours)
 
 
 def _options(options: ReadOptions | None) -> ReadOptions:
@@ -107,6 +182,7 @@ def read_history(
     threshold_s: float = 20.0,
     interval: str | float = "30min",
     max_idle_s: float = 900.0,
+    on_inconsistent: InconsistentPolicy = "repair",
 ) -> pd.DataFrame:
     """Read an ACD history (interval report or call records) as one row per interval.
 
@@ -120,7 +196,13 @@ def read_history(
     ('intervals', ['sales', 'service'])
     """
     df = _options(options).read(path)
-    return prepare_history(df, threshold_s=threshold_s, interval=interval, max_idle_s=max_idle_s)
+    return prepare_history(
+        df,
+        threshold_s=threshold_s,
+        interval=interval,
+        max_idle_s=max_idle_s,
+        on_inconsistent=on_inconsistent,
+    )
 
 
 def read_call_records(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,10 @@ from typing import Any
 import pandas as pd
 
 from staffing.errors import InputError
+from staffing.frames.values import DataWarning, id_text
 
 __all__ = [
+    "ID_COLUMNS",
     "TABLE_SUFFIXES",
     "WRITABLE_SUFFIXES",
     "OutputSet",
@@ -75,12 +78,36 @@ def _decimal_commas(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _read_delimited(path: Path, source: str) -> pd.DataFrame:
+#: Our columns that hold ids: read as text, so ``007`` keeps its zeros.
+ID_COLUMNS: tuple[str, ...] = ("queue", "agent", "pool", "channel", "shift")
+
+
+def _id_names(header: list[str], columns: Mapping[str, str] | None) -> list[str]:
+    """The file's names of the id columns (mapped or our own, any case)."""
+    wanted = {(columns or {}).get(c, c).strip().casefold() for c in ID_COLUMNS}
+    return [h for h in header if h.strip().lstrip("\ufeff").strip().casefold() in wanted]
+
+
+def _encodings(head: bytes) -> tuple[str, ...]:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("utf-16",)
+    return ("utf-8-sig", "cp1252")
+
+
+def _read_delimited(
+    path: Path, source: str, columns: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     with path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
     if not head.strip():
         raise InputError("the file is empty", source=source)
-    for encoding in ("utf-8-sig", "cp1252"):
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            "holds NUL bytes: UTF-16 text without a byte-order mark, or not text at all; "
+            "save it as UTF-8 CSV",
+            source=source,
+        )
+    for encoding in _encodings(head):
         try:
             sample = head.decode(
                 encoding, errors="strict" if len(head) < _SNIFF_BYTES else "ignore"
@@ -88,6 +115,7 @@ def _read_delimited(path: Path, source: str) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
         delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(sample)
+        header = next(csv.reader([sample.lstrip("\ufeff").splitlines()[0]], delimiter=delimiter))
         try:
             df = pd.read_csv(
                 path,
@@ -96,6 +124,7 @@ def _read_delimited(path: Path, source: str) -> pd.DataFrame:
                 skipinitialspace=True,
                 keep_default_na=False,
                 na_values=list(MISSING_TOKENS),
+                dtype={name: str for name in _id_names(header, columns)},
             )
         except UnicodeDecodeError:
             continue
@@ -110,15 +139,41 @@ def _read_delimited(path: Path, source: str) -> pd.DataFrame:
     raise InputError("cannot decode the text (save it as UTF-8)", source=source)
 
 
-def _read_excel(path: Path, source: str) -> pd.DataFrame:
+def _read_excel(
+    path: Path, source: str, columns: Mapping[str, str] | None, sheet: str | None
+) -> pd.DataFrame:
     try:
-        return pd.read_excel(path, sheet_name=0)
+        with pd.ExcelFile(path) as book:
+            return _read_sheet(book, source, columns, sheet)
     except ImportError:
         raise InputError(
             "reading .xls needs the xlrd package; save the sheet as .xlsx or CSV", source=source
         ) from None
     except (ValueError, OSError, KeyError) as exc:
         raise InputError(f"cannot read as a spreadsheet ({exc})", source=source) from None
+
+
+def _read_sheet(
+    book: pd.ExcelFile, source: str, columns: Mapping[str, str] | None, sheet: str | None
+) -> pd.DataFrame:
+    """One sheet of an open workbook: ``sheet``, or the first (said when there are more)."""
+    names = [str(n) for n in book.sheet_names]
+    if sheet is None:
+        chosen = names[0]
+        if len(names) > 1:
+            warnings.warn(
+                f"{source}: read sheet '{chosen}', the first of {len(names)} "
+                f"({', '.join(names)}); choose another with `sheet`",
+                DataWarning,
+                stacklevel=5,
+            )
+    elif sheet in names:
+        chosen = sheet
+    else:
+        raise InputError(f"no sheet '{sheet}' (sheets: {', '.join(names)})", source=source)
+    header = [str(c) for c in pd.read_excel(book, sheet_name=chosen, nrows=0).columns]
+    ids = {name: str for name in _id_names(header, columns)}
+    return pd.read_excel(book, sheet_name=chosen, dtype=ids)
 
 
 def _read_parquet(path: Path, source: str) -> pd.DataFrame:
@@ -133,6 +188,7 @@ def read_table(
     *,
     columns: Mapping[str, str] | None = None,
     source: str | None = None,
+    sheet: str | None = None,
 ) -> pd.DataFrame:
     """Read a table from CSV/TSV/TXT, Excel or Parquet, renaming mapped columns.
 
@@ -150,6 +206,9 @@ def read_table(
     source : str, optional
         Name used in error messages and stored in ``df.attrs["source"]``; defaults to the
         file name.
+    sheet : str, optional
+        Excel: the sheet to read (default the first; a warning names it when the
+        workbook has several).
 
     Returns
     -------
@@ -186,9 +245,9 @@ def read_table(
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".tsv", ".txt"):
-            df = _read_delimited(path, source)
+            df = _read_delimited(path, source, columns)
         elif suffix in (".xlsx", ".xls"):
-            df = _read_excel(path, source)
+            df = _read_excel(path, source, columns, sheet)
         elif suffix == ".parquet":
             df = _read_parquet(path, source)
         else:
@@ -201,6 +260,9 @@ def read_table(
     df.columns = [str(c).strip().lstrip("\ufeff").strip() for c in df.columns]
     if columns:
         df = _rename(df, columns, source)
+    for name in ID_COLUMNS:
+        if name in df.columns:
+            df[name] = id_text(df[name])
     df.attrs["source"] = source
     return df
 

@@ -8,7 +8,7 @@ column              meaning
 ``interval_start``  start of the interval (timestamp)
 ``queue``           queue / skill (optional; one queue called ``main`` if absent)
 ``calls``           forecast calls offered [count, may be fractional]
-``aht_s``           average handle time [s]
+``aht_s``           average handle time [s, or any duration: ``0:04:54``, ``4:54``]
 ``patience_s``      mean customer patience [s] (optional; empty = Erlang C)
 ``interval_s``      interval length [s] (optional; inferred when absent)
 ==================  ==========================================================
@@ -33,6 +33,8 @@ from staffing.frames import (
     require_columns,
     to_timestamps,
 )
+from staffing.frames.values import seconds_column
+from staffing.queueing.erlang import MAX_WORKLOAD_ERLANGS
 from staffing.vocabulary import parse_duration
 
 __all__ = [
@@ -136,7 +138,7 @@ def prepare_forecast(
         check_column(
             df, "calls", np.isfinite(calls) & (calls >= 0), "negative or missing", source=source
         )
-    aht = numeric_column(df, "aht_s", source=source)
+    aht = seconds_column(df, "aht_s", source=source)
     with np.errstate(invalid="ignore"):
         ok_aht = (np.isfinite(aht) & (aht > 0)) | (calls == 0)
     check_column(df, "aht_s", ok_aht, "zero, negative or missing handle time", source=source)
@@ -157,7 +159,7 @@ def prepare_forecast(
     if interval_s is not None:
         out["interval_s"] = interval_length(interval_s)
     elif "interval_s" in df.columns:
-        iv = numeric_column(df, "interval_s", source=source)
+        iv = seconds_column(df, "interval_s", source=source)
         with np.errstate(invalid="ignore"):
             check_column(
                 df, "interval_s", np.isfinite(iv) & (iv > 0), "not a positive length", source=source
@@ -174,9 +176,19 @@ def prepare_forecast(
     else:
         out["interval_s"] = _infer_interval(out, steps, source)
     _check_steps(steps, out["interval_s"].to_numpy(dtype=float), source)
+    with np.errstate(invalid="ignore", over="ignore"):
+        workload = calls * aht / out["interval_s"]
+    check_column(
+        df,
+        "calls",
+        (workload <= MAX_WORKLOAD_ERLANGS) | (calls == 0),
+        f"workload (calls x aht_s / interval) beyond the supported {MAX_WORKLOAD_ERLANGS:,.0f} "
+        "Erlangs",
+        source=source,
+    )
 
     if "patience_s" in df.columns:
-        patience = numeric_column(df, "patience_s", source=source)
+        patience = seconds_column(df, "patience_s", source=source, allow_inf=True)
         with np.errstate(invalid="ignore"):
             ok = np.isnan(patience) | (patience > 0)
         check_column(df, "patience_s", ok, "zero or negative patience", source=source)
