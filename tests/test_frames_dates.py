@@ -111,7 +111,7 @@ def test_all_ambiguous_without_option_stops_in_one_line():
     assert "\n" not in message
     assert message == (
         "f.csv: column 'Start': every date could be day-first or month-first (row 2 "
-        "'04/03/2025 08:00' is 4 March or 3 April 2025); give `dayfirst` (True: day first) "
+        "'04/03/2025 08:00' is 4 March or 3 April 2025); say which with `dayfirst` "
         "or `date_format` (e.g. '%d/%m/%Y %H:%M')"
     )
 

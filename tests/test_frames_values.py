@@ -344,7 +344,7 @@ def test_ambiguous_forecast_needs_an_option():
         parse_timestamps(raw["interval_start"], column="interval_start", source="a.csv")
     assert str(err.value).startswith(
         "a.csv: column 'interval_start': every date could be day-first or month-first (row 80 "
-        "'04/03/2025 07:00' is 4 March or 3 April 2025); give `dayfirst`"
+        "'04/03/2025 07:00' is 4 March or 3 April 2025); say which with `dayfirst`"
     )
     for option in ({"dayfirst": True}, {"date_format": "%d/%m/%Y %H:%M"}):
         got = parse_timestamps(

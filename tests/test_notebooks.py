@@ -1,4 +1,4 @@
-"""Every notebook in ``notebooks/`` runs top to bottom.
+"""Every notebook in ``notebooks/`` runs top to bottom, and its figures show.
 
 Each ``notebooks/*.ipynb`` is executed with nbclient in a fresh kernel, from the
 ``notebooks/`` directory (notebooks find sample data through ``staffing.data.sample_path``
@@ -8,6 +8,8 @@ picked up automatically. Notebooks are stored without outputs.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -16,6 +18,11 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
+#: Code that draws a figure: such a cell must leave an image in its outputs.
+DRAWS = re.compile(r"plt\.|_figure\(|plot_\w+\(|\.plot\(")
+REALDATA = Path(
+    os.environ.get("STAFFING_REALDATA", NOTEBOOKS.parent.parent / "shared" / "realdata")
+)
 
 pytestmark = pytest.mark.slow
 
@@ -34,9 +41,20 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
             assert not cell.get("outputs") and cell.get("execution_count") is None, path.name
 
 
+def test_notebooks_draw_inline() -> None:
+    """Each notebook asks for the inline backend first, so its figures display when it is
+    opened (and in the test below) whatever MPLBACKEND the machine sets."""
+    for path in PATHS:
+        nb = nbformat.read(path, as_version=4)
+        first = next(c for c in nb.cells if c.cell_type == "code")
+        assert first.source.startswith("%matplotlib inline"), path.name
+
+
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 def test_notebook_runs(path: Path) -> None:
-    """Execute every cell in order; any exception in a cell fails the test."""
+    """Execute every cell in order; any exception in a cell fails the test, and every cell
+    that draws leaves a PNG image in its outputs (the reader sees the figure). Cells that
+    draw only with the real data (``if REAL:``) are held to it only when it is there."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -53,3 +71,13 @@ def test_notebook_runs(path: Path) -> None:
         if output.get("output_type") == "error"
     ]
     assert not errors
+    real = (REALDATA / "anonymous_bank_1999").exists()
+    blank = [
+        k
+        for k, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and DRAWS.search(cell.source)
+        and (real or "if REAL" not in cell.source)
+        and not any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+    ]
+    assert not blank, f"{path.name}: cells {blank} draw but show no figure"

@@ -60,6 +60,7 @@ def test_share_split_hand_worked() -> None:
     assert cost["peak_agents"] == 2
 
 
+@pytest.mark.filterwarnings("ignore:.*needs under one agent:staffing.planner.PlanWarning")
 @settings(max_examples=20, deadline=None)
 @given(
     st.lists(st.floats(1.0, 400.0), min_size=1, max_size=6),

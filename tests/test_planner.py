@@ -90,10 +90,11 @@ def test_interval_columns_names_order_dtypes() -> None:
 def test_summary_columns_names_order_dtypes() -> None:
     s = plan(SMALL, "80/20").summary
     assert tuple(s.columns) == SUMMARY_COLUMNS
-    assert list(s.columns[:10]) == [
+    assert list(s.columns[:11]) == [
         "period_start", "queue", "calls", "agent_hours", "scheduled_hours", "fte",
-        "peak_agents", "service_level", "abandon_rate", "occupancy",
+        "peak_agents", "service_level", "threshold_s", "abandon_rate", "occupancy",
     ]  # fmt: skip
+    assert s["threshold_s"].tolist() == [20.0, 20.0, 20.0]
     assert s["period_start"].dtype.kind == "M"
     assert s["peak_agents"].dtype == np.int64
     assert s["queue"].tolist() == ["help", "sales", "total"]
@@ -386,7 +387,13 @@ def test_targets_table_default_and_missing() -> None:
 
 def test_sample_targets_file() -> None:
     f = read_forecast(sample_path("forecast.csv"))
-    iv = plan(f, targets_table=read_targets(sample_path("targets.csv"))).intervals
+    p = plan(f, targets_table=read_targets(sample_path("targets.csv")), period="week")
+    # premium is measured at 10 s and service at 20 s; sales at 20 s in prime time and
+    # 30 s outside it, so its row, like the total, says "mixed" (NaN)
+    by_queue = p.summary.set_index("queue")["threshold_s"]
+    assert by_queue["premium"] == 10.0 and by_queue["service"] == 20.0
+    assert np.isnan(by_queue["sales"]) and np.isnan(p.summary["threshold_s"].iloc[-1])
+    iv = p.intervals
     got = iv.groupby(["queue", iv["target"].astype(str)], observed=True).size().to_dict()
     assert got == {
         ("premium", "90/10+99/300"): 128,

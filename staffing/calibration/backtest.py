@@ -173,7 +173,10 @@ class BackTestFitter:
         )
         rows = []
         w = calls / calls.sum()
-        for model in ("erlang_c", "erlang_a"):
+        # Without any patience Erlang A is Erlang C: no row of its own, no verdict from it.
+        self.erlang_a_ = bool(np.isfinite(theta).any())
+        models = ("erlang_c", "erlang_a") if self.erlang_a_ else ("erlang_c",)
+        for model in models:
             for measure in ("service_level", "abandon_rate"):
                 err = (
                     self.intervals_[f"{model}_{measure}"].to_numpy()
@@ -192,10 +195,14 @@ class BackTestFitter:
                 )
         self.summary = pd.DataFrame(rows, columns=BACKTEST_SUMMARY_COLUMNS)
         mae = self.summary.set_index(["model", "measure"])["mae"]
-        self.better_ = {
-            m: ("erlang_a" if mae[("erlang_a", m)] < mae[("erlang_c", m)] else "erlang_c")
-            for m in ("service_level", "abandon_rate")
-        }
+        self.better_ = (
+            {
+                m: ("erlang_a" if mae[("erlang_a", m)] < mae[("erlang_c", m)] else "erlang_c")
+                for m in ("service_level", "abandon_rate")
+            }
+            if self.erlang_a_
+            else {}
+        )
         self.threshold_s_ = t
         self.source_ = source
         return self

@@ -104,7 +104,7 @@ class CalibrationFitter:
     Examples
     --------
     >>> from staffing.data import sample_frame
-    >>> cal = calibrate(sample_frame("history.csv"), abandon_target=0.05)
+    >>> cal = calibrate(sample_frame("history.csv"), abandon_target=0.05, by=None)
     >>> sorted(cal.to_dict()["queues"])
     ['sales', 'service']
     """
@@ -262,6 +262,14 @@ class CalibrationFitter:
                     notes.append(text)
             self.patience_drift_ = patience_drift(by_period, level=1.0 - conf)
             self.patience_changes_ = patience_changes(by_period, confidence=conf, level=1.0 - conf)
+            for row in self.patience_changes_.to_dict(orient="records"):
+                if row["moved"]:
+                    notes.append(
+                        f"queue '{row['queue']}': patience moved from {row['period_from']} "
+                        f"({row['patience_from_s']:.0f} s) to {row['period_to']} "
+                        f"({row['patience_to_s']:.0f} s); plans use each queue's latest "
+                        "period unless told otherwise (`calibration_period`)"
+                    )
             if has_sl:
                 self.relation_periods_ = relation_by_period(
                     history, self.by, abandon_target=self.abandon_target, confidence=conf

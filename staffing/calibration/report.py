@@ -147,7 +147,8 @@ def calibration_report(cal: CalibrationFitter, *, with_warnings: bool = True) ->
             "(call-weighted; bias = predicted - observed):"
         )
         lines.append("  model      SL error  SL bias  abandon error  abandon bias")
-        for model, name in (("erlang_c", "Erlang C"), ("erlang_a", "Erlang A")):
+        models = [("erlang_c", "Erlang C"), ("erlang_a", "Erlang A")][: 2 if bt.erlang_a_ else 1]
+        for model, name in models:
             e_sl, e_ab = err[(model, "service_level")], err[(model, "abandon_rate")]
             lines.append(
                 f"  {name:<9} {100 * e_sl[0]:7.1f} pt {100 * e_sl[1]:+6.1f} pt"
@@ -155,10 +156,13 @@ def calibration_report(cal: CalibrationFitter, *, with_warnings: bool = True) ->
             )
         best = bt.better_
         names = {"erlang_a": "Erlang A", "erlang_c": "Erlang C"}
-        lines.append(
-            f"  closer: {names[best['service_level']]} on service level, "
-            f"{names[best['abandon_rate']]} on abandon rate"
-        )
+        if best:
+            lines.append(
+                f"  closer: {names[best['service_level']]} on service level, "
+                f"{names[best['abandon_rate']]} on abandon rate"
+            )
+        else:
+            lines.append("  no patience could be estimated: Erlang A is not back-tested")
     if with_warnings and cal.warnings_:
         lines.append("")
         lines.append("Warnings:")

@@ -36,6 +36,7 @@ _ALIASES: dict[str, str] = {
     "queues": "--queue",
     "scenarios": "--scenario",
     "n_sims": "--simulations",
+    "calibration_period": "--calibration-period",
 }
 _PARAMETER = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
 
@@ -86,6 +87,8 @@ def _flags(command: click.Command | None) -> dict[str, str]:
         if isinstance(param, click.Option) and param.name:
             longs = [o for o in param.opts if o.startswith("--")]
             flags[param.name] = (longs or param.opts)[0]
+            if param.secondary_opts:  # a flag with its opposite: --dayfirst/--monthfirst
+                flags[param.name] += "/" + param.secondary_opts[0]
     return flags
 
 

@@ -13,6 +13,8 @@ __all__ = [
     "pretty_outsource",
     "pretty_summary",
     "pretty_sweep",
+    "readable",
+    "service_level_column",
     "when",
 ]
 
@@ -40,6 +42,75 @@ def _share(x: float) -> str:
     return "" if x != x else f"{x:.2f}".rstrip("0").rstrip(".") + "%"
 
 
+def service_level_column(table: Any) -> dict[str, Any]:
+    """The service level labelled with its threshold: ``{"SL 20 s": ...}`` when every row
+    has the same one, else ``{"SL": "84.3% (20 s)"}`` per row, ``(mixed)`` where a row's
+    intervals mix thresholds (its ``threshold_s`` is NaN)."""
+    from staffing.vocabulary import format_duration
+
+    sl = table["service_level"]
+    if "threshold_s" not in table:
+        return {"SL": sl.map(percent)}
+    thresholds = table["threshold_s"]
+    distinct = thresholds.dropna().unique()
+    if len(distinct) == 1 and thresholds.notna().all():
+        return {f"SL {format_duration(float(distinct[0]))}": sl.map(percent)}
+    cells = [
+        "" if s != s else f"{percent(s)} ({format_duration(t) if t == t else 'mixed'})"
+        for s, t in zip(sl, thresholds, strict=True)
+    ]
+    return {"SL": cells}
+
+
+#: Readable headers of the columns tables share (units where a column has them).
+_LABELS = {
+    "interval_start": "interval",
+    "period_start": "period",
+    "aht_s": "AHT s",
+    "asa_s": "ASA s",
+    "workload_erlangs": "Erlangs",
+    "agents": "agents",
+    "required": "required",
+    "scheduled": "scheduled",
+    "service_level": "SL",
+    "abandon_rate": "abandon",
+    "occupancy": "occupancy",
+    "shortfall_pts": "short pts",
+    "patience_s": "patience s",
+    "threshold_s": "threshold s",
+    "interval_s": "interval s",
+    "p_miss": "P(miss)",
+}
+
+
+def readable(table: Any) -> Any:
+    """Any of the tool's tables for reading: headers with units, shares as percentages,
+    times as ``Mon 03 Mar 08:30``, numbers rounded (a DataFrame of text)."""
+    import pandas as pd
+
+    from staffing.io.tables import _is_percent
+
+    out = {}
+    if "service_level" in table and "threshold_s" in table:
+        out.update(service_level_column(table))
+    for name in table.columns:
+        col = table[name]
+        label = _LABELS.get(str(name), str(name).replace("_", " "))
+        if name == "service_level" and out:
+            continue
+        if col.dtype.kind == "M" or isinstance(col.dtype, pd.DatetimeTZDtype):
+            out[label] = col.map(lambda t: "" if pd.isna(t) else f"{t:%a %d %b %H:%M}")
+        elif col.dtype.kind == "f" and _is_percent(str(name)):
+            out[label] = col.map(percent)
+        elif col.dtype.kind == "f":
+            out[label] = col.map(lambda x: "" if x != x else f"{x:,.1f}")
+        elif col.dtype.kind in "iu":
+            out[label] = col.map(lambda x: f"{x:,}")
+        else:
+            out[label] = col.astype(str)
+    return pd.DataFrame(out)
+
+
 def pretty_summary(summary: Any, *, bands: bool = False) -> Any:
     """The summary with units in the headers and rounded for reading (a DataFrame of text)."""
     import pandas as pd
@@ -53,7 +124,7 @@ def pretty_summary(summary: Any, *, bands: bool = False) -> Any:
             "scheduled h": summary["scheduled_hours"].map(lambda x: f"{x:,.1f}"),
             "FTE": summary["fte"].map(lambda x: f"{x:,.1f}"),
             "peak": summary["peak_agents"].map(lambda x: f"{x:g}"),
-            "SL": summary["service_level"].map(percent),
+            **service_level_column(summary),
             "abandon": summary["abandon_rate"].map(percent),
             "occupancy": summary["occupancy"].map(percent),
             "ASA s": summary["asa_s"].map(lambda x: "" if x != x else f"{x:.1f}"),

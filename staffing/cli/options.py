@@ -216,12 +216,16 @@ def _queue_model(
     from staffing.planner import QueueModel
 
     loaded = load_calibration(calibration) if calibration is not None else None
-    return QueueModel(
+    model = QueueModel(
         patience_s=patience_s,
         calibration=loaded,
         abandon_policy=abandon_policy,  # type: ignore[arg-type]
         calibration_period=calibration_period,
     )
+    if calibration is not None:
+        name = click.format_filename(calibration, shorten=True)
+        click.echo(f"Patience from {name}, {model.calibration_choice()}.", err=True)
+    return model
 
 
 def patience_option(

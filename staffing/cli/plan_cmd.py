@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from staffing.cli.command import OneLineCommand
-from staffing.cli.formatting import percent, pretty_summary
+from staffing.cli.formatting import percent, pretty_summary, readable
 from staffing.cli.options import (
     Source,
     TargetChoice,
@@ -91,17 +91,37 @@ def _settings_of(
     }
 
 
-def _headline(summary: Any, *, given: bool = False) -> str:
-    """The plan (or the evaluated staffing) in one paragraph, from the summary's total row."""
-    total = summary.iloc[-1]
+def _headline(result: Any, *, given: bool = False) -> str:
+    """The plan (or the evaluated staffing) in one paragraph, from the summary's total row:
+    the service level with its threshold, and the abandon rate against any abandon target."""
+    from staffing.queueing import parse_targets
+    from staffing.queueing.targets import AbandonRate
+    from staffing.vocabulary import format_duration
+
+    total = result.summary.iloc[-1]
     verb = "are met with" if given else "need"
+    t = total["threshold_s"]
+    within = f"within {format_duration(t)}" if t == t else "at each interval's own threshold"
+    caps = sorted(
+        {
+            tg.fraction
+            for key in result.intervals["target"].dropna().unique()
+            if key
+            for tg in parse_targets(key)
+            if isinstance(tg, AbandonRate)
+        }
+    )
+    abandon = f"abandon rate {percent(total['abandon_rate'])}"
+    if caps:
+        limits = " or ".join(percent(c, 0) for c in caps)
+        abandon += f" against abandon targets of at most {limits}"
     return (
         f"Over {total['period_days']:g} days, {total['calls']:,.0f} calls {verb} "
         f"{total['agent_hours']:,.1f} agent-hours on the phones "
         f"({total['scheduled_hours']:,.1f} scheduled hours): an average of "
         f"{total['fte']:,.1f} FTE, with at most {total['peak_agents']:g} agents on the phones "
-        f"at once. Predicted service level {percent(total['service_level'])}, abandon rate "
-        f"{percent(total['abandon_rate'])}, occupancy {percent(total['occupancy'])}."
+        f"at once. Predicted service level {percent(total['service_level'])} {within}, "
+        f"{abandon}, occupancy {percent(total['occupancy'])}."
     )
 
 
@@ -135,6 +155,13 @@ def _finish(
     if outputs.get("--plot") or outputs.get("--report"):
         figure = _figure(result.intervals, heading, agents_label)
         blocks.insert(3, (heading, figure))
+    if outputs.get("--report"):
+        from staffing.plotting.planner import plot_heatmap
+
+        blocks.insert(4, ("Agents by day and time", plot_heatmap(result.intervals).figure))
+        if bands and result.intervals["required"].notna().any():
+            short = plot_heatmap(result.intervals, "shortfall").figure
+            blocks.insert(5, ("Where the staffing falls short", short))
     with outputs:
         outputs.tables("--out", result.tables(), "intervals")
         outputs.table("--summary", result.summary)
@@ -146,6 +173,12 @@ def _finish(
 
 @click.command("plan", cls=OneLineCommand)
 @_inputs
+@click.option(
+    "--whole-heads",
+    is_flag=True,
+    help="Round scheduled staff up to whole people per interval (for WFM tools that take "
+    "integers); the summary still sums the unrounded figures.",
+)
 @_outputs
 def plan_command(
     forecast: Source,
@@ -154,6 +187,7 @@ def plan_command(
     threshold_s: float | None,
     fte: Any,
     period: str,
+    whole_heads: bool,
     out: str | None,
     summary_path: str | None,
     plot_path: str | None,
@@ -180,6 +214,7 @@ def plan_command(
             frame,
             goal.default,
             progress=bar.update if bar is not None else None,
+            whole_heads=whole_heads,
             **settings,
         )
     busiest = result.intervals.nlargest(12, "agents")[
@@ -191,16 +226,17 @@ def plan_command(
             "agents",
             "scheduled",
             "service_level",
+            "threshold_s",
             "abandon_rate",
             "occupancy",
             "target",
         ]
     ]
     blocks: list[tuple[str, object]] = [
-        ("In short", _headline(result.summary)),
+        ("In short", _headline(result)),
         ("Settings", _settings(goal, model, fte, frame)),
         (f"Summary per {period}", pretty_summary(result.summary)),
-        ("Peak intervals", busiest),
+        ("Peak intervals", readable(busiest)),
     ]
     _finish(
         outputs,
@@ -270,7 +306,9 @@ def evaluate_command(
             "queue",
             "calls",
             "agents",
+            "required",
             "service_level",
+            "threshold_s",
             "abandon_rate",
             "target",
             "shortfall_pts",
@@ -283,14 +321,14 @@ def evaluate_command(
     )
     low, high = band_edges
     blocks: list[tuple[str, object]] = [
-        ("In short", _headline(result.summary, given=True)),
+        ("In short", _headline(result, given=True)),
         ("Settings", _settings(goal, model, fte, frame)),
         (f"Summary per {period}", pretty_summary(result.summary, bands=True)),
         (
             "Escalation bands",
             f"Intervals: {story} (edges {low:g} and {high:g} points below target).",
         ),
-        ("Intervals furthest below target", worst),
+        ("Intervals furthest below target", readable(worst)),
     ]
     _finish(
         outputs,

@@ -20,6 +20,7 @@ miss (:mod:`staffing.contracts.attribution`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,7 @@ import pandas as pd
 from staffing.contracts._measures import plan_counts, weighted
 from staffing.contracts.attribution import Attribution, attribute_partner, service_level_goal
 from staffing.errors import StaffingError
-from staffing.planner import FteRules, Plan, QueueModel, plan, summarise
+from staffing.planner import FteRules, Plan, PlanWarning, QueueModel, plan, summarise
 from staffing.queueing import required_agents
 from staffing.vocabulary import AbandonPolicy, Period, check_period, parse_rate
 
@@ -351,8 +352,11 @@ def outsource(
             period=period,
         )
 
-    in_house = one_side(in_house_calls, fte)
-    partner = one_side(partner_calls, partner_fte)
+    with warnings.catch_warnings():
+        # each side is a share of a forecast already checked above, not the user's input
+        warnings.simplefilter("ignore", PlanWarning)
+        in_house = one_side(in_house_calls, fte)
+        partner = one_side(partner_calls, partner_fte)
 
     ih, pa = in_house.intervals, partner.intervals
     intervals = pd.DataFrame(

@@ -514,8 +514,8 @@ def _convention(
             year = re.split(r"[-/.]", year)[-1]
             raise InputError(
                 f"every date could be day-first or month-first (row {i + 2} "
-                f"{_show(values, i)} is {a} or {b} {_full_year(year)}); give `dayfirst` "
-                f"(True: day first) or `date_format` (e.g. {_format_like(values, i)!r})",
+                f"{_show(values, i)} is {a} or {b} {_full_year(year)}); say which with `dayfirst` "
+                f"or `date_format` (e.g. {_format_like(values, i)!r})",
                 source=source,
                 column=column,
             )

@@ -28,14 +28,23 @@ body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; col
 h1 { font-size: 1.6em; border-bottom: 2px solid #2b6cb0; padding-bottom: .3em; }
 h2 { font-size: 1.2em; margin-top: 1.8em; color: #2b6cb0; }
 p.meta { color: #6b7280; font-size: .9em; }
-div.table { max-height: 32em; overflow: auto; border: 1px solid #e5e7eb; }
+div.table { overflow-x: auto; border: 1px solid #e5e7eb; }
 table { border-collapse: collapse; font-size: .85em; width: 100%; }
 th, td { padding: .3em .7em; border-bottom: 1px solid #e5e7eb; white-space: nowrap; }
-th { background: #f3f4f6; position: sticky; top: 0; text-align: left; }
+th { background: #f3f4f6; text-align: left; }
+thead { display: table-header-group; }
 th.num { text-align: right; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr:nth-child(even) td { background: #fafafa; }
 img { max-width: 100%; height: auto; }
+@media print {
+  body { max-width: none; margin: 0; font-size: 10pt; }
+  div.table { overflow: visible; border: none; }
+  table { font-size: 7.5pt; }
+  th, td { white-space: normal; padding: .15em .35em; }
+  tr, img { page-break-inside: avoid; }
+  h2 { page-break-after: avoid; }
+}
 """
 
 

@@ -15,6 +15,7 @@ from staffing.planner.evaluation import evaluate_staffing
 from staffing.planner.forecast import FORECAST_COLUMNS, interval_length, prepare_forecast
 from staffing.planner.models import FteRules, PatienceWarning, QueueModel
 from staffing.planner.requirement import plan
+from staffing.planner.sanity import PlanWarning
 from staffing.planner.summary import PERIODS, summarise
 from staffing.planner.tables import (
     EVALUATION_COLUMNS,
@@ -38,6 +39,7 @@ __all__ = [
     "FteRules",
     "PatienceWarning",
     "Plan",
+    "PlanWarning",
     "QueueModel",
     "assign_targets",
     "escalation_band",

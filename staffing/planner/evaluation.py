@@ -8,14 +8,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from staffing.errors import InputError
+from staffing.errors import InputError, TargetError
 from staffing.frames import bad_rows, check_column, queue_names, require_columns, to_timestamps
 from staffing.planner.bands import BANDS, check_edges, escalation_band
 from staffing.planner.intervals import forecast_arrays, interval_table, measures, setup
 from staffing.planner.models import FteRules, QueueModel
 from staffing.planner.summary import summarise
 from staffing.planner.tables import BAND_COLUMNS, EVALUATION_COLUMNS, Evaluation
-from staffing.queueing import evaluate, parse_targets
+from staffing.queueing import evaluate, parse_targets, required_agents
 from staffing.queueing.targets import AbandonRate, ServiceLevel
 from staffing.vocabulary import AbandonPolicy, Period, check_period
 
@@ -82,6 +82,31 @@ def _staffing_per_interval(
             rows=bad_rows(~missing),
         )
     return merged["agents"].fillna(0.0).to_numpy(dtype=float)
+
+
+def _required(
+    key: str,
+    calls: np.ndarray,
+    aht: np.ndarray,
+    interval: np.ndarray,
+    patience: np.ndarray,
+    abandon_policy: AbandonPolicy,
+) -> np.ndarray:
+    """The fewest agents meeting the interval's targets, NaN where there are none to meet."""
+    if not key:
+        return np.full(calls.shape, np.nan)
+    try:
+        need = required_agents(
+            calls,
+            aht,
+            parse_targets(key),
+            interval_s=interval,
+            patience_s=patience,
+            abandon_policy=abandon_policy,
+        )
+    except TargetError:
+        return np.full(calls.shape, np.nan)
+    return np.asarray(need, dtype=float)
 
 
 def _shortfall(
@@ -163,6 +188,9 @@ def evaluate_staffing(
     ``shortfall_pts`` is the largest of ``100 (x - SL(t))`` over service-level targets
     ``x/t`` and ``100 (abandon_rate - cap)`` over abandon targets; ASA and occupancy
     targets are not counted in points. The band follows :func:`escalation_band`.
+    ``required`` is what :func:`plan` would staff the interval with for the same targets
+    (NaN without targets, or where they cannot be met: an abandon target on an interval
+    without patience), so ``agents - required`` is the over- or under-staffing.
 
     Examples
     --------
@@ -186,8 +214,12 @@ def evaluate_staffing(
     calls, _, aht, interval = forecast_arrays(f)
     values = measures(calls, aht, agents, interval, thresholds, patience, model.abandon_policy)
     shortfall = np.full(len(f), np.nan)
+    required = np.full(len(f), np.nan)
     for key in pd.unique(keys):
         rows = np.flatnonzero(keys == key)
+        required[rows] = _required(
+            key, calls[rows], aht[rows], interval[rows], patience[rows], model.abandon_policy
+        )
         shortfall[rows] = _shortfall(
             key,
             calls[rows],
@@ -207,6 +239,7 @@ def evaluate_staffing(
         patience,
         keys,
         thresholds,
+        required=required,
         shortfall_pts=shortfall,
         band=escalation_band(shortfall, edges),
     )

@@ -154,6 +154,34 @@ class QueueModel:
             )
         return queues.astype(str).map(lookup).to_numpy(dtype=float)
 
+    def calibration_choice(self) -> str:
+        """Which of the calibration's patience estimates this model uses, queue by queue.
+
+        Examples
+        --------
+        >>> cal = {"queues": {"sales": {"patience_s": 95.0, "latest_period": "2024Q2",
+        ...                             "latest_patience_s": 80.0}}}
+        >>> QueueModel(calibration=cal).calibration_choice()
+        'latest period: sales 80 s (2024Q2)'
+        """
+        from staffing.calibration.schema import calibrated_patience
+
+        if self.calibration is None:
+            return ""
+        table = calibrated_patience(self.calibration, self.calibration_period)
+        parts = []
+        for queue, value in table.items():
+            entry = self.calibration["queues"][queue]
+            if self.calibration_period == "latest":
+                label = entry.get("latest_period", "whole history")
+            elif self.calibration_period == "pooled":
+                label = "whole history"
+            else:
+                label = self.calibration_period
+            shown = "no estimate (Erlang C)" if math.isinf(value) else f"{value:.0f} s"
+            parts.append(f"{queue} {shown} ({label})" if not math.isnan(value) else f"{queue} -")
+        return f"{self.calibration_period} period: " + ", ".join(parts)
+
     def describe(self, forecast: pd.DataFrame | None = None) -> str:
         """The model in words, for reports ("Erlang A with ...", "Erlang C ...")."""
         parts = []

@@ -22,6 +22,7 @@ from staffing.planner.intervals import (
     setup,
 )
 from staffing.planner.models import FteRules, QueueModel
+from staffing.planner.sanity import check_plan_sanity
 from staffing.planner.summary import summarise
 from staffing.planner.tables import INTERVAL_COLUMNS, Plan
 from staffing.queueing import parse_targets, required_agents
@@ -44,6 +45,7 @@ def plan(
     period: Period = "week",
     threshold_s: float | None = None,
     progress: Progress | None = None,
+    whole_heads: bool = False,
 ) -> Plan:
     """Agents per interval for a forecast, scheduled staff, and FTE per period.
 
@@ -73,6 +75,10 @@ def plan(
         service-level target (default 20 s).
     progress : callable, optional
         Called with the number of intervals just solved, as the work proceeds.
+    whole_heads : bool, default False
+        Round ``scheduled`` up to whole people per interval (int64), for WFM tools that
+        take integers. The summary still sums the unrounded figures, so FTE and
+        scheduled hours do not carry up to one head of rounding per interval.
 
     Returns
     -------
@@ -132,5 +138,10 @@ def plan(
         "source": f.attrs.get("source", "forecast"),
         "abandon_policy": model.abandon_policy,
     }
+    check_plan_sanity(intervals, str(intervals.attrs["source"]))
     summary = summarise(intervals, period=period, fte=fte)
+    if whole_heads:
+        # a hair below a whole number is that number: 14 / (1 - 0.3) * (1 - 0.3) is not 14
+        heads = np.ceil(np.round(intervals["scheduled"].to_numpy(dtype=float), 9))
+        intervals["scheduled"] = heads.astype(np.int64)
     return Plan(intervals=intervals, summary=summary)

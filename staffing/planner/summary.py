@@ -113,7 +113,10 @@ def summarise(
         several periods, a ``total`` row per period after its queues; and last one
         ``total`` row over everything with an empty (``NaT``) ``period_start``.
         ``peak_agents`` of a total row is the peak of agents summed over queues at the
-        same interval start. ``period_days`` are the calendar days FTE are scaled by:
+        same interval start. ``threshold_s`` is the threshold the row's service level is
+        measured at; NaN where its intervals mix thresholds (a premium line at 10 s and
+        a general one at 20 s summed together). ``period_days`` are the calendar days
+        FTE are scaled by:
         1 a day, 7 a week, for a month its days inside the whole Monday-to-Sunday weeks
         the intervals fall in, and for the grand total those weeks' days (days without
         intervals are closed days: an FTE is paid per week whether or not the centre
@@ -198,11 +201,23 @@ def summarise(
             out[top.index.to_numpy()] = top.to_numpy()
         return out
 
+    thresholds = (
+        iv["threshold_s"].to_numpy(dtype=float) if "threshold_s" in iv else np.full(n, np.nan)
+    )
+
+    def common(ids: np.ndarray, size: int) -> np.ndarray:
+        """The one threshold of each group's intervals; NaN where they mix thresholds."""
+        lo, hi = np.full(size, np.inf), np.full(size, -np.inf)
+        np.fmin.at(lo, ids, thresholds)
+        np.fmax.at(hi, ids, thresholds)
+        return np.where(lo == hi, lo, np.nan)
+
     present = np.bincount(group, minlength=n_p * n_q) > 0
     by_queue = {
         k: v[present]
         for k, v in _summary_block(sums(group, n_p * n_q), peaks(agents, group, n_p * n_q)).items()
     }
+    by_queue["threshold_s"] = common(group, n_p * n_q)[present]
     sums_q = sums(group, n_p * n_q)
     cells = np.flatnonzero(present)
     period_index = [cells // n_q]
@@ -218,6 +233,7 @@ def summarise(
     if n_q > 1 and n_p > 1:
         sums_p = sums(p_codes, n_p)
         block = _summary_block(sums_p, peaks(concurrent, period_of_t, n_p))
+        block["threshold_s"] = common(p_codes, n_p)
         blocks.append({**block, **{k: sums_p[k] for k in extra}})
         period_index.append(np.arange(n_p))
         queue_label.append(np.full(n_p, TOTAL, dtype=object))
@@ -236,6 +252,7 @@ def summarise(
     grand = pd.DataFrame(
         {
             **_summary_block(grand_sums, np.array([concurrent.max() if n else 0.0])),
+            "threshold_s": common(np.zeros(n, dtype=np.int64), 1),
             **{k: grand_sums[k] for k in extra},
         }
     )

@@ -238,10 +238,8 @@ def plot_backtest(cal: Calibrator, *, ax: Any = None, max_points: int = 3000) ->
         (str(r["model"]), str(r["measure"])): float(r["mae"])
         for r in bt.summary.to_dict(orient="records")
     }
-    for model, name, colour in (
-        ("erlang_c", "Erlang C", _TARGET),
-        ("erlang_a", "Erlang A", _FIT),
-    ):
+    models = [("erlang_c", "Erlang C", _TARGET), ("erlang_a", "Erlang A", _FIT)]
+    for model, name, colour in models[: 2 if bt.erlang_a_ else 1]:
         ax.scatter(
             iv["observed_service_level"],
             iv[f"{model}_service_level"],

@@ -10,7 +10,7 @@ import pandas as pd
 from staffing.queueing import parse_targets
 from staffing.queueing.targets import ServiceLevel
 
-__all__ = ["plan_figure", "plot_requirement"]
+__all__ = ["plan_figure", "plot_heatmap", "plot_requirement"]
 
 _REQUIRED = "#1f4e79"
 _SCHEDULED = "#9ecae1"
@@ -83,7 +83,24 @@ def plot_requirement(
         _, ax = plt.subplots(figsize=(12, 3.6), layout="constrained")
     ax.fill_between(t, 0, grid["agents"], step="post", color=_REQUIRED, alpha=0.18, linewidth=0)
     ax.step(t, grid["agents"], where="post", color=_REQUIRED, linewidth=1.4, label=agents_label)
-    if "scheduled" in grid and not np.allclose(
+    if "required" in grid and grid["required"].notna().any():
+        # an evaluation: the given staffing against what the targets need
+        need = grid["required"].to_numpy(dtype=float)
+        have = grid["agents"].to_numpy(dtype=float)
+        ax.step(
+            t, need, where="post", color="black", linewidth=1.0, linestyle="--",
+            label="Required agents",
+        )  # fmt: skip
+        with np.errstate(invalid="ignore"):
+            ax.fill_between(
+                t, need, have, where=have > need, step="post", color="#31a354", alpha=0.35,
+                linewidth=0, label="Over",
+            )  # fmt: skip
+            ax.fill_between(
+                t, need, have, where=have < need, step="post", color="#de2d26", alpha=0.45,
+                linewidth=0, label="Under",
+            )  # fmt: skip
+    elif "scheduled" in grid and not np.allclose(
         grid["scheduled"].fillna(0), grid["agents"].fillna(0)
     ):
         ax.step(
@@ -152,6 +169,68 @@ def plot_requirement(
             frameon=False,
             bbox_to_anchor=(0, -0.12),
         )
+    return ax
+
+
+def plot_heatmap(intervals: pd.DataFrame, value: str = "agents", *, ax: Any = None) -> Any:
+    """Day by time of day: agents required (or short) summed over queues.
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        A plan's (or an evaluation's) interval table.
+    value : {"agents", "shortfall"}, default "agents"
+        ``agents``: the agents of each interval; ``shortfall``: agents below the
+        requirement (``required - agents`` where positive; an evaluation with targets).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        One row per day, one column per time of day, each cell annotated when the grid is
+        small enough to read.
+    """
+    import matplotlib.pyplot as plt
+
+    t = intervals["interval_start"]
+    wall = t.dt.tz_localize(None) if isinstance(t.dtype, pd.DatetimeTZDtype) else t
+    if value == "shortfall":
+        gap = intervals["required"].to_numpy(dtype=float) - intervals["agents"].to_numpy(
+            dtype=float
+        )
+        amount = np.where(np.isfinite(gap), np.maximum(gap, 0.0), 0.0)
+        label, cmap = "agents short of the requirement", "Reds"
+    elif value == "agents":
+        amount = intervals["agents"].to_numpy(dtype=float)
+        label, cmap = "agents required", "Blues"
+    else:
+        raise ValueError(f"value {value!r}: use agents or shortfall")
+    frame = pd.DataFrame(
+        {"day": wall.dt.strftime("%a %d %b"), "date": wall.dt.normalize(),
+         "time": wall.dt.strftime("%H:%M"), "amount": amount}
+    )  # fmt: skip
+    grid = frame.pivot_table(index=["date", "day"], columns="time", values="amount", aggfunc="sum")
+    grid = grid.sort_index(axis=0).sort_index(axis=1)
+    if ax is None:
+        _, ax = plt.subplots(
+            figsize=(min(2 + 0.32 * grid.shape[1], 18), 1.2 + 0.42 * grid.shape[0]),
+            layout="constrained",
+        )
+    image = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap=cmap, vmin=0)
+    ax.set_yticks(range(grid.shape[0]), [day for _, day in grid.index], fontsize=8)
+    step = max(1, grid.shape[1] // 24)
+    ax.set_xticks(
+        range(0, grid.shape[1], step), list(grid.columns[::step]), fontsize=7, rotation=90
+    )
+    if grid.size <= 800:
+        peak = float(np.nanmax(grid.to_numpy(dtype=float))) if grid.size else 0.0
+        for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
+            if np.isfinite(v) and v > 0:
+                colour = "white" if v > 0.6 * peak else "black"
+                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=6, color=colour)
+    ax.set_xlabel("interval starting")
+    ax.set_title(f"{label.capitalize()}, all queues, by day and time", loc="left", fontsize=11)
+    ax.figure.colorbar(image, ax=ax, label=label, shrink=0.8)
     return ax
 
 
