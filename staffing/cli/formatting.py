@@ -42,6 +42,23 @@ def _share(x: float) -> str:
     return "" if x != x else f"{x:.2f}".rstrip("0").rstrip(".") + "%"
 
 
+def _sl_header(threshold_s: Any) -> str:
+    """``SL 20 s`` (or ``SL`` when the threshold is not known)."""
+    from staffing.vocabulary import format_duration
+
+    if threshold_s is None or threshold_s != threshold_s:
+        return "SL"
+    return f"SL {format_duration(float(threshold_s))}"
+
+
+def _target_threshold(table: Any) -> float | None:
+    """The threshold of the target a credit table was made for (``attrs["target"]``)."""
+    from staffing.queueing import parse_targets
+
+    target = table.attrs.get("target")
+    return float(parse_targets(target)[0].threshold_s) if target else None  # type: ignore[union-attr]
+
+
 def service_level_column(table: Any) -> dict[str, Any]:
     """The service level labelled with its threshold: ``{"SL 20 s": ...}`` when every row
     has the same one, else ``{"SL": "84.3% (20 s)"}`` per row, ``(mixed)`` where a row's
@@ -52,8 +69,9 @@ def service_level_column(table: Any) -> dict[str, Any]:
     if "threshold_s" not in table:
         return {"SL": sl.map(percent)}
     thresholds = table["threshold_s"]
-    distinct = thresholds.dropna().unique()
-    if len(distinct) == 1 and thresholds.notna().all():
+    measured = thresholds[sl.notna()]  # rows without a service level (split cost) aside
+    distinct = measured.dropna().unique()
+    if len(distinct) == 1 and measured.notna().all():
         return {f"SL {format_duration(float(distinct[0]))}": sl.map(percent)}
     cells = [
         "" if s != s else f"{percent(s)} ({format_duration(t) if t == t else 'mixed'})"
@@ -151,7 +169,7 @@ def pretty_compare(table: Any) -> Any:
             "agent h": table["agent_hours"].map(_num),
             "FTE": table["fte"].map(_num),
             "peak": table["peak_agents"].map(str),
-            "SL": table["service_level"].map(percent),
+            _sl_header(table.attrs.get("threshold_s")): table["service_level"].map(percent),
             "ASA s": table["asa_s"].map(_num),
             "abandon": table["abandon_rate"].map(percent),
             "occupancy": table["occupancy"].map(percent),
@@ -175,7 +193,7 @@ def pretty_sweep(table: Any) -> Any:
             "target": table["target"],
             "FTE": table["fte"].map(_num),
             "agent h": table["agent_hours"].map(_num),
-            "SL": table["service_level"].map(percent),
+            "SL (at its own threshold)": table["service_level"].map(percent),
             "abandon": table["abandon_rate"].map(percent),
             "marginal FTE": table["marginal_fte"].map(lambda x: _num(x, 2)),
         }
@@ -195,7 +213,7 @@ def pretty_outsource(summary: Any) -> Any:
             "agent h": summary["agent_hours"].map(_num),
             "FTE": summary["fte"].map(_num),
             "peak": summary["peak_agents"].map(lambda x: f"{x:g}"),
-            "SL": summary["service_level"].map(percent),
+            **service_level_column(summary),
             "abandon": summary["abandon_rate"].map(percent),
             "occupancy": summary["occupancy"].map(percent),
         }
@@ -233,7 +251,9 @@ def pretty_credits(table: Any) -> Any:
     return pd.DataFrame(
         {
             "period": table["period_start"].map(when),
-            "SL": table["service_level"].map(lambda x: percent(x, 2)),
+            _sl_header(_target_threshold(table)): table["service_level"].map(
+                lambda x: percent(x, 2)
+            ),
             "short pts": table["shortfall_pts"].map(lambda x: _num(x, 2)),
             "credit": table["credit_pct"].map(_share),
             "amount": table["credit_amount"].map(lambda x: _num(x, 2)),

@@ -77,6 +77,7 @@ OUTSOURCE_SUMMARY_COLUMNS: tuple[str, ...] = (
     "fte",
     "peak_agents",
     "service_level",
+    "threshold_s",
     "abandon_rate",
     "occupancy",
     "asa_s",
@@ -418,7 +419,7 @@ def _side_by_side(
     for name in ("agent_hours", "scheduled_hours", "fte", "peak_agents"):
         split[name] = both[name].to_numpy() - pooled[name].to_numpy()
     split["calls"] = 0.0
-    for name in ("service_level", "abandon_rate", "occupancy", "asa_s"):
+    for name in ("service_level", "threshold_s", "abandon_rate", "occupancy", "asa_s"):
         split[name] = np.nan
     frames = []
     for k, (party, table) in enumerate(
