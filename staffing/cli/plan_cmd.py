@@ -24,6 +24,7 @@ from staffing.cli.options import (
     threshold_option,
 )
 from staffing.cli.output import Outputs, out_option, plot_option, report_option
+from staffing.cli.simulate_cmd import simulation_options
 
 __all__ = ["evaluate_command", "plan_command"]
 
@@ -146,6 +147,16 @@ def _finish(
 
 @click.command("plan", cls=OneLineCommand)
 @_inputs
+@click.option(
+    "--method",
+    type=click.Choice(["sipp", "mol", "simulation"]),
+    default="sipp",
+    show_default=True,
+    help="Staffing method: sipp (each interval alone, steady state), mol (modified offered "
+    "load: calls still in service after a peak count), simulation (simulation-based, "
+    "interval by interval through the day).",
+)
+@simulation_options("Simulated days per queue-day of --method simulation's search")
 @_outputs
 def plan_command(
     forecast: Source,
@@ -154,6 +165,8 @@ def plan_command(
     threshold_s: float | None,
     fte: Any,
     period: str,
+    method: str,
+    simulation: Any,
     out: str | None,
     summary_path: str | None,
     plot_path: str | None,
@@ -179,6 +192,8 @@ def plan_command(
         result = plan(
             frame,
             goal.default,
+            method=method,  # type: ignore[arg-type]
+            simulation=simulation,
             progress=bar.update if bar is not None else None,
             **settings,
         )
