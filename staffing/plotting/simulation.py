@@ -69,7 +69,9 @@ def plot_simulation(
     matplotlib Axes
         Service level (0-100%) across the horizon: the simulated figure of each interval
         with its 95% band, the stationary prediction the plan was built on (dashed), the
-        service-level target, and a mark on every interval significantly below target.
+        service-level target, and a mark on every interval significantly missing one of its
+        targets (service level, or abandon rate, ASA, occupancy: the mark sits on the
+        service level all the same).
 
     Examples
     --------
@@ -144,7 +146,7 @@ def plot_simulation(
             marker="v",
             color=_TARGET,
             markersize=6,
-            label="Significantly below target",
+            label="A target significantly missed",
         )
     shown = [lo, grid["predicted_service_level"].to_numpy(dtype=float)]
     if target is not None:
