@@ -151,9 +151,13 @@ def test_patience_from_calibration_curve() -> None:
         [0, 1, 2], 0, ["80/20"] * 3, threshold_s=[20.0],
         patience_curve=(curve["time_s"], curve["survival"]),
     )  # fmt: skip
-    np.testing.assert_array_equal(sim.loc[[0, 1, 2], "abandon_rate"].to_numpy(), est["abandon_rate"])
+    np.testing.assert_array_equal(
+        sim.loc[[0, 1, 2], "abandon_rate"].to_numpy(), est["abandon_rate"]
+    )
     _, est = _engine([7, 8, 9], 0, ["80/20+asa<=30"] * 3, threshold_s=[20.0], patience_s=200.0)
-    np.testing.assert_array_equal(sim.loc[[7, 8, 9], "abandon_rate"].to_numpy(), est["abandon_rate"])
+    np.testing.assert_array_equal(
+        sim.loc[[7, 8, 9], "abandon_rate"].to_numpy(), est["abandon_rate"]
+    )
 
 
 @pytest.mark.parametrize(

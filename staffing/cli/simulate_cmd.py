@@ -156,7 +156,7 @@ def _pretty_days(days: Any) -> Any:
 
 @click.command("simulate", cls=OneLineCommand)
 @click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True, dir_okay=False))
-@read_options(what="a column of PLAN")
+@read_options(what="a plan column")
 @click.option(
     "--interval",
     "interval_s",
