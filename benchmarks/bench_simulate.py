@@ -11,7 +11,12 @@ ended); timed on fewer replications and reported per caller. Both run on one cor
 machine's load average is printed with the figures: on a shared machine the ratio is the
 figure to compare.
 
-Run: ``.venv/bin/python benchmarks/bench_simulate.py [--replications N] [--ciw-replications M]``.
+With ``--week``, also the table level: :func:`staffing.simulation.simulate_plan` on the
+stationary 80/20 plan of the whole sample week (19 queue-days, about 40 million callers at
+1,000 replications), in this process and with ``--jobs`` local processes.
+
+Run: ``.venv/bin/python benchmarks/bench_simulate.py [--replications N] [--ciw-replications M]
+[--week] [--jobs J]``.
 """
 
 from __future__ import annotations
@@ -113,7 +118,11 @@ def main() -> None:
     parser.add_argument("--replications", type=int, default=1000)
     parser.add_argument("--ciw-replications", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3, help="best of this many engine runs")
+    parser.add_argument("--week", action="store_true", help="also simulate the sample week")
+    parser.add_argument("--jobs", type=int, default=2, help="local processes for --week")
     args = parser.parse_args()
+    if args.week:
+        bench_week(args.replications, args.jobs)
 
     agents = required_agents(CALLS, AHT_S, TARGETS, patience_s=PATIENCE_S)
     print(f"day: {len(CALLS)} half-hours, {sum(CALLS):,.0f} calls, peak {agents.max()} agents")
@@ -162,6 +171,27 @@ def main() -> None:
         f"mean abs. difference {np.mean(np.abs(sl_ours - sl_ciw)):.3f}"
     )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+def bench_week(replications: int, jobs: int) -> None:
+    """The sample week's 80/20 plan simulated by simulate_plan, in one process and in
+    ``jobs`` processes (the numbers are identical; the wall time is not)."""
+    import staffing
+    from staffing.data import sample_path
+    from staffing.simulation import SimulationOptions, simulate_plan
+
+    forecast = staffing.read_forecast(sample_path("forecast.csv"))
+    intervals = staffing.plan(forecast, "80/20").intervals
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    for n in sorted({1, jobs}):
+        start = time.perf_counter()
+        sim = simulate_plan(intervals, options=SimulationOptions(replications=replications, jobs=n))
+        seconds = time.perf_counter() - start
+        print(
+            f"simulate_plan, sample week, {len(sim.days)} queue-days x {replications} "
+            f"replications, jobs={n}: {sim.callers:,} callers in {seconds:.1f} s: "
+            f"{sim.callers / seconds:,.0f} callers/s"
+        )
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         plan,
         summarise,
     )
+    from staffing.simulation import SimulatedPlan, SimulationOptions, simulate_plan
 
 try:
     __version__ = version("staffing")
@@ -74,6 +75,10 @@ _LAZY: dict[str, str] = {
     "credit_exposure": "staffing.contracts",
     "outsource": "staffing.contracts",
     "service_credits": "staffing.contracts",
+    # simulation through the day
+    "SimulatedPlan": "staffing.simulation",
+    "SimulationOptions": "staffing.simulation",
+    "simulate_plan": "staffing.simulation",
     # files
     "load_calibration": "staffing.io",
     "read_forecast": "staffing.io",
@@ -93,6 +98,8 @@ __all__ = [
     "Plan",
     "QueueModel",
     "ServiceLevel",
+    "SimulatedPlan",
+    "SimulationOptions",
     "StaffingError",
     "StaffingWarning",
     "TargetError",
@@ -113,6 +120,7 @@ __all__ = [
     "read_history",
     "required_agents",
     "service_credits",
+    "simulate_plan",
     "summarise",
 ]
 

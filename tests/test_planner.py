@@ -762,3 +762,15 @@ def test_numeric_queue_ids_match_across_files(tmp_path: Path) -> None:
         evaluate_staffing(f, roster, "80/20")
     e = evaluate_staffing(f, roster.fillna({"queue": 102.0}), "80/20").intervals
     assert e["agents"].tolist() == [15.0, 15.0, 14.0, 14.0]
+
+
+def test_abandonment_switched_off_is_erlang_c_everywhere() -> None:
+    """QueueModel(abandonment=False) plans as if no source gave a patience: the same as a
+    forecast without its patience column, whatever the calibration or default says."""
+    f = read_forecast(sample_path("forecast.csv"))
+    calib = {"queues": {"sales": {"patience_s": 60.0}}}
+    off = plan(f, "80/20", model=QueueModel(patience_s=90, calibration=calib, abandonment=False))
+    plain = plan(f.drop(columns="patience_s"), "80/20")
+    pd.testing.assert_frame_equal(off.intervals, plain.intervals)
+    assert off.intervals["patience_s"].isna().all()
+    assert "Erlang C for every interval" in QueueModel(abandonment=False).describe()

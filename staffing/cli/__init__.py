@@ -77,6 +77,11 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "credits_command",
         "SLA service credits, earn-backs and escalation bands per period.",
     ),
+    "simulate": (
+        "staffing.cli.simulate_cmd",
+        "simulate_command",
+        "Simulate a plan through the whole day: every interval, with confidence intervals.",
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from staffing.cli.options import (
     forecast_input,
     fte_options,
     model_options,
+    simulation_options,
     threshold_option,
 )
 from staffing.cli.output import Outputs, out_option, plot_option, warn
@@ -66,9 +67,18 @@ def _numbers(option: str, text: str | None, *, percent: bool) -> list[float] | N
     "scenarios",
     multiple=True,
     metavar="TARGETS",
-    help="Target scenario, e.g. 80/20, 90/10+99/300, 'abandon<=5%', or "
-    "name=premium:90/10+99/300 (repeatable; the first is the baseline).",
+    help="Target scenario, e.g. 80/20, 90/10+99/300, 'abandon<=5%', "
+    "name=premium:90/10+99/300, or with a staffing method after @: '80/20 @mol' "
+    "(repeatable; the first is the baseline).",
 )
+@click.option(
+    "--method",
+    type=click.Choice(["sipp", "mol", "simulation"]),
+    default="sipp",
+    show_default=True,
+    help="Staffing method of the scenarios that name none after @ (see staffing plan).",
+)
+@simulation_options("Simulated days per queue-day of the simulation method's search")
 @click.option(
     "--cost-per-fte",
     type=FiniteFloat(0.0),
@@ -112,6 +122,8 @@ def compare_command(
     model: Any,
     fte: Any,
     scenarios: tuple[str, ...],
+    method: str,
+    simulation: Any,
     cost_per_fte: float | None,
     threshold_s: float | None,
     do_sweep: bool,
@@ -125,7 +137,9 @@ def compare_command(
     """What-if: staffing and achieved performance of FORECAST under each target scenario.
 
     One row per scenario (agent-hours, FTE, peak agents, volume-weighted service level,
-    ASA, abandon rate, occupancy, cost) and the difference to the first scenario. With
+    ASA, abandon rate, occupancy, cost) and the difference to the first scenario. A
+    scenario may name its staffing method after @ ('80/20 @mol', '80/20 @simulation') to
+    put the stationary plan and plans that hold through the day side by side. With
     --sweep, the curves planners argue budgets with: FTE against the service-level
     percentage at a fixed threshold, and against the threshold at a fixed percentage.
 
@@ -159,7 +173,14 @@ def compare_command(
     }
     tables: dict[str, Any] = {}
     if scenarios:
-        tables["compare"] = compare(frame, list(scenarios), threshold_s=threshold_s, **common)
+        tables["compare"] = compare(
+            frame,
+            list(scenarios),
+            threshold_s=threshold_s,
+            method=method,  # type: ignore[arg-type]
+            simulation=simulation,
+            **common,
+        )
     if do_sweep:
         if at is None:
             from staffing.queueing.targets import ServiceLevel

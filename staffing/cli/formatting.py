@@ -166,6 +166,7 @@ def pretty_compare(table: Any) -> Any:
         {
             "scenario": table["scenario"],
             "targets": table["targets"],
+            **({"method": table["method"]} if "method" in table else {}),
             "agent h": table["agent_hours"].map(_num),
             "FTE": table["fte"].map(_num),
             "peak": table["peak_agents"].map(str),

@@ -33,6 +33,7 @@ __all__ = [
     "patience_option",
     "period_option",
     "read_options",
+    "simulation_options",
     "stack",
     "targets_options",
     "threshold_option",
@@ -210,7 +211,11 @@ forecast_input = stack(
 
 
 def _queue_model(
-    patience_s: float | None, calibration: str | None, calibration_period: str, abandon_policy: str
+    patience_s: float | None,
+    calibration: str | None,
+    calibration_period: str,
+    abandon_policy: str,
+    erlang_c: bool,
 ) -> Any:
     from staffing.io import load_calibration
     from staffing.planner import QueueModel
@@ -221,8 +226,9 @@ def _queue_model(
         calibration=loaded,
         abandon_policy=abandon_policy,  # type: ignore[arg-type]
         calibration_period=calibration_period,
+        abandonment=not erlang_c,
     )
-    if calibration is not None:
+    if calibration is not None and not erlang_c:
         name = click.format_filename(calibration, shorten=True)
         click.echo(f"Patience from {name}, {model.calibration_choice()}.", err=True)
     return model
@@ -277,9 +283,15 @@ def model_options() -> Decorator:
             "or one period (2024Q3, 2024-07).",
         ),
         abandon_policy_option(),
+        click.option(
+            "--erlang-c",
+            is_flag=True,
+            help="Plan every interval with Erlang C: leave out every patience (calibration, "
+            "patience_s column, --patience-s).",
+        ),
         collect(
             "model",
-            ["patience_s", "calibration", "calibration_period", "abandon_policy"],
+            ["patience_s", "calibration", "calibration_period", "abandon_policy", "erlang_c"],
             _queue_model,
         ),
     )
@@ -497,3 +509,79 @@ credit_terms_options = stack(
     ),
 )
 """The credit clause's options, built into a ``CreditTerms`` named ``terms``."""
+
+
+# --------------------------------------------------------------------------- simulation
+
+
+def _simulation_options(
+    replications: int,
+    seed: int,
+    volume_cv: float,
+    service_cv: float | None,
+    jobs: int,
+    scheduler: str | None,
+) -> Any:
+    from staffing.simulation import SimulationOptions
+
+    return SimulationOptions(
+        replications=replications,
+        seed=seed,
+        volume_cv=volume_cv,
+        service_cv=service_cv,
+        jobs=jobs,
+        scheduler=scheduler,
+    )
+
+
+def simulation_options(what: str = "Simulated days per queue-day") -> Any:
+    """``--replications``, ``--seed``, ``--volume-cv``, ``--service-cv``, ``--jobs``,
+    ``--scheduler``: a ``SimulationOptions`` named ``simulation``."""
+    return stack(
+        click.option(
+            "--replications",
+            type=click.IntRange(2),
+            default=1000,
+            show_default=True,
+            help=f"{what}.",
+        ),
+        click.option(
+            "--seed",
+            type=click.IntRange(0),
+            default=0,
+            show_default=True,
+            help="Seed: the same seed gives the same numbers, however the work is spread.",
+        ),
+        click.option(
+            "--volume-cv",
+            type=FiniteFloat(0.0),
+            default=0.0,
+            show_default=True,
+            help="Daily forecast error (coefficient of variation) on top of Poisson arrivals.",
+        ),
+        click.option(
+            "--service-cv",
+            type=FiniteFloat(0.0),
+            default=None,
+            help="Handle-time coefficient of variation (lognormal); default exponential.",
+        ),
+        click.option(
+            "--jobs",
+            type=click.IntRange(1),
+            default=1,
+            show_default=True,
+            help="Local processes to spread the queue-days over.",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="Dask distributed scheduler (tcp://host:8786) to run the queue-days on "
+            "(pip install 'staffing[dask]').",
+        ),
+        collect(
+            "simulation",
+            ["replications", "seed", "volume_cv", "service_cv", "jobs", "scheduler"],
+            _simulation_options,
+        ),
+    )

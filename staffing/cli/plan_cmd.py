@@ -19,6 +19,7 @@ from staffing.cli.options import (
     fte_options,
     model_options,
     period_option,
+    simulation_options,
     stack,
     targets_options,
     threshold_option,
@@ -125,9 +126,15 @@ def _headline(result: Any, *, given: bool = False) -> str:
     )
 
 
-def _settings(goal: TargetChoice, model: Any, fte: Any, frame: Any) -> str:
+def _settings(goal: TargetChoice, model: Any, fte: Any, frame: Any, method: str = "sipp") -> str:
+    how = {
+        "sipp": "each interval staffed alone in steady state (SIPP)",
+        "mol": "modified offered load (calls of a peak still in service count after it)",
+        "simulation": "simulation-based, interval by interval through the day",
+    }[method]
     return (
-        f"Targets: {goal.describe() or 'none'}. Staffing model: {model.describe(frame)}; "
+        f"Targets: {goal.describe() or 'none'}. Method: {how}. "
+        f"Staffing model: {model.describe(frame)}; "
         f"abandoned calls in the service level: {model.abandon_policy}.\n\n"
         f"{fte.describe()} Agent-hours are summed unrounded; service level and abandon rate "
         "are weighted by calls."
@@ -179,6 +186,16 @@ def _finish(
     help="Round scheduled staff up to whole people per interval (for WFM tools that take "
     "integers); the summary still sums the unrounded figures.",
 )
+@click.option(
+    "--method",
+    type=click.Choice(["sipp", "mol", "simulation"]),
+    default="sipp",
+    show_default=True,
+    help="Staffing method: sipp (each interval alone, steady state), mol (modified offered "
+    "load: calls still in service after a peak count), simulation (simulation-based, "
+    "interval by interval through the day).",
+)
+@simulation_options("Simulated days per queue-day of --method simulation's search")
 @_outputs
 def plan_command(
     forecast: Source,
@@ -188,6 +205,8 @@ def plan_command(
     fte: Any,
     period: str,
     whole_heads: bool,
+    method: str,
+    simulation: Any,
     out: str | None,
     summary_path: str | None,
     plot_path: str | None,
@@ -213,6 +232,8 @@ def plan_command(
         result = plan(
             frame,
             goal.default,
+            method=method,  # type: ignore[arg-type]
+            simulation=simulation,
             progress=bar.update if bar is not None else None,
             whole_heads=whole_heads,
             **settings,
@@ -234,7 +255,7 @@ def plan_command(
     ]
     blocks: list[tuple[str, object]] = [
         ("In short", _headline(result)),
-        ("Settings", _settings(goal, model, fte, frame)),
+        ("Settings", _settings(goal, model, fte, frame, method)),
         (f"Summary per {period}", pretty_summary(result.summary)),
         ("Peak intervals", readable(busiest)),
     ]

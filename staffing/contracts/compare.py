@@ -9,7 +9,9 @@ extra point of service level costs more staff than the one before).
 
 Both plan every scenario with :func:`staffing.planner.plan` (one vectorised solve of all
 intervals per scenario), so staffing, shrinkage and FTE mean exactly what they mean in
-``staffing plan``.
+``staffing plan``. A scenario may name its staffing method after an ``@``
+(``"80/20 @mol"``, ``"name=fast:90/10 @simulation"``), so the stationary plan and the
+plans that hold through the day compare side by side.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import pandas as pd
 from staffing.contracts._measures import plan_counts
 from staffing.errors import StaffingError, TargetError
 from staffing.planner import FteRules, QueueModel, plan, prepare_forecast
+from staffing.planner.requirement import METHODS, Method, check_method
 from staffing.queueing.targets import AbandonRate, ServiceLevel, Target, parse_targets
+from staffing.simulation.scaleout import SimulationOptions
 
 __all__ = [
     "COMPARE_COLUMNS",
@@ -39,6 +43,7 @@ __all__ = [
 COMPARE_COLUMNS: tuple[str, ...] = (
     "scenario",
     "targets",
+    "method",
     "agent_hours",
     "fte",
     "peak_agents",
@@ -75,22 +80,32 @@ DEFAULT_FRACTIONS: tuple[float, ...] = tuple(np.round(np.arange(0.60, 0.951, 0.0
 DEFAULT_THRESHOLDS: tuple[float, ...] = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300)
 
 _NAMED = re.compile(r"^\s*name\s*=\s*(?P<name>[^:]+?)\s*:\s*(?P<spec>.+)$", re.IGNORECASE)
+_METHOD = re.compile(r"^(?P<spec>.*?)\s*@\s*(?P<method>[A-Za-z_]*)\s*$")
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A named set of targets to plan for.
+    """A named set of targets to plan for, optionally with its staffing method.
 
     Attributes
     ----------
     name : str
-        Label in tables and figures (default: the targets' canonical text).
+        Label in tables and figures (default: the targets' canonical text, with
+        ``" @method"`` when a method is named).
     targets : tuple of targets
         Parsed with :func:`staffing.parse_targets`.
+    method : {"sipp", "mol", "simulation"} or None
+        Staffing method (:func:`staffing.planner.plan`); ``None``: the comparison's
+        default.
     """
 
     name: str
     targets: tuple[Target, ...]
+    method: Method | None = None
+
+    def __post_init__(self) -> None:
+        if self.method is not None:
+            check_method(self.method)
 
     @property
     def text(self) -> str:
@@ -99,26 +114,46 @@ class Scenario:
 
 
 def parse_scenario(spec: str | Scenario) -> Scenario:
-    """Read ``"80/20"`` or ``"name=premium:90/10+99/300"`` into a :class:`Scenario`.
+    """Read ``"80/20"``, ``"name=premium:90/10+99/300"`` or ``"80/20 @mol"`` into a
+    :class:`Scenario`.
+
+    A staffing method (``sipp``, ``mol``, ``simulation``) may follow the targets after an
+    ``@``; without one the comparison's default method applies.
 
     Examples
     --------
     >>> parse_scenario("name=premium:90/10+99/300")
     Scenario(name='premium', targets=(ServiceLevel(fraction=0.9, threshold_s=10.0), \
-ServiceLevel(fraction=0.99, threshold_s=300.0)))
+ServiceLevel(fraction=0.99, threshold_s=300.0)), method=None)
     >>> parse_scenario("abandon<=5%").name
     'abandon<=5%'
+    >>> s = parse_scenario("80/20 @mol")
+    >>> s.name, s.method
+    ('80/20 @mol', 'mol')
+    >>> parse_scenario("name=held:80/20 @simulation").method
+    'simulation'
     """
     if isinstance(spec, Scenario):
         return spec
+    method: str | None = None
+    m = _METHOD.match(spec)
+    if m:
+        method = m.group("method").lower()
+        if method not in METHODS:
+            raise TargetError(
+                f"scenario {spec!r}: method {m.group('method')!r} after @: use "
+                f"{', '.join(METHODS)} (e.g. 80/20 @mol)"
+            )
+        spec = m.group("spec")
     m = _NAMED.match(spec)
     if m:
         targets = parse_targets(m.group("spec"))
-        return Scenario(m.group("name").strip(), targets)
+        return Scenario(m.group("name").strip(), targets, method)  # type: ignore[arg-type]
     if spec.strip().lower().startswith("name="):
         raise TargetError(f"scenario {spec!r}: write name=LABEL:TARGETS, e.g. name=premium:90/10")
     targets = parse_targets(spec)
-    return Scenario("+".join(str(t) for t in targets), targets)
+    name = "+".join(str(t) for t in targets) + (f" @{method}" if method else "")
+    return Scenario(name, targets, method)  # type: ignore[arg-type]
 
 
 def _scenarios(scenarios: Sequence[str | Scenario] | str) -> list[Scenario]:
@@ -167,6 +202,8 @@ def compare(
     fte: FteRules | None = None,
     cost_per_fte: float | None = None,
     threshold_s: float | None = None,
+    method: Method = "sipp",
+    simulation: SimulationOptions | None = None,
 ) -> pd.DataFrame:
     """Staffing and achieved performance of a forecast under each target scenario.
 
@@ -177,8 +214,8 @@ def compare(
         ``calls``, ``aht_s``, optional ``patience_s``).
     scenarios : sequence of str or Scenario
         ``"80/20"``, ``"90/10+99/300"``, ``"abandon<=5%"``,
-        ``"name=premium:90/10+99/300"``; the first is the baseline of the ``delta_``
-        columns.
+        ``"name=premium:90/10+99/300"``, ``"80/20 @mol"`` (a staffing method after an
+        ``@``); the first is the baseline of the ``delta_`` columns.
     interval_s, model, fte
         As in :func:`staffing.planner.plan`.
     cost_per_fte : float, optional
@@ -187,12 +224,17 @@ def compare(
         Threshold [s] at which every scenario's ``service_level`` is reported, so the
         rows compare like with like; default the first service-level threshold of the
         first scenario that has one, else 20 s.
+    method : {"sipp", "mol", "simulation"}, default "sipp"
+        Staffing method of the scenarios that name none.
+    simulation : SimulationOptions, optional
+        Replications, seed and workers of ``simulation`` scenarios' search.
 
     Returns
     -------
     DataFrame
         Columns :data:`COMPARE_COLUMNS`, one row per scenario in the order given:
-        ``targets`` in canonical syntax; ``agent_hours`` [h] summed over the horizon;
+        ``targets`` in canonical syntax; ``method`` the staffing method; ``agent_hours``
+        [h] summed over the horizon;
         ``fte`` the average FTE over it (as the planner's total row); ``peak_agents`` the
         most agents on the phones at once over all queues; ``service_level`` at
         ``threshold_s``, ``asa_s`` [s], ``abandon_rate`` and ``occupancy``
@@ -216,8 +258,16 @@ def compare(
 
     80/20 needs 14 and 16 agents for the two half-hours (15 agent-hours), 90/10 needs 15
     and 17 (16 agent-hours): one agent-hour more.
+
+    The same targets staffed through the day (modified offered load) next to the
+    stationary plan; the measures are the stationary ones of each plan's agents:
+
+    >>> t = compare(f, ["80/20", "80/20 @mol"])
+    >>> t[["scenario", "method", "agent_hours"]].to_numpy().tolist()
+    [['80/20', 'sipp', 15.0], ['80/20 @mol', 'mol', 15.0]]
     """
     model = model or QueueModel()
+    check_method(method)
     items = _scenarios(scenarios)
     patience_known = _has_patience(prepare_forecast(forecast, interval_s=interval_s), model)
     for sc in items:
@@ -236,6 +286,7 @@ def compare(
 
     rows = []
     for sc in items:  # one vectorised plan per scenario
+        chosen = sc.method or method
         p = plan(
             forecast,
             list(sc.targets),
@@ -243,6 +294,8 @@ def compare(
             model=model,
             fte=fte,
             period="week",
+            method=chosen,
+            simulation=simulation,
         )
         total = _total_row(p.summary)
         fte_total = float(total["fte"])
@@ -250,6 +303,7 @@ def compare(
             {
                 "scenario": sc.name,
                 "targets": sc.text,
+                "method": chosen,
                 "agent_hours": float(total["agent_hours"]),
                 "fte": fte_total,
                 "peak_agents": int(total["peak_agents"]),

@@ -47,6 +47,9 @@ class QueueModel:
         Which of the calibration's patience estimates to use where it fitted several
         periods: ``"latest"`` (the most recent period), ``"pooled"`` (the whole history)
         or a period label such as ``"2024Q3"`` or ``"2024-07"``.
+    abandonment : bool, default True
+        ``False`` plans every interval with Erlang C, whatever patience any source gives
+        (for comparing a plan with one that assumes nobody hangs up).
 
     Notes
     -----
@@ -76,6 +79,7 @@ class QueueModel:
     calibration: Mapping[str, Any] | None = field(default=None, repr=False)
     abandon_policy: AbandonPolicy = "fail"
     calibration_period: str = "latest"
+    abandonment: bool = True
 
     def __post_init__(self) -> None:
         if self.patience_s is not None:
@@ -95,6 +99,8 @@ class QueueModel:
     @property
     def has_patience(self) -> bool:
         """Whether any source but a forecast column gives a finite patience."""
+        if not self.abandonment:
+            return False
         if self.patience_s is not None and math.isfinite(self.patience_s):
             return True
         if self.calibration is None:
@@ -119,6 +125,8 @@ class QueueModel:
         """
         n = len(forecast)
         out = np.full(n, np.nan)
+        if not self.abandonment:
+            return np.full(n, np.inf)
         if self.calibration is not None:
             out = self._calibrated(forecast["queue"])
         if "patience_s" in forecast.columns:
@@ -184,6 +192,8 @@ class QueueModel:
 
     def describe(self, forecast: pd.DataFrame | None = None) -> str:
         """The model in words, for reports ("Erlang A with ...", "Erlang C ...")."""
+        if not self.abandonment:
+            return "Erlang C for every interval (abandonment left out)"
         parts = []
         if self.calibration is not None:
             parts.append(f"the calibration's patience per queue ({self.calibration_period})")

@@ -4,21 +4,40 @@ Intervals sharing a target set are solved together in one vectorised call of
 :func:`staffing.required_agents` (Erlang C where patience is unknown, Erlang A where it
 is given), in chunks so that memory stays flat, and evaluated in one call of
 :func:`staffing.evaluate`.
+
+Three staffing methods (``method``):
+
+* ``"sipp"``: the stationary independent period-by-period method every Erlang calculator
+  uses: each interval staffed as if it stood alone in steady state.
+* ``"mol"``: the modified offered load. The workload of each interval is the interval
+  mean of the offered load, the mean number of calls in service in the infinite-server
+  system fed by the forecast (:func:`staffing.queueing.offered_load.offered_load`), so
+  the calls of a peak still in service after it count where they are served. Each
+  queue-day's opening (and each reopening after a closed gap) keeps SIPP: the system
+  starts empty there.
+* ``"simulation"``: chronological simulation-based staffing (the iterative method of
+  Feldman, Mandelbaum, Massey and Whitt 2008): from the MOL plan, each interval in turn
+  gets the fewest agents with which its simulated calls meet every target of the
+  interval, common random numbers throughout
+  (:func:`staffing.simulation.simulation_agents`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from staffing.errors import StaffingError
 from staffing.planner.intervals import (
+    QueueDays,
     chunks,
     forecast_arrays,
     interval_table,
     measures,
+    queue_days,
     setup,
 )
 from staffing.planner.models import FteRules, QueueModel
@@ -26,12 +45,74 @@ from staffing.planner.sanity import check_plan_sanity
 from staffing.planner.summary import summarise
 from staffing.planner.tables import INTERVAL_COLUMNS, Plan
 from staffing.queueing import parse_targets, required_agents
+from staffing.queueing.offered_load import offered_load
 from staffing.vocabulary import Period, check_period
 
-__all__ = ["Progress", "plan"]
+if TYPE_CHECKING:
+    from staffing.simulation.scaleout import SimulationOptions
+
+__all__ = ["METHODS", "Method", "Progress", "plan"]
 
 #: Called with the number of intervals just solved.
 Progress = Callable[[int], None]
+#: Staffing methods of :func:`plan`.
+Method = Literal["sipp", "mol", "simulation"]
+METHODS: tuple[str, ...] = ("sipp", "mol", "simulation")
+
+
+def check_method(method: str) -> None:
+    if method not in METHODS:
+        raise StaffingError(f"`method` {method!r}: use one of {', '.join(METHODS)}")
+
+
+def _solve(
+    calls: np.ndarray,
+    aht: np.ndarray,
+    interval: np.ndarray,
+    patience: np.ndarray,
+    keys: Any,
+    abandon_policy: Any,
+    progress: Progress | None,
+) -> np.ndarray:
+    """The fewest agents per row for ``calls`` (the workload's calls), per target set."""
+    agents = np.zeros(calls.size, dtype=np.int64)
+    for key in pd.unique(keys):
+        rows = np.flatnonzero(keys == key)
+        parsed = parse_targets(key)
+        for part in chunks(rows):
+            agents[part] = required_agents(
+                calls[part],
+                aht[part],
+                parsed,
+                interval_s=interval[part],
+                patience_s=patience[part],
+                abandon_policy=abandon_policy,
+            )
+            if progress is not None:
+                progress(int(part.size))
+    return agents
+
+
+def _mol_calls(
+    days: QueueDays,
+    calls: np.ndarray,
+    aht: np.ndarray,
+    interval: np.ndarray,
+    service_cv: float | None,
+) -> np.ndarray:
+    """Calls per row whose stationary workload is the interval's modified offered load.
+
+    ``m_k interval_s_k / aht_s_k`` with ``m_k`` the interval mean of the offered load of
+    the row's open stretch (started empty); the forecast's calls at each opening, and no
+    calls where none are forecast (no target to meet there).
+    """
+    o = days.order
+    load = np.empty(calls.size)
+    load[o] = offered_load(
+        calls[o], aht[o], interval_s=interval[o], service_cv=service_cv, day=days.stretch
+    )
+    effective = np.where(days.opening, calls, load * interval / aht)
+    return np.where(calls > 0, effective, 0.0)
 
 
 def plan(
@@ -44,6 +125,8 @@ def plan(
     fte: FteRules | None = None,
     period: Period = "week",
     threshold_s: float | None = None,
+    method: Method = "sipp",
+    simulation: SimulationOptions | None = None,
     progress: Progress | None = None,
     whole_heads: bool = False,
 ) -> Plan:
@@ -73,6 +156,13 @@ def plan(
     threshold_s : float, optional
         Threshold [s] at which ``service_level`` is reported for target sets without a
         service-level target (default 20 s).
+    method : {"sipp", "mol", "simulation"}, default "sipp"
+        Staffing method (module notes): stationary per interval, modified offered load,
+        or simulation-based.
+    simulation : SimulationOptions, optional
+        For ``"simulation"``: replications (default 1,000) and seed of the search,
+        ``volume_cv``, ``service_cv`` (also the offered load's under ``"mol"``), and
+        where the queue-days run (``jobs``, ``scheduler``).
     progress : callable, optional
         Called with the number of intervals just solved, as the work proceeds.
     whole_heads : bool, default False
@@ -84,7 +174,10 @@ def plan(
     -------
     Plan
         ``.intervals`` (:data:`INTERVAL_COLUMNS`) and ``.summary``
-        (:data:`SUMMARY_COLUMNS`).
+        (:data:`SUMMARY_COLUMNS`). Whatever the method, ``service_level``, ``asa_s``,
+        ``abandon_rate`` and ``occupancy`` are the stationary (Erlang C/A) figures of the
+        interval's agents, so that methods compare on one scale;
+        :func:`staffing.simulation.simulate_plan` gives them through the day.
 
     Raises
     ------
@@ -106,37 +199,50 @@ def plan(
 
     >>> round(float(p.summary["fte"].iloc[0]), 4)
     0.2593
+
+    After a peak the calls in service carry over: the modified offered load asks for
+    more agents in the half-hour after it than the stationary method does.
+
+    >>> f = pd.DataFrame({"interval_start": ["2025-03-03 09:00", "2025-03-03 09:30",
+    ...                                      "2025-03-03 10:00"],
+    ...                   "calls": [60.0, 300.0, 60.0], "aht_s": 600.0})
+    >>> plan(f, "80/20").intervals["agents"].tolist()
+    [25, 110, 25]
+    >>> plan(f, "80/20", method="mol").intervals[["agents", "method"]].to_numpy().tolist()
+    [[25, 'mol'], [83, 'mol'], [51, 'mol']]
     """
     check_period(period)
+    check_method(method)
     model = model or QueueModel()
     fte = fte or FteRules()
     f, patience, keys, thresholds = setup(
         forecast, targets, targets_table, interval_s, model, threshold_s
     )
     calls, _, aht, interval = forecast_arrays(f)
-
-    agents = np.zeros(len(f), dtype=np.int64)
-    for key in pd.unique(keys):
-        rows = np.flatnonzero(keys == key)
-        parsed = parse_targets(key)
-        for part in chunks(rows):
-            agents[part] = required_agents(
-                calls[part],
-                aht[part],
-                parsed,
-                interval_s=interval[part],
-                patience_s=patience[part],
-                abandon_policy=model.abandon_policy,
+    service_cv = simulation.service_cv if simulation is not None else None
+    solve_progress = progress if method != "simulation" else None
+    if method == "sipp":
+        agents = _solve(calls, aht, interval, patience, keys, model.abandon_policy, progress)
+    else:
+        days = queue_days(f)
+        effective = _mol_calls(days, calls, aht, interval, service_cv)
+        agents = _solve(
+            effective, aht, interval, patience, keys, model.abandon_policy, solve_progress
+        )
+        if method == "simulation":
+            agents = _simulation_agents(
+                f, agents, patience, keys, thresholds, model, simulation, progress
             )
-            if progress is not None:
-                progress(int(part.size))
     values = measures(
         calls, aht, agents.astype(float), interval, thresholds, patience, model.abandon_policy
     )
-    intervals = interval_table(INTERVAL_COLUMNS, f, agents, values, fte, patience, keys, thresholds)
+    intervals = interval_table(
+        INTERVAL_COLUMNS, f, agents, values, fte, patience, keys, thresholds, method=method
+    )
     intervals.attrs = {
         "source": f.attrs.get("source", "forecast"),
         "abandon_policy": model.abandon_policy,
+        "method": method,
     }
     check_plan_sanity(intervals, str(intervals.attrs["source"]))
     summary = summarise(intervals, period=period, fte=fte)
@@ -145,3 +251,36 @@ def plan(
         heads = np.ceil(np.round(intervals["scheduled"].to_numpy(dtype=float), 9))
         intervals["scheduled"] = heads.astype(np.int64)
     return Plan(intervals=intervals, summary=summary)
+
+
+def _simulation_agents(
+    f: pd.DataFrame,
+    start: np.ndarray,
+    patience: np.ndarray,
+    keys: Any,
+    thresholds: np.ndarray,
+    model: QueueModel,
+    simulation: SimulationOptions | None,
+    progress: Progress | None,
+) -> np.ndarray:
+    """Simulation-based staffing of every queue-day, from the MOL plan ``start``."""
+    from staffing.simulation.plan import queue_day_tasks
+    from staffing.simulation.queue_day import STAFF, staff_queue_day
+    from staffing.simulation.scaleout import SimulationOptions, map_queue_days
+
+    options = simulation or SimulationOptions()
+    qd, tasks, _, _ = queue_day_tasks(
+        f, start, patience, keys, thresholds, model, options, purpose=STAFF
+    )
+    results = map_queue_days(
+        staff_queue_day,
+        tasks,
+        jobs=options.jobs,
+        scheduler=options.scheduler,
+        progress=progress,
+        weights=[t.size for t in tasks],
+    )
+    agents = np.zeros(len(f), dtype=np.int64)
+    for d, chosen in enumerate(results):
+        agents[qd.rows(d)] = chosen
+    return agents

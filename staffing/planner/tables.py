@@ -37,6 +37,7 @@ INTERVAL_COLUMNS: tuple[str, ...] = (
     "threshold_s",
     "target",
     "sl_calls",
+    "method",
 )
 #: Columns of :attr:`Plan.summary`, in order.
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -95,7 +96,9 @@ class Plan:
         ``agents`` (int64) is the fewest agents meeting every target of the interval;
         ``service_level`` is at ``threshold_s`` (the first service-level target's
         threshold); ``scheduled`` is fractional; ``sl_calls`` the calls in the
-        service-level denominator (see ``abandon_policy``).
+        service-level denominator (see ``abandon_policy``); ``method`` the staffing
+        method (``sipp``, ``mol`` or ``simulation``). The measures are the stationary
+        Erlang C/A figures of each interval's agents, whatever the method.
     summary : DataFrame
         One row per period and queue, then total rows, columns :data:`SUMMARY_COLUMNS`
         (see :func:`summarise`).

@@ -26,7 +26,7 @@ from staffing.queueing.targets import (
 from staffing.simulation.engine import SimulatedDay
 from staffing.vocabulary import AbandonPolicy, check_abandon_policy
 
-__all__ = ["day_estimates", "interval_estimates"]
+__all__ = ["day_estimates", "interval_estimates", "target_text"]
 
 
 def _z(confidence: float) -> float:
@@ -176,16 +176,58 @@ def _measures(
 
 
 def _targets(targets: TargetsLike | None) -> tuple[Target, ...]:
-    return () if targets is None else parse_targets(targets)
+    if targets is None or (isinstance(targets, str) and not targets.strip()):
+        return ()
+    return parse_targets(targets)
+
+
+def target_text(targets: TargetsLike | None) -> str:
+    """Canonical text of a target set (``"80/20+abandon<=5%"``); ``""`` for none."""
+    return "+".join(str(t) for t in _targets(targets))
+
+
+def _by_interval(
+    sim: SimulatedDay,
+    interval_targets: Sequence[TargetsLike | None],
+    threshold_s: Any,
+    abandon_policy: str,
+    z: float,
+) -> dict[str, np.ndarray]:
+    """The measures with each interval's own targets and reported threshold."""
+    k = sim.offered.shape[1]
+    if len(interval_targets) != k:
+        raise StaffingError(
+            f"`interval_targets` has {len(interval_targets)} entries for {k} intervals"
+        )
+    keys = [target_text(t) for t in interval_targets]
+    if threshold_s is None:
+        thresholds = np.full(k, np.nan)
+    else:
+        thresholds = np.broadcast_to(np.asarray(threshold_s, dtype=float), (k,))
+    sums = _sums(sim, False)
+    out: dict[str, np.ndarray] = {}
+    groups: dict[tuple[str, float], list[int]] = {}
+    for i, (key, thr) in enumerate(zip(keys, thresholds, strict=True)):
+        groups.setdefault((key, float(thr)), []).append(i)
+    for (key, thr), rows in groups.items():
+        part = _measures(
+            sim, sums, _targets(key), None if np.isnan(thr) else thr, abandon_policy, z
+        )
+        for name, values in part.items():
+            if name not in out:
+                out[name] = np.empty(k, dtype=values.dtype)
+            out[name][rows] = values[rows]
+    return out
 
 
 def interval_estimates(
     sim: SimulatedDay,
     targets: TargetsLike | None = None,
     *,
-    threshold_s: float | None = None,
+    threshold_s: float | Sequence[float] | np.ndarray | None = None,
     abandon_policy: AbandonPolicy = "fail",
     confidence: float = 0.95,
+    interval_targets: Sequence[TargetsLike | None] | None = None,
 ) -> dict[str, np.ndarray]:
     """Per-interval estimates of a simulated day, each with its confidence interval.
 
@@ -197,13 +239,17 @@ def interval_estimates(
         Targets for ``p_miss`` and ``significant_miss`` (``"80/20"``,
         ``["80/20", "abandon<=5%"]``...); each service-level threshold must have been
         simulated.
-    threshold_s : float, optional
-        Threshold of the ``service_level`` columns [s]; default the first service-level
-        target's, else the first simulated.
+    threshold_s : float or 1-d array, optional
+        Threshold of the ``service_level`` columns [s], one for all intervals or one per
+        interval; default the first service-level target's (of each interval's targets),
+        else the first simulated.
     abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
         How abandoned calls enter the service level (:mod:`staffing.queueing.performance`).
     confidence : float, default 0.95
         Level of the intervals.
+    interval_targets : sequence, optional
+        Targets per interval instead of ``targets`` (one target set, or ``None``/``""``
+        for none, per interval), as when a targets table changes them through the day.
 
     Returns
     -------
@@ -235,10 +281,23 @@ def interval_estimates(
     >>> est = interval_estimates(sim, "80/20")
     >>> bool(est["significant_miss"][1]), bool(est["p_miss"][1] > 0.9)
     (True, True)
+
+    Targets per interval (none in the second, so nothing can be missed there):
+
+    >>> by = interval_estimates(sim, interval_targets=["80/20", None])
+    >>> bool(by["significant_miss"][1]), bool(np.isnan(by["p_miss"][1]))
+    (False, True)
     """
     check_abandon_policy(abandon_policy)
     z = _z(confidence)
-    return _measures(sim, _sums(sim, False), _targets(targets), threshold_s, abandon_policy, z)
+    if interval_targets is not None:
+        if targets is not None:
+            raise StaffingError("give either `targets` or `interval_targets`, not both")
+        return _by_interval(sim, interval_targets, threshold_s, abandon_policy, z)
+    if threshold_s is not None and np.ndim(threshold_s) > 0:
+        return _by_interval(sim, [targets] * sim.offered.shape[1], threshold_s, abandon_policy, z)
+    thr = None if threshold_s is None else float(np.asarray(threshold_s))
+    return _measures(sim, _sums(sim, False), _targets(targets), thr, abandon_policy, z)
 
 
 def day_estimates(

@@ -49,7 +49,7 @@ from staffing.simulation.engine import (
     curve_mean_s,
     simulate_day,
 )
-from staffing.simulation.estimates import _sl_parts, interval_estimates
+from staffing.simulation.estimates import _sl_parts, interval_estimates, target_text
 from staffing.vocabulary import AbandonPolicy, check_abandon_policy
 
 __all__ = ["SimulationStaffing", "mol_agents", "simulation_agents"]
@@ -188,7 +188,45 @@ class SimulationStaffing:
     elapsed_s: float
 
 
+#: Target sets and the intervals (a boolean mask over the day) each applies to.
+_Groups = list[tuple[tuple[Target, ...], np.ndarray]]
+
+
+def _target_groups(
+    targets: TargetsLike | None, interval_targets: Sequence[TargetsLike | None] | None, k: int
+) -> _Groups:
+    """The day's targets as groups of intervals sharing a target set."""
+    if interval_targets is None:
+        if targets is None:
+            raise StaffingError("give `targets` (or `interval_targets`, one set per interval)")
+        return [(parse_targets(targets), np.ones(k, dtype=bool))]
+    if targets is not None:
+        raise StaffingError("give either `targets` or `interval_targets`, not both")
+    keys = [target_text(t) for t in interval_targets]
+    if len(keys) != k:
+        raise StaffingError(f"`interval_targets` has {len(keys)} entries for {k} intervals")
+    labels = np.array(keys, dtype=object)
+    return [(parse_targets(key) if key else (), labels == key) for key in dict.fromkeys(keys)]
+
+
 def _met(
+    tally: _Tally,
+    offered: np.ndarray,
+    staffed_s: np.ndarray,
+    groups: _Groups,
+    thresholds: tuple[float, ...],
+    abandon_policy: str,
+) -> np.ndarray:
+    """Does each interval's pooled point estimate meet every target of its own set? Inputs
+    summed over replications, ``(K, W)``; ``offered`` ``(K, 1)``."""
+    ok = np.ones(tally.answered.shape, dtype=bool)
+    for targets, rows in groups:
+        part = _met_all(tally, offered, staffed_s, targets, thresholds, abandon_policy)
+        ok[rows] = part[rows]
+    return ok
+
+
+def _met_all(
     tally: _Tally,
     offered: np.ndarray,
     staffed_s: np.ndarray,
@@ -196,8 +234,7 @@ def _met(
     thresholds: tuple[float, ...],
     abandon_policy: str,
 ) -> np.ndarray:
-    """Do the pooled point estimates meet every target? Inputs summed over replications,
-    ``(K, W)``; ``offered`` ``(K, 1)``."""
+    """Do the pooled point estimates of every interval meet all of ``targets``?"""
     ok = np.ones(tally.answered.shape, dtype=bool)
     for tg in targets:
         if isinstance(tg, ServiceLevel):
@@ -227,7 +264,7 @@ class _Search:
         day: _Day,
         callers: _Callers,
         plan: np.ndarray,
-        targets: Sequence[Target],
+        targets: _Groups,
         abandon_policy: str,
     ) -> None:
         self.day, self.callers = day, callers
@@ -331,7 +368,7 @@ class _Search:
 def simulation_agents(
     calls: Any,
     aht_s: Any,
-    targets: TargetsLike,
+    targets: TargetsLike | None,
     *,
     interval_s: Any = 1800,
     patience_s: Any = None,
@@ -342,6 +379,7 @@ def simulation_agents(
     replications: int = 500,
     seed: SeedLike = 0,
     start_agents: Any = None,
+    interval_targets: Sequence[TargetsLike | None] | None = None,
 ) -> SimulationStaffing:
     """Simulation-based staffing, interval by interval through the day.
 
@@ -349,9 +387,9 @@ def simulation_agents(
     ----------
     calls, aht_s, interval_s, patience_s, patience_curve, service_cv, volume_cv
         The queue-day, as in :func:`~staffing.simulation.engine.simulate_day`.
-    targets : str, target object or sequence of them
+    targets : str, target object, sequence of them, or None
         Every target each interval must meet: service levels x/t, ``asa<=``,
-        ``abandon<=`` and ``occupancy<=``.
+        ``abandon<=`` and ``occupancy<=``; ``None`` with ``interval_targets``.
     abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
         Service-level convention.
     replications : int, default 500
@@ -361,6 +399,9 @@ def simulation_agents(
     start_agents : 1-d array, optional
         Plan to start from and to hold the later intervals at while an interval is set;
         default :func:`mol_agents` (with the curve's mean patience for a curve).
+    interval_targets : sequence, optional
+        One target set per interval instead of ``targets`` (``None`` or ``""``: no target
+        there), as a targets table sets them by time of day.
 
     Returns
     -------
@@ -401,8 +442,10 @@ def simulation_agents(
     """
     clock = time.perf_counter()
     check_abandon_policy(abandon_policy)
-    parsed = parse_targets(targets)
-    thresholds = tuple(t.threshold_s for t in parsed if isinstance(t, ServiceLevel)) or (20.0,)
+    size = int(np.size(_array(calls, "calls")))
+    groups = _target_groups(targets, interval_targets, size)
+    found = (t.threshold_s for tg, _ in groups for t in tg if isinstance(t, ServiceLevel))
+    thresholds = tuple(dict.fromkeys(found)) or (20.0,)
     day = _make_day(
         calls, aht_s, interval_s, thresholds, patience_s, patience_curve, service_cv, volume_cv
     )
@@ -412,22 +455,25 @@ def simulation_agents(
         mean_patience = day.patience_s
         if day.curve is not None:
             mean_patience = np.full(day.size, curve_mean_s(patience_curve))
-        plan = mol_agents(
-            day.calls,
-            day.aht_s,
-            parsed,
-            interval_s=day.interval_s,
-            patience_s=mean_patience,
-            service_cv=service_cv,
-            abandon_policy=abandon_policy,
-        )
+        plan = np.zeros(day.size, dtype=np.int64)
+        for group_targets, rows in groups:
+            if group_targets:
+                plan[rows] = mol_agents(
+                    day.calls,
+                    day.aht_s,
+                    group_targets,
+                    interval_s=day.interval_s,
+                    patience_s=mean_patience,
+                    service_cv=service_cv,
+                    abandon_policy=abandon_policy,
+                )[rows]
     else:
         plan = np.round(_array(start_agents, "start_agents")).astype(np.int64)
         if plan.shape != (day.size,) or np.any(plan < 0):
             raise StaffingError("`start_agents` must give a whole number >= 0 per interval")
     start = plan.copy()
     callers = _draw(day, _seeds(seed, int(replications)))
-    search = _Search(day, callers, plan, parsed, abandon_policy)
+    search = _Search(day, callers, plan, groups, abandon_policy)
     ceiling = 10 * int(max(plan.max(), 1)) + 50
     for k in range(day.size):
         low = max(int(plan[k]) - _WINDOW // 2, 0)
@@ -440,9 +486,10 @@ def simulation_agents(
                 continue
             if not ok[-1]:
                 if values[-1] >= ceiling:
+                    text = next("+".join(str(t) for t in tg) for tg, rows in groups if rows[k])
                     raise TargetError(
-                        f"targets {'+'.join(str(t) for t in parsed)}: interval {k} meets "
-                        f"them with no staffing up to {ceiling} agents in simulation"
+                        f"targets {text}: interval {k} meets them with no staffing up to "
+                        f"{ceiling} agents in simulation"
                     )
                 low = int(values[-1])
                 continue
@@ -467,7 +514,13 @@ def simulation_agents(
         replications=int(replications),
         seed=seed,
     )
-    estimates = interval_estimates(sim, parsed, abandon_policy=abandon_policy)
+    per_interval = [""] * day.size
+    for group_targets, rows in groups:
+        for i in np.flatnonzero(rows):
+            per_interval[i] = "+".join(str(t) for t in group_targets)
+    estimates = interval_estimates(
+        sim, interval_targets=per_interval, abandon_policy=abandon_policy
+    )
     pooled = _Tally(
         answered=sim.answered.sum(axis=0)[:, None].astype(float),
         answered_within=sim.answered_within.sum(axis=0).T[:, :, None].astype(float),
@@ -479,7 +532,7 @@ def simulation_agents(
     )
     staffed = (sim.agents * sim.interval_s[None, :]).sum(axis=0)[:, None]
     offered = sim.offered.sum(axis=0)[:, None].astype(float)
-    met_final = _met(pooled, offered, staffed, parsed, thresholds, abandon_policy)[:, 0]
+    met_final = _met(pooled, offered, staffed, groups, thresholds, abandon_policy)[:, 0]
     return SimulationStaffing(
         agents=agents,
         start_agents=start,

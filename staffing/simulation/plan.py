@@ -1,0 +1,511 @@
+"""A plan simulated through the day: every queue-day continuously, with confidence intervals.
+
+:func:`simulate_plan` takes a plan's interval table (``staffing plan --out``, an
+evaluation's intervals, ``outsource --partner-plan``) and simulates each queue-day as one
+continuous day, many times over (:func:`~staffing.simulation.engine.simulate_day`: the
+queue carried over between intervals, calls in service finishing after staffing drops,
+each day starting empty). It returns the simulated service level, ASA, abandon rate and
+occupancy of every interval next to the stationary (Erlang C/A) prediction the plan was
+built on, and the same for every day and queue, each with its 95% interval and the chance
+of missing the target.
+
+This is the table-level face of the simulator (pandas, no files); the queue-days are
+handed to :mod:`staffing.simulation.queue_day` workers, here or elsewhere
+(:mod:`staffing.simulation.scaleout`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from staffing.errors import InputError
+from staffing.frames import check_column, numeric_column
+from staffing.planner.intervals import (
+    QueueDays,
+    forecast_arrays,
+    measures,
+    queue_days,
+    report_thresholds,
+    setup,
+)
+from staffing.planner.models import QueueModel
+from staffing.planner.windows import canonical_targets
+from staffing.simulation.queue_day import (
+    SIMULATE,
+    QueueDay,
+    queue_day_seed,
+    simulate_queue_day,
+)
+from staffing.simulation.scaleout import SimulationOptions, map_queue_days
+
+__all__ = [
+    "SIMULATION_COLUMNS",
+    "SIMULATION_DAY_COLUMNS",
+    "SimulatedPlan",
+    "patience_curves",
+    "queue_day_tasks",
+    "simulate_plan",
+]
+
+#: Columns of :attr:`SimulatedPlan.intervals`, in order.
+SIMULATION_COLUMNS: tuple[str, ...] = (
+    "interval_start",
+    "queue",
+    "calls",
+    "agents",
+    "predicted_service_level",
+    "service_level",
+    "service_level_lo",
+    "service_level_hi",
+    "asa_s",
+    "abandon_rate",
+    "abandon_rate_lo",
+    "abandon_rate_hi",
+    "occupancy",
+    "p_miss",
+    "target",
+    "threshold_s",
+    "significant_miss",
+)
+#: Columns of :attr:`SimulatedPlan.days`, in order.
+SIMULATION_DAY_COLUMNS: tuple[str, ...] = (
+    "date",
+    "queue",
+    "calls",
+    "agent_hours",
+    "target",
+    "predicted_service_level",
+    "service_level",
+    "service_level_lo",
+    "service_level_hi",
+    "asa_s",
+    "asa_s_lo",
+    "asa_s_hi",
+    "abandon_rate",
+    "abandon_rate_lo",
+    "abandon_rate_hi",
+    "occupancy",
+    "p_day_miss",
+    "intervals",
+    "intervals_below_target",
+)
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class SimulatedPlan:
+    """A plan simulated queue-day by queue-day.
+
+    Attributes
+    ----------
+    intervals : DataFrame
+        One row per interval of the plan, in its order, columns
+        :data:`SIMULATION_COLUMNS`: the plan's ``calls`` and ``agents``; the stationary
+        ``predicted_service_level`` (Erlang C/A for the interval alone, as the plan was
+        built); the simulated ``service_level`` (at ``threshold_s``) with its 95% interval
+        ``_lo``/``_hi``, ``asa_s``, ``abandon_rate`` with its interval and ``occupancy``;
+        ``p_miss``, the share of simulated days in which that interval on its own misses
+        a target of ``target`` (NaN without targets); ``significant_miss``, True where a
+        measure's interval lies wholly on the wrong side of its target.
+    days : DataFrame
+        One row per queue-day, columns :data:`SIMULATION_DAY_COLUMNS`: the day's calls and
+        agent-hours, the target it is judged by (the target set of most of its calls), the
+        predicted and simulated service level, ASA and abandon rate over all its calls with
+        their intervals, occupancy, ``p_day_miss`` (the share of simulated days whose
+        whole-day figure misses the target), the day's intervals with calls and those
+        significantly below target.
+    options : SimulationOptions
+        How it was simulated.
+    callers : int
+        Callers simulated in all.
+    elapsed_s : float
+        Wall time [s].
+    """
+
+    intervals: pd.DataFrame
+    days: pd.DataFrame
+    options: SimulationOptions
+    callers: int
+    elapsed_s: float
+
+    @property
+    def intervals_with_calls(self) -> int:
+        return int((self.intervals["calls"] > 0).sum())
+
+    @property
+    def significant_misses(self) -> int:
+        """Intervals with calls whose confidence interval lies wholly below a target."""
+        iv = self.intervals
+        return int((iv["significant_miss"] & (iv["calls"] > 0)).sum())
+
+    @property
+    def agent_hours(self) -> float:
+        return float(self.days["agent_hours"].sum())
+
+    def worst(self) -> pd.Series:
+        """The interval with calls with the lowest simulated service level."""
+        iv = self.intervals[self.intervals["calls"] > 0]
+        return iv.iloc[int(np.argmin(iv["service_level"].to_numpy(dtype=float)))]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``{"intervals": ..., "days": ...}``."""
+        return {"intervals": self.intervals, "days": self.days}
+
+    def __repr__(self) -> str:
+        return (
+            f"SimulatedPlan({len(self.days)} queue-days, {len(self.intervals)} intervals, "
+            f"{self.options.replications} replications; {self.significant_misses} of "
+            f"{self.intervals_with_calls} intervals with calls significantly below target)"
+        )
+
+
+def patience_curves(model: QueueModel, queues: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The calibration's patience survival curve (Kaplan-Meier) of each queue that has one.
+
+    The calibration is the most specific source of patience (see :class:`QueueModel`), so
+    where it holds a curve for a queue (``calibration.json`` from call records), the
+    simulation draws that queue's patience from it. A calibration of a single queue
+    applies to every queue. The curve covers the whole history, whatever
+    ``calibration_period`` chose for the mean.
+
+    Examples
+    --------
+    >>> cal = {"queues": {"sales": {"patience_s": 95.0, "kaplan_meier":
+    ...        {"time_s": [30.0, 90.0], "survival": [0.8, 0.5]}}, "care": {"patience_s": 60.0}}}
+    >>> sorted(patience_curves(QueueModel(calibration=cal), ["sales", "care"]))
+    ['sales']
+    """
+    if model.calibration is None:
+        return {}
+    entries: Mapping[str, Any] = model.calibration.get("queues", {})
+    single = next(iter(entries.values())) if len(entries) == 1 else None
+    out = {}
+    for q in pd.unique(pd.Series(queues).astype(str)):
+        entry = entries.get(q, single)
+        km = entry.get("kaplan_meier") if isinstance(entry, Mapping) else None
+        if not isinstance(km, Mapping) or not km.get("time_s"):
+            continue
+        t = np.asarray(km["time_s"], dtype=float)
+        s = np.asarray(km["survival"], dtype=float)
+        out[str(q)] = (t, s)
+    return out
+
+
+def _agents(f: pd.DataFrame) -> np.ndarray:
+    source = str(f.attrs.get("source", "plan"))
+    if "agents" not in f.columns:
+        raise InputError(
+            "no 'agents' column: give a plan's interval table (staffing plan --out) or a "
+            "forecast with a roster",
+            source=source,
+        )
+    agents = numeric_column(f, "agents", source=source)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(agents) & (agents >= 0)
+    check_column(f, "agents", ok, "negative, missing or not a number", source=source)
+    return agents.to_numpy(dtype=float)
+
+
+def _column_keys(f: pd.DataFrame) -> Any:
+    """Canonical target text per row from a plan's ``target`` column (``""`` where empty)."""
+    column = f["target"]
+    texts = {}
+    for value in pd.unique(column):
+        missing = value is None or (isinstance(value, float) and math.isnan(value))
+        text = "" if missing or not str(value).strip() else canonical_targets(str(value))
+        texts[value] = text
+    return pd.Categorical(column.map(texts).fillna("").astype(str))
+
+
+def _day_targets(qd: QueueDays, keys: np.ndarray, calls: np.ndarray) -> list[str]:
+    """The target set of most of each queue-day's calls (ties: the earliest)."""
+    ordered = pd.DataFrame({"day": qd.day, "key": keys[qd.order], "calls": calls[qd.order]})
+    sums = ordered.groupby(["day", "key"], sort=False)["calls"].sum()
+    best = sums.groupby(level="day", sort=True).idxmax()
+    return [key for _, key in best.to_numpy()]
+
+
+def queue_day_tasks(
+    f: pd.DataFrame,
+    agents: np.ndarray,
+    patience: np.ndarray,
+    keys: Any,
+    thresholds: np.ndarray,
+    model: QueueModel,
+    options: SimulationOptions,
+    purpose: int = SIMULATE,
+) -> tuple[QueueDays, list[QueueDay], list[str], np.ndarray]:
+    """Cut a prepared table into :class:`QueueDay` tasks (rows of ``f`` as given).
+
+    Returns the grouping, the tasks (in queue-day order), each day's target and
+    threshold.
+    """
+    qd = queue_days(f)
+    calls, _, aht, interval = forecast_arrays(f)
+    text = np.asarray(keys, dtype=object).astype(str)
+    curves = patience_curves(model, f["queue"])
+    day_targets = _day_targets(qd, text, calls)
+    day_thresholds = report_thresholds(pd.Categorical(day_targets), None)
+    # the day's threshold: its target's, else the threshold most of its rows report
+    minutes = f["interval_start"].dt.hour.to_numpy() * 60 + f["interval_start"].dt.minute.to_numpy()
+    dates = np.datetime_as_string(qd.dates, unit="D")
+    tasks = []
+    for d in range(len(qd)):
+        rows = qd.rows(d)
+        queue, date = str(qd.queues[d]), str(dates[d])
+        if not day_targets[d]:
+            day_thresholds[d] = float(pd.Series(thresholds[rows]).mode().iloc[0])
+        starts = tuple(int(x) for x in qd.stretch_starts(d))
+        curve = curves.get(queue)
+        tasks.append(
+            QueueDay(
+                queue=queue,
+                date=date,
+                calls=calls[rows],
+                aht_s=aht[rows],
+                interval_s=interval[rows],
+                agents=np.asarray(agents, dtype=float)[rows],
+                patience_s=None if curve is not None else patience[rows],
+                patience_curve=curve,
+                targets=tuple(text[rows]),
+                threshold_s=thresholds[rows],
+                day_target=day_targets[d],
+                day_threshold_s=float(day_thresholds[d]),
+                stretches=starts,
+                seeds=tuple(
+                    queue_day_seed(options.seed, queue, date, i, purpose)
+                    for i in range(len(starts) - 1)
+                ),
+                labels=tuple(f"{m // 60:02d}:{m % 60:02d}" for m in minutes[rows]),
+                replications=options.replications,
+                service_cv=options.service_cv,
+                volume_cv=options.volume_cv,
+                abandon_policy=model.abandon_policy,
+                confidence=options.confidence,
+            )
+        )
+    return qd, tasks, day_targets, day_thresholds
+
+
+def simulate_plan(
+    intervals: pd.DataFrame,
+    targets: Any = None,
+    *,
+    targets_table: pd.DataFrame | None = None,
+    interval_s: float | str | None = None,
+    model: QueueModel | None = None,
+    threshold_s: float | None = None,
+    options: SimulationOptions | None = None,
+    progress: Progress | None = None,
+) -> SimulatedPlan:
+    """Simulate a plan's intervals through the day, queue-day by queue-day.
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        A plan's interval table: ``interval_start``, optional ``queue``, ``calls``,
+        ``aht_s``, ``agents`` (may be fractional, e.g. average staffed), optional
+        ``patience_s``, ``interval_s``, ``target`` and ``threshold_s`` (as ``staffing plan
+        --out`` writes them).
+    targets : str, target or sequence, optional
+        Targets of every interval, instead of the table's ``target`` column; with a
+        ``targets_table``, the default for intervals no rule matches. Without any, the
+        measures are estimated but nothing can be missed.
+    targets_table : DataFrame, optional
+        Targets per queue and weekday/time window (:func:`staffing.planner.prepare_targets`).
+    interval_s : float or str, optional
+        Interval length; default the ``interval_s`` column, else inferred per queue.
+    model : QueueModel, optional
+        Patience by the planner's one rule (calibration, the table's ``patience_s``, the
+        model's ``patience_s``; none: nobody abandons), and the abandon policy. Where the
+        calibration holds a Kaplan-Meier curve for a queue, patience is drawn from that
+        curve (:func:`patience_curves`); elsewhere it is exponential with the mean.
+    threshold_s : float, optional
+        Threshold [s] of the reported service level for target sets without a
+        service-level target (default: the table's ``threshold_s``, else 20 s).
+    options : SimulationOptions, optional
+        Replications (1,000), seed (0), ``volume_cv``, ``service_cv``, confidence, and
+        where to run (``jobs``, ``scheduler``).
+    progress : callable, optional
+        Called with the number of intervals of each queue-day as it is done.
+
+    Returns
+    -------
+    SimulatedPlan
+        ``.intervals`` (:data:`SIMULATION_COLUMNS`) and ``.days``
+        (:data:`SIMULATION_DAY_COLUMNS`), ``.significant_misses``.
+
+    Raises
+    ------
+    InputError
+        Bad table (missing or negative ``agents``, the forecast checks).
+    StaffingError
+        Bad options; an unreachable Dask scheduler.
+
+    Notes
+    -----
+    The model, in words (:mod:`staffing.simulation.engine`): each queue-day is one
+    continuous discrete-event simulation, first come first served; Poisson arrivals at
+    each interval's forecast rate (times a daily gamma factor with ``volume_cv``); handle
+    times exponential or lognormal (``service_cv``) with the mean of the interval the call
+    arrives in; patience exponential with the interval's mean or drawn from the queue's
+    Kaplan-Meier curve; the queue carried over between intervals; staffing changes at
+    interval boundaries and a call in service is finished (no pre-emption); each day
+    starts empty, and after closing the last staffing stays until the queue is empty; a
+    call counts in the interval it arrives in. A gap in a queue's day (the line closed)
+    ends one open stretch and starts the next empty. Fractional agents are the floor or
+    the ceiling in each replication, with the fraction as the chance of the ceiling.
+
+    Each queue-day draws from its own streams (:func:`~staffing.simulation.queue_day.
+    queue_day_seed`): the same seed gives the same numbers whatever else the table holds,
+    in whichever order or place the queue-days are simulated (``jobs``, ``scheduler``),
+    and the same arrivals, handle times and patience to every plan of the same forecast
+    (common random numbers between plans compared).
+
+    Every measure is pooled over replications with a delta-method interval
+    (:func:`~staffing.simulation.estimates.interval_estimates`).
+
+    Examples
+    --------
+    Staffing falls from 14 to 11 agents while the calls stay at 60 per half-hour. The
+    day starts empty, so the first half-hour does better than its stationary prediction;
+    the second is below 80% whichever way it is computed:
+
+    >>> plan = pd.DataFrame({"interval_start": ["2025-03-05 09:00", "2025-03-05 09:30"],
+    ...                      "calls": [60.0, 60.0], "aht_s": 300.0, "agents": [14, 11],
+    ...                      "target": "80/20"})
+    >>> sim = simulate_plan(plan, options=SimulationOptions(replications=200))
+    >>> sim.intervals[["agents", "predicted_service_level", "service_level",
+    ...                "significant_miss"]].round(2)
+       agents  predicted_service_level  service_level  significant_miss
+    0      14                     0.87           0.95             False
+    1      11                     0.36           0.49              True
+    >>> sim.significant_misses, round(float(sim.days["p_day_miss"].iloc[0]), 2)
+    (1, 0.61)
+    """
+    clock = time.perf_counter()
+    model = model or QueueModel()
+    options = options or SimulationOptions()
+    from_column = targets is None and targets_table is None and "target" in intervals.columns
+    f, patience, keys, thresholds = setup(
+        intervals,
+        None if from_column else targets,
+        None if from_column else targets_table,
+        interval_s,
+        model,
+        threshold_s,
+        need_targets=False,
+    )
+    agents = _agents(f)
+    if from_column:
+        keys = _column_keys(f)
+        fallback = threshold_s
+        if fallback is None and "threshold_s" in f.columns:
+            column = pd.to_numeric(f["threshold_s"], errors="coerce").to_numpy(dtype=float)
+            thresholds = np.where(np.isfinite(column), column, 20.0)
+            with_sl = report_thresholds(keys, np.nan)
+            thresholds = np.where(np.isnan(with_sl), thresholds, with_sl)
+        else:
+            thresholds = report_thresholds(keys, fallback)
+    qd, tasks, day_targets, day_thresholds = queue_day_tasks(
+        f, agents, patience, keys, thresholds, model, options, SIMULATE
+    )
+    results = map_queue_days(
+        simulate_queue_day,
+        tasks,
+        jobs=options.jobs,
+        scheduler=options.scheduler,
+        progress=progress,
+        weights=[t.size for t in tasks],
+    )
+    calls, _, aht, interval = forecast_arrays(f)
+    n = len(f)
+    sim: dict[str, np.ndarray] = {}
+    for task_rows, res in zip((qd.rows(d) for d in range(len(qd))), results, strict=True):
+        for name, values in res["intervals"].items():
+            if name not in sim:
+                sim[name] = np.zeros(n, dtype=values.dtype)
+            sim[name][task_rows] = values
+    predicted = measures(calls, aht, agents, interval, thresholds, patience, model.abandon_policy)
+    table = pd.DataFrame(
+        {
+            "interval_start": f["interval_start"],
+            "queue": f["queue"],
+            "calls": calls,
+            "agents": agents.astype(np.int64) if np.all(agents == np.round(agents)) else agents,
+            "predicted_service_level": predicted["service_level"],
+            **{name: sim[name] for name in SIMULATION_COLUMNS[5:14]},
+            "target": np.asarray(keys, dtype=object).astype(str),
+            "threshold_s": thresholds,
+            "significant_miss": sim["significant_miss"].astype(bool),
+        },
+        columns=list(SIMULATION_COLUMNS),
+    )
+    table.attrs = {"source": f.attrs.get("source", "plan"), "abandon_policy": model.abandon_policy}
+    days = _days_table(
+        f, qd, agents, calls, aht, interval, patience, model, day_targets, day_thresholds
+    )
+    for name in SIMULATION_DAY_COLUMNS[6:17]:
+        days[name] = [res["day"][name] for res in results]
+    busy = table["calls"] > 0
+    below = (table["significant_miss"] & busy).to_numpy()
+    days["intervals"] = [int(busy.to_numpy()[qd.rows(d)].sum()) for d in range(len(qd))]
+    days["intervals_below_target"] = [int(below[qd.rows(d)].sum()) for d in range(len(qd))]
+    days = days[list(SIMULATION_DAY_COLUMNS)]
+    return SimulatedPlan(
+        intervals=table,
+        days=days,
+        options=options,
+        callers=int(sum(res["callers"] for res in results)),
+        elapsed_s=time.perf_counter() - clock,
+    )
+
+
+def _days_table(
+    f: pd.DataFrame,
+    qd: QueueDays,
+    agents: np.ndarray,
+    calls: np.ndarray,
+    aht: np.ndarray,
+    interval: np.ndarray,
+    patience: np.ndarray,
+    model: QueueModel,
+    day_targets: list[str],
+    day_thresholds: np.ndarray,
+) -> pd.DataFrame:
+    """Calls, agent-hours, target and the predicted service level of each queue-day."""
+    day_of_row = np.empty(len(f), dtype=np.intp)
+    day_of_row[qd.order] = qd.day
+    at_day = measures(
+        calls,
+        aht,
+        agents,
+        interval,
+        day_thresholds[day_of_row],
+        patience,
+        model.abandon_policy,
+    )
+    size = len(qd)
+    weight = at_day["sl_calls"]
+    sl_num = np.bincount(day_of_row, at_day["service_level"] * weight, minlength=size)
+    sl_den = np.bincount(day_of_row, weight, minlength=size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        predicted = np.where(sl_den > 0, sl_num / sl_den, np.nan)
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(qd.dates),
+            "queue": qd.queues.astype(str),
+            "calls": np.bincount(day_of_row, calls, minlength=size),
+            "agent_hours": np.bincount(day_of_row, agents * interval / 3600.0, minlength=size),
+            "target": day_targets,
+            "predicted_service_level": predicted,
+        }
+    )
