@@ -22,9 +22,9 @@ import pandas as pd
 
 from staffing.errors import InputError
 from staffing.frames.values import DataWarning, id_text
+from staffing.io.fastcsv import CsvWriter, csv_text
 
 __all__ = [
-    "CSV_FLOAT_FORMAT",
     "ID_COLUMNS",
     "PERCENT_COLUMNS",
     "TABLE_SUFFIXES",
@@ -566,16 +566,10 @@ def write_table(
     >>> write_table(pd.DataFrame({"queue": ["sales"], "calls": [12.5]}), dest)
     >>> print(dest.read_text().strip())
     queue,calls
-    sales,12.5
+    "sales",12.5
     """
     with OutputSet() as out:
         out.table(table, path)
-
-
-#: How floats are written in CSV: 12 significant digits, so a sum such as
-#: 420.79999999999995 is written 420.8 (no float noise) and every value reads back within
-#: 5e-12 relative.
-CSV_FLOAT_FORMAT = "%.12g"
 
 
 def _stdout_text(tables: Mapping[str, pd.DataFrame]) -> str:
@@ -583,7 +577,7 @@ def _stdout_text(tables: Mapping[str, pd.DataFrame]) -> str:
     for k, (name, df) in enumerate(tables.items()):
         if len(tables) > 1:
             parts.append(("\n" if k else "") + f"# {name}\n")
-        parts.append(df.to_csv(index=False, float_format=CSV_FLOAT_FORMAT))
+        parts.append(csv_text(df))
     return "".join(parts)
 
 
@@ -613,7 +607,8 @@ def _check_output(tables: Mapping[str, pd.DataFrame], dest: Path) -> str:
 def _write_file(tables: Mapping[str, pd.DataFrame], tmp: Path, suffix: str) -> None:
     if suffix == ".csv":
         (df,) = tables.values()
-        df.to_csv(tmp, index=False, float_format=CSV_FLOAT_FORMAT)
+        with CsvWriter(tmp) as out:
+            out.write(df)
     elif suffix == ".parquet":
         (df,) = tables.values()
         _without_attrs(df).to_parquet(tmp, index=False)
