@@ -346,6 +346,36 @@ def test_service_is_cheaper_than_cover_and_meets_the_target() -> None:
     assert floor.paid_hours >= service.paid_hours
 
 
+def test_weekly_service_level_over_several_days() -> None:
+    """A target over the week (three days of different volume) is met by the week as a
+    whole, recomputed with staffing.evaluate; the bound reported is below the cost."""
+    from staffing.planner import plan
+
+    frames = []
+    for d, scale in enumerate([1.0, 0.6, 1.3]):
+        starts = pd.date_range(DAY + pd.Timedelta(days=d, hours=8), periods=16, freq="30min")
+        calls = scale * (40 + 60 * np.exp(-0.5 * ((np.arange(16) - 5) / 2.5) ** 2))
+        frames.append(
+            pd.DataFrame({"interval_start": starts, "calls": calls.round(1), "aht_s": 240.0})
+        )
+    req = plan(pd.concat(frames, ignore_index=True), "80/20").intervals
+    fam = _families({"shift": "four", "start": "08:00-12:00/30min", "length": "4h"})
+    s = schedule(req, fam, objective="service", service_target="80/20", service_period="week")
+    cov = s.coverage.set_index("interval_start").loc[req["interval_start"]]
+    sl = np.asarray(
+        evaluate(
+            req["calls"].to_numpy(),
+            req["aht_s"].to_numpy(),
+            cov["on_phones"].to_numpy(),
+            interval_s=1800,
+            threshold_s=20,
+        ).service_level
+    )
+    assert float((sl * req["calls"]).sum() / req["calls"].sum()) >= 0.8
+    assert s.solver.bound <= s.solver.objective + 1e-9
+    assert s.paid_hours < schedule(req, fam).paid_hours
+
+
 def test_service_needs_calls() -> None:
     with pytest.raises(StaffingError, match="needs `service_target`"):
         schedule(

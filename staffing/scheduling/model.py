@@ -85,7 +85,7 @@ import dataclasses
 import itertools
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -110,6 +110,8 @@ __all__ = [
 ]
 
 _DAY_S = 86400
+#: ``service``: (curves, slots per interval, target per period, period of each interval).
+Service = tuple[ServiceCurves, int, "float | np.ndarray", np.ndarray]
 _DENSE_CHAIN = 48  # chains up to this many starts get the direct forward/backward rows
 
 
@@ -215,7 +217,6 @@ class _Builder:
     lower: list[np.ndarray] = field(default_factory=list)
     upper: list[np.ndarray] = field(default_factory=list)
     integer: list[np.ndarray] = field(default_factory=list)
-    shift: list[np.ndarray] = field(default_factory=list)
     rows: list[np.ndarray] = field(default_factory=list)
     cols: list[np.ndarray] = field(default_factory=list)
     vals: list[np.ndarray] = field(default_factory=list)
@@ -232,14 +233,12 @@ class _Builder:
         lower: float | np.ndarray = 0.0,
         upper: float | np.ndarray = np.inf,
         integer: bool = False,
-        shift: bool = False,
     ) -> np.ndarray:
         index = np.arange(self.n_vars, self.n_vars + count)
         self.cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (count,)).copy())
         self.lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (count,)).copy())
         self.upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (count,)).copy())
         self.integer.append(np.full(count, 1 if integer else 0, dtype=np.uint8))
-        self.shift.append(np.full(count, shift))
         self.n_vars += count
         return index
 
@@ -318,9 +317,9 @@ def solve_model(
     cyclic: bool,
     lower: np.ndarray | None,
     soft: tuple[np.ndarray, float, float] | None = None,
-    service: tuple[ServiceCurves, int, float, np.ndarray] | None = None,
+    service: Service | None = None,
     tours: tuple[int, bool] | None = None,
-    integer_shifts: bool = True,
+    integer: bool = True,
     day_caps: tuple[np.ndarray, np.ndarray] | None = None,
     time_limit_s: float = 60.0,
     gap: float = 0.01,
@@ -342,11 +341,12 @@ def solve_model(
     soft : (requirement per slot, under cost, over cost), optional
         Costs per agent and slot.
     service : (curves, slots per interval, target, period of each curve interval), optional
+        The target is a fraction, or one per period (in the order of the sorted periods).
     tours : (days off, consecutive), optional
         Weekly tours on a 7-day horizon.
-    integer_shifts : bool, default True
-        False relaxes the shifts and breaks, keeping the tours' head counts integer (a
-        bound for :func:`solve_tours`).
+    integer : bool, default True
+        False solves the linear relaxation only (a bound, and a guide for
+        :func:`solve_tours`).
     day_caps : (caps, penalty), optional
         Soft caps on the shifts of each family (row) and day (column), each shift above
         costing ``penalty`` of its family (used by :func:`solve_tours`).
@@ -373,7 +373,6 @@ def solve_model(
         cost=fam_cost[candidates.family],
         upper=fam_max[candidates.family],
         integer=True,
-        shift=True,
     )
     chains = _break_chains(families, candidates, slot_s, b)
     coverage = _coverage(families, candidates, chains, fam_len, slot_s, T, cyclic, b.n_vars, x)
@@ -415,8 +414,8 @@ def solve_model(
     A = b.matrix()
     c = np.concatenate(b.cost)
     integrality = np.concatenate(b.integer)
-    if not integer_shifts:  # only the tour variables stay integer
-        integrality[np.concatenate(b.shift)] = 0
+    if not integer:
+        integrality[:] = 0
     sol, report = _solve(
         c,
         integrality,
@@ -434,7 +433,7 @@ def solve_model(
     daily = np.zeros((len(families), T * slot_s // _DAY_S))
     np.add.at(daily, (candidates.family, candidates.day), sol[x])
     on_phones = coverage @ sol[: coverage.shape[1]]
-    if not integer_shifts:
+    if not integer:
         return ModelSolution(counts, {}, {}, people, daily, on_phones, report)
     breaks = _assign_breaks(families, candidates, chains, counts, sol)
     heads: dict[int, dict[tuple[int, ...], int]] = {}
@@ -637,28 +636,44 @@ def _integral(sub: _Problem, x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _cost_unit(values: np.ndarray) -> float | None:
+    """Largest step of which every value is a whole multiple (``None`` if there is none
+    with a denominator up to 3600).
+
+    Examples
+    --------
+    >>> _cost_unit(np.array([7.0, 8.0, 8.5])), _cost_unit(np.array([35.0, 40.0, 42.5]))
+    (0.5, 2.5)
+    """
+    unit: Fraction | None = None
+    for value in np.unique(np.abs(values[values != 0])):
+        f = Fraction(float(value)).limit_denominator(3600)
+        if abs(float(f) - value) > 1e-9 * max(1.0, value):
+            return None
+        if unit is None:
+            unit = f
+        else:
+            unit = Fraction(
+                math.gcd(unit.numerator * f.denominator, f.numerator * unit.denominator),
+                unit.denominator * f.denominator,
+            )
+    return None if unit is None else float(unit)
+
+
+def _round_up(bound: float, unit: float | None) -> float:
+    """``bound`` rounded up to a whole number of ``unit`` (unchanged without one)."""
+    if unit is None or not np.isfinite(bound):
+        return bound
+    return math.ceil(bound / unit - 1e-6) * unit
+
+
 def _round_bound(c: np.ndarray, integrality: np.ndarray, bound: float) -> float:
     """``bound`` rounded up to the cost's step when every cost is a multiple of one unit
     on integer variables (paid hours in half hours, say); else ``bound`` itself."""
     costly = c != 0
-    if not costly.any() or np.any(costly & (integrality == 0)) or not np.isfinite(bound):
+    if not costly.any() or np.any(costly & (integrality == 0)):
         return bound
-    unit: Fraction | None = None
-    for value in np.unique(np.abs(c[costly])):
-        f = Fraction(float(value)).limit_denominator(3600)
-        if abs(float(f) - value) > 1e-9 * max(1.0, value):
-            return bound
-        unit = (
-            f
-            if unit is None
-            else Fraction(
-                math.gcd(unit.numerator * f.denominator, f.numerator * unit.denominator),
-                unit.denominator * f.denominator,
-            )
-        )
-    assert unit is not None
-    step = float(unit)
-    return math.ceil(bound / step - 1e-6) * step
+    return _round_up(bound, _cost_unit(c))
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -720,7 +735,7 @@ def _chain(
     f: int, k: int, members: np.ndarray, a: np.ndarray, e: int, l_: int, b: _Builder
 ) -> _Chain:
     first, last = int(a[0] + e), int(a[-1] + l_)
-    y = b.variables(last - first + 1, integer=True, shift=True)
+    y = b.variables(last - first + 1, integer=True)
     n = members.size
     hi = a + l_ - first  # last break slot shift i may use
     lo = a + e - first  # first break slot shift i may use
@@ -884,7 +899,7 @@ def _split_days_off(
 
 
 def _service_rows(
-    service: tuple[ServiceCurves, int, float, np.ndarray],
+    service: Service,
     coverage: sparse.csr_array,
     b: _Builder,
 ) -> None:
@@ -954,7 +969,7 @@ def solve_tours(
     lower: np.ndarray | None,
     weight: np.ndarray,
     soft: tuple[np.ndarray, float, float] | None = None,
-    service: tuple[ServiceCurves, int, float, np.ndarray] | None = None,
+    service: Service | None = None,
     time_limit_s: float = 60.0,
     gap: float = 0.01,
 ) -> ModelSolution:
@@ -983,19 +998,22 @@ def solve_tours(
     Every person works ``7 - days_off`` shifts, so a tour schedule costs
     ``sum_f (7 - days_off) * H_f * cost_f`` for ``H_f`` people on family ``f``.
 
-    1. The tour model with its shifts and breaks relaxed but ``H_f`` integer (and the
-       patterns too, for consecutive days off) is a relaxation: its optimum ``B`` is a
-       lower bound on every tour schedule, tighter than the plain linear relaxation.
-    2. Its shifts per family and day, rounded to whole numbers ``T_{f,d}`` that add up to
-       exactly ``(7 - days_off) * H_f`` per family (largest remainders first), become
-       caps of the daily model, each shift above a cap costing ``2 * cost_f``; the daily
-       model falls apart into days.
-    3. For each family the fewest whole weeks covering its daily shifts are found (a
+    1. The linear relaxation of the tour model gives a lower bound; without ``soft``
+       costs a tour costs a whole number of steps ``gcd_f((7 - days_off) cost_f)``, so
+       the bound is rounded up to the next step.
+    2. Whole head counts ``H_f``: the cheapest combination of the relaxation's head counts
+       rounded down or up for which the relaxation with those heads is still feasible
+       (for ``soft``, the one of least relaxed cost).
+    3. That relaxation's shifts per family and day, rounded to whole numbers ``T_{f,d}``
+       adding up to exactly ``(7 - days_off) * H_f`` per family (largest remainders
+       first), become caps of the daily model, each shift above a cap costing
+       ``2 * cost_f``; the daily model falls apart into days.
+    4. For each family the fewest whole weeks covering its daily shifts are found (a
        small integer program over the days-off patterns); person-days they hold beyond
        the daily shifts become extra shifts where the requirement is largest (an extra
        shift and its breaks never lower the coverage). When every day kept to its caps,
-       these are ``H_f`` people and the schedule costs ``B``: it is optimal.
-    4. Otherwise, if it is not within ``gap`` of ``B``, HiGHS works on the whole tour
+       these are ``H_f`` people and the schedule costs the relaxation with those heads.
+    5. If that schedule is not within ``gap`` of the bound, HiGHS works on the whole tour
        model with the time left, and the better schedule is kept.
     """
     t0 = time.perf_counter()
@@ -1012,17 +1030,16 @@ def solve_tours(
         "service": service,
     }
     tours = (days_off, consecutive)
+    each = 7 - days_off
     relaxed = solve_model(
-        families,
-        candidates,
-        tours=tours,
-        integer_shifts=False,
-        time_limit_s=left() / 4,
-        gap=gap,
-        **common,
+        families, candidates, tours=tours, integer=False, time_limit_s=left() / 4, **common
     )
-    bound = relaxed.report.bound
-    caps = _day_targets(relaxed.daily, relaxed.people, 7 - days_off)
+    bound = relaxed.report.objective
+    if soft is None:
+        per_head = np.array([each * f.cost_per_shift for f in families])
+        bound = _round_up(bound, _cost_unit(per_head))
+    heads, guide = _whole_heads(families, candidates, relaxed, each, tours, common, left)
+    caps = _day_targets(guide, heads, each)
     penalty = 2.0 * np.array([f.cost_per_shift for f in families])
     daily = solve_model(
         families,
@@ -1053,13 +1070,61 @@ def solve_tours(
     report = dataclasses.replace(
         best.report,
         status="optimal" if reached <= gap + 1e-12 else "time limit",
-        message=f"tours: bound {bound:g} from the relaxation with whole head counts",
+        message=f"tours: bound {bound:g} from the linear relaxation",
         bound=bound,
         gap=reached,
         proven_optimal=reached <= 1e-9,
         time_s=time.perf_counter() - t0,
     )
     return dataclasses.replace(best, report=report)
+
+
+def _whole_heads(
+    families: Sequence[ShiftFamily],
+    candidates: Candidates,
+    relaxed: ModelSolution,
+    each: int,
+    tours: tuple[int, bool],
+    common: dict[str, Any],
+    left: Callable[[], float],
+) -> tuple[dict[int, int], np.ndarray]:
+    """Whole head counts near the relaxation's, and the relaxed shifts per family and day
+    with those heads (step 2 of :func:`solve_tours`)."""
+    fractional = relaxed.daily.sum(axis=1) / each
+    options = []
+    for f, family in enumerate(families):
+        lo, hi = math.floor(fractional[f] + 1e-6), math.ceil(fractional[f] - 1e-6)
+        keep = [
+            h
+            for h in dict.fromkeys((lo, hi))
+            if h >= family.min_heads and (family.max_heads is None or h <= family.max_heads)
+        ]
+        options.append(keep or [max(hi, family.min_heads)])
+    if sum(len(o) > 1 for o in options) > 4:  # too many to try: round every family up
+        options = [[max(o)] for o in options]
+    per_head = np.array([each * f.cost_per_shift for f in families])
+    combos = sorted(itertools.product(*options), key=lambda h: float(per_head @ np.array(h)))
+    soft = common["soft"] is not None
+    best: tuple[float, dict[int, int], np.ndarray] | None = None
+    for combo in combos:
+        fixed = [
+            dataclasses.replace(f, min_heads=h, max_heads=h)
+            for f, h in zip(families, combo, strict=True)
+        ]
+        try:
+            trial = solve_model(
+                fixed, candidates, tours=tours, integer=False, time_limit_s=left() / 4, **common
+            )
+        except StaffingError:
+            continue
+        found = (trial.report.objective, dict(enumerate(combo)), trial.daily)
+        if not soft:
+            return found[1], found[2]
+        if best is None or found[0] < best[0]:
+            best = found
+    if best is None:  # no rounding keeps the relaxation feasible: round every family up
+        return {f: max(o) for f, o in enumerate(options)}, relaxed.daily
+    return best[1], best[2]
 
 
 def _day_targets(daily: np.ndarray, people: dict[int, int], shifts_each: int) -> np.ndarray:

@@ -10,7 +10,9 @@ the coverage per interval (:data:`COVERAGE_COLUMNS`) and a summary per day and w
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,7 +28,11 @@ from staffing.scheduling.model import (
     Candidates,
     Infeasible,
     ModelSolution,
+    Service,
     SolverReport,
+    _cost_unit,
+    _gap,
+    _round_up,
     solve_model,
     solve_tours,
 )
@@ -275,7 +281,8 @@ def schedule(
 
     lower: np.ndarray | None = None
     soft = None
-    service = None
+    service: Service | None = None
+    day_of = np.zeros(0, dtype=np.int64)
     if objective == "cover":
         lower = np.ceil(required - 1e-9)
     elif objective == "soft":
@@ -315,6 +322,11 @@ def schedule(
         "gap": gap_value,
     }
     try:
+        weekly_bound = None
+        if service is not None and np.unique(service[3]).size < np.unique(day_of).size:
+            common["service"], weekly_bound = _service_by_day(
+                families, cands, service, day_of, tours, common
+            )
         if tours is None:
             solution = solve_model(families, cands, **common)
         else:
@@ -337,6 +349,8 @@ def schedule(
             ) from None
         _explain_infeasible(families, cands, req, required, slot_s, cyclic, tours, time_limit_s)
         raise
+    if weekly_bound is not None:
+        solution = _with_bound(solution, weekly_bound, gap_value)
 
     table = _schedule_table(families, cands, solution, req, slot_s)
     agents = _agent_table(families, cands, solution, req, slot_s, table, tours is not None)
@@ -538,6 +552,55 @@ def _explain_infeasible(
         "limits (`min`/`max`) and tours of these shift families; use objective='soft' to "
         "schedule anyway (shortfall priced by `under_cost`)"
     )
+
+
+def _service_by_day(
+    families: Sequence[ShiftFamily],
+    cands: Candidates,
+    service: Service,
+    day_of: np.ndarray,
+    tours: tuple[int, bool] | None,
+    common: dict[str, Any],
+) -> tuple[Service, float]:
+    """A weekly service level split into daily ones, so that the days solve apart.
+
+    The linear relaxation of the weekly model reaches, on each day, some calls-weighted
+    sum of the intervals' (chord) service levels; asking each day for at least its share
+    asks the week for at least its target, and leaves the days independent. The
+    relaxation's cost (rounded up to the step of the shift costs) stays a lower bound on
+    every weekly schedule. Returns the daily service tuple and that bound; the time used
+    is taken off ``common["time_limit_s"]``.
+    """
+    t0 = time.perf_counter()
+    relaxed = solve_model(families, cands, **dict(common, tours=tours, integer=False))
+    curves, per_interval, _, _ = service
+    on = relaxed.on_phones.reshape(-1, per_interval).mean(axis=1)[curves.slots]
+    chord = curves.value + curves.slope * (on[curves.segment] - curves.at)
+    level = curves.top.copy()
+    np.minimum.at(level, curves.segment, chord)
+    days, pos = np.unique(day_of, return_inverse=True)
+    reached = np.bincount(pos, weights=curves.weights * level, minlength=days.size)
+    calls = np.bincount(pos, weights=curves.weights, minlength=days.size)
+    share = np.clip(reached / np.where(calls > 0, calls, 1.0) - 1e-9, 0.0, 1.0)
+    unit = _cost_unit(np.array([f.cost_per_shift for f in families]))
+    bound = _round_up(relaxed.report.objective, unit)
+    common["time_limit_s"] = max(common["time_limit_s"] - (time.perf_counter() - t0), 1.0)
+    return (curves, per_interval, share, day_of), bound
+
+
+def _with_bound(solution: ModelSolution, bound: float, gap: float) -> ModelSolution:
+    """The solution judged against ``bound`` (a bound of the problem before a split)."""
+    r = solution.report
+    reached = _gap(r.objective, bound)
+    status = (
+        "optimal"
+        if reached <= gap + 1e-12
+        else (r.status if r.status != "optimal" else "gap not reached")
+    )
+    report = dataclasses.replace(
+        r, status=status, bound=bound, gap=reached, proven_optimal=reached <= 1e-9
+    )
+    return dataclasses.replace(solution, report=report)
 
 
 # --------------------------------------------------------------------------- tables
