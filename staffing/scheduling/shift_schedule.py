@@ -147,7 +147,7 @@ def schedule(
     abandon_policy: str = "fail",
     hours_per_fte: float = 37.5,
     time_limit_s: float = 60.0,
-    gap: float = 0.01,
+    gap: float | str = 0.01,
     source: str = "requirement",
 ) -> Schedule:
     """Shifts and breaks covering a requirement at least cost (set covering, HiGHS).
