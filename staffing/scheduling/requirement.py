@@ -343,7 +343,7 @@ def open_slots(
         return np.ones(total, dtype=bool)
     hours: dict[int, list[tuple[float, float]]] = {d: [] for d in range(7)}
     for spec, value in open_hours.items():
-        weekdays = parse_weekdays(spec, what=f"open hours {spec!r}")
+        weekdays = parse_weekdays(spec, what="open hours")
         for start, end in _ranges(spec, value):
             for d in weekdays:
                 hours[d].append((start, end))

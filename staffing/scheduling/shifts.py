@@ -304,7 +304,7 @@ def _family(record: dict[str, Any], row: int) -> ShiftFamily:
     paid = _paid(record.get("paid"), length, breaks)
     days_cell = record.get("days")
     try:
-        days = parse_weekdays(None if _blank(days_cell) else days_cell, what=repr(days_cell))
+        days = parse_weekdays(None if _blank(days_cell) else days_cell, what="weekdays")
     except StaffingError as e:
         raise _RowError("days", str(e)) from None
     low = _heads(record.get("min"), "min")
