@@ -8,13 +8,12 @@ whole table has been written), so a failed run never leaves a half-written outpu
 from __future__ import annotations
 
 import contextlib
-import csv
 import os
 import re
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import pandas as pd
 
 from staffing.errors import InputError
 from staffing.frames.values import DataWarning, id_text
+from staffing.io.delimited import ID_COLUMNS, id_names, read_delimited
 from staffing.io.fastcsv import CsvWriter, csv_text
 
 __all__ = [
@@ -39,106 +39,7 @@ __all__ = [
 TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet")
 #: File extensions :func:`write_table` writes.
 WRITABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
-_DELIMITERS = ",;\t|"
-_SNIFF_BYTES = 64 * 1024
 _EXCEL_MAX_ROWS = 1_048_576
-# Text read as missing. Not "NA": that is North America in many queue names.
-MISSING_TOKENS: tuple[str, ...] = ("", "NaN", "nan", "-nan", "NULL", "null", "#N/A", "N/A", "n/a")
-_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+|\d*,\d+)\s*$")
-
-
-def _sniff_delimiter(sample: str) -> str:
-    """The delimiter of a delimited text among comma, semicolon, tab and pipe.
-
-    The header line decides (it holds no decimal commas); the standard-library sniffer
-    breaks ties on the first lines.
-    """
-    lines = sample.splitlines()
-    header = lines[0] if lines else ""
-    counts = {d: header.count(d) for d in _DELIMITERS}
-    best = max(counts.values())
-    if best == 0:
-        return ","
-    tied = [d for d, k in counts.items() if k == best]
-    if len(tied) == 1:
-        return tied[0]
-    try:
-        return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters="".join(tied)).delimiter
-    except csv.Error:
-        return tied[0]
-
-
-def _decimal_commas(df: pd.DataFrame) -> pd.DataFrame:
-    """Turn text columns written with decimal commas (``"1,5"``) into numbers."""
-    for name in df.columns:
-        col = df[name]
-        if col.dtype.kind in "biufcmM" or col.isna().all():
-            continue
-        text = col.dropna().astype(str)
-        if text.str.contains(",", regex=False).any() and text.str.match(_DECIMAL_COMMA).all():
-            df[name] = pd.to_numeric(col.astype(str).str.replace(",", ".", regex=False))
-    return df
-
-
-#: Our columns that hold ids: read as text, so ``007`` keeps its zeros.
-ID_COLUMNS: tuple[str, ...] = ("queue", "agent", "pool", "channel", "shift")
-
-
-def _id_names(header: list[str], columns: Mapping[str, str] | None) -> list[str]:
-    """The file's names of the id columns (mapped or our own, any case)."""
-    wanted = {(columns or {}).get(c, c).strip().casefold() for c in ID_COLUMNS}
-    return [h for h in header if h.strip().lstrip("\ufeff").strip().casefold() in wanted]
-
-
-def _encodings(head: bytes) -> tuple[str, ...]:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ("utf-16",)
-    return ("utf-8-sig", "cp1252")
-
-
-def _read_delimited(
-    path: Path, source: str, columns: Mapping[str, str] | None = None
-) -> pd.DataFrame:
-    with path.open("rb") as fh:
-        head = fh.read(_SNIFF_BYTES)
-    if not head.strip():
-        raise InputError("the file is empty", source=source)
-    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(
-            "holds NUL bytes: UTF-16 text without a byte-order mark, or not text at all; "
-            "save it as UTF-8 CSV",
-            source=source,
-        )
-    for encoding in _encodings(head):
-        try:
-            sample = head.decode(
-                encoding, errors="strict" if len(head) < _SNIFF_BYTES else "ignore"
-            )
-        except UnicodeDecodeError:
-            continue
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(sample)
-        header = next(csv.reader([sample.lstrip("\ufeff").splitlines()[0]], delimiter=delimiter))
-        try:
-            df = pd.read_csv(
-                path,
-                sep=delimiter,
-                encoding=encoding,
-                skipinitialspace=True,
-                keep_default_na=False,
-                na_values=list(MISSING_TOKENS),
-                dtype={name: str for name in _id_names(header, columns)},
-            )
-        except UnicodeDecodeError:
-            continue
-        except pd.errors.EmptyDataError:
-            raise InputError("the file is empty", source=source) from None
-        except pd.errors.ParserError as exc:
-            detail = str(exc).strip().splitlines()[-1]
-            raise InputError(f"cannot read as a table ({detail})", source=source) from None
-        if delimiter != ",":
-            df = _decimal_commas(df)
-        return df
-    raise InputError("cannot decode the text (save it as UTF-8)", source=source)
 
 
 def _read_excel(
@@ -174,7 +75,7 @@ def _read_sheet(
     else:
         raise InputError(f"no sheet '{sheet}' (sheets: {', '.join(names)})", source=source)
     header = [str(c) for c in pd.read_excel(book, sheet_name=chosen, nrows=0).columns]
-    ids = {name: str for name in _id_names(header, columns)}
+    ids = {name: str for name in id_names(header, columns)}
     return pd.read_excel(book, sheet_name=chosen, dtype=ids)
 
 
@@ -247,7 +148,7 @@ def read_table(
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".tsv", ".txt"):
-            df = _read_delimited(path, source, columns)
+            df = read_delimited(path, source, columns)
         elif suffix in (".xlsx", ".xls"):
             df = _read_excel(path, source, columns, sheet)
         elif suffix == ".parquet":
@@ -259,18 +160,47 @@ def read_table(
             )
     except PermissionError:
         raise InputError("permission denied", source=source) from None
+    return normalise_table(df, columns, source, ids_read=suffix in (".csv", ".tsv", ".txt"))
+
+
+def normalise_table(
+    df: pd.DataFrame, columns: Mapping[str, str] | None, source: str, *, ids_read: bool = False
+) -> pd.DataFrame:
+    """A table as read from a file, with our names: header names stripped, mapped columns
+    renamed, id columns as text (``ids_read``: they already are), ``attrs["source"]`` set.
+    """
     df.columns = [str(c).strip().lstrip("\ufeff").strip() for c in df.columns]
     if columns:
         df = _rename(df, columns, source)
-    for name in ID_COLUMNS:
-        if name in df.columns:
-            df[name] = id_text(df[name])
+    if not ids_read:
+        for name in ID_COLUMNS:
+            if name in df.columns:
+                df[name] = id_text(df[name])
     df.attrs["source"] = source
     return df
 
 
-def _rename(df: pd.DataFrame, columns: Mapping[str, str], source: str) -> pd.DataFrame:
-    found = list(df.columns)
+def file_columns(
+    header: Sequence[str], columns: Mapping[str, str] | None, source: str
+) -> dict[str, str]:
+    """Our name -> the file's column name, for every column of ``header`` as
+    :func:`read_table` names it (a mapped column the header lacks is an error)."""
+    stripped = [str(c).strip().lstrip("\ufeff").strip() for c in header]
+    raw = dict(zip(stripped, header, strict=True))
+    renames = _renames(stripped, columns, source) if columns else {}
+    shadowed = {ours for ours in renames.values() if ours in stripped and ours not in renames}
+    out: dict[str, str] = {}
+    for name in stripped:
+        if name in renames:
+            out[renames[name]] = raw[name]
+        elif name not in shadowed:
+            out.setdefault(name, raw[name])
+    return out
+
+
+def _renames(found: list[str], columns: Mapping[str, str], source: str) -> dict[str, str]:
+    """The file's column -> our name, for each mapped column (matched exactly, else
+    ignoring case and surrounding spaces)."""
     folded = {c.strip().casefold(): c for c in found}
     renames: dict[str, str] = {}
     for ours, theirs in columns.items():
@@ -281,6 +211,12 @@ def _rename(df: pd.DataFrame, columns: Mapping[str, str], source: str) -> pd.Dat
                 source=source,
             )
         renames[actual] = ours
+    return renames
+
+
+def _rename(df: pd.DataFrame, columns: Mapping[str, str], source: str) -> pd.DataFrame:
+    found = list(df.columns)
+    renames = _renames(found, columns, source)
     # A mapped column replaces a file column that already carries our name.
     shadowed = [ours for ours in renames.values() if ours in found and ours not in renames]
     return df.drop(columns=shadowed).rename(columns=renames)
