@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from staffing.data import sample_files, sample_path
 from staffing.errors import InputError, StaffingError
+from staffing.frames.values import DataWarning
 from staffing.io import (
     atomic_write,
     check_column,
@@ -22,8 +23,8 @@ from staffing.io import (
     to_timestamps,
     write_table,
 )
+from staffing.io.delimited import MISSING_TOKENS
 from staffing.io.report import write_html_report
-from staffing.io.tables import MISSING_TOKENS
 from staffing.planner.bands import escalation_band
 
 FRAME = pd.DataFrame(
@@ -421,14 +422,23 @@ def test_csv_written_whole_or_in_chunks_is_the_same(tmp_path: Path) -> None:
             "day": pd.to_datetime(["2025-03-03"] * 6),
             "queue": ["a", "b", "c,d", "e", None, "f"],
             "x": [0.1 + 0.2, 420.79999999999995, np.nan, 1e-13, 2.5e12, -1.0],
-            "n": [14.0, 15.0, np.nan, 1.0, 2.0, 3.0],
+            "n": [14.0, 15.0, np.nan, 1.5, 2.0, 3.0e9],
         }
     )
     whole = csv_text(df)
     with CsvWriter(tmp_path / "c.csv") as out:
-        for part in (df.iloc[:2], df.iloc[2:3], df.iloc[3:]):
+        for part in (df.iloc[:2], df.iloc[2:3], df.iloc[3:]):  # n: whole, then fractions
             out.write(part)
     assert (tmp_path / "c.csv").read_text() == whole
+    # a first chunk of midnights does not make the column one of dates when told otherwise
+    days = pd.DataFrame(
+        {"t": pd.to_datetime(["2025-03-03", "2025-03-04", "2025-03-04 08:30"], format="ISO8601")}
+    )
+    with CsvWriter(tmp_path / "d.csv", dates={"t": False}) as out:
+        out.write(days.iloc[:2])
+        out.write(days.iloc[2:])
+    assert (tmp_path / "d.csv").read_text() == csv_text(days)
+    assert csv_text(days).splitlines()[1] == "2025-03-03 00:00:00"
     lines = whole.splitlines()
     assert lines[0] == "interval_start,day,queue,x,n"
     assert lines[1] == '2025-03-03 08:00:00,2025-03-03,"a",0.3,14'
@@ -436,3 +446,105 @@ def test_csv_written_whole_or_in_chunks_is_the_same(tmp_path: Path) -> None:
     assert lines[3] == '2025-03-03 09:00:00,2025-03-03,"c,d",,'
     back = pd.read_csv(tmp_path / "c.csv")
     np.testing.assert_allclose(back["x"], df["x"], rtol=5e-12)
+
+
+def test_text_read_like_a_spreadsheet_user_means(tmp_path: Path) -> None:
+    """Types per column: whole numbers int64 (float64 once a cell is missing), numbers
+    with spaces around them, True/False, ids padded with spaces stripped, a column with
+    nothing in it NaN; a malformed row named by its line."""
+    (tmp_path / "t.csv").write_text(
+        "queue,n,x,ok,empty,note\n"
+        " sales ,1, 2.5,True,, hello\n"
+        "007,2,3 ,False,,world\n"
+        "NA,3,,TRUE,,\n"
+    )
+    df = read_table(tmp_path / "t.csv")
+    assert df["queue"].tolist() == ["sales", "007", "NA"]
+    assert df["n"].dtype == np.int64 and df["n"].tolist() == [1, 2, 3]
+    assert df["x"].dtype == np.float64 and df["x"].tolist()[:2] == [2.5, 3.0]
+    assert np.isnan(df["x"].iloc[2])
+    assert df["ok"].dtype == bool and df["ok"].tolist() == [True, False, True]
+    assert df["empty"].isna().all()
+    assert df["note"].tolist()[:2] == ["hello", "world"]
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n3,4\n5,6,7\n")
+    with pytest.raises(InputError, match=r"bad\.csv: cannot read as a table \(row 4: expected 2"):
+        read_table(tmp_path / "bad.csv")
+
+
+def _chunked(path: Path, options: object, per_chunk: int) -> tuple[pd.DataFrame, bool]:
+    """A file read in chunks of ``per_chunk`` queues, put back in file order."""
+    from staffing.io.chunks import census
+
+    found = census(path, options)
+    parts = list(found.chunks(found.groups(per_chunk=per_chunk), options))
+    assert len(parts) == -(-len(found.units) // per_chunk)
+    rows = np.concatenate([p.rows for p in parts])
+    assert sorted(rows.tolist()) == list(range(found.rows))
+    whole = pd.concat([p.frame for p in parts], ignore_index=True)
+    whole.index = rows
+    return whole.sort_index().reset_index(drop=True), found.contiguous
+
+
+@pytest.mark.parametrize("order", ["queue", "time"])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_chunks_read_as_the_whole_file(tmp_path: Path, order: str, suffix: str) -> None:
+    """A forecast read a few queues at a time gives the rows of the whole file, whether
+    each queue's rows are together (sorted by queue: streamed) or interleaved (sorted by
+    time: spilled per chunk), from text, Parquet or a spreadsheet."""
+    from staffing.io import ReadOptions
+
+    frame = pd.read_csv(sample_path("forecast.csv"))
+    frame = frame.sort_values([order if order == "queue" else "interval_start"], kind="stable")
+    path = tmp_path / f"f{suffix}"
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_excel(path, index=False)
+    options = ReadOptions()
+    got, contiguous = _chunked(path, options, 1)
+    assert contiguous == (order == "queue")
+    pd.testing.assert_frame_equal(got, options.read(path))
+
+
+def test_chunks_of_mapped_date_and_time_columns(tmp_path: Path) -> None:
+    """Date and time in two mapped columns, day-first settled by one date anywhere in the
+    file (the chunk holding it is not the first): every chunk reads them the same way."""
+    from staffing.io import ReadOptions
+
+    text = "Skill;Datum;Zeit;Anrufe;AHT\n"
+    for q in ("a", "b", "c"):
+        for day in ("02/03/2025", "04/03/2025") if q != "c" else ("13/03/2025",):
+            text += f"{q};{day};08:00;1,5;300\n{q};{day};08:30;2;300\n"
+    (tmp_path / "de.csv").write_text(text)
+    options = ReadOptions(
+        columns={"queue": "Skill", "date": "Datum", "time": "Zeit", "calls": "Anrufe"}
+    )
+    settled = r"day-first \(dd/mm\) in every row, as rows 10, 11 \(e\.g\. '13/03/2025'\)"
+    with pytest.warns(DataWarning, match=settled):
+        got, _ = _chunked(tmp_path / "de.csv", options, 1)
+    with pytest.warns(DataWarning, match=settled):
+        whole = options.read(tmp_path / "de.csv")
+    pd.testing.assert_frame_equal(got, whole)
+    assert got["interval_start"].iloc[0] == pd.Timestamp("2025-03-02 08:00")
+
+
+def test_chunk_errors_name_the_files_rows(tmp_path: Path) -> None:
+    """A bad timestamp in the third queue of a file sorted by time is named by its file
+    row, not its row in the chunk."""
+    from staffing.io import ReadOptions
+    from staffing.io.chunks import census
+
+    lines = ["interval_start,queue,calls,aht_s"]
+    for t in ("08:00", "08:30", "09:00"):
+        for q in "abc":
+            stamp = "2025-03-03 25:00" if (q, t) == ("c", "08:30") else f"2025-03-03 {t}"
+            lines.append(f"{stamp},{q},1,300")
+    (tmp_path / "f.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match=r"row 7\b") as whole:
+        ReadOptions().read(tmp_path / "f.csv")
+    found = census(tmp_path / "f.csv", ReadOptions())
+    with pytest.raises(InputError) as chunked:
+        list(found.chunks(found.groups(per_chunk=1), ReadOptions()))
+    assert str(chunked.value) == str(whole.value)
