@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from staffing.calibration.patience import period_labels
 from staffing.calibration.relation import RelationFitter, RelationWarning
@@ -120,7 +120,7 @@ def patience_drift(by_period: pd.DataFrame, *, level: float = 0.05) -> pd.DataFr
             terms = np.where(d > 0, d * np.log(d / t / lam), 0.0)
         g_stat = float(2.0 * terms.sum())
         df = len(g) - 1
-        p = float(stats.chi2.sf(g_stat, df))
+        p = float(special.chdtrc(df, g_stat))  # chi-square survival function
         rows.append((queue, len(g), g_stat, df, p, p < level))
     return pd.DataFrame(rows, columns=PATIENCE_DRIFT_COLUMNS)
 
@@ -179,6 +179,8 @@ def patience_changes(
             total = round(d1 + d2)
             if total == 0:
                 continue
+            from scipy import stats  # binomtest: scipy.stats is slow to import
+
             test = stats.binomtest(round(d2), total, t2 / (t1 + t2))
             ci = test.proportion_ci(confidence_level=confidence, method="exact")
 
@@ -312,7 +314,7 @@ def relation_drift(history: pd.DataFrame, by: str, *, level: float = 0.05) -> di
     phi = max(pearson / df_den, 1.0)
     delta = common.deviance_ - sum(f.deviance_ for f in fits)
     f_stat = max(delta, 0.0) / df_num / phi
-    p = float(stats.f.sf(f_stat, df_num, df_den))
+    p = float(special.fdtrc(df_num, df_den, f_stat))  # F survival function
     return {
         "periods": float(k),
         "statistic": float(f_stat),

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from staffing.errors import InputError
 from staffing.frames import local_dates
@@ -101,9 +101,9 @@ def exponential_mean_ci(
     t = np.asarray(exposure_s, dtype=float)
     alpha = 1.0 - confidence
     with np.errstate(divide="ignore", invalid="ignore"):
-        lo = 2.0 * t / stats.chi2.ppf(1.0 - alpha / 2.0, 2.0 * d + 2.0)
+        lo = 2.0 * t / special.chdtri(2.0 * d + 2.0, alpha / 2.0)  # chi2 quantile 1 - alpha/2
         hi = np.where(
-            d > 0, 2.0 * t / stats.chi2.ppf(alpha / 2.0, np.maximum(2.0 * d, 1.0)), np.inf
+            d > 0, 2.0 * t / special.chdtri(np.maximum(2.0 * d, 1.0), 1.0 - alpha / 2.0), np.inf
         )
     return lo, hi
 
@@ -427,7 +427,7 @@ class KaplanMeierFitter:
         with np.errstate(divide="ignore", invalid="ignore"):
             surv = np.cumprod(1.0 - d / n)
             greenwood = np.cumsum(d / (n * (n - d)))
-            z = stats.norm.ppf(0.5 + self.confidence / 2.0)
+            z = special.ndtri(0.5 + self.confidence / 2.0)
             log_s = np.log(surv)
             # log(-log S) band; undefined where S is 0 or 1.
             spread = z * np.sqrt(greenwood) / np.abs(log_s)

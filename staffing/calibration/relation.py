@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from staffing.errors import InputError
 
@@ -265,7 +265,7 @@ class RelationFitter:
         self.abandons_ = float(y.sum())
         self.sl_range_ = (float(s.min()), float(s.max()))
         self.source_ = source
-        z = stats.norm.ppf(0.5 + self.confidence / 2.0)
+        z = special.ndtri(0.5 + self.confidence / 2.0)
         se = np.sqrt(np.diag(self.cov_))
         zval = beta / se
         self.summary = pd.DataFrame(
@@ -275,7 +275,7 @@ class RelationFitter:
                 "ci_low": beta - z * se,
                 "ci_high": beta + z * se,
                 "z": zval,
-                "p_value": 2.0 * stats.norm.sf(np.abs(zval)),
+                "p_value": 2.0 * special.ndtr(-np.abs(zval)),
             },
             index=pd.Index(["intercept", "slope"]),
         )
@@ -290,7 +290,7 @@ class RelationFitter:
         return self
 
     def _z(self) -> float:
-        return float(stats.norm.ppf(0.5 + self.confidence / 2.0))
+        return float(special.ndtri(0.5 + self.confidence / 2.0))
 
     def predict(self, service_level: Any) -> np.ndarray:
         """Fitted abandon rate at the given service level(s) (fractions)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from staffing.errors import StaffingError
 from staffing.queueing.targets import (
@@ -32,7 +32,7 @@ __all__ = ["day_estimates", "interval_estimates", "target_text"]
 def _z(confidence: float) -> float:
     if not 0.0 < confidence < 1.0:
         raise StaffingError(f"`confidence` must be between 0 and 1 (got {confidence!r})")
-    return float(stats.norm.ppf(0.5 + confidence / 2.0))
+    return float(special.ndtri(0.5 + confidence / 2.0))
 
 
 def _ratio(
