@@ -133,15 +133,19 @@ def pretty_summary(summary: Any, *, bands: bool = False) -> Any:
     """The summary with units in the headers and rounded for reading (a DataFrame of text)."""
     import pandas as pd
 
+    mixed = "level" in summary.columns
     table = pd.DataFrame(
         {
             "period": summary["period_start"].map(when),
-            "queue": summary["queue"],
+            **({"level": summary["level"]} if mixed else {}),
+            ("name" if mixed else "queue"): summary["queue"],
             "calls": summary["calls"].map(lambda x: f"{x:,.0f}"),
             "agent h": summary["agent_hours"].map(lambda x: f"{x:,.1f}"),
             "scheduled h": summary["scheduled_hours"].map(lambda x: f"{x:,.1f}"),
             "FTE": summary["fte"].map(lambda x: f"{x:,.1f}"),
-            "peak": summary["peak_agents"].map(lambda x: f"{x:g}"),
+            "peak": summary["peak_agents"].map(
+                (lambda x: f"{x:.1f}".removesuffix(".0")) if mixed else (lambda x: f"{x:g}")
+            ),
             **service_level_column(summary),
             "abandon": summary["abandon_rate"].map(percent),
             "occupancy": summary["occupancy"].map(percent),
