@@ -368,10 +368,10 @@ def summarise_channels(
     >>> s = summarise_channels(iv)
     >>> s[["level", "queue", "agent_hours", "peak_agents"]].iloc[-4:]
          level   queue  agent_hours  peak_agents
-    6     pool  phones         16.0         32.0
-    7  channel    chat          4.0          8.0
-    8  channel   voice         16.0         32.0
-    9    total   total         20.0         40.0
+    3     pool  phones         16.0         32.0
+    4  channel    chat          4.0          8.0
+    5  channel   voice         16.0         32.0
+    6    total   total         20.0         40.0
     """
     check_period(period)
     rules = fte or FteRules()
