@@ -149,10 +149,8 @@ def erlang_command(
                 "longer --chat-efficiency",
                 param_hint="--concurrency",
             )
-        evaluate = functools.partial(  # type: ignore[assignment]
-            _chat_evaluate, evaluate_chat, concurrency, efficiency
-        )
-        required_agents = functools.partial(  # type: ignore[assignment]
+        evaluate = functools.partial(_chat_evaluate, evaluate_chat, concurrency, efficiency)
+        required_agents = functools.partial(
             _chat_required, required_chat_agents, concurrency, efficiency
         )
 
