@@ -613,7 +613,7 @@ def _deferred(
             interval_start=grid,
             open_hours=rules.open_hours,
             business_hours=rules.business_hours,
-            max_occupancy=rules.max_occupancy,
+            max_occupancy=f"{100 * float(rules.max_occupancy):.12g}%",
             **blend,
         )
     except StaffingError as exc:
