@@ -149,7 +149,10 @@ def plot_requirement(
     sl_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     thresholds = sorted(set(one["threshold_s"].dropna())) if "threshold_s" in one else []
     # several with targets by time window; deferred work's deadlines in hours
-    within = " or ".join(f"{x:g} s" if x < 3600 else format_duration(x) for x in thresholds)
+    if all(x < 3600 for x in thresholds):
+        within = " or ".join(f"{x:g}" for x in thresholds) + " s"
+    else:
+        within = " or ".join(format_duration(x) for x in thresholds)
     sl_ax.set_ylabel(
         f"service level (within {within})" if thresholds else "service level", color=_SL
     )
