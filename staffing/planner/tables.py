@@ -176,6 +176,14 @@ class Plan:
     def __repr__(self) -> str:
         iv = self.intervals
         queues = iv["queue"].nunique()
+        if "channel" in iv.columns and len(self.summary):
+            channels = iv["channel"].nunique()
+            return (
+                f"Plan({len(iv)} intervals, {queues} queue{'s' if queues != 1 else ''} in "
+                f"{channels} channel{'s' if channels != 1 else ''}, "
+                f"{iv['interval_start'].min()} to {iv['interval_start'].max()}; "
+                f"peak {float(self.summary['peak_agents'].iloc[-1]):.1f} agents together)"
+            )
         return (
             f"Plan({len(iv)} intervals, {queues} queue{'s' if queues != 1 else ''}, "
             f"{iv['interval_start'].min()} to {iv['interval_start'].max()}; "
