@@ -450,3 +450,24 @@ def test_compare_and_outsource_on_the_mixed_sample(
     assert cost["level"] == "total" and cost["agent_hours"] > 0
     with pytest.raises(StaffingError, match="give a partner `share`"):
         staffing.outsource(forecast, targets_table=targets, capacity_agents=30, channels=RULES)
+
+
+def test_ticket_priorities_written_p1_and_progress_counts_every_row() -> None:
+    """P1/P2 read as priorities 1 and 2; the progress callback sees every row once."""
+    starts = pd.date_range("2025-03-03 08:00", periods=4, freq="h")
+    f = pd.DataFrame(
+        {
+            "interval_start": np.tile(starts, 3),
+            "queue": ["p1"] * 4 + ["p2"] * 4 + ["phone"] * 4,
+            "channel": ["ticket"] * 8 + ["voice"] * 4,
+            "pool": ["desk"] * 8 + [""] * 4,
+            "priority": ["P1"] * 4 + ["p2"] * 4 + [""] * 4,
+            "calls": [1.0] * 4 + [4.0] * 4 + [50.0] * 4,
+            "aht_s": [900.0] * 4 + [360.0] * 4 + [180.0] * 4,
+        }
+    )
+    t = pd.DataFrame({"queue": ["p1", "p2", "phone"], "target": ["100/2h", "90/3h", "80/20"]})
+    seen: list[int] = []
+    iv = plan(f, targets_table=t, progress=seen.append).intervals
+    assert iv["priority"].tolist()[:8] == [1.0] * 4 + [2.0] * 4
+    assert sum(seen) == len(f)

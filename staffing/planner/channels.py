@@ -9,8 +9,8 @@ column           meaning
                  or any name mapped to a model by ``channel_models``
 ``concurrency``  chats an agent holds at once (concurrent channels only; default 1)
 ``pool``         queues answered by the same agents share a pool name (empty: alone)
-``priority``     1 = first: the voice classes of a pool, or the ticket priorities of the
-                 deferred queues of a pool
+``priority``     1 = first (``P1`` reads as 1): the voice classes of a pool, or the ticket
+                 priorities of the deferred queues of a pool
 ===============  ==========================================================================
 
 Each channel is staffed by one of three models:
@@ -327,7 +327,13 @@ def channel_columns(
     out["pool"] = pool
 
     if "priority" in f.columns:
-        pr = numeric_column(f, "priority", source=source).to_numpy(dtype=float)
+        # ticket priorities are often written P1, P2, ...: the number is the priority
+        text = f["priority"]
+        if text.dtype.kind not in "biuf":
+            text = text.astype("string").str.strip().str.replace(r"^[Pp]\s*", "", regex=True)
+        pr = numeric_column(f.assign(priority=text), "priority", source=source).to_numpy(
+            dtype=float
+        )
         with np.errstate(invalid="ignore"):
             ok = np.isnan(pr) | ((pr >= 1) & (pr == np.round(pr)))
         check_column(f, "priority", ok, "not a whole number of at least 1", source=source)

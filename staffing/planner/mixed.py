@@ -273,11 +273,15 @@ def plan_channels(
         _priority_pool(u, f, queue, ch, patience, key_text, thresholds, interval, source, out)
         if method != "sipp":
             others.append(f"priority {u.name}")
+        if progress is not None:
+            progress(int(np.isin(queue, u.of("immediate")).sum()))
     chat = np.flatnonzero(cm == "concurrent")
     if chat.size:
         _chat(chat, f, ch, patience, key_text, thresholds, rules, policy, out)
         if method != "sipp":
             others.append("chat")
+        if progress is not None:
+            progress(int(chat.size))
     # a pool's voice requirement per interval start, for blending
     voice_rows = cm == "immediate"
     for u in units:
@@ -288,6 +292,8 @@ def plan_channels(
                 out.pool_agents[rows] = out.agents[rows]
             continue
         _deferred(u, rows, f, voice_rows, ns, calls, interval, key_text, thresholds, rules, out)
+        if progress is not None:
+            progress(int(np.isin(queue, tickets).sum()))
     if others:
         warnings.warn(
             f"method {method} applies to voice queues alone: {', '.join(others)} planned "
