@@ -15,6 +15,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import staffing
 from staffing.data import sample_path
@@ -471,3 +473,64 @@ def test_ticket_priorities_written_p1_and_progress_counts_every_row() -> None:
     iv = plan(f, targets_table=t, progress=seen.append).intervals
     assert iv["priority"].tolist()[:8] == [1.0] * 4 + [2.0] * 4
     assert sum(seen) == len(f)
+
+
+@settings(max_examples=10)
+@given(
+    calls=st.lists(
+        st.tuples(
+            st.floats(0.0, 150.0), st.floats(0.0, 150.0), st.floats(0.0, 80.0), st.floats(0, 30)
+        ),
+        min_size=2,
+        max_size=4,
+    ),
+    rho=st.sampled_from(["80%", "90%", "100%"]),
+)
+def test_rows_add_up_and_pools_never_cost_more(
+    calls: list[tuple[float, float, float, float]], rho: str
+) -> None:
+    """For any volumes: a pool's rows add up to its agents, the summary's total is the sum
+    of its channel rows, the priority pool needs no more agents than its lines apart, and
+    blended e-mail no more than e-mail on its own agents."""
+    starts = pd.date_range("2025-03-03 09:00", periods=len(calls), freq="30min")
+    queues = {
+        "prem": ("voice", "phones", 1, 0),
+        "gen": ("voice", "phones", 2, 1),
+        "web": ("chat", "", np.nan, 2),
+        "mail": ("email", "phones", np.nan, 3),
+    }
+    rows = [
+        {
+            "interval_start": t,
+            "queue": q,
+            "channel": ch,
+            "pool": pool,
+            "priority": pr,
+            "concurrency": 2 if ch == "chat" else np.nan,
+            "calls": c[i],
+            "aht_s": 240.0,
+        }
+        for q, (ch, pool, pr, i) in queues.items()
+        for t, c in zip(starts, calls, strict=True)
+    ]
+    f = pd.DataFrame(rows)
+    t = pd.DataFrame({"queue": list(queues), "target": ["90/10", "80/20", "80/60", "100/2h"]})
+    rules = ChannelRules(max_occupancy=rho)
+    p = plan(f, targets_table=t, channels=rules)
+    iv, s = p.intervals, p.summary
+    pool = iv[iv["pool"] == "phones"]
+    sums = pool.groupby("interval_start")["agents"].sum()
+    np.testing.assert_allclose(sums, pool.groupby("interval_start")["pool_agents"].max(), atol=1e-7)
+    total = s.iloc[-1]
+    channels = s[(s["level"] == "channel") & s["period_start"].notna()]
+    assert channels["agent_hours"].sum() == pytest.approx(total["agent_hours"], abs=1e-9)
+    prem, gen = (iv[iv["queue"] == q].set_index("interval_start") for q in ("prem", "gen"))
+    apart = required_agents(prem["calls"], 240.0, "90/10") + required_agents(
+        gen["calls"], 240.0, "80/20"
+    )
+    voice = required_priority_agents([prem["calls"], gen["calls"]], 240.0, ["90/10", "80/20"])
+    assert (np.asarray(voice) <= np.asarray(apart)).all()
+    alone = plan(f.assign(pool=np.where(f["queue"] == "mail", "", f["pool"])),
+                 targets_table=t, channels=rules).intervals  # fmt: skip
+    mail = iv[iv["queue"] == "mail"]["agents"].sum()
+    assert mail <= alone[alone["queue"] == "mail"]["agents"].sum() + 1e-6
