@@ -475,12 +475,11 @@ def test_ticket_priorities_written_p1_and_progress_counts_every_row() -> None:
     assert sum(seen) == len(f)
 
 
-@settings(max_examples=10)
+@pytest.mark.slow
+@settings(max_examples=15)
 @given(
     calls=st.lists(
-        st.tuples(
-            st.floats(0.0, 150.0), st.floats(0.0, 150.0), st.floats(0.0, 80.0), st.floats(0, 30)
-        ),
+        st.tuples(*(st.just(0.0) | st.floats(0.01, top) for top in (150.0, 150.0, 80.0, 30.0))),
         min_size=2,
         max_size=4,
     ),
@@ -491,7 +490,8 @@ def test_rows_add_up_and_pools_never_cost_more(
 ) -> None:
     """For any volumes: a pool's rows add up to its agents, the summary's total is the sum
     of its channel rows, the priority pool needs no more agents than its lines apart, and
-    blended e-mail no more than e-mail on its own agents."""
+    blended e-mail no more than e-mail on its own agents (a line without calls in an
+    interval leaves the pool: its targets do not bind there)."""
     starts = pd.date_range("2025-03-03 09:00", periods=len(calls), freq="30min")
     queues = {
         "prem": ("voice", "phones", 1, 0),
@@ -516,7 +516,14 @@ def test_rows_add_up_and_pools_never_cost_more(
     f = pd.DataFrame(rows)
     t = pd.DataFrame({"queue": list(queues), "target": ["90/10", "80/20", "80/60", "100/2h"]})
     rules = ChannelRules(max_occupancy=rho)
-    p = plan(f, targets_table=t, channels=rules)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PlanWarning)  # light volumes are meant here
+        p = plan(f, targets_table=t, channels=rules)
+        alone = plan(
+            f.assign(pool=np.where(f["queue"] == "mail", "", f["pool"])),
+            targets_table=t,
+            channels=rules,
+        ).intervals
     iv, s = p.intervals, p.summary
     pool = iv[iv["pool"] == "phones"]
     sums = pool.groupby("interval_start")["agents"].sum()
@@ -528,9 +535,7 @@ def test_rows_add_up_and_pools_never_cost_more(
     apart = required_agents(prem["calls"], 240.0, "90/10") + required_agents(
         gen["calls"], 240.0, "80/20"
     )
-    voice = required_priority_agents([prem["calls"], gen["calls"]], 240.0, ["90/10", "80/20"])
-    assert (np.asarray(voice) <= np.asarray(apart)).all()
-    alone = plan(f.assign(pool=np.where(f["queue"] == "mail", "", f["pool"])),
-                 targets_table=t, channels=rules).intervals  # fmt: skip
+    voice = (prem["agents"] + gen["agents"]).to_numpy()
+    assert (voice <= np.asarray(apart) + 1e-9).all()
     mail = iv[iv["queue"] == "mail"]["agents"].sum()
     assert mail <= alone[alone["queue"] == "mail"]["agents"].sum() + 1e-6
