@@ -539,3 +539,18 @@ def test_rows_add_up_and_pools_never_cost_more(
     assert (voice <= np.asarray(apart) + 1e-9).all()
     mail = iv[iv["queue"] == "mail"]["agents"].sum()
     assert mail <= alone[alone["queue"] == "mail"]["agents"].sum() + 1e-6
+
+
+def test_a_priority_line_without_calls_does_not_bind() -> None:
+    """Premium without calls at 09:00: the pool is general alone, Erlang C for 80/20
+    (9 agents for 42.3 calls of 240 s); a 90/10 premium target must not add a tenth."""
+    f = _frame(
+        [
+            {"queue": "prem", "pool": "p", "priority": 1, "calls": 0.0},
+            {"queue": "gen", "pool": "p", "priority": 2, "calls": 42.3},
+        ]
+    )
+    t = pd.DataFrame({"queue": ["prem", "gen"], "target": ["90/10", "80/20"]})
+    iv = plan(f, targets_table=t).intervals
+    assert iv["pool_agents"].tolist() == [9.0, 9.0] == [required_agents(42.3, 240.0, "80/20")] * 2
+    assert iv["agents"].tolist() == [0.0, 9.0]
