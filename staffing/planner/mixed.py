@@ -270,7 +270,7 @@ def plan_channels(
             out,
         )
     for u in priority_units:
-        _priority_pool(u, f, queue, ch, patience, key_text, thresholds, interval, source, out)
+        _priority_pool(u, f, queue, patience, key_text, thresholds, interval, source, out)
         if method != "sipp":
             others.append(f"priority {u.name}")
         if progress is not None:
@@ -364,7 +364,6 @@ def _priority_pool(
     unit: _Unit,
     f: pd.DataFrame,
     queue: np.ndarray,
-    ch: pd.DataFrame,
     patience: np.ndarray,
     key_text: np.ndarray,
     thresholds: np.ndarray,
