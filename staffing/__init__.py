@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     )
     from staffing.io import load_calibration, read_forecast, read_history
     from staffing.planner import (
+        ChannelRules,
         FteRules,
         Plan,
         QueueModel,
@@ -58,6 +59,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 # Table-level entry points, imported lazily: name -> module.
 _LAZY: dict[str, str] = {
     # planner
+    "ChannelRules": "staffing.planner",
     "FteRules": "staffing.planner",
     "Plan": "staffing.planner",
     "QueueModel": "staffing.planner",
@@ -90,6 +92,7 @@ __all__ = [
     "Asa",
     "CalibrationFitter",
     "Calibrator",
+    "ChannelRules",
     "CreditTerms",
     "FteRules",
     "InputError",

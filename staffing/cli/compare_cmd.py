@@ -10,6 +10,7 @@ from staffing.cli.command import OneLineCommand
 from staffing.cli.formatting import pretty_compare, pretty_sweep
 from staffing.cli.options import (
     Source,
+    channel_options,
     forecast_input,
     fte_options,
     model_options,
@@ -72,6 +73,15 @@ def _numbers(option: str, text: str | None, *, percent: bool) -> list[float] | N
     "(repeatable; the first is the baseline).",
 )
 @click.option(
+    "--targets",
+    "targets_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Forecasts with channels: targets of the deferred work (e-mail, tickets), which "
+    "the scenarios leave as they are (the scenarios set voice and chat targets).",
+)
+@channel_options()
+@click.option(
     "--method",
     type=click.Choice(["sipp", "mol", "simulation"]),
     default="sipp",
@@ -122,6 +132,8 @@ def compare_command(
     model: Any,
     fte: Any,
     scenarios: tuple[str, ...],
+    targets_file: str | None,
+    channels: Any,
     method: str,
     simulation: Any,
     cost_per_fte: float | None,
@@ -150,6 +162,7 @@ def compare_command(
         --sweep --out compare.xlsx --plot compare.png
     """
     from staffing.contracts import compare, parse_scenario, sweep
+    from staffing.io import read_targets
 
     if not scenarios and not do_sweep:
         raise click.UsageError("no scenario: give --scenario (e.g. 80/20) or --sweep")
@@ -179,6 +192,8 @@ def compare_command(
             threshold_s=threshold_s,
             method=method,  # type: ignore[arg-type]
             simulation=simulation,
+            targets_table=read_targets(targets_file) if targets_file else None,
+            channels=channels,
             **common,
         )
     if do_sweep:
@@ -204,8 +219,12 @@ def compare_command(
         from staffing.plotting.contracts import compare_figure, sweep_figure
 
         if "compare" in tables:
+            shown = tables["compare"]
+            if "channel" in shown.columns:  # one bar per scenario: its total
+                shown = shown[shown["channel"] == "total"].reset_index(drop=True)
+                shown.attrs = dict(tables["compare"].attrs)
             fig = compare_figure(
-                tables["compare"],
+                shown,
                 tables.get("sweep"),
                 title=f"What-if: staffing by SLA target ({forecast.name})",
             )
@@ -219,7 +238,8 @@ def compare_command(
     stdout_free = not outputs.stdout_taken
     if "compare" in tables and out is None and stdout_free:
         at_s = tables["compare"].attrs["threshold_s"]
-        click.echo(f"Scenarios for {forecast.name} (service level at {format_duration(at_s)}):")
+        where = f"at {format_duration(at_s)}" if at_s == at_s else "at each queue's own thresholds"
+        click.echo(f"Scenarios for {forecast.name} (service level {where}):")
         click.echo(pretty_compare(tables["compare"]).to_string(index=False))
     written = outputs.holds("--out", "sweep", main) or outputs.get("--sweep-out") is not None
     if "sweep" in tables and not written:

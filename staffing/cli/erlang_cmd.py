@@ -2,7 +2,10 @@
 
 The table WFM analysts know: for a range of agents, the service level, ASA, abandon rate,
 occupancy and probability of waiting, with the fewest agents meeting every target
-marked. Erlang C without ``--patience``, Erlang A with it.
+marked. Erlang C without ``--patience``, Erlang A with it. With ``--concurrency N`` it is
+the chat calculator: agents holding up to N chats at once, each slower the more it holds
+(``--chat-efficiency``), by the exact chain of :mod:`staffing.queueing.chat`; its
+service level is of the first response, its occupancy the busy chat slots.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from staffing.cli.command import OneLineCommand
-from staffing.cli.options import abandon_policy_option
+from staffing.cli.options import abandon_policy_option, chat_efficiency_option
 from staffing.cli.types import AgentRange, Duration, FiniteFloat
 
 if TYPE_CHECKING:
@@ -94,6 +97,13 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     "abandoned within t); count_within = (answered + abandoned within t) / offered."
 )
 @click.option(
+    "--concurrency",
+    type=click.IntRange(1),
+    default=None,
+    help="Chat: the most chats an agent holds at once (1 is Erlang C / A exactly).",
+)
+@chat_efficiency_option()
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "json"]),
@@ -110,6 +120,8 @@ def erlang_command(
     agents: tuple[int, int] | None,
     threshold_s: float | None,
     abandon_policy: AbandonPolicy,
+    concurrency: int | None,
+    chat_efficiency: tuple[float, ...] | None,
     fmt: str,
 ) -> None:
     """Erlang C / A calculator: performance by number of agents for one interval.
@@ -118,10 +130,29 @@ def erlang_command(
     staffing erlang --calls 100 --interval 30min --aht 180 --target 80/20
     staffing erlang --calls 100 --aht 3min --patience 2min --target 80/20 \\
         --target 'abandon<=5%' --agents 8:16 --format csv
+    staffing erlang --calls 200 --aht 6min --target 80/60 --concurrency 3
     """
+    import functools
+
     import numpy as np
 
     from staffing.queueing import ServiceLevel, evaluate, required_agents
+    from staffing.queueing.chat import DEFAULT_EFFICIENCY, evaluate_chat, required_chat_agents
+
+    if chat_efficiency is not None and concurrency is None:
+        raise click.UsageError("--chat-efficiency needs --concurrency (the chat calculator)")
+    efficiency = chat_efficiency or DEFAULT_EFFICIENCY
+    if concurrency is not None:
+        if concurrency > len(efficiency):
+            raise click.BadParameter(
+                f"{concurrency} chats: the efficiency table covers {len(efficiency)}; give a "
+                "longer --chat-efficiency",
+                param_hint="--concurrency",
+            )
+        evaluate = functools.partial(_chat_evaluate, evaluate_chat, concurrency, efficiency)
+        required_agents = functools.partial(
+            _chat_required, required_chat_agents, concurrency, efficiency
+        )
 
     sl_targets = [t for t in targets if isinstance(t, ServiceLevel)]
     if threshold_s is None:
@@ -172,7 +203,8 @@ def erlang_command(
         ).service_level
     rows["required"] = n == required
     info = {
-        "model": "Erlang A" if patience_s is not None else "Erlang C",
+        "model": ("chat, " if concurrency is not None else "")
+        + ("Erlang A" if patience_s is not None else "Erlang C"),
         "calls": calls,
         "interval_s": interval_s,
         "aht_s": aht_s,
@@ -183,6 +215,9 @@ def erlang_command(
         "abandon_policy": abandon_policy,
         "required_agents": required,
     }
+    if concurrency is not None:
+        info["concurrency"] = concurrency
+        info["efficiency"] = list(efficiency[:concurrency])
     if fmt == "table":
         click.echo(_table(rows, info, extra))
     elif fmt == "csv":
@@ -192,6 +227,32 @@ def erlang_command(
     else:
         records = [{k: _json_value(k, v[i]) for k, v in rows.items()} for i in range(n.size)]
         click.echo(json.dumps({**info, "rows": records}, indent=2))
+
+
+def _chat_evaluate(
+    evaluate_chat: Any,
+    concurrency: int,
+    efficiency: Any,
+    calls: Any,
+    aht_s: Any,
+    agents: Any,
+    **kwargs: Any,
+) -> Any:
+    """``evaluate`` with the chat chain's signature: agents hold up to ``concurrency``."""
+    return evaluate_chat(calls, aht_s, agents, concurrency, efficiency=efficiency, **kwargs)
+
+
+def _chat_required(
+    required_chat_agents: Any,
+    concurrency: int,
+    efficiency: Any,
+    calls: Any,
+    aht_s: Any,
+    targets: Any,
+    **kwargs: Any,
+) -> Any:
+    """``required_agents`` for chat agents holding up to ``concurrency``."""
+    return required_chat_agents(calls, aht_s, targets, concurrency, efficiency=efficiency, **kwargs)
 
 
 def _json_value(column: str, value: Any) -> Any:
@@ -219,6 +280,12 @@ def _table(rows: dict[str, Any], info: dict[str, Any], extra: list[float]) -> st
         if patience is not None
         else "Erlang C, no abandonment"
     )
+    if "concurrency" in info:
+        eff = ", ".join(f"{e:g}" for e in info["efficiency"])
+        model = (
+            f"chat, up to {info['concurrency']} per agent (throughput {eff}); "
+            f"{model}; SL of the first response, occupancy of chat slots"
+        )
     head = [
         f"{info['calls']:g} calls per {info['interval_s'] / 60:g} min, AHT {info['aht_s']:g} s:"
         f" {info['workload_erlangs']:.2f} Erlangs ({model})",

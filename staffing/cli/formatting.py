@@ -133,15 +133,19 @@ def pretty_summary(summary: Any, *, bands: bool = False) -> Any:
     """The summary with units in the headers and rounded for reading (a DataFrame of text)."""
     import pandas as pd
 
+    mixed = "level" in summary.columns
     table = pd.DataFrame(
         {
             "period": summary["period_start"].map(when),
-            "queue": summary["queue"],
+            **({"level": summary["level"]} if mixed else {}),
+            ("name" if mixed else "queue"): summary["queue"],
             "calls": summary["calls"].map(lambda x: f"{x:,.0f}"),
             "agent h": summary["agent_hours"].map(lambda x: f"{x:,.1f}"),
             "scheduled h": summary["scheduled_hours"].map(lambda x: f"{x:,.1f}"),
             "FTE": summary["fte"].map(lambda x: f"{x:,.1f}"),
-            "peak": summary["peak_agents"].map(lambda x: f"{x:g}"),
+            "peak": summary["peak_agents"].map(
+                (lambda x: f"{x:.1f}".removesuffix(".0")) if mixed else (lambda x: f"{x:g}")
+            ),
             **service_level_column(summary),
             "abandon": summary["abandon_rate"].map(percent),
             "occupancy": summary["occupancy"].map(percent),
@@ -167,9 +171,12 @@ def pretty_compare(table: Any) -> Any:
             "scenario": table["scenario"],
             "targets": table["targets"],
             **({"method": table["method"]} if "method" in table else {}),
+            **({"channel": table["channel"]} if "channel" in table else {}),
             "agent h": table["agent_hours"].map(_num),
             "FTE": table["fte"].map(_num),
-            "peak": table["peak_agents"].map(str),
+            "peak": table["peak_agents"].map(
+                (lambda x: f"{x:.1f}".removesuffix(".0")) if "channel" in table else str
+            ),
             _sl_header(table.attrs.get("threshold_s")): table["service_level"].map(percent),
             "ASA s": table["asa_s"].map(_num),
             "abandon": table["abandon_rate"].map(percent),
@@ -208,12 +215,13 @@ def pretty_outsource(summary: Any) -> Any:
     return pd.DataFrame(
         {
             "period": summary["period_start"].map(when),
+            **({"level": summary["level"]} if "level" in summary else {}),
             "queue": summary["queue"],
             "party": summary["party"],
             "calls": summary["calls"].map(lambda x: _num(x, 0)),
             "agent h": summary["agent_hours"].map(_num),
             "FTE": summary["fte"].map(_num),
-            "peak": summary["peak_agents"].map(lambda x: f"{x:g}"),
+            "peak": summary["peak_agents"].map(lambda x: f"{x:.4g}"),
             **service_level_column(summary),
             "abandon": summary["abandon_rate"].map(percent),
             "occupancy": summary["occupancy"].map(percent),

@@ -23,6 +23,8 @@ __all__ = [
     "Source",
     "TargetChoice",
     "band_edges_option",
+    "channel_options",
+    "chat_efficiency_option",
     "collect",
     "column_mapping",
     "credit_terms_options",
@@ -583,5 +585,116 @@ def simulation_options(what: str = "Simulated days per queue-day") -> Any:
             "simulation",
             ["replications", "seed", "volume_cv", "service_cv", "jobs", "scheduler"],
             _simulation_options,
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- channels
+
+
+def _efficiency(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """``1,1.7,2.5,2.9,3.5``: throughput with 1, 2, ... chats, checked by the chat core."""
+    if value is None:
+        return None
+    import numpy as np
+
+    from staffing.errors import StaffingError
+    from staffing.queueing.chat import efficiency_table
+
+    try:
+        numbers = tuple(float(v) for v in value.split(",") if v.strip())
+        efficiency_table(numbers, np.ones(1))
+    except ValueError as exc:
+        text = str(exc) if isinstance(exc, StaffingError) else "give numbers, e.g. 1,1.7,2.5"
+        raise click.BadParameter(f"{value!r}: {text}", ctx, param) from None
+    return numbers
+
+
+def chat_efficiency_option() -> Decorator:
+    """``--chat-efficiency 1,1.7,2.5,2.9,3.5`` (a tuple, or None for the default)."""
+    return click.option(
+        "--chat-efficiency",
+        "chat_efficiency",
+        default=None,
+        metavar="E1,E2,...",
+        callback=_efficiency,
+        help="Throughput of a chat agent holding 1, 2, ... chats relative to one chat  "
+        "[default: 1,1.7,2.5,2.9,3.5].",
+    )
+
+
+def _channel_rules(
+    channel_models: tuple[str, ...],
+    chat_efficiency: tuple[float, ...] | None,
+    open_hours: tuple[str, ...],
+    deadline_clock: str,
+    max_occupancy: float,
+) -> Any:
+    from staffing.planner import ChannelRules
+    from staffing.queueing.chat import DEFAULT_EFFICIENCY
+
+    models: dict[str, str] = {}
+    for pair in channel_models:
+        name, sep, model = pair.partition("=")
+        if not sep or not name.strip() or not model.strip():
+            raise click.BadParameter(
+                f"{pair!r}: use CHANNEL=MODEL, e.g. whatsapp=concurrent",
+                param_hint="--channel-model",
+            )
+        models[name.strip()] = model.strip()
+    return ChannelRules(
+        channel_models=models,
+        chat_efficiency=chat_efficiency or DEFAULT_EFFICIENCY,
+        open_hours=list(open_hours) or None,
+        deadline_clock=deadline_clock,  # type: ignore[arg-type]
+        max_occupancy=max_occupancy,
+    )
+
+
+def channel_options() -> Decorator:
+    """Chat and deferred-work options, built into a ``ChannelRules`` named ``channels``:
+    ``--channel-model``, ``--chat-efficiency``, ``--open``, ``--deadline-clock``,
+    ``--max-occupancy``."""
+    return stack(
+        click.option(
+            "--channel-model",
+            "channel_models",
+            multiple=True,
+            metavar="CHANNEL=MODEL",
+            help="Staff a channel name of the forecast by a model: immediate (voice), "
+            "concurrent (chat) or deferred (e-mail), e.g. whatsapp=concurrent (repeatable; "
+            "voice, phone, chat, messaging, social, email, ticket, case, backoffice are known).",
+        ),
+        chat_efficiency_option(),
+        click.option(
+            "--open",
+            "open_hours",
+            multiple=True,
+            metavar="'DAYS HH:MM-HH:MM'",
+            help="Hours agents work deferred items, e.g. 'Mon-Fri 08:00-18:00' (repeatable; "
+            "days not named are closed)  [default: always].",
+        ),
+        click.option(
+            "--deadline-clock",
+            "deadline_clock",
+            type=click.Choice(["calendar", "business"]),
+            default="calendar",
+            show_default=True,
+            help="Deferred deadlines count on the calendar or in --open hours only.",
+        ),
+        click.option(
+            "--max-occupancy",
+            "max_occupancy",
+            type=Percent(allow_zero=False),
+            default="90%",
+            show_default=True,
+            metavar="PERCENT",
+            help="Busy share cap of agents on deferred work: blended agents take e-mail in "
+            "the voice idle time up to it; added agents work at it.",
+        ),
+        collect(
+            "channels",
+            ["channel_models", "chat_efficiency", "open_hours", "deadline_clock", "max_occupancy"],
+            _channel_rules,
         ),
     )

@@ -12,6 +12,7 @@ from staffing.cli.formatting import percent, pretty_attribution, pretty_outsourc
 from staffing.cli.options import (
     Source,
     TargetChoice,
+    channel_options,
     column_mapping,
     forecast_input,
     fte_options,
@@ -89,6 +90,7 @@ def _capacity(values: Sequence[str]) -> float | dict[str, float] | None:
     help="The partner's total shrinkage for its FTE (default: the same as in-house).",
 )
 @period_option()
+@channel_options()
 @click.option(
     "--actuals",
     type=click.Path(exists=True, dir_okay=False),
@@ -143,6 +145,7 @@ def outsource_command(
     contract: str,
     partner_shrinkage: float | None,
     period: str,
+    channels: Any,
     actuals: str | None,
     actuals_columns: dict[str, str],
     on_inconsistent: str,
@@ -217,6 +220,7 @@ def outsource_command(
         partner_fte=partner_fte,
         period=period,  # type: ignore[arg-type]
         actuals=history,
+        channels=channels,
     )
     tables = result.tables()
     if result.attribution is not None:
@@ -244,7 +248,7 @@ def outsource_command(
         click.echo(pretty_outsource(result.summary).to_string(index=False))
         click.echo(
             f"\nSplitting costs {cost['agent_hours']:,.1f} agent-hours "
-            f"({cost['fte']:,.1f} FTE, {cost['peak_agents']:g} agents at the peak) "
+            f"({cost['fte']:,.1f} FTE, {cost['peak_agents']:.3g} agents at the peak) "
             "over one pooled queue."
         )
         if not partner["calls"] > 0:
@@ -252,7 +256,7 @@ def outsource_command(
         elif contract == "per-fte":
             click.echo(
                 f"Per-FTE commitment: {partner['fte']:,.1f} FTE ({partner['agent_hours']:,.1f} "
-                f"agent-hours, peak {partner['peak_agents']:g} agents), yielding "
+                f"agent-hours, peak {partner['peak_agents']:.3g} agents), yielding "
                 f"{percent(partner['service_level'])} on the planned volume and "
                 f"{percent(partner['service_level_10pct_more_calls'])} on 10% more calls."
             )

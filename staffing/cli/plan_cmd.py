@@ -14,6 +14,7 @@ from staffing.cli.options import (
     Source,
     TargetChoice,
     band_edges_option,
+    channel_options,
     column_mapping,
     forecast_input,
     fte_options,
@@ -48,6 +49,7 @@ _inputs = stack(
     ),
     fte_options(),
     period_option(),
+    channel_options(),
 )
 
 _outputs = stack(
@@ -79,7 +81,13 @@ def _outputs_of(
 
 
 def _settings_of(
-    forecast: Source, goal: TargetChoice, model: Any, fte: Any, period: str, threshold_s: Any
+    forecast: Source,
+    goal: TargetChoice,
+    model: Any,
+    fte: Any,
+    period: str,
+    threshold_s: Any,
+    channels: Any,
 ) -> dict[str, Any]:
     """The keyword arguments ``plan`` and ``evaluate_staffing`` share."""
     return {
@@ -89,6 +97,7 @@ def _settings_of(
         "fte": fte,
         "period": period,
         "threshold_s": threshold_s,
+        "channels": channels,
     }
 
 
@@ -126,7 +135,16 @@ def _headline(result: Any, *, given: bool = False) -> str:
     )
 
 
-def _settings(goal: TargetChoice, model: Any, fte: Any, frame: Any, method: str = "sipp") -> str:
+def _settings(
+    goal: TargetChoice,
+    model: Any,
+    fte: Any,
+    frame: Any,
+    method: str = "sipp",
+    channels: Any = None,
+) -> str:
+    from staffing.planner.channels import has_channels
+
     how = {
         "sipp": "each interval staffed alone in steady state (SIPP)",
         "mol": "modified offered load (calls of a peak still in service count after it)",
@@ -138,6 +156,12 @@ def _settings(goal: TargetChoice, model: Any, fte: Any, frame: Any, method: str 
         f"abandoned calls in the service level: {model.abandon_policy}.\n\n"
         f"{fte.describe()} Agent-hours are summed unrounded; service level and abandon rate "
         "are weighted by calls."
+        + (
+            f"\n\nChannels: {channels.describe()} A pool's agents are counted once: each "
+            "queue's row holds the agents its own work needs."
+            if channels is not None and has_channels(frame)
+            else ""
+        )
     )
 
 
@@ -204,6 +228,7 @@ def plan_command(
     threshold_s: float | None,
     fte: Any,
     period: str,
+    channels: Any,
     whole_heads: bool,
     method: str,
     simulation: Any,
@@ -216,18 +241,22 @@ def plan_command(
 
     FORECAST is a CSV (delimiter sniffed), Excel or Parquet file with interval_start,
     optional queue, calls, aht_s and optional patience_s (Erlang A where given).
+    Optional channel (voice, chat, email, ...), concurrency, pool and priority columns
+    plan chat, deferred work and priority pools from the same forecast.
 
     \b
     Example:
       staffing plan forecast.csv --target 80/20 --target 'abandon<=5%' \\
         --in-centre 15% --out-of-centre 20% --out out/plan.xlsx --plot out/plan.png
+      staffing plan channels.csv --targets channel_targets.csv \\
+        --open 'Mon-Fri 08:00-18:00' --deadline-clock business
     """
     from staffing.planner import plan
 
     goal.require()
     outputs = _outputs_of(out, summary_path, plot_path, report_path)
     frame = forecast.table()
-    settings = _settings_of(forecast, goal, model, fte, period, threshold_s)
+    settings = _settings_of(forecast, goal, model, fte, period, threshold_s, channels)
     with progress_bar(len(frame), "Planning") as bar:
         result = plan(
             frame,
@@ -238,10 +267,12 @@ def plan_command(
             whole_heads=whole_heads,
             **settings,
         )
+    mixed = "channel" in result.intervals.columns
     busiest = result.intervals.nlargest(12, "agents")[
         [
             "interval_start",
             "queue",
+            *(["channel", "pool_agents"] if mixed else []),
             "calls",
             "aht_s",
             "agents",
@@ -255,7 +286,7 @@ def plan_command(
     ]
     blocks: list[tuple[str, object]] = [
         ("In short", _headline(result)),
-        ("Settings", _settings(goal, model, fte, frame, method)),
+        ("Settings", _settings(goal, model, fte, frame, method, channels)),
         (f"Summary per {period}", pretty_summary(result.summary)),
         ("Peak intervals", readable(busiest)),
     ]
@@ -292,6 +323,7 @@ def evaluate_command(
     threshold_s: float | None,
     fte: Any,
     period: str,
+    channels: Any,
     roster: str | None,
     roster_columns: dict[str, str],
     band_edges: tuple[float, float],
@@ -317,7 +349,7 @@ def evaluate_command(
     frame = forecast.table()
     roster_read = forecast.options.with_columns(roster_columns)
     staffing = read_roster(roster, options=roster_read) if roster else None
-    settings = _settings_of(forecast, goal, model, fte, period, threshold_s)
+    settings = _settings_of(forecast, goal, model, fte, period, threshold_s, channels)
     result = evaluate_staffing(frame, staffing, goal.default, edges=band_edges, **settings)
     iv = result.intervals
     flagged = iv[iv["band"].isin(["warning", "interrupt offline", "all hands"])]
@@ -343,7 +375,7 @@ def evaluate_command(
     low, high = band_edges
     blocks: list[tuple[str, object]] = [
         ("In short", _headline(result, given=True)),
-        ("Settings", _settings(goal, model, fte, frame)),
+        ("Settings", _settings(goal, model, fte, frame, channels=channels)),
         (f"Summary per {period}", pretty_summary(result.summary, bands=True)),
         (
             "Escalation bands",

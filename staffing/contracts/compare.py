@@ -25,12 +25,15 @@ import pandas as pd
 
 from staffing.contracts._measures import plan_counts
 from staffing.errors import StaffingError, TargetError
-from staffing.planner import FteRules, QueueModel, plan, prepare_forecast
+from staffing.planner import ChannelRules, FteRules, QueueModel, plan, prepare_forecast
+from staffing.planner.channels import channel_columns, has_channels
 from staffing.planner.requirement import METHODS, Method, check_method
+from staffing.planner.windows import prepare_targets
 from staffing.queueing.targets import AbandonRate, ServiceLevel, Target, parse_targets
 from staffing.simulation.scaleout import SimulationOptions
 
 __all__ = [
+    "COMPARE_CHANNEL_COLUMNS",
     "COMPARE_COLUMNS",
     "SWEEP_COLUMNS",
     "Scenario",
@@ -57,6 +60,10 @@ COMPARE_COLUMNS: tuple[str, ...] = (
     "delta_peak_agents",
     "delta_cost",
 )
+
+#: Columns of the comparison table of a mixed-channel forecast, in order: a row per
+#: scenario and channel, then the scenario's ``total`` row.
+COMPARE_CHANNEL_COLUMNS: tuple[str, ...] = (*COMPARE_COLUMNS[:3], "channel", *COMPARE_COLUMNS[3:])
 
 #: Columns of the sweep table, in order.
 SWEEP_COLUMNS: tuple[str, ...] = (
@@ -204,6 +211,8 @@ def compare(
     threshold_s: float | None = None,
     method: Method = "sipp",
     simulation: SimulationOptions | None = None,
+    targets_table: pd.DataFrame | None = None,
+    channels: ChannelRules | None = None,
 ) -> pd.DataFrame:
     """Staffing and achieved performance of a forecast under each target scenario.
 
@@ -228,6 +237,11 @@ def compare(
         Staffing method of the scenarios that name none.
     simulation : SimulationOptions, optional
         Replications, seed and workers of ``simulation`` scenarios' search.
+    targets_table : DataFrame, optional
+        Mixed-channel forecasts: the targets of deferred work (e-mail, tickets), which
+        scenarios leave as they are (see :mod:`staffing.planner.windows`).
+    channels : ChannelRules, optional
+        Mixed-channel forecasts: as for :func:`staffing.planner.plan`.
 
     Returns
     -------
@@ -241,6 +255,14 @@ def compare(
         volume-weighted over the horizon; ``cost = fte * cost_per_fte`` (yearly, NaN
         without a cost); ``delta_*`` each row minus the first. ``attrs["threshold_s"]``
         holds the reporting threshold.
+
+        A forecast naming channels (:mod:`staffing.planner.channels`) gives
+        :data:`COMPARE_CHANNEL_COLUMNS` instead: per scenario one row per channel, then
+        a ``total`` row, each from the plan's summary (``delta_*`` against the first
+        scenario's row of the same channel). A scenario's targets apply to the voice
+        and chat queues; deferred work keeps its own target from ``targets_table``
+        (a response time of hours is not a voice target). ``service_level`` is then each
+        row's at its own thresholds (the summary's), and ``attrs["threshold_s"]`` NaN.
 
     Raises
     ------
@@ -269,7 +291,22 @@ def compare(
     model = model or QueueModel()
     check_method(method)
     items = _scenarios(scenarios)
-    patience_known = _has_patience(prepare_forecast(forecast, interval_s=interval_s), model)
+    prepared = prepare_forecast(forecast, interval_s=interval_s)
+    if has_channels(prepared):
+        return _compare_channels(
+            forecast,
+            prepared,
+            items,
+            interval_s=interval_s,
+            model=model,
+            fte=fte,
+            cost_per_fte=cost_per_fte,
+            method=method,
+            simulation=simulation,
+            targets_table=targets_table,
+            channels=channels or ChannelRules(),
+        )
+    patience_known = _has_patience(prepared, model)
     for sc in items:
         if not patience_known and any(isinstance(t, AbandonRate) for t in sc.targets):
             raise TargetError(
@@ -322,6 +359,89 @@ def compare(
     table = table[list(COMPARE_COLUMNS)]
     table.attrs.update(
         {"threshold_s": float(threshold_s), "source": forecast.attrs.get("source", "forecast")}
+    )
+    return table
+
+
+def _compare_channels(
+    forecast: pd.DataFrame,
+    prepared: pd.DataFrame,
+    items: list[Scenario],
+    *,
+    interval_s: float | str | None,
+    model: QueueModel,
+    fte: FteRules | None,
+    cost_per_fte: float | None,
+    method: Method,
+    simulation: SimulationOptions | None,
+    targets_table: pd.DataFrame | None,
+    channels: ChannelRules,
+) -> pd.DataFrame:
+    """:func:`compare` of a mixed-channel forecast: rows per scenario and channel."""
+    if cost_per_fte is not None and not (np.isfinite(cost_per_fte) and cost_per_fte >= 0):
+        raise StaffingError(f"cost per FTE {cost_per_fte!r}: give an amount >= 0")
+    ch = channel_columns(prepared, channels)
+    live = sorted(set(ch["channel"][ch["channel_model"] != "deferred"]))
+    deferred = sorted(set(ch["channel"][ch["channel_model"] == "deferred"]))
+    if deferred and targets_table is None:
+        raise TargetError(
+            f"compare: the deferred channels ({', '.join(deferred)}) keep their targets from "
+            "`targets_table`; scenarios set the targets of the voice and chat queues"
+        )
+    base = prepare_targets(targets_table) if targets_table is not None else None
+    rows = []
+    for sc in items:
+        chosen = sc.method or method
+        scenario_rules = prepare_targets(
+            pd.DataFrame({"channel": live, "target": [sc.text] * len(live)})
+        )
+        rules = (
+            pd.concat([scenario_rules, base], ignore_index=True)
+            if base is not None
+            else (scenario_rules)
+        )
+        rules.attrs["source"] = "targets"
+        p = plan(
+            forecast,
+            targets_table=rules,
+            interval_s=interval_s,
+            model=model,
+            fte=fte,
+            period="week",
+            method=chosen,
+            simulation=simulation,
+            channels=channels,
+        )
+        s = p.summary
+        horizon = s["period_start"].isna()
+        single = len(s["period_start"].dropna().unique()) <= 1
+        picked = s[(s["level"] == "channel") & (horizon | single)].drop_duplicates("queue")
+        picked = pd.concat([picked, s.iloc[[-1]]])
+        for _, r in picked.iterrows():
+            fte_value = float(r["fte"])
+            rows.append(
+                {
+                    "scenario": sc.name,
+                    "targets": sc.text,
+                    "method": chosen,
+                    "channel": r["queue"],
+                    "agent_hours": float(r["agent_hours"]),
+                    "fte": fte_value,
+                    "peak_agents": float(r["peak_agents"]),
+                    "service_level": float(r["service_level"]),
+                    "asa_s": float(r["asa_s"]),
+                    "abandon_rate": float(r["abandon_rate"]),
+                    "occupancy": float(r["occupancy"]),
+                    "cost": fte_value * cost_per_fte if cost_per_fte is not None else np.nan,
+                }
+            )
+    table = pd.DataFrame(rows)
+    first = table[table["scenario"] == items[0].name].set_index("channel")
+    for name in ("agent_hours", "fte", "peak_agents", "cost"):
+        table[f"delta_{name}"] = table[name] - table["channel"].map(first[name]).to_numpy()
+    table = table[list(COMPARE_CHANNEL_COLUMNS)]
+    table.attrs.update(
+        {"threshold_s": float("nan"), "source": forecast.attrs.get("source", "forecast")}
     )
     return table
 
@@ -383,6 +503,11 @@ def sweep(
     [14.0, 15.0, 16.0]
     """
     model = model or QueueModel()
+    if has_channels(forecast):
+        raise StaffingError(
+            "sweep: the budget curves are for voice forecasts (one target for every "
+            "queue); compare scenarios of a forecast with channels instead"
+        )
     goal = parse_targets(at)
     if len(goal) != 1 or not isinstance(goal[0], ServiceLevel):
         raise TargetError(f"sweep point {at!r}: give one service-level target, e.g. 80/20")

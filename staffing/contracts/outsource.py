@@ -31,7 +31,16 @@ import pandas as pd
 from staffing.contracts._measures import plan_counts, weighted
 from staffing.contracts.attribution import Attribution, attribute_partner, service_level_goal
 from staffing.errors import StaffingError
-from staffing.planner import FteRules, Plan, PlanWarning, QueueModel, plan, summarise
+from staffing.planner import (
+    ChannelRules,
+    FteRules,
+    Plan,
+    PlanWarning,
+    QueueModel,
+    plan,
+    summarise,
+)
+from staffing.planner.channels import CHANNEL_COLUMNS
 from staffing.queueing import required_agents
 from staffing.vocabulary import AbandonPolicy, Period, check_period, parse_rate
 
@@ -114,8 +123,9 @@ class Outsourcing:
         hold the extra agent-hours, scheduled hours, FTE (at in-house shrinkage) and peak
         agents two separate queues need over one pooled queue.
     commitment : DataFrame
-        Columns :data:`COMMITMENT_COLUMNS`: what the partner is held to per period and
-        queue. ``service_level`` is what its agents yield on the planned volume,
+        Columns :data:`COMMITMENT_COLUMNS` (then ``level``, ``channel``, ``pool`` for a
+        mixed-channel forecast): what the partner is held to per period and queue.
+        ``service_level`` is what its agents yield on the planned volume,
         ``service_level_10pct_more_calls`` on 10% more calls.
     partner_plan : DataFrame
         The partner's plan intervals (:data:`staffing.planner.INTERVAL_COLUMNS`), the
@@ -239,6 +249,7 @@ def outsource(
     partner_fte: FteRules | None = None,
     period: Period = "week",
     actuals: pd.DataFrame | None = None,
+    channels: ChannelRules | None = None,
 ) -> Outsourcing:
     """Size an outsourcing split: in-house and partner side by side, and the split cost.
 
@@ -268,6 +279,8 @@ def outsource(
     actuals : DataFrame, optional
         The partner's interval history (:func:`staffing.calibration.prepare_history`, at
         the target's threshold): adds :attr:`Outsourcing.attribution`.
+    channels : ChannelRules, optional
+        For a forecast naming channels: as for :func:`staffing.planner.plan`.
 
     Returns
     -------
@@ -286,6 +299,13 @@ def outsource(
     overflow routing: in real time the overflow comes in bursts when the in-house queue
     is busy, which is peakier than Poisson, so the partner's true need is somewhat above
     what is shown.
+
+    **Mixed-channel forecasts** (:mod:`staffing.planner.channels`): the share of every
+    queue goes to the partner, each side planned with its channels, pools and deferred
+    work; the tables keep the planner's mixed-channel rows (the summary adds ``level``,
+    ``channel`` and ``pool``), and ``service_level_10pct_more_calls`` covers the voice
+    queues outside priority pools. An overflow above ``capacity_agents`` and
+    ``actuals`` are for voice-only forecasts.
 
     The split cost is ``in-house + partner - pooled`` agents per interval, where
     *pooled* plans the whole forecast as one queue per queue name; it is never negative
@@ -324,8 +344,20 @@ def outsource(
         model=model,
         fte=fte,
         period=period,
+        channels=channels,
     )
     pi = pooled.intervals
+    mixed = "channel" in pi.columns
+    if mixed and capacity_agents is not None:
+        raise StaffingError(
+            "an overflow above `capacity_agents` is sized for voice-only forecasts; give a "
+            "partner `share` for a forecast with channels"
+        )
+    if mixed and actuals is not None:
+        raise StaffingError(
+            "`actuals` are judged against voice-only plans; leave them out for a forecast "
+            "with channels"
+        )
     calls = pi["calls"].to_numpy(dtype=float)
     if fraction is not None:
         partner_calls = fraction * calls
@@ -338,7 +370,10 @@ def outsource(
         partner_calls = calls - in_house_calls
         how = "overflow above in-house capacity"
     # Plan each side on the prepared forecast (same rows, same order as pooled).
-    base = pi[["interval_start", "queue", "calls", "aht_s", "interval_s", "patience_s"]].copy()
+    kept = ["interval_start", "queue", "calls", "aht_s", "interval_s", "patience_s"]
+    if mixed:
+        kept += list(CHANNEL_COLUMNS)
+    base = pi[kept].copy()
     base.attrs = dict(pi.attrs)
     # ... whose interval_s and patience_s columns already hold what the pooled plan used.
     side = QueueModel(abandon_policy=model.abandon_policy)
@@ -351,6 +386,7 @@ def outsource(
             model=side,
             fte=rules,
             period=period,
+            channels=channels,
         )
 
     with warnings.catch_warnings():
@@ -431,7 +467,10 @@ def _side_by_side(
         t["_party"] = k
         frames.append(t)
     out = pd.concat(frames, ignore_index=True).sort_values(["_row", "_party"], kind="stable")
-    return out[list(OUTSOURCE_SUMMARY_COLUMNS)].reset_index(drop=True)
+    columns = list(OUTSOURCE_SUMMARY_COLUMNS)
+    if "level" in out.columns:
+        columns += ["level", "channel", "pool"]
+    return out[columns].reset_index(drop=True)
 
 
 def _commitment(
@@ -443,6 +482,12 @@ def _commitment(
     more = pa["calls"].to_numpy(dtype=float) * 1.1
     within = np.zeros(len(pa))
     base = np.zeros(len(pa))
+    if "channel_model" in pa.columns:
+        # Erlang C/A holds for voice queues that are the only voice of their pool
+        voice = (pa["channel_model"] == "immediate").to_numpy()
+        pools = pa.loc[voice & (pa["pool"] != "").to_numpy()].groupby("pool")["queue"].nunique()
+        shared = pools.index[pools > 1]
+        busy &= voice & ~pa["pool"].isin(shared).to_numpy()
     if busy.any():
         threshold = pa["threshold_s"].to_numpy(dtype=float)
         within[busy], base[busy] = plan_counts(pa, more, busy, threshold, abandon_policy)
@@ -450,7 +495,11 @@ def _commitment(
     s = summarise(extra, period=period, extra=["_more_within", "_more_base"])
     # FTE from the partner's own plan summary (its shrinkage).
     s["fte"] = partner.summary["fte"].to_numpy()
-    targets = pa.groupby("queue")["target"].agg(lambda x: " | ".join(pd.unique(x)))
+    targets = (
+        pa.groupby("queue", observed=True)["target"]
+        .agg(lambda x: " | ".join(map(str, pd.unique(x))))
+        .astype(object)
+    )
     all_targets = " | ".join(pd.unique(pa["target"]))
     out = pd.DataFrame(
         {
@@ -466,4 +515,10 @@ def _commitment(
             "service_level_10pct_more_calls": weighted(s["_more_within"], s["_more_base"]),
         }
     )
-    return out[list(COMMITMENT_COLUMNS)]
+    if "level" not in s.columns:
+        return out[list(COMMITMENT_COLUMNS)]
+    # a mixed-channel summary: only queue rows carry one queue's targets
+    out.loc[(s["level"] != "queue").to_numpy(), "target"] = all_targets
+    for column in ("level", "channel", "pool"):
+        out[column] = s[column].to_numpy()
+    return out[[*COMMITMENT_COLUMNS, "level", "channel", "pool"]]

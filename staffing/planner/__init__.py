@@ -4,20 +4,26 @@
 :func:`evaluate_staffing` the predicted performance of a roster, flagged on escalation
 bands. Both take a :class:`QueueModel` (patience and abandon policy) and
 :class:`FteRules` (shrinkage and paid hours), and return tables with fixed, documented
-column lists (:mod:`staffing.planner.tables`). Files are read and written by
+column lists (:mod:`staffing.planner.tables`). A forecast may mix voice, chat and
+deferred work, with pools and priorities (:mod:`staffing.planner.channels`,
+:class:`ChannelRules`; planned by :mod:`staffing.planner.mixed`). Files are read and written by
 :mod:`staffing.io`.
 """
 
 from __future__ import annotations
 
 from staffing.planner.bands import BANDS, escalation_band
+from staffing.planner.channels import DEFAULT_CHANNEL_MODELS, MODELS, ChannelRules
 from staffing.planner.evaluation import evaluate_staffing
 from staffing.planner.forecast import FORECAST_COLUMNS, interval_length, prepare_forecast
 from staffing.planner.models import FteRules, PatienceWarning, QueueModel
 from staffing.planner.requirement import plan
 from staffing.planner.sanity import PlanWarning
-from staffing.planner.summary import PERIODS, summarise
+from staffing.planner.summary import PERIODS, summarise, summarise_channels
 from staffing.planner.tables import (
+    CHANNEL_EVALUATION_COLUMNS,
+    CHANNEL_INTERVAL_COLUMNS,
+    CHANNEL_SUMMARY_COLUMNS,
     EVALUATION_COLUMNS,
     EVALUATION_SUMMARY_COLUMNS,
     INTERVAL_COLUMNS,
@@ -29,12 +35,18 @@ from staffing.planner.windows import assign_targets, prepare_targets
 
 __all__ = [
     "BANDS",
+    "CHANNEL_EVALUATION_COLUMNS",
+    "CHANNEL_INTERVAL_COLUMNS",
+    "CHANNEL_SUMMARY_COLUMNS",
+    "DEFAULT_CHANNEL_MODELS",
     "EVALUATION_COLUMNS",
     "EVALUATION_SUMMARY_COLUMNS",
     "FORECAST_COLUMNS",
     "INTERVAL_COLUMNS",
+    "MODELS",
     "PERIODS",
     "SUMMARY_COLUMNS",
+    "ChannelRules",
     "Evaluation",
     "FteRules",
     "PatienceWarning",
@@ -49,4 +61,5 @@ __all__ = [
     "prepare_forecast",
     "prepare_targets",
     "summarise",
+    "summarise_channels",
 ]

@@ -11,10 +11,17 @@ import pandas as pd
 from staffing.errors import InputError, TargetError
 from staffing.frames import bad_rows, check_column, queue_names, require_columns, to_timestamps
 from staffing.planner.bands import BANDS, check_edges, escalation_band
+from staffing.planner.channels import ChannelRules, channel_columns, has_channels
 from staffing.planner.intervals import forecast_arrays, interval_table, measures, setup
 from staffing.planner.models import FteRules, QueueModel
+from staffing.planner.sanity import PlanWarning
 from staffing.planner.summary import summarise
-from staffing.planner.tables import BAND_COLUMNS, EVALUATION_COLUMNS, Evaluation
+from staffing.planner.tables import (
+    BAND_COLUMNS,
+    CHANNEL_EVALUATION_COLUMNS,
+    EVALUATION_COLUMNS,
+    Evaluation,
+)
 from staffing.queueing import evaluate, parse_targets, required_agents
 from staffing.queueing.targets import AbandonRate, ServiceLevel
 from staffing.vocabulary import AbandonPolicy, Period, check_period
@@ -155,6 +162,7 @@ def evaluate_staffing(
     period: Period = "week",
     threshold_s: float | None = None,
     edges: Sequence[float] = (5.0, 10.0),
+    channels: ChannelRules | None = None,
 ) -> Evaluation:
     """Predicted performance of a given staffing, each interval flagged on escalation bands.
 
@@ -175,6 +183,9 @@ def evaluate_staffing(
         As for :func:`plan`: the summary also gives the FTE the staffing costs.
     edges : (float, float), default (5, 10)
         Escalation band edges [percentage points below target].
+    channels : ChannelRules, optional
+        For a forecast naming channels (see :func:`plan`): channel names and the chat
+        efficiency table.
 
     Returns
     -------
@@ -191,6 +202,14 @@ def evaluate_staffing(
     ``required`` is what :func:`plan` would staff the interval with for the same targets
     (NaN without targets, or where they cannot be met: an abandon target on an interval
     without patience), so ``agents - required`` is the over- or under-staffing.
+
+    **Mixed-channel forecasts** give :data:`CHANNEL_EVALUATION_COLUMNS` and the summary
+    of :func:`summarise_channels`. Voice queues are evaluated as above; chat queues by
+    the concurrency chain (:func:`staffing.queueing.chat.evaluate_chat`; a fractional
+    roster is interpolated between the whole agents around it). The voice classes of a
+    priority pool and deferred work are not evaluated from a roster (their agents are
+    shared or carried over the horizon): their measures are NaN and their band ``n/a``,
+    with one warning naming them.
 
     Examples
     --------
@@ -212,11 +231,16 @@ def evaluate_staffing(
     source = str(f.attrs.get("source", "forecast"))
     agents = _staffing_per_interval(f, staffing, source)
     calls, _, aht, interval = forecast_arrays(f)
+    mixed = has_channels(f)
+    voice = np.ones(len(f), dtype=bool)
+    if mixed:
+        ch = channel_columns(f, channels or ChannelRules(), source=source)
+        voice = _voice_alone(f, ch)
     values = measures(calls, aht, agents, interval, thresholds, patience, model.abandon_policy)
     shortfall = np.full(len(f), np.nan)
     required = np.full(len(f), np.nan)
     for key in pd.unique(keys):
-        rows = np.flatnonzero(keys == key)
+        rows = np.flatnonzero((keys == key) & voice)
         required[rows] = _required(
             key, calls[rows], aht[rows], interval[rows], patience[rows], model.abandon_policy
         )
@@ -230,8 +254,27 @@ def evaluate_staffing(
             model.abandon_policy,
             values["abandon_rate"][rows],
         )
+    extra: dict[str, Any] = {}
+    columns = EVALUATION_COLUMNS
+    if mixed:
+        _evaluate_channels(
+            f,
+            ch,
+            voice,
+            agents,
+            keys,
+            thresholds,
+            patience,
+            model,
+            channels,
+            values,
+            required,
+            shortfall,
+        )
+        columns = CHANNEL_EVALUATION_COLUMNS
+        extra = {c: ch[c].to_numpy() for c in ch.columns}
     intervals = interval_table(
-        EVALUATION_COLUMNS,
+        columns,
         f,
         agents,
         values,
@@ -242,7 +285,11 @@ def evaluate_staffing(
         required=required,
         shortfall_pts=shortfall,
         band=escalation_band(shortfall, edges),
+        **extra,
     )
+    if mixed:
+        unsupported = ~voice & (ch["channel_model"].to_numpy() != "concurrent")
+        intervals.loc[unsupported, "band"] = "n/a"
     intervals.attrs = {"source": source, "abandon_policy": model.abandon_policy}
     counted = intervals.assign(
         **{
@@ -254,3 +301,111 @@ def evaluate_staffing(
     for col in BAND_COLUMNS:
         summary[col] = summary[col].astype(np.int64)
     return Evaluation(intervals=intervals, summary=summary)
+
+
+def _voice_alone(f: pd.DataFrame, ch: pd.DataFrame) -> np.ndarray:
+    """Rows of voice queues that are the only voice queue of their pool."""
+    model = ch["channel_model"].to_numpy()
+    pool = ch["pool"].to_numpy()
+    imm = model == "immediate"
+    queues = pd.Series(f["queue"].to_numpy()[imm]).groupby(pool[imm]).nunique()
+    shared = set(queues.index[(queues > 1) & (queues.index != "")])
+    return imm & ~np.isin(pool, list(shared))
+
+
+def _evaluate_channels(
+    f: pd.DataFrame,
+    ch: pd.DataFrame,
+    voice: np.ndarray,
+    agents: np.ndarray,
+    keys: Any,
+    thresholds: np.ndarray,
+    patience: np.ndarray,
+    model: QueueModel,
+    channels: ChannelRules | None,
+    values: dict[str, np.ndarray],
+    required: np.ndarray,
+    shortfall: np.ndarray,
+) -> None:
+    """Chat rows by the concurrency chain; the rest of the non-voice rows left out."""
+    import warnings
+
+    from staffing.queueing.chat import evaluate_chat, required_chat_agents
+
+    rules = channels or ChannelRules()
+    calls, _, aht, interval = forecast_arrays(f)
+    kind = ch["channel_model"].to_numpy()
+    chat = np.flatnonzero(kind == "concurrent")
+    if chat.size:
+        cc = ch["concurrency"].to_numpy(dtype=float)[chat]
+        n = agents[chat]
+        low, high = np.floor(n), np.ceil(n)
+        weight = n - low
+
+        def chat_measures(staff: np.ndarray, threshold: np.ndarray) -> Any:
+            return evaluate_chat(
+                calls[chat],
+                aht[chat],
+                staff,
+                cc,
+                efficiency=rules.chat_efficiency,
+                interval_s=interval[chat],
+                threshold_s=threshold,
+                patience_s=patience[chat],
+                abandon_policy=model.abandon_policy,
+            )
+
+        lo_m, hi_m = chat_measures(low, thresholds[chat]), chat_measures(high, thresholds[chat])
+        for name in ("service_level", "asa_s", "abandon_rate", "occupancy"):
+            a = np.asarray(getattr(lo_m, name), dtype=float)
+            b = np.asarray(getattr(hi_m, name), dtype=float)
+            with np.errstate(invalid="ignore"):
+                values[name][chat] = np.where(weight > 0, a + weight * (b - a), a)
+        values["sl_calls"][chat] = calls[chat]
+        text = np.asarray(keys, dtype=object).astype(str)[chat]
+        for key in pd.unique(text):
+            if not key:
+                continue
+            r = np.flatnonzero(text == key)
+            rows = chat[r]
+            try:
+                required[rows] = required_chat_agents(
+                    calls[rows],
+                    aht[rows],
+                    key,
+                    cc[r],
+                    efficiency=rules.chat_efficiency,
+                    interval_s=interval[rows],
+                    patience_s=patience[rows],
+                    abandon_policy=model.abandon_policy,
+                )
+            except TargetError:
+                continue
+            worst = np.full(r.size, np.nan)
+            for tg in parse_targets(key):
+                if isinstance(tg, ServiceLevel):
+                    sl = [
+                        np.asarray(m.service_level, dtype=float)
+                        for m in (
+                            chat_measures(low, np.full(chat.size, tg.threshold_s)),
+                            chat_measures(high, np.full(chat.size, tg.threshold_s)),
+                        )
+                    ]
+                    got = sl[0] + weight * (sl[1] - sl[0])
+                    worst = np.fmax(worst, 100.0 * (tg.fraction - got[r]))
+                elif isinstance(tg, AbandonRate):
+                    worst = np.fmax(worst, 100.0 * (values["abandon_rate"][rows] - tg.fraction))
+            shortfall[rows] = worst
+    rest = ~voice & (kind != "concurrent")
+    if rest.any():
+        for name in ("service_level", "asa_s", "abandon_rate", "occupancy"):
+            values[name][rest] = np.nan
+        values["sl_calls"][rest] = 0.0
+        names = ", ".join(sorted(map(str, pd.unique(f["queue"].to_numpy()[rest]))))
+        warnings.warn(
+            f"{f.attrs.get('source', 'forecast')}: {names} not evaluated from a roster "
+            "(voice classes of a priority pool and deferred work share or carry their "
+            "agents): plan them instead",
+            PlanWarning,
+            stacklevel=3,
+        )

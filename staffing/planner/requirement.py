@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from staffing.errors import StaffingError
+from staffing.planner.channels import ChannelRules, has_channels
 from staffing.planner.intervals import (
     QueueDays,
     chunks,
@@ -129,6 +130,7 @@ def plan(
     simulation: SimulationOptions | None = None,
     progress: Progress | None = None,
     whole_heads: bool = False,
+    channels: ChannelRules | None = None,
 ) -> Plan:
     """Agents per interval for a forecast, scheduled staff, and FTE per period.
 
@@ -169,12 +171,20 @@ def plan(
         Round ``scheduled`` up to whole people per interval (int64), for WFM tools that
         take integers. The summary still sums the unrounded figures, so FTE and
         scheduled hours do not carry up to one head of rounding per interval.
+    channels : ChannelRules, optional
+        For a forecast naming channels, pools or priorities (columns ``channel``,
+        ``concurrency``, ``pool``, ``priority``; see :mod:`staffing.planner.channels`):
+        the mapping of channel names to models, the chat efficiency table, and the
+        deferred work's opening hours, deadline clock and occupancy cap.
 
     Returns
     -------
     Plan
         ``.intervals`` (:data:`INTERVAL_COLUMNS`) and ``.summary``
-        (:data:`SUMMARY_COLUMNS`). Whatever the method, ``service_level``, ``asa_s``,
+        (:data:`SUMMARY_COLUMNS`); for a forecast with channel columns,
+        :data:`~staffing.planner.tables.CHANNEL_INTERVAL_COLUMNS` and
+        :data:`~staffing.planner.tables.CHANNEL_SUMMARY_COLUMNS`
+        (:mod:`staffing.planner.mixed`). Whatever the method, ``service_level``, ``asa_s``,
         ``abandon_rate`` and ``occupancy`` are the stationary (Erlang C/A) figures of the
         interval's agents, so that methods compare on one scale;
         :func:`staffing.simulation.simulate_plan` gives them through the day.
@@ -218,21 +228,24 @@ def plan(
     f, patience, keys, thresholds = setup(
         forecast, targets, targets_table, interval_s, model, threshold_s
     )
-    calls, _, aht, interval = forecast_arrays(f)
-    service_cv = simulation.service_cv if simulation is not None else None
-    solve_progress = progress if method != "simulation" else None
-    if method == "sipp":
-        agents = _solve(calls, aht, interval, patience, keys, model.abandon_policy, progress)
-    else:
-        days = queue_days(f)
-        effective = _mol_calls(days, calls, aht, interval, service_cv)
-        agents = _solve(
-            effective, aht, interval, patience, keys, model.abandon_policy, solve_progress
+    if has_channels(f):
+        from staffing.planner.mixed import plan_channels
+
+        intervals = plan_channels(
+            f,
+            patience,
+            keys,
+            thresholds,
+            model=model,
+            fte=fte,
+            rules=channels or ChannelRules(),
+            method=method,
+            simulation=simulation,
+            progress=progress,
         )
-        if method == "simulation":
-            agents = _simulation_agents(
-                f, agents, patience, keys, thresholds, model, simulation, progress
-            )
+        return _finish(intervals, period, fte, whole_heads)
+    calls, _, aht, interval = forecast_arrays(f)
+    agents = immediate_agents(f, patience, keys, thresholds, model, method, simulation, progress)
     values = measures(
         calls, aht, agents.astype(float), interval, thresholds, patience, model.abandon_policy
     )
@@ -244,6 +257,11 @@ def plan(
         "abandon_policy": model.abandon_policy,
         "method": method,
     }
+    return _finish(intervals, period, fte, whole_heads)
+
+
+def _finish(intervals: pd.DataFrame, period: Period, fte: FteRules, whole_heads: bool) -> Plan:
+    """Sanity warnings, the summary, and whole heads: the plan of an interval table."""
     check_plan_sanity(intervals, str(intervals.attrs["source"]))
     summary = summarise(intervals, period=period, fte=fte)
     if whole_heads:
@@ -251,6 +269,32 @@ def plan(
         heads = np.ceil(np.round(intervals["scheduled"].to_numpy(dtype=float), 9))
         intervals["scheduled"] = heads.astype(np.int64)
     return Plan(intervals=intervals, summary=summary)
+
+
+def immediate_agents(
+    f: pd.DataFrame,
+    patience: np.ndarray,
+    keys: Any,
+    thresholds: np.ndarray,
+    model: QueueModel,
+    method: str,
+    simulation: SimulationOptions | None,
+    progress: Progress | None,
+) -> np.ndarray:
+    """Agents per row of a prepared voice forecast by ``method`` (int64, one per row)."""
+    calls, _, aht, interval = forecast_arrays(f)
+    service_cv = simulation.service_cv if simulation is not None else None
+    solve_progress = progress if method != "simulation" else None
+    if method == "sipp":
+        return _solve(calls, aht, interval, patience, keys, model.abandon_policy, progress)
+    days = queue_days(f)
+    effective = _mol_calls(days, calls, aht, interval, service_cv)
+    agents = _solve(effective, aht, interval, patience, keys, model.abandon_policy, solve_progress)
+    if method == "simulation":
+        agents = _simulation_agents(
+            f, agents, patience, keys, thresholds, model, simulation, progress
+        )
+    return agents
 
 
 def _simulation_agents(

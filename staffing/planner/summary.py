@@ -21,10 +21,10 @@ import pandas as pd
 
 from staffing.frames import local_dates, period_start
 from staffing.planner.models import FteRules
-from staffing.planner.tables import SUMMARY_COLUMNS, TOTAL
+from staffing.planner.tables import CHANNEL_SUMMARY_COLUMNS, LEVELS, SUMMARY_COLUMNS, TOTAL
 from staffing.vocabulary import Period, check_period, period_days, period_floor
 
-__all__ = ["PERIODS", "summarise"]
+__all__ = ["PERIODS", "summarise", "summarise_channels"]
 
 #: Summary periods.
 PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter")
@@ -124,6 +124,9 @@ def summarise(
 
     Notes
     -----
+    An interval table with a ``channel`` column (a mixed-channel plan) is summarised by
+    queue, pool, channel and in total instead (:func:`summarise_channels`).
+
     ``fte = agent_hours / ((1 - in_centre) (1 - out_of_centre)) / (hours_per_fte *
     period_days / 7)`` (:class:`FteRules`);
     ``service_level = sum(service_level * sl_calls) / sum(sl_calls)``;
@@ -157,6 +160,8 @@ def summarise(
     are closed): ``19 / 0.75 / 35 = 0.724`` FTE, and ``(90 + 180 + 50) / 450 = 71.1%``.
     """
     check_period(period)
+    if "channel" in intervals.columns:
+        return summarise_channels(intervals, period=period, fte=fte, extra=extra)
     rules = fte or FteRules()
     iv = intervals
     n = len(iv)
@@ -266,3 +271,197 @@ def summarise(
     if "asa_s" not in iv:
         out["asa_s"] = np.nan
     return out[[*SUMMARY_COLUMNS, *extra]]
+
+
+def _channel_parts(
+    iv: pd.DataFrame, rules: FteRules, extra: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """The summed parts of a mixed-channel table; rows without a measure add nothing to it.
+
+    A deferred row's service level is NaN where its share is not known by the horizon's
+    end (its ``sl_calls`` are 0) and its ASA is NaN: both are left out of the weights.
+    """
+    hours = iv["interval_s"].to_numpy(dtype=float) / 3600.0
+    agents = iv["agents"].to_numpy(dtype=float)
+    calls = iv["calls"].to_numpy(dtype=float)
+    scheduled = (
+        iv["scheduled"].to_numpy(dtype=float) if "scheduled" in iv else rules.scheduled(agents)
+    )
+    sl = iv["service_level"].to_numpy(dtype=float)
+    sl_calls = iv["sl_calls"].to_numpy(dtype=float) if "sl_calls" in iv else calls.copy()
+    sl_calls = np.where(np.isnan(sl), 0.0, sl_calls)
+    ab = np.nan_to_num(iv["abandon_rate"].to_numpy(dtype=float))
+    answered = calls * (1.0 - ab)
+    asa = iv["asa_s"].to_numpy(dtype=float) if "asa_s" in iv else np.full(len(iv), np.nan)
+    timed = ~np.isnan(asa) & (answered > 0)
+    with np.errstate(invalid="ignore"):
+        asa_num = np.where(timed, asa * answered, 0.0)
+    occupancy = np.nan_to_num(iv["occupancy"].to_numpy(dtype=float))
+    return {
+        "calls": calls,
+        "agent_hours": agents * hours,
+        "scheduled_hours": scheduled * hours,
+        "sl_num": np.where(sl_calls > 0, sl * sl_calls, 0.0),
+        "sl_calls": sl_calls,
+        "ab_num": ab * calls,
+        "busy_hours": occupancy * agents * hours,
+        "answered": np.where(timed, answered, 0.0),
+        "asa_num": asa_num,
+        **{name: iv[name].to_numpy(dtype=float) for name in extra},
+    }
+
+
+def summarise_channels(
+    intervals: pd.DataFrame,
+    *,
+    period: Period = "week",
+    fte: FteRules | None = None,
+    extra: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Calls, agent-hours, FTE and performance per queue, pool, channel and in total.
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        A mixed-channel interval table
+        (:data:`~staffing.planner.tables.CHANNEL_INTERVAL_COLUMNS`): ``interval_start``,
+        ``queue``, ``channel``, ``pool``, ``calls``, ``agents`` and the measures.
+    period, fte, extra
+        As for :func:`summarise`.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`~staffing.planner.tables.CHANNEL_SUMMARY_COLUMNS` (then
+        ``extra``). For each period in time order, rows of ``level``:
+
+        * ``queue``: one per queue (by name), its own agents (a pool's queues share the
+          pool's agents in the proportions of :class:`~staffing.planner.tables.Plan`);
+        * ``pool``: one per named pool, its queues together;
+        * ``channel``: one per channel (by name), its queues together;
+        * ``total``: everything, when there are several periods;
+
+        then over the whole horizon (``period_start`` empty), when there are several
+        periods, one ``pool`` row per pool and one ``channel`` row per channel, and
+        always a last ``total`` row. ``queue`` holds the
+        row's name (the queue, pool or channel; ``total``), ``channel`` the channels of
+        the row's queues (``+``-joined), ``pool`` the pool (``""`` for a queue alone).
+        Every row's ``agent_hours`` is the sum of its queues' rows, so agents are never
+        counted twice: the total is the sum of the channel rows, and of the pool rows
+        plus the rows of queues in no pool. ``peak_agents`` is the peak of the row's
+        agents summed at each interval start (a pool row's: its ``pool_agents``).
+
+    Notes
+    -----
+    Volume weighting as in :func:`summarise`; a deferred row enters the service level
+    only where its share within the deadline is known, and no ASA.
+
+    Examples
+    --------
+    >>> iv = pd.DataFrame({
+    ...     "interval_start": pd.to_datetime(["2025-03-03 09:00"] * 3),
+    ...     "queue": ["premium", "general", "web"], "channel": ["voice", "voice", "chat"],
+    ...     "pool": ["phones", "phones", ""], "calls": [40.0, 160.0, 60.0],
+    ...     "agents": [6.4, 25.6, 8.0], "interval_s": 1800.0,
+    ...     "service_level": [0.92, 0.84, 0.99], "threshold_s": [10.0, 20.0, 60.0],
+    ...     "abandon_rate": 0.0, "occupancy": [0.83, 0.83, 0.61], "asa_s": [2.1, 12.8, 1.0]})
+    >>> s = summarise_channels(iv)
+    >>> s[["level", "queue", "agent_hours", "peak_agents"]].iloc[-4:]
+         level   queue  agent_hours  peak_agents
+    3     pool  phones         16.0         32.0
+    4  channel    chat          4.0          8.0
+    5  channel   voice         16.0         32.0
+    6    total   total         20.0         40.0
+    """
+    check_period(period)
+    rules = fte or FteRules()
+    iv = intervals
+    n = len(iv)
+    parts = _channel_parts(iv, rules, extra)
+    agents = iv["agents"].to_numpy(dtype=float)
+    queue = iv["queue"].astype(str).to_numpy(dtype=object)
+    channel = iv["channel"].astype(str).to_numpy(dtype=object)
+    pool = iv["pool"].fillna("").astype(str).to_numpy(dtype=object)
+    thresholds = (
+        iv["threshold_s"].to_numpy(dtype=float) if "threshold_s" in iv else np.full(n, np.nan)
+    )
+    p_codes, periods = pd.factorize(period_start(iv["interval_start"], period), sort=True)
+    t_codes, t_uniques = pd.factorize(iv["interval_start"])
+    n_t = max(len(t_uniques), 1)
+
+    def block(labels: np.ndarray, p: np.ndarray, n_p: int, level: str) -> pd.DataFrame:
+        """One summary row per (period, label) present; NaN labels are left out."""
+        keep = np.flatnonzero(pd.notna(labels) & (labels != ""))
+        if keep.size == 0:
+            return pd.DataFrame()
+        codes, names = pd.factorize(labels[keep], sort=True)
+        n_l = len(names)
+        group = p[keep] * n_l + codes
+        size = n_p * n_l
+        sums = {k: np.bincount(group, weights=v[keep], minlength=size) for k, v in parts.items()}
+        # peak of the agents summed at each interval start
+        at = group.astype(np.int64) * n_t + t_codes[keep]
+        cells, inverse = np.unique(at, return_inverse=True)
+        together = np.bincount(inverse, weights=agents[keep])
+        peak = np.zeros(size)
+        np.maximum.at(peak, cells // n_t, together)
+        lo, hi = np.full(size, np.inf), np.full(size, -np.inf)
+        np.fmin.at(lo, group, thresholds[keep])
+        np.fmax.at(hi, group, thresholds[keep])
+        present = np.flatnonzero(np.bincount(group, minlength=size) > 0)
+        joined = {}
+        for column, values in (("channel", channel), ("pool", pool)):
+            found = (
+                pd.Series(values[keep])
+                .groupby(group)
+                .agg(lambda x: "+".join(sorted({v for v in x if v})))
+            )
+            joined[column] = found.reindex(present).fillna("").to_numpy(dtype=object)
+        table = pd.DataFrame(
+            {
+                **{k: v[present] for k, v in _summary_block(sums, peak).items()},
+                "threshold_s": np.where(lo == hi, lo, np.nan)[present],
+                **{k: sums[k][present] for k in extra},
+            }
+        )
+        table.insert(0, "queue", np.asarray(names, dtype=object)[present % n_l])
+        table["_period"] = present // n_l
+        table["_level"] = LEVELS.index(level)
+        table["level"] = level
+        table["channel"] = joined["channel"]
+        table["pool"] = joined["pool"] if level == "queue" else ""
+        if level == "pool":
+            table["pool"] = table["queue"]
+        return table
+
+    n_p = len(periods)
+    everything = np.full(n, TOTAL, dtype=object)
+    blocks = [
+        block(queue, p_codes, n_p, "queue"),
+        block(pool, p_codes, n_p, "pool"),
+        block(channel, p_codes, n_p, "channel"),
+    ]
+    if n_p > 1:
+        blocks.append(block(everything, p_codes, n_p, "total"))
+    per_period = pd.concat([b for b in blocks if len(b)], ignore_index=True)
+    per_period = per_period.sort_values(["_period", "_level", "queue"], kind="stable")
+    starts = pd.Series(periods).take(per_period["_period"].to_numpy()).reset_index(drop=True)
+    per_period = per_period.reset_index(drop=True)
+    per_period.insert(0, "period_start", starts)
+    horizon = _horizon_weeks(iv["interval_start"])
+    days = _period_days(pd.Series(periods), period, horizon)
+    per_period["period_days"] = days[per_period["_period"].to_numpy()]
+
+    whole = np.zeros(n, dtype=np.int64)
+    levels = [(everything, "total")]
+    if n_p > 1:
+        levels = [(pool, "pool"), (channel, "channel"), *levels]
+    grand = pd.concat(
+        [b for b in (block(labels, whole, 1, level) for labels, level in levels) if len(b)],
+        ignore_index=True,
+    )
+    grand.insert(0, "period_start", pd.Series([pd.NaT] * len(grand), dtype=starts.dtype))
+    grand["period_days"] = float((horizon[1] - horizon[0]).astype(np.int64))
+    out = pd.concat([per_period, grand], ignore_index=True)
+    out["fte"] = rules.fte(out["agent_hours"], out["period_days"])
+    return out[[*CHANNEL_SUMMARY_COLUMNS, *extra]]

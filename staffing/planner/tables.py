@@ -10,9 +10,14 @@ from staffing.planner.bands import BANDS
 
 __all__ = [
     "BAND_COLUMNS",
+    "CHANNEL_EVALUATION_COLUMNS",
+    "CHANNEL_EXTRA_COLUMNS",
+    "CHANNEL_INTERVAL_COLUMNS",
+    "CHANNEL_SUMMARY_COLUMNS",
     "EVALUATION_COLUMNS",
     "EVALUATION_SUMMARY_COLUMNS",
     "INTERVAL_COLUMNS",
+    "LEVELS",
     "SUMMARY_COLUMNS",
     "TOTAL",
     "Evaluation",
@@ -55,6 +60,31 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "asa_s",
     "period_days",
 )
+#: Columns a mixed-channel forecast's interval tables gain (plan and evaluation).
+CHANNEL_EXTRA_COLUMNS: tuple[str, ...] = (
+    "channel",
+    "channel_model",
+    "concurrency",
+    "pool",
+    "priority",
+)
+#: Columns of :attr:`Plan.intervals` for a forecast that names channels, pools or
+#: priorities (:mod:`staffing.planner.channels`), in order: every column of
+#: :data:`INTERVAL_COLUMNS`, then the channel columns, the pool's agents and the deferred
+#: work's backlog.
+CHANNEL_INTERVAL_COLUMNS: tuple[str, ...] = (
+    *INTERVAL_COLUMNS,
+    *CHANNEL_EXTRA_COLUMNS,
+    "pool_agents",
+    "handled",
+    "handled_in_idle",
+    "backlog",
+    "oldest_age_s",
+)
+#: Row levels of a mixed-channel summary, in the order rows appear within a period.
+LEVELS: tuple[str, ...] = ("queue", "pool", "channel", "total")
+#: Columns of :attr:`Plan.summary` for a mixed-channel forecast, in order.
+CHANNEL_SUMMARY_COLUMNS: tuple[str, ...] = (*SUMMARY_COLUMNS, "level", "channel", "pool")
 #: Columns of :attr:`Evaluation.intervals`, in order.
 EVALUATION_COLUMNS: tuple[str, ...] = (
     "interval_start",
@@ -80,6 +110,8 @@ EVALUATION_COLUMNS: tuple[str, ...] = (
 BAND_COLUMNS = tuple(f"intervals_{b.replace(' ', '_')}" for b in BANDS)
 #: Columns of :attr:`Evaluation.summary`: the plan summary, then interval counts per band.
 EVALUATION_SUMMARY_COLUMNS: tuple[str, ...] = SUMMARY_COLUMNS + BAND_COLUMNS
+#: Columns of :attr:`Evaluation.intervals` for a mixed-channel forecast.
+CHANNEL_EVALUATION_COLUMNS: tuple[str, ...] = (*EVALUATION_COLUMNS, *CHANNEL_EXTRA_COLUMNS)
 
 #: ``queue`` label of total rows in a summary.
 TOTAL = "total"
@@ -99,9 +131,39 @@ class Plan:
         service-level denominator (see ``abandon_policy``); ``method`` the staffing
         method (``sipp``, ``mol`` or ``simulation``). The measures are the stationary
         Erlang C/A figures of each interval's agents, whatever the method.
+
+        A forecast naming channels, pools or priorities gives
+        :data:`CHANNEL_INTERVAL_COLUMNS` instead (the columns above keep their meaning,
+        with the differences below):
+
+        * ``agents`` (float64) is the agents the row's own work needs, so that rows add
+          up: a voice or chat queue alone, its requirement; the voice classes of a
+          priority pool, the pool's agents split in proportion to each class's workload;
+          deferred work, the agents it adds to its pool beyond the voice idle time it
+          fills (fractional, from the linear program), split between ticket priorities
+          in proportion to the work each has handled;
+        * ``channel``, ``channel_model`` (``immediate``, ``concurrent``, ``deferred``),
+          ``concurrency`` (chats per agent; 1 elsewhere), ``pool`` (``""`` for a queue
+          alone) and ``priority`` (NaN where none);
+        * ``pool_agents``: the agents of the row's pool in the interval, repeated on each
+          of its queues' rows (a queue alone is its own pool: its ``agents``); for a
+          blended pool the voice requirement plus the deferred work's added agents;
+        * ``service_level``: voice and chat as before (a priority class's own, at its
+          threshold; chat's first response); deferred work, the share of the interval's
+          arrivals handled within the deadline (``threshold_s``), NaN where it is not
+          known by the horizon's end; ``asa_s`` NaN for deferred work; ``occupancy`` of
+          a pool is the pool's (voice and deferred work together), of chat the busy chat
+          slots;
+        * deferred work only (NaN elsewhere): ``handled`` items handled in the interval,
+          ``handled_in_idle`` those handled in the voice idle time of the pool,
+          ``backlog`` items waiting at the interval's end, ``oldest_age_s`` the age of
+          the oldest of them [s];
+        * ``method``: the staffing method of the row: the one asked for on voice queues
+          alone, ``sipp`` on chat and priority pools, ``lp`` on deferred work.
     summary : DataFrame
         One row per period and queue, then total rows, columns :data:`SUMMARY_COLUMNS`
-        (see :func:`summarise`).
+        (see :func:`summarise`); for a mixed-channel forecast,
+        :data:`CHANNEL_SUMMARY_COLUMNS` with rows per queue, pool, channel and total.
     """
 
     intervals: pd.DataFrame
@@ -114,6 +176,14 @@ class Plan:
     def __repr__(self) -> str:
         iv = self.intervals
         queues = iv["queue"].nunique()
+        if "channel" in iv.columns and len(self.summary):
+            channels = iv["channel"].nunique()
+            return (
+                f"Plan({len(iv)} intervals, {queues} queue{'s' if queues != 1 else ''} in "
+                f"{channels} channel{'s' if channels != 1 else ''}, "
+                f"{iv['interval_start'].min()} to {iv['interval_start'].max()}; "
+                f"peak {float(self.summary['peak_agents'].iloc[-1]):.1f} agents together)"
+            )
         return (
             f"Plan({len(iv)} intervals, {queues} queue{'s' if queues != 1 else ''}, "
             f"{iv['interval_start'].min()} to {iv['interval_start'].max()}; "

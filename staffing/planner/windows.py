@@ -6,6 +6,8 @@ A targets table has one rule per row:
 column       meaning
 ===========  =================================================================
 ``queue``    queue the rule applies to; empty or ``*`` = every queue
+``channel``  optional: channel the rule applies to (``chat``, ``email``; see
+             :mod:`staffing.planner.channels`); empty or ``*`` = every channel
 ``weekday``  optional: ``Mon-Fri``, ``Sat,Sun``, ``Mon``, ``weekdays``, ``weekend``;
              empty = every day
 ``start``    optional time of day the window opens (``09:00``); empty = 00:00
@@ -14,7 +16,9 @@ column       meaning
 ``target``   the targets, in the usual syntax (``80/20+abandon<=5%``)
 ===========  =================================================================
 
-An interval belongs to a window when its *start* falls in ``[start, end)`` on one of the
+A rule naming both a queue and a channel applies to that queue's rows of that channel; a
+forecast without a ``channel`` column is all ``voice``. An interval belongs to a window
+when its *start* falls in ``[start, end)`` on one of the
 weekdays. The **first** matching row wins, so put the specific rules (prime time) above
 the general ones (the rest of the day). Intervals no row matches get the default targets
 (``--target``); without those, they are an error.
@@ -35,7 +39,7 @@ from staffing.vocabulary import parse_time_of_day, parse_weekdays
 __all__ = ["RULE_COLUMNS", "assign_targets", "canonical_targets", "prepare_targets"]
 
 #: Columns of prepared target rules.
-RULE_COLUMNS: tuple[str, ...] = ("queue", "weekdays", "start_s", "end_s", "target")
+RULE_COLUMNS: tuple[str, ...] = ("queue", "weekdays", "start_s", "end_s", "target", "channel")
 
 
 def canonical_targets(targets: Any) -> str:
@@ -63,7 +67,8 @@ def prepare_targets(targets: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         One row per rule, in order, with columns ``queue`` (``"*"`` = every queue),
         ``weekdays`` (frozenset of 0-6, Monday = 0), ``start_s``, ``end_s`` [s after
-        midnight] and ``target`` (canonical text).
+        midnight], ``target`` (canonical text) and ``channel`` (lower case, ``"*"`` =
+        every channel).
 
     Raises
     ------
@@ -88,6 +93,11 @@ def prepare_targets(targets: pd.DataFrame) -> pd.DataFrame:
     rules = []
     queues = (
         queue_names(df["queue"]) if "queue" in df else pd.Series(np.nan, index=df.index)
+    ).reset_index(drop=True)
+    channels = (
+        df["channel"].astype("string").str.strip().str.lower().fillna("")
+        if "channel" in df
+        else pd.Series("", index=df.index)
     ).reset_index(drop=True)
     for i, row in enumerate(df.to_dict("records")):
         line = i + 2
@@ -116,10 +126,19 @@ def prepare_targets(targets: pd.DataFrame) -> pd.DataFrame:
         start, end = bounds
         if start == end:
             raise fail("end", "the window is empty (start equals end)")
-        rules.append((queue_name, days, start, end, target))
+        channel = str(channels.iloc[i])
+        rules.append((queue_name, days, start, end, target, channel or "*"))
     out = pd.DataFrame(rules, columns=list(RULE_COLUMNS))
     out.attrs["source"] = source
     return out
+
+
+def _channels(forecast: pd.DataFrame) -> np.ndarray:
+    """Each row's channel, as rules name it (``voice`` where none is given)."""
+    if "channel" not in forecast.columns:
+        return np.full(len(forecast), "voice", dtype=object)
+    text = forecast["channel"].astype("string").str.strip().str.lower()
+    return text.fillna("").replace("", "voice").to_numpy(dtype=object)
 
 
 def assign_targets(
@@ -130,7 +149,8 @@ def assign_targets(
     Parameters
     ----------
     forecast : DataFrame
-        With ``interval_start`` and ``queue``.
+        With ``interval_start``, ``queue`` and optionally ``channel`` (absent or empty:
+        ``voice``).
     rules : DataFrame or None
         From :func:`prepare_targets`.
     default : str or None
@@ -155,11 +175,14 @@ def assign_targets(
         seconds = (t - t.dt.normalize()).dt.total_seconds().to_numpy()
         weekday = t.dt.day_of_week.to_numpy()
         queue = forecast["queue"].to_numpy()
+        channel = _channels(forecast)
         free = np.ones(n, dtype=bool)
         for rule in rules.to_dict("records"):
             mask = free.copy()
             if rule["queue"] != "*":
                 mask &= queue == rule["queue"]
+            if rule.get("channel", "*") != "*":
+                mask &= channel == rule["channel"]
             if len(rule["weekdays"]) < 7:
                 mask &= np.isin(weekday, sorted(rule["weekdays"]))
             start, end = rule["start_s"], rule["end_s"]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from staffing.queueing import parse_targets
 from staffing.queueing.targets import ServiceLevel
+from staffing.vocabulary import format_duration
 
 __all__ = ["plan_figure", "plot_heatmap", "plot_requirement"]
 
@@ -147,9 +148,13 @@ def plot_requirement(
     sl_ax.set_ylim(0, 1.05)
     sl_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     thresholds = sorted(set(one["threshold_s"].dropna())) if "threshold_s" in one else []
-    within = " or ".join(f"{x:g}" for x in thresholds)  # several with targets by time window
+    # several with targets by time window; deferred work's deadlines in hours
+    if all(x < 3600 for x in thresholds):
+        within = " or ".join(f"{x:g}" for x in thresholds) + " s"
+    else:
+        within = " or ".join(format_duration(x) for x in thresholds)
     sl_ax.set_ylabel(
-        f"service level (within {within} s)" if thresholds else "service level", color=_SL
+        f"service level (within {within})" if thresholds else "service level", color=_SL
     )
     sl_ax.tick_params(axis="y", colors=_SL)
     sl_ax.spines["right"].set_color(_SL)

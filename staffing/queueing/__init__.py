@@ -1,4 +1,5 @@
-"""The queueing core: Erlang B, Erlang C and Erlang A, and the staffing solver.
+"""The queueing core: Erlang B, Erlang C and Erlang A, the staffing solver, chat with
+concurrency and priority classes on one pool.
 
 Pure and vectorised, with numpy and scipy only: no pandas, matplotlib or click is imported
 here, so quick calculations start fast. Every function accepts scalars, ndarrays or pandas
@@ -7,8 +8,10 @@ Series, broadcasts its arguments, and returns the same kind (a Series keeps its 
 
 from __future__ import annotations
 
+from staffing.queueing.chat import DEFAULT_EFFICIENCY, evaluate_chat, required_chat_agents
 from staffing.queueing.erlang import erlang_b, erlang_c
 from staffing.queueing.performance import ABANDON_POLICIES, Metrics, evaluate
+from staffing.queueing.priority import evaluate_priority, required_priority_agents
 from staffing.queueing.solver import required_agents
 from staffing.queueing.targets import (
     AbandonRate,
@@ -21,6 +24,7 @@ from staffing.queueing.targets import (
 
 __all__ = [
     "ABANDON_POLICIES",
+    "DEFAULT_EFFICIENCY",
     "AbandonRate",
     "Asa",
     "Metrics",
@@ -30,6 +34,10 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "evaluate",
+    "evaluate_chat",
+    "evaluate_priority",
     "parse_targets",
     "required_agents",
+    "required_chat_agents",
+    "required_priority_agents",
 ]
