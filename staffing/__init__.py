@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         plan,
         summarise,
     )
+    from staffing.scheduling import Schedule, schedule
     from staffing.simulation import SimulatedPlan, SimulationOptions, simulate_plan
 
 try:
@@ -75,6 +76,9 @@ _LAZY: dict[str, str] = {
     "credit_exposure": "staffing.contracts",
     "outsource": "staffing.contracts",
     "service_credits": "staffing.contracts",
+    # schedules: shifts and breaks from the requirement
+    "Schedule": "staffing.scheduling",
+    "schedule": "staffing.scheduling",
     # simulation through the day
     "SimulatedPlan": "staffing.simulation",
     "SimulationOptions": "staffing.simulation",
@@ -97,6 +101,7 @@ __all__ = [
     "Occupancy",
     "Plan",
     "QueueModel",
+    "Schedule",
     "ServiceLevel",
     "SimulatedPlan",
     "SimulationOptions",
@@ -119,6 +124,7 @@ __all__ = [
     "read_forecast",
     "read_history",
     "required_agents",
+    "schedule",
     "service_credits",
     "simulate_plan",
     "summarise",
