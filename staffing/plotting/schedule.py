@@ -160,7 +160,7 @@ def plot_coverage(
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     if legend:
-        ax.legend(loc="upper left", fontsize=8, ncols=5, frameon=False)
+        ax.legend(loc="upper right", fontsize=8, ncols=5, frameon=False)
     return ax
 
 
