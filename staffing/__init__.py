@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         plan,
         summarise,
     )
+    from staffing.scheduling import Schedule, schedule
     from staffing.simulation import SimulatedPlan, SimulationOptions, simulate_plan
 
 try:
@@ -77,6 +78,9 @@ _LAZY: dict[str, str] = {
     "credit_exposure": "staffing.contracts",
     "outsource": "staffing.contracts",
     "service_credits": "staffing.contracts",
+    # schedules: shifts and breaks from the requirement
+    "Schedule": "staffing.scheduling",
+    "schedule": "staffing.scheduling",
     # simulation through the day
     "SimulatedPlan": "staffing.simulation",
     "SimulationOptions": "staffing.simulation",
@@ -100,6 +104,7 @@ __all__ = [
     "Occupancy",
     "Plan",
     "QueueModel",
+    "Schedule",
     "ServiceLevel",
     "SimulatedPlan",
     "SimulationOptions",
@@ -122,6 +127,7 @@ __all__ = [
     "read_forecast",
     "read_history",
     "required_agents",
+    "schedule",
     "service_credits",
     "simulate_plan",
     "summarise",

@@ -82,6 +82,11 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "simulate_command",
         "Simulate a plan through the whole day: every interval, with confidence intervals.",
     ),
+    "schedule": (
+        "staffing.cli.schedule_cmd",
+        "schedule_command",
+        "Shifts, breaks and people covering a plan's requirement (HiGHS).",
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from staffing.io.readers import (
     read_history,
     read_plan,
     read_roster,
+    read_shifts,
     read_targets,
 )
 from staffing.io.tables import (
@@ -45,6 +46,7 @@ __all__ = [
     "read_history",
     "read_plan",
     "read_roster",
+    "read_shifts",
     "read_table",
     "read_targets",
     "require_columns",

@@ -23,6 +23,7 @@ from staffing.frames.dates import combine_date_time, parse_timestamps
 from staffing.frames.values import InconsistentPolicy
 from staffing.io.tables import read_table
 from staffing.planner import prepare_forecast, prepare_targets
+from staffing.scheduling import ShiftFamily, shift_families
 
 __all__ = [
     "TIMESTAMP_COLUMNS",
@@ -33,6 +34,7 @@ __all__ = [
     "read_history",
     "read_plan",
     "read_roster",
+    "read_shifts",
     "read_targets",
 ]
 
@@ -170,9 +172,82 @@ def read_targets(path: PathLike, *, options: ReadOptions | None = None) -> pd.Da
 def read_roster(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:
     """Read a roster (``interval_start``, optional ``queue``, ``agents``) as a table.
 
-    It is checked against the forecast by :func:`staffing.planner.evaluate_staffing`.
+    A schedule's coverage table (``staffing schedule --coverage``, columns
+    :data:`staffing.scheduling.COVERAGE_COLUMNS`: ``interval_start, queue, required,
+    scheduled, on_phones, ...``) is a roster too: when the file has no ``agents`` column
+    but an ``on_phones`` one, the agents on the phones (breaks taken out) are its agents.
+    The roster is checked against the forecast by
+    :func:`staffing.planner.evaluate_staffing`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        CSV, Excel or Parquet.
+    options : ReadOptions, optional
+        Column mapping and date rules.
+
+    Returns
+    -------
+    DataFrame
+        The file with our column names and ``interval_start`` read as timestamps.
+
+    Notes
+    -----
+    A schedule staffs one pool of agents: its coverage's ``queue`` is the queue
+    scheduled (``staffing schedule --queue``) or the pooled queues joined by ``+``
+    (``premium+sales+service``). Evaluated against a forecast, a roster's queue must be a
+    queue of the forecast: schedule each queue on its own to evaluate it per queue.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "coverage.csv"
+    >>> pd.DataFrame({"interval_start": ["2025-03-03 09:00"], "queue": ["sales"],
+    ...               "required": [3.2], "scheduled": [5.0], "on_phones": [4.5]}
+    ...              ).to_csv(path, index=False)
+    >>> read_roster(path)[["interval_start", "queue", "agents"]]
+           interval_start  queue  agents
+    0 2025-03-03 09:00:00  sales     4.5
     """
-    return _options(options).read(path)
+    df = _options(options).read(path)
+    if "agents" not in df.columns and "on_phones" in df.columns:
+        df = df.rename(columns={"on_phones": "agents"})
+    return df
+
+
+def read_shifts(path: PathLike, *, options: ReadOptions | None = None) -> tuple[ShiftFamily, ...]:
+    """Read and validate a shift-family table (one row per family).
+
+    Parameters
+    ----------
+    path : str or path-like
+        CSV, Excel or Parquet with ``shift``, ``start``, ``length``, optional ``paid``,
+        ``days``, ``breaks``, ``min``, ``max``, ``cost`` (see
+        :mod:`staffing.scheduling.shifts` for what each cell may hold).
+    options : ReadOptions, optional
+        Column mapping (``{"shift": "Name"}``) and the Excel sheet.
+
+    Returns
+    -------
+    tuple of ShiftFamily
+        In the file's row order, ready for :func:`staffing.scheduling.schedule`.
+
+    Raises
+    ------
+    InputError
+        An unreadable file, missing or unknown columns, or a bad cell: the message names
+        the file, the column and the row (header = row 1), e.g. a break that can end
+        after its shift, a start range without a step, a zero length.
+
+    Examples
+    --------
+    >>> from staffing.data import sample_path
+    >>> families = read_shifts(sample_path("shifts.csv"))
+    >>> [(f.name, len(f.starts_s), f.paid_hours) for f in families]
+    [('early', 6, 8.0), ('day', 6, 8.0), ('late', 4, 8.0), ('part', 17, 4.0)]
+    """
+    df = _options(options).read(path)
+    return shift_families(df, source=str(df.attrs.get("source", path)))
 
 
 def read_history(

@@ -425,7 +425,7 @@ def solve_model(
         time_limit_s,
         gap,
     )
-    counts = sol[x].astype(np.int64)
+    counts = np.round(sol[x]).astype(np.int64)
     people = {
         f: round(float(sol[t.heads[0]] if t.heads is not None else sol[t.w].sum()))
         for f, t in patterns.items()
@@ -613,7 +613,8 @@ def _solve_block(
         )
     integer = sub.integrality.astype(bool)
     if not integer.any() or np.all(np.abs(relaxed[integer] - np.round(relaxed[integer])) < 1e-9):
-        return relaxed, lp_bound, False
+        # integral up to rounding (2.9999999999999964): made whole, as HiGHS's answers are
+        return _integral(sub, relaxed), lp_bound, False
     whole = _highs(sub, sub.integrality, sub.lower, sub.upper, time_limit_s, gap)
     if whole.status == 2:
         raise Infeasible(f"the schedule model is infeasible ({whole.message})")
@@ -944,7 +945,7 @@ def _assign_breaks(
     for ch in chains:
         x = counts[ch.members]
         people = np.repeat(ch.members, x)
-        times = np.repeat(ch.first + np.arange(ch.y.size), sol[ch.y].astype(np.int64))
+        times = np.repeat(ch.first + np.arange(ch.y.size), np.round(sol[ch.y]).astype(np.int64))
         start = candidates.start[people]
         if times.size != people.size or np.any(
             (times < start + ch.earliest) | (times > start + ch.latest)

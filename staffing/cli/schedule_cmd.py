@@ -1,0 +1,552 @@
+"""``staffing schedule``: a plan's requirement turned into shifts, breaks and people.
+
+The schedule's own options (objective, tours, open hours, solver limits) are one option
+group defined here, built into the keyword arguments of
+:func:`staffing.scheduling.schedule`; the file options (``--column``, dates) are the
+shared ones of :mod:`staffing.cli.options`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from staffing.cli.command import OneLineCommand
+from staffing.cli.formatting import percent, readable
+from staffing.cli.options import abandon_policy_option, collect, read_options, stack
+from staffing.cli.output import Outputs, out_option, plot_option, report_option
+from staffing.cli.types import Duration, FiniteFloat, Percent, TargetList
+
+__all__ = ["OpenHours", "schedule_command", "solver_line"]
+
+
+class OpenHours(click.ParamType):
+    """Opening hours per weekday: ``'Mon-Fri 07:00-22:00; Sat 08:00-20:00; Sun closed'``.
+
+    Each ``;``-separated part is weekdays (``Mon-Fri``, ``Sat,Sun``, ``weekend``, ``all``)
+    then hours (``07:00-22:00``, several joined by ``,``; ``closed``); a day not named is
+    closed. Weekdays and times are read by the shared vocabulary (through
+    :func:`staffing.scheduling.open_slots`, which checks them here, before any work).
+    """
+
+    name = "hours"
+    _PART = re.compile(r"^\s*(?P<days>.*?[A-Za-z].*?)\s+(?P<hours>(?:closed|\d).*)$", re.I)
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dict[str, str]:
+        if isinstance(value, dict):
+            return value
+        spec: dict[str, str] = {}
+        for part in (p for p in str(value).split(";") if p.strip()):
+            m = self._PART.match(part)
+            if m is None:
+                self.fail(
+                    f"{part.strip()!r}: write weekdays then hours, e.g. 'Mon-Fri 07:00-22:00; "
+                    "Sat 08:00-20:00'",
+                    param,
+                    ctx,
+                )
+            days, hours = m.group("days").strip(), m.group("hours").strip()
+            spec[days] = f"{spec[days]}, {hours}" if days in spec else hours
+        if not spec:
+            self.fail("no opening hours given", param, ctx)
+        import numpy as np
+
+        from staffing.errors import StaffingError
+        from staffing.scheduling import open_slots
+
+        try:
+            open_slots(spec, np.datetime64("2025-03-03"), 7, 60)
+        except StaffingError as exc:
+            self.fail(str(exc), param, ctx)
+        return spec
+
+
+def _settings(**values: Any) -> dict[str, Any]:
+    """The schedule options as the keyword arguments of ``staffing.scheduling.schedule``;
+    options that belong to another objective (or to tours) are refused."""
+    objective = values["objective"]
+    misplaced = {
+        "--under-cost": (values["under_cost"], "soft"),
+        "--over-cost": (values["over_cost"], "soft"),
+        "--service-period": (values["service_period"], "service"),
+        "--interval-floor": (values["interval_floor"], "service"),
+    }
+    for flag, (given, wanted) in misplaced.items():
+        if given is not None and objective != wanted:
+            raise click.UsageError(f"{flag} applies to --objective {wanted}")
+    if values["consecutive_days_off"] and values["days_off"] is None:
+        raise click.UsageError("--consecutive-days-off needs --days-off (e.g. --days-off 2)")
+    return {
+        "objective": objective,
+        "service_target": values["service_target"],
+        "service_period": values["service_period"] or "week",
+        "interval_floor": values["interval_floor"],
+        "under_cost": 1.0 if values["under_cost"] is None else values["under_cost"],
+        "over_cost": 0.0 if values["over_cost"] is None else values["over_cost"],
+        "start_step": values["start_step"],
+        "days_off": values["days_off"],
+        "consecutive_days_off": values["consecutive_days_off"],
+        "cyclic": values["cyclic"],
+        "open_hours": values["open_hours"],
+        "queue": values["queue"],
+        "hours_per_fte": values["hours_per_fte"],
+        "time_limit_s": values["time_limit_s"],
+        "gap": values["gap"],
+        "abandon_policy": values["abandon_policy"],
+    }
+
+
+_SETTINGS = (
+    "objective",
+    "service_target",
+    "service_period",
+    "interval_floor",
+    "under_cost",
+    "over_cost",
+    "start_step",
+    "days_off",
+    "consecutive_days_off",
+    "cyclic",
+    "open_hours",
+    "queue",
+    "hours_per_fte",
+    "time_limit_s",
+    "gap",
+    "abandon_policy",
+)
+
+schedule_options = stack(
+    click.option(
+        "--objective",
+        type=click.Choice(["cover", "soft", "service"]),
+        default="cover",
+        show_default=True,
+        help="cover: least paid hours with the requirement on the phones in every interval; "
+        "soft: paid hours plus a price per agent-interval short (--under-cost) and over "
+        "(--over-cost), always feasible; service: least paid hours meeting --target over "
+        "each --service-period (intervals may fall below where others make up for it).",
+    ),
+    click.option(
+        "--target",
+        "service_target",
+        type=TargetList(),
+        default=None,
+        metavar="TARGET",
+        help="Service level of --objective service (80/20); also the threshold of the "
+        "service level reported. Default the plan's target column.",
+    ),
+    click.option(
+        "--service-period",
+        type=click.Choice(["day", "week"]),
+        default=None,
+        help="--objective service: the target holds for each day or each week (default week).",
+    ),
+    click.option(
+        "--interval-floor",
+        type=Percent(allow_one=False),
+        default=None,
+        metavar="PERCENT",
+        help="--objective service: lowest service level allowed in any interval (60%).",
+    ),
+    click.option(
+        "--under-cost",
+        type=FiniteFloat(0.0, min_open=True),
+        default=None,
+        help="--objective soft: cost of one agent short for one interval, in paid hours "
+        "(or the shifts' cost unit); default 1.",
+    ),
+    click.option(
+        "--over-cost",
+        type=FiniteFloat(0.0),
+        default=None,
+        help="--objective soft: cost of one agent over for one interval; default 0.",
+    ),
+    click.option(
+        "--start-step",
+        type=Duration(),
+        default=None,
+        metavar="DURATION",
+        help="Keep only shift starts on this step from midnight (30min): a smaller model.",
+    ),
+    click.option(
+        "--days-off",
+        type=click.IntRange(0, 6),
+        default=None,
+        help="Weekly tours (a plan of 7 days): each person works 7 minus this many days "
+        "on one shift family.",
+    ),
+    click.option(
+        "--consecutive-days-off",
+        is_flag=True,
+        help="With --days-off: the days off follow each other (Sun-Mon only with --cyclic).",
+    ),
+    click.option(
+        "--cyclic",
+        is_flag=True,
+        help="The horizon repeats: a shift running past its end covers its start.",
+    ),
+    click.option(
+        "--open",
+        "open_hours",
+        type=OpenHours(),
+        default=None,
+        metavar="HOURS",
+        help="Opening hours, no shift outside them: 'Mon-Fri 07:00-22:00; Sat 08:00-20:00' "
+        "(a day not named is closed).",
+    ),
+    click.option(
+        "--queue",
+        default=None,
+        metavar="NAME",
+        help="Schedule this queue of the plan alone (default: its queues pooled, their "
+        "requirements summed).",
+    ),
+    click.option(
+        "--hours-per-fte",
+        type=FiniteFloat(0.0, 168.0, min_open=True),
+        default=37.5,
+        show_default=True,
+        help="Paid hours of one FTE per week, for the summary.",
+    ),
+    click.option(
+        "--time-limit",
+        "time_limit_s",
+        type=Duration(),
+        default="60s",
+        show_default=True,
+        metavar="DURATION",
+        help="Time HiGHS may take; the best schedule found by then is written.",
+    ),
+    click.option(
+        "--gap",
+        type=Percent(allow_one=False),
+        default="1%",
+        show_default=True,
+        metavar="PERCENT",
+        help="Relative gap to the best bound at which HiGHS stops.",
+    ),
+    abandon_policy_option("How abandoned calls enter the reported service level."),
+    collect("settings", list(_SETTINGS), _settings),
+)
+"""The schedule's options, built into ``settings``: keyword arguments of ``schedule``."""
+
+
+@contextmanager
+def _solver_output_elsewhere() -> Iterator[None]:
+    """Send what the solver prints at C level to file descriptor 1 to /dev/null.
+
+    HiGHS, inside scipy, may print a line of its own to the process's standard output;
+    with ``--out -`` that line would land in the CSV. Python's own output is flushed
+    first, and the C library's buffers before the descriptor is put back.
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        _flush_c_stdio()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _flush_c_stdio() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError, TypeError):  # no C library to ask (Windows)
+        pass
+
+
+def solver_line(report: Any, gap: float, time_limit_s: float) -> str:
+    """The solver's result in one line: status, gap reached, whether proven, time, size."""
+    from staffing.vocabulary import format_duration
+
+    proven = "proven optimal" if report.proven_optimal else "not proven optimal"
+    what = {
+        "optimal": f"within the {percent(gap, 2)} gap asked",
+        "time limit": f"stopped at the time limit of {format_duration(time_limit_s)}",
+        "gap not reached": f"every part solved, but further than the {percent(gap, 2)} asked "
+        "from the bound (the bound may be weak)",
+    }.get(report.status, report.status)
+    line = (
+        f"Solver (HiGHS): {report.status}, {what}; gap to the best bound "
+        f"{100 * report.gap:.2f}%, {proven}; {report.time_s:.1f} s; "
+        f"{report.variables:,} variables ({report.integer_variables:,} integer), "
+        f"{report.constraints:,} rows."
+    )
+    if report.status != "optimal":
+        line += " For a closer schedule give more --time-limit or a coarser --start-step."
+    return line
+
+
+def _threshold(settings: dict[str, Any], table: Any) -> float | None:
+    """The threshold [s] the coverage's service level is reported at (as the library picks
+    it: the target given, else the plan's one target, else its one threshold_s, else 20 s);
+    None when the plan mixes thresholds."""
+    from staffing.queueing import parse_targets
+    from staffing.queueing.targets import ServiceLevel
+
+    texts = [settings["service_target"]]
+    if "target" in table:
+        common = table["target"].dropna().astype(str).unique()
+        if len(common) == 1:
+            texts.append(str(common[0]))
+    for text in texts:
+        if text:
+            for t in parse_targets(text):
+                if isinstance(t, ServiceLevel):
+                    return float(t.threshold_s)
+    if "threshold_s" in table:
+        values = table["threshold_s"].dropna().unique()
+        if len(values) > 1:
+            return None
+        if len(values) == 1:
+            return float(values[0])
+    return 20.0
+
+
+def _sl_label(threshold_s: float | None) -> str:
+    from staffing.vocabulary import format_duration
+
+    return "SL" if threshold_s is None else f"SL {format_duration(threshold_s)}"
+
+
+def pretty_schedule_summary(summary: Any, threshold_s: float | None = None) -> Any:
+    """The schedule summary rounded for reading, units in the headers (text)."""
+    import pandas as pd
+
+    def num(x: float) -> str:
+        return "" if x != x else f"{x:,.1f}"
+
+    def period(kind: str, start: Any) -> str:
+        if kind == "day":
+            return f"{start:%a %Y-%m-%d}"
+        if kind == "week":
+            return f"week {start:%Y-%m-%d}"
+        return "total"
+
+    return pd.DataFrame(
+        {
+            "period": [
+                period(k, s)
+                for k, s in zip(summary["period"], summary["period_start"], strict=True)
+            ],
+            "shifts": summary["shifts"].map(lambda x: f"{x:,}"),
+            "paid h": summary["paid_hours"].map(num),
+            "FTE": summary["fte"].map(num),
+            "required h": summary["required_hours"].map(num),
+            "on-phone h": summary["on_phone_hours"].map(num),
+            "efficiency": summary["efficiency"].map(percent),
+            "intervals under": summary["intervals_under"].map(str),
+            "under h": summary["under_hours"].map(num),
+            _sl_label(threshold_s): summary["service_level"].map(percent),
+        }
+    )
+
+
+def _headline(result: Any, name: str, threshold_s: float | None, hours_per_fte: float) -> str:
+    from staffing.vocabulary import format_duration
+
+    total = result.summary.iloc[-1]
+    cov = result.coverage
+    people = int(result.agents["agent"].nunique()) if len(result.agents) else 0
+    first, last = cov["interval_start"].iloc[0], cov["interval_start"].iloc[-1]
+    within = "" if threshold_s is None else f" within {format_duration(threshold_s)}"
+    sl = total["service_level"]
+    service = (
+        f", predicted service level {percent(sl)}{within}" if sl == sl else ""
+    )  # NaN: no calls in the plan
+    return (
+        f"{name}, {cov['queue'].iloc[0]}, {first:%a %d %b} to {last:%a %d %b %Y} "
+        f"({result.objective}): {int(total['shifts']):,} shifts for {people:,} people, "
+        f"{total['paid_hours']:,.1f} paid hours ({total['fte']:,.1f} FTE at "
+        f"{hours_per_fte:g} h a week) for {total['required_hours']:,.1f} required "
+        f"agent-hours: efficiency {percent(total['efficiency'])}, "
+        f"{int(total['intervals_under'])} intervals under ({total['under_hours']:,.1f} "
+        f"agent-hours short){service}."
+    )
+
+
+def _settings_text(settings: dict[str, Any], families: Any, shifts_name: str) -> str:
+    from staffing.vocabulary import format_duration
+
+    objective = settings["objective"]
+    goal = {
+        "cover": "least paid hours with at least the requirement on the phones in every interval",
+        "soft": f"least paid hours plus {settings['under_cost']:g} per agent-interval short "
+        f"and {settings['over_cost']:g} per agent-interval over",
+        "service": f"least paid hours with the calls-weighted service level of each "
+        f"{settings['service_period']} at {settings['service_target'] or 'the plan target'}"
+        + (
+            f", no interval below {percent(settings['interval_floor'])}"
+            if settings["interval_floor"] is not None
+            else ""
+        ),
+    }[objective]
+    names = ", ".join(f.name for f in families)
+    parts = [
+        f"Objective {objective}: {goal}.",
+        f"Shift families from {shifts_name}: {names}.",
+    ]
+    if settings["days_off"] is not None:
+        kind = "consecutive " if settings["consecutive_days_off"] else ""
+        parts.append(
+            f"Weekly tours: {settings['days_off']} {kind}days off, one family a week each."
+        )
+    if settings["start_step"]:
+        parts.append(f"Starts every {format_duration(settings['start_step'])} from midnight.")
+    if settings["open_hours"]:
+        hours = "; ".join(f"{d} {h}" for d, h in settings["open_hours"].items())
+        parts.append(f"Open {hours}.")
+    if settings["cyclic"]:
+        parts.append("The horizon wraps (a shift past its end covers its start).")
+    parts.append(
+        f"HiGHS within {format_duration(settings['time_limit_s'])} to a "
+        f"{percent(settings['gap'], 2)} gap."
+    )
+    return " ".join(parts)
+
+
+def _readable_schedule(table: Any) -> Any:
+    """The schedule rows with days and clock times as text, for the report."""
+    out = table.copy()
+    out["day"] = out["day"].map(lambda t: f"{t:%a %d %b}")
+    for name in ("start", "end"):
+        out[name] = out[name].map(lambda t: f"{t:%H:%M}")
+    return readable(out)
+
+
+@click.command("schedule", cls=OneLineCommand)
+@click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--shifts",
+    "shifts_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Shift families, one row each: shift, start (07:00 or 06:00-10:00/15min), length "
+    "(8h30), optional paid, days (Mon-Fri), breaks (15min@1h30-2h30; 30min@3h-5h unpaid), "
+    "min, max, cost.",
+)
+@read_options("a plan column")
+@schedule_options
+@out_option(
+    "--out",
+    "out",
+    "Shifts (day, shift, start, end, breaks, count, paid_hours): .csv, .xlsx (with agents, "
+    "coverage and summary as more sheets), .parquet, or - for standard output.",
+)
+@out_option("--agents", "agents_path", "One row per person and working day: .csv, .xlsx, ...")
+@out_option(
+    "--coverage",
+    "coverage_path",
+    "Per interval: required, scheduled, on_phones, over, under, service_level "
+    "(a roster for staffing evaluate --roster).",
+)
+@out_option("--summary", "summary_path", "Paid hours, FTE, efficiency per day and week.")
+@plot_option("Required vs on-phone agents, one panel per day (.png, .pdf, .svg).")
+@report_option("One self-contained HTML report (summary, solver, figures, shifts).")
+def schedule_command(
+    plan_path: str,
+    shifts_path: str,
+    read: Any,
+    settings: dict[str, Any],
+    out: str | None,
+    agents_path: str | None,
+    coverage_path: str | None,
+    summary_path: str | None,
+    plot_path: str | None,
+    report_path: str | None,
+) -> None:
+    """Shifts, breaks and people covering PLAN's agents per interval (HiGHS).
+
+    PLAN is a plan's interval table (staffing plan --out): agents per interval and queue,
+    with calls and handle times for the service levels. Its queues are pooled (their
+    agents summed) unless --queue picks one. Breaks are placed by the model within their
+    windows; coverage is counted minute by minute from the shift rows.
+
+    \b
+    Example:
+      staffing plan forecast.csv --target 80/20 --out plan.csv
+      staffing schedule plan.csv --shifts shifts.csv --out schedule.csv \\
+        --agents agents.csv --coverage coverage.csv --plot schedule.png
+      staffing schedule plan.csv --shifts shifts.csv --objective service --target 80/20
+    """
+    from pathlib import Path
+
+    from staffing.errors import StaffingError
+    from staffing.io import read_shifts
+    from staffing.scheduling import schedule
+
+    outputs = Outputs(
+        {
+            "--out": (out, "table"),
+            "--agents": (agents_path, "table"),
+            "--coverage": (coverage_path, "table"),
+            "--summary": (summary_path, "table"),
+            "--plot": (plot_path, "figure"),
+            "--report": (report_path, "report"),
+        }
+    )
+    name = Path(plan_path).name
+    table = read.read(plan_path)
+    families = read_shifts(shifts_path)
+    try:
+        with _solver_output_elsewhere():
+            result = schedule(table, families, source=name, **settings)
+    except StaffingError as exc:
+        if "objective='soft'" not in str(exc):
+            raise
+        raise StaffingError(str(exc).replace("objective='soft'", "--objective soft")) from None
+    threshold = _threshold(settings, table)
+    headline = _headline(result, name, threshold, settings["hours_per_fte"])
+    solver = solver_line(result.solver, settings["gap"], settings["time_limit_s"])
+    summary_text = pretty_schedule_summary(result.summary, threshold)
+
+    figure = gantt = None
+    if plot_path is not None or report_path is not None:
+        from staffing.plotting.schedule import plot_shifts, schedule_figure
+
+        figure = schedule_figure(result.coverage, heading=f"Schedule of {name}")
+        if report_path is not None and len(result.shifts):
+            gantt = plot_shifts(result.shifts).figure
+    blocks: list[tuple[str, object]] = [
+        ("In short", headline),
+        ("Settings", _settings_text(settings, families, Path(shifts_path).name)),
+        ("Solver", solver),
+        ("Summary per day and week", summary_text),
+    ]
+    if figure is not None:
+        blocks.append(("Required and on-phone agents per interval", figure))
+    if gantt is not None:
+        blocks.append(("Shifts of the busiest day", gantt))
+    blocks.append(("Shifts", _readable_schedule(result.shifts)))
+    with outputs:
+        outputs.tables("--out", result.tables(), "schedule")
+        outputs.table("--agents", result.agents)
+        outputs.table("--coverage", result.coverage)
+        outputs.table("--summary", result.summary)
+        outputs.figure("--plot", figure)
+        outputs.report("--report", f"Schedule: {name}", blocks)
+    if outputs.stdout_taken:
+        click.echo(headline, err=True)
+        click.echo(solver, err=True)
+    else:
+        click.echo(headline)
+        click.echo(solver)
+        click.echo(summary_text.to_string(index=False))
