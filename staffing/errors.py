@@ -74,10 +74,11 @@ class InputError(StaffingError):
         return f"{where}: {text}" if where else text
 
 
-def describe_rows(rows: Sequence[int], show: int = 5) -> str:
-    """``"3 rows (rows 2, 5, 9)"`` style description of offending rows."""
+def describe_rows(rows: Sequence[int], show: int = 5, total: int | None = None) -> str:
+    """``"3 rows (rows 2, 5, 9)"`` style description of offending rows (``total``: how
+    many there are, when ``rows`` holds only the first of them)."""
     rows = list(rows)
-    n = len(rows)
+    n = len(rows) if total is None else int(total)
     head = ", ".join(str(r) for r in rows[:show])
     more = f", ... (+{n - show} more)" if n > show else ""
     noun = "row" if n == 1 else "rows"

@@ -14,12 +14,18 @@ from __future__ import annotations
 
 from staffing.planner.bands import BANDS, escalation_band
 from staffing.planner.channels import DEFAULT_CHANNEL_MODELS, MODELS, ChannelRules
-from staffing.planner.evaluation import evaluate_staffing
+from staffing.planner.evaluation import (
+    count_bands,
+    evaluate_intervals,
+    evaluate_staffing,
+    evaluation_parts,
+    evaluation_summary,
+)
 from staffing.planner.forecast import FORECAST_COLUMNS, interval_length, prepare_forecast
 from staffing.planner.models import FteRules, PatienceWarning, QueueModel
-from staffing.planner.requirement import plan
-from staffing.planner.sanity import PlanWarning
-from staffing.planner.summary import PERIODS, summarise, summarise_channels
+from staffing.planner.requirement import plan, plan_intervals, round_heads
+from staffing.planner.sanity import PlanWarning, SanityCheck
+from staffing.planner.summary import PERIODS, SummaryParts, summarise, summarise_channels
 from staffing.planner.tables import (
     CHANNEL_EVALUATION_COLUMNS,
     CHANNEL_INTERVAL_COLUMNS,
@@ -53,13 +59,21 @@ __all__ = [
     "Plan",
     "PlanWarning",
     "QueueModel",
+    "SanityCheck",
+    "SummaryParts",
     "assign_targets",
+    "count_bands",
     "escalation_band",
+    "evaluate_intervals",
     "evaluate_staffing",
+    "evaluation_parts",
+    "evaluation_summary",
     "interval_length",
     "plan",
+    "plan_intervals",
     "prepare_forecast",
     "prepare_targets",
+    "round_heads",
     "summarise",
     "summarise_channels",
 ]

@@ -15,7 +15,7 @@ from staffing.planner.channels import ChannelRules, channel_columns, has_channel
 from staffing.planner.intervals import forecast_arrays, interval_table, measures, setup
 from staffing.planner.models import FteRules, QueueModel
 from staffing.planner.sanity import PlanWarning
-from staffing.planner.summary import summarise
+from staffing.planner.summary import SummaryParts
 from staffing.planner.tables import (
     BAND_COLUMNS,
     CHANNEL_EVALUATION_COLUMNS,
@@ -26,7 +26,13 @@ from staffing.queueing import evaluate, parse_targets, required_agents
 from staffing.queueing.targets import AbandonRate, ServiceLevel
 from staffing.vocabulary import AbandonPolicy, Period, check_period
 
-__all__ = ["evaluate_staffing"]
+__all__ = [
+    "count_bands",
+    "evaluate_intervals",
+    "evaluate_staffing",
+    "evaluation_parts",
+    "evaluation_summary",
+]
 
 
 def _staffing_per_interval(
@@ -222,6 +228,64 @@ def evaluate_staffing(
     1    12.0          0.640  all hands
     """
     check_period(period)
+    fte = fte or FteRules()
+    intervals = evaluate_intervals(
+        forecast,
+        staffing,
+        targets,
+        targets_table=targets_table,
+        interval_s=interval_s,
+        model=model,
+        fte=fte,
+        threshold_s=threshold_s,
+        edges=edges,
+        channels=channels,
+    )
+    parts = evaluation_parts(period=period, fte=fte).add(count_bands(intervals))
+    return Evaluation(intervals=intervals, summary=evaluation_summary(parts))
+
+
+def evaluation_parts(*, period: Period = "week", fte: FteRules | None = None) -> SummaryParts:
+    """The summary of an evaluation made in chunks: :meth:`SummaryParts.add` each chunk's
+    :func:`count_bands`, then :func:`evaluation_summary`."""
+    return SummaryParts(period=period, fte=fte, extra=BAND_COLUMNS)
+
+
+def count_bands(intervals: pd.DataFrame) -> pd.DataFrame:
+    """An evaluated interval table with one 0/1 column per escalation band, to be summed."""
+    return intervals.assign(
+        **{
+            col: (intervals["band"] == band).astype(float)
+            for col, band in zip(BAND_COLUMNS, BANDS, strict=True)
+        }
+    )
+
+
+def evaluation_summary(parts: SummaryParts) -> pd.DataFrame:
+    """The summary of :func:`evaluate_staffing` from its parts (band counts as integers)."""
+    summary = parts.summary()
+    for col in BAND_COLUMNS:
+        summary[col] = summary[col].astype(np.int64)
+    return summary
+
+
+def evaluate_intervals(
+    forecast: pd.DataFrame,
+    staffing: pd.DataFrame | None = None,
+    targets: Any = None,
+    *,
+    targets_table: pd.DataFrame | None = None,
+    interval_s: float | str | None = None,
+    model: QueueModel | None = None,
+    fte: FteRules | None = None,
+    threshold_s: float | None = None,
+    edges: Sequence[float] = (5.0, 10.0),
+    channels: ChannelRules | None = None,
+) -> pd.DataFrame:
+    """The interval table of :func:`evaluate_staffing`, without its summary (a chunk's).
+
+    Parameters as for :func:`evaluate_staffing`.
+    """
     check_edges(edges)
     model = model or QueueModel()
     fte = fte or FteRules()
@@ -291,16 +355,7 @@ def evaluate_staffing(
         unsupported = ~voice & (ch["channel_model"].to_numpy() != "concurrent")
         intervals.loc[unsupported, "band"] = "n/a"
     intervals.attrs = {"source": source, "abandon_policy": model.abandon_policy}
-    counted = intervals.assign(
-        **{
-            col: (intervals["band"] == band).astype(float)
-            for col, band in zip(BAND_COLUMNS, BANDS, strict=True)
-        }
-    )
-    summary = summarise(counted, period=period, fte=fte, extra=BAND_COLUMNS)
-    for col in BAND_COLUMNS:
-        summary[col] = summary[col].astype(np.int64)
-    return Evaluation(intervals=intervals, summary=summary)
+    return intervals
 
 
 def _voice_alone(f: pd.DataFrame, ch: pd.DataFrame) -> np.ndarray:

@@ -52,7 +52,7 @@ from staffing.vocabulary import Period, check_period
 if TYPE_CHECKING:
     from staffing.simulation.scaleout import SimulationOptions
 
-__all__ = ["METHODS", "Method", "Progress", "plan"]
+__all__ = ["METHODS", "Method", "Progress", "plan", "plan_intervals", "round_heads"]
 
 #: Called with the number of intervals just solved.
 Progress = Callable[[int], None]
@@ -222,6 +222,51 @@ def plan(
     [[25, 'mol'], [83, 'mol'], [51, 'mol']]
     """
     check_period(period)
+    fte = fte or FteRules()
+    intervals = plan_intervals(
+        forecast,
+        targets,
+        targets_table=targets_table,
+        interval_s=interval_s,
+        model=model,
+        fte=fte,
+        threshold_s=threshold_s,
+        method=method,
+        simulation=simulation,
+        progress=progress,
+        channels=channels,
+    )
+    return _finish(intervals, period, fte, whole_heads)
+
+
+def plan_intervals(
+    forecast: pd.DataFrame,
+    targets: Any = None,
+    *,
+    targets_table: pd.DataFrame | None = None,
+    interval_s: float | str | None = None,
+    model: QueueModel | None = None,
+    fte: FteRules | None = None,
+    threshold_s: float | None = None,
+    method: Method = "sipp",
+    simulation: SimulationOptions | None = None,
+    progress: Progress | None = None,
+    channels: ChannelRules | None = None,
+) -> pd.DataFrame:
+    """The interval table of :func:`plan`, without the summary and the sanity warnings.
+
+    For a forecast planned in chunks of whole queues: each chunk's table is what the
+    whole plan's table holds for its rows, and :class:`~staffing.planner.SummaryParts`
+    and :class:`~staffing.planner.sanity.SanityCheck` gather the rest. Parameters as
+    for :func:`plan`.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"interval_start": ["2025-03-03 09:00", "2025-03-03 09:30"],
+    ...                   "calls": [100.0, 0.0], "aht_s": [180.0, 180.0]})
+    >>> plan_intervals(f, "80/20")["agents"].tolist()
+    [14, 0]
+    """
     check_method(method)
     model = model or QueueModel()
     fte = fte or FteRules()
@@ -231,7 +276,7 @@ def plan(
     if has_channels(f):
         from staffing.planner.mixed import plan_channels
 
-        intervals = plan_channels(
+        return plan_channels(
             f,
             patience,
             keys,
@@ -243,7 +288,6 @@ def plan(
             simulation=simulation,
             progress=progress,
         )
-        return _finish(intervals, period, fte, whole_heads)
     calls, _, aht, interval = forecast_arrays(f)
     agents = immediate_agents(f, patience, keys, thresholds, model, method, simulation, progress)
     values = measures(
@@ -257,7 +301,7 @@ def plan(
         "abandon_policy": model.abandon_policy,
         "method": method,
     }
-    return _finish(intervals, period, fte, whole_heads)
+    return intervals
 
 
 def _finish(intervals: pd.DataFrame, period: Period, fte: FteRules, whole_heads: bool) -> Plan:
@@ -265,10 +309,15 @@ def _finish(intervals: pd.DataFrame, period: Period, fte: FteRules, whole_heads:
     check_plan_sanity(intervals, str(intervals.attrs["source"]))
     summary = summarise(intervals, period=period, fte=fte)
     if whole_heads:
-        # a hair below a whole number is that number: 14 / (1 - 0.3) * (1 - 0.3) is not 14
-        heads = np.ceil(np.round(intervals["scheduled"].to_numpy(dtype=float), 9))
-        intervals["scheduled"] = heads.astype(np.int64)
+        round_heads(intervals)
     return Plan(intervals=intervals, summary=summary)
+
+
+def round_heads(intervals: pd.DataFrame) -> None:
+    """``scheduled`` rounded up to whole people (int64), in place (``whole_heads``)."""
+    # a hair below a whole number is that number: 14 / (1 - 0.3) * (1 - 0.3) is not 14
+    heads = np.ceil(np.round(intervals["scheduled"].to_numpy(dtype=float), 9))
+    intervals["scheduled"] = heads.astype(np.int64)
 
 
 def immediate_agents(

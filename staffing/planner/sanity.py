@@ -16,7 +16,13 @@ from staffing.errors import StaffingWarning, describe_rows
 from staffing.queueing import parse_targets
 from staffing.queueing.targets import AbandonRate, Asa
 
-__all__ = ["ASA_ABANDON_LIMIT", "MINUTES_LIKE_AHT_S", "PlanWarning", "check_plan_sanity"]
+__all__ = [
+    "ASA_ABANDON_LIMIT",
+    "MINUTES_LIKE_AHT_S",
+    "PlanWarning",
+    "SanityCheck",
+    "check_plan_sanity",
+]
 
 #: Every handle time below this many seconds looks like minutes.
 MINUTES_LIKE_AHT_S = 20.0
@@ -49,44 +55,84 @@ def check_plan_sanity(intervals: pd.DataFrame, source: str) -> None:
         * ``"f.csv: the busiest interval needs under one agent (0.4 Erlangs): calls per
           interval, and aht_s in seconds?"``.
     """
-    busy = intervals["calls"].to_numpy(dtype=float) > 0
-    if not busy.any():
-        return
-    aht = intervals["aht_s"].to_numpy(dtype=float)[busy]
-    if np.nanmax(aht) < MINUTES_LIKE_AHT_S:
-        top = float(np.nanmax(aht))
-        minutes, seconds = divmod(round(top * 60), 60)
-        warnings.warn(
-            f"{source}: every aht_s is below {MINUTES_LIKE_AHT_S:g} s (at most {top:g}): "
-            f"handle times in minutes? write {minutes}:{seconds:02d} or {minutes * 60 + seconds} "
-            f"for {minutes} minutes {seconds} seconds",
-            PlanWarning,
-            stacklevel=3,
-        )
-    workload = intervals["workload_erlangs"].to_numpy(dtype=float)
-    if np.nanmax(workload) < 1.0:
-        warnings.warn(
-            f"{source}: the busiest interval needs under one agent "
-            f"({np.nanmax(workload):.2g} Erlangs): calls per interval, and aht_s in seconds?",
-            PlanWarning,
-            stacklevel=3,
-        )
-    abandon = intervals["abandon_rate"].to_numpy(dtype=float)
-    keys = intervals["target"].astype(str).to_numpy()
-    for key in pd.unique(keys):
-        if not key or key == "nan":
-            continue
-        targets = parse_targets(key)
-        asa = [t for t in targets if isinstance(t, Asa)]
-        if not asa or any(isinstance(t, AbandonRate) for t in targets):
-            continue
-        hollow = (keys == key) & busy & (abandon > ASA_ABANDON_LIMIT)
-        if hollow.any():
-            rows = [int(i) + 2 for i in np.flatnonzero(hollow)]
+    check = SanityCheck(source)
+    check.add(intervals)
+    check.warn(stacklevel=4)
+
+
+class SanityCheck:
+    """:func:`check_plan_sanity` over a plan made in chunks: :meth:`add` each chunk's
+    interval table (with the file rows of its rows), then :meth:`warn` once.
+
+    Parameters
+    ----------
+    source : str
+        The forecast's name, for messages.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._busy = False
+        self._aht = -np.inf
+        self._workload = -np.inf
+        self._hollow: dict[str, tuple[int, list[int]]] = {}
+
+    def add(self, intervals: pd.DataFrame, rows: np.ndarray | None = None) -> None:
+        """Take in a chunk (``rows``: the file's data-row index of each row, from 0;
+        default the table's own positions)."""
+        busy = intervals["calls"].to_numpy(dtype=float) > 0
+        if not busy.any():
+            return
+        self._busy = True
+        aht = intervals["aht_s"].to_numpy(dtype=float)[busy]
+        self._aht = max(self._aht, float(np.nanmax(aht)))
+        workload = intervals["workload_erlangs"].to_numpy(dtype=float)
+        self._workload = max(self._workload, float(np.nanmax(workload)))
+        abandon = intervals["abandon_rate"].to_numpy(dtype=float)
+        codes, keys = pd.factorize(intervals["target"])
+        for k, key in enumerate(keys):
+            key = str(key)
+            if not key or key == "nan":
+                continue
+            targets = parse_targets(key)
+            asa = [t for t in targets if isinstance(t, Asa)]
+            if not asa or any(isinstance(t, AbandonRate) for t in targets):
+                continue
+            hollow = np.flatnonzero((codes == k) & busy & (abandon > ASA_ABANDON_LIMIT))
+            if hollow.size:
+                found = rows[hollow] if rows is not None else hollow
+                count, first = self._hollow.get(key, (0, []))
+                shown = sorted([*first, *(int(i) + 2 for i in found[:5])])[:5]
+                self._hollow[key] = (count + int(hollow.size), shown)
+
+    def warn(self, stacklevel: int = 2) -> None:
+        """Give the warnings the chunks added up to."""
+        if not self._busy:
+            return
+        source = self.source
+        if self._aht < MINUTES_LIKE_AHT_S:
+            top = self._aht
+            minutes, seconds = divmod(round(top * 60), 60)
             warnings.warn(
-                f"{source}: {asa[0]} is met only with more than {ASA_ABANDON_LIMIT:.0%} of "
-                f"callers abandoning in {describe_rows(rows)}: add an abandon target "
-                "(e.g. abandon<=5%)",
+                f"{source}: every aht_s is below {MINUTES_LIKE_AHT_S:g} s (at most {top:g}): "
+                f"handle times in minutes? write {minutes}:{seconds:02d} or "
+                f"{minutes * 60 + seconds} for {minutes} minutes {seconds} seconds",
                 PlanWarning,
-                stacklevel=3,
+                stacklevel=stacklevel,
+            )
+        if self._workload < 1.0:
+            warnings.warn(
+                f"{source}: the busiest interval needs under one agent "
+                f"({self._workload:.2g} Erlangs): calls per interval, and aht_s in seconds?",
+                PlanWarning,
+                stacklevel=stacklevel,
+            )
+        for key, (count, shown) in self._hollow.items():
+            asa = next(t for t in parse_targets(key) if isinstance(t, Asa))
+            warnings.warn(
+                f"{source}: {asa} is met only with more than {ASA_ABANDON_LIMIT:.0%} of "
+                f"callers abandoning in {describe_rows(shown, total=count)}: add an abandon "
+                "target (e.g. abandon<=5%)",
+                PlanWarning,
+                stacklevel=stacklevel,
             )

@@ -15,16 +15,18 @@ of interval percentages.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from staffing.errors import StaffingError
 from staffing.frames import local_dates, period_start
 from staffing.planner.models import FteRules
 from staffing.planner.tables import CHANNEL_SUMMARY_COLUMNS, LEVELS, SUMMARY_COLUMNS, TOTAL
 from staffing.vocabulary import Period, check_period, period_days, period_floor
 
-__all__ = ["PERIODS", "summarise", "summarise_channels"]
+__all__ = ["PERIODS", "SummaryParts", "summarise", "summarise_channels"]
 
 #: Summary periods.
 PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter")
@@ -81,6 +83,474 @@ def _summary_block(sums: dict[str, np.ndarray], peak: np.ndarray) -> dict[str, n
         "occupancy": _ratio(sums["busy_hours"], sums["agent_hours"]),
         "asa_s": _ratio(sums["asa_num"], sums["answered"]),
     }
+
+
+def _channel_parts(
+    iv: pd.DataFrame, rules: FteRules, extra: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """The summed parts of a mixed-channel table; rows without a measure add nothing to it.
+
+    A deferred row's service level is NaN where its share is not known by the horizon's
+    end (its ``sl_calls`` are 0) and its ASA is NaN: both are left out of the weights.
+    """
+    hours = iv["interval_s"].to_numpy(dtype=float) / 3600.0
+    agents = iv["agents"].to_numpy(dtype=float)
+    calls = iv["calls"].to_numpy(dtype=float)
+    scheduled = (
+        iv["scheduled"].to_numpy(dtype=float) if "scheduled" in iv else rules.scheduled(agents)
+    )
+    sl = iv["service_level"].to_numpy(dtype=float)
+    sl_calls = iv["sl_calls"].to_numpy(dtype=float) if "sl_calls" in iv else calls.copy()
+    sl_calls = np.where(np.isnan(sl), 0.0, sl_calls)
+    ab = np.nan_to_num(iv["abandon_rate"].to_numpy(dtype=float))
+    answered = calls * (1.0 - ab)
+    asa = iv["asa_s"].to_numpy(dtype=float) if "asa_s" in iv else np.full(len(iv), np.nan)
+    timed = ~np.isnan(asa) & (answered > 0)
+    with np.errstate(invalid="ignore"):
+        asa_num = np.where(timed, asa * answered, 0.0)
+    occupancy = np.nan_to_num(iv["occupancy"].to_numpy(dtype=float))
+    return {
+        "calls": calls,
+        "agent_hours": agents * hours,
+        "scheduled_hours": scheduled * hours,
+        "sl_num": np.where(sl_calls > 0, sl * sl_calls, 0.0),
+        "sl_calls": sl_calls,
+        "ab_num": ab * calls,
+        "busy_hours": occupancy * agents * hours,
+        "answered": np.where(timed, answered, 0.0),
+        "asa_num": asa_num,
+        **{name: iv[name].to_numpy(dtype=float) for name in extra},
+    }
+
+
+def _voice_parts(iv: pd.DataFrame, rules: FteRules, extra: Sequence[str]) -> dict[str, np.ndarray]:
+    """The summed parts of a voice interval table (see :func:`summarise`)."""
+    n = len(iv)
+    hours = iv["interval_s"].to_numpy(dtype=float) / 3600.0
+    agents = iv["agents"].to_numpy(dtype=float)
+    calls = iv["calls"].to_numpy(dtype=float)
+    scheduled = (
+        iv["scheduled"].to_numpy(dtype=float) if "scheduled" in iv else rules.scheduled(agents)
+    )
+    sl_calls = iv["sl_calls"].to_numpy(dtype=float) if "sl_calls" in iv else calls
+    ab = iv["abandon_rate"].to_numpy(dtype=float)
+    answered = calls * (1.0 - ab)
+    asa = iv["asa_s"].to_numpy(dtype=float) if "asa_s" in iv else np.full(n, np.nan)
+    with np.errstate(invalid="ignore"):
+        asa_num = np.where(answered > 0, asa * answered, 0.0)
+    return {
+        "calls": calls,
+        "agent_hours": agents * hours,
+        "scheduled_hours": scheduled * hours,
+        "sl_num": iv["service_level"].to_numpy(dtype=float) * sl_calls,
+        "sl_calls": sl_calls,
+        "ab_num": ab * calls,
+        "busy_hours": iv["occupancy"].to_numpy(dtype=float) * agents * hours,
+        "answered": answered,
+        "asa_num": asa_num,
+        **{name: iv[name].to_numpy(dtype=float) for name in extra},
+    }
+
+
+def _named(values: np.ndarray) -> np.ndarray:
+    """Where a label names something (not missing, not empty)."""
+    return np.asarray(pd.notna(values) & (values != ""), dtype=bool)
+
+
+class SummaryParts:
+    """A summary built chunk by chunk: the same table as :func:`summarise` of the whole.
+
+    :meth:`add` takes the interval table of some whole queues (a whole pool's queues
+    together), in the order the queues first appear; :meth:`summary` gives the summary of
+    every table added. Only the sums per period and queue, the agents summed over queues
+    at each interval start and the peaks are kept, so a plan of a thousand queues is
+    summarised in the memory of one chunk.
+
+    The figures do not depend on how the queues were cut into chunks, to the last bit:
+    sums over queues add the per-queue sums in the order of periods and queue names, and
+    the agents at each interval start are added one queue (pool) at a time in the order
+    the queues first appear, whatever the chunks.
+
+    Parameters
+    ----------
+    period, fte, extra
+        As for :func:`summarise`.
+
+    Examples
+    --------
+    >>> iv = pd.DataFrame({
+    ...     "interval_start": pd.to_datetime(["2025-03-03 09:00", "2025-03-03 09:00"]),
+    ...     "queue": ["sales", "service"], "calls": [100.0, 50.0], "agents": [12, 8],
+    ...     "interval_s": 1800.0, "service_level": [0.8, 0.9], "abandon_rate": 0.0,
+    ...     "occupancy": [0.7, 0.6]})
+    >>> parts = SummaryParts(period="day")
+    >>> parts.add(iv.iloc[:1]).add(iv.iloc[1:]).summary().equals(summarise(iv, period="day"))
+    True
+    """
+
+    def __init__(
+        self, *, period: Period = "week", fte: FteRules | None = None, extra: Sequence[str] = ()
+    ) -> None:
+        check_period(period)
+        self.period: Period = period
+        self.rules = fte or FteRules()
+        self.extra = tuple(extra)
+        self._cells: list[pd.DataFrame] = []
+        self._pool_peaks: list[pd.DataFrame] = []
+        self._time_index = pd.Index(np.zeros(0, dtype=np.int64))
+        self._series: dict[str, np.ndarray] = {}
+        self._first: Any = None
+        self._last: Any = None
+        self._dtype: Any = None
+        self._mixed: bool | None = None
+        self._integer = True
+        self._asa = False
+        self.rows = 0
+
+    # ----------------------------------------------------------------- adding chunks
+
+    def add(self, intervals: pd.DataFrame) -> SummaryParts:
+        """Add the interval table of whole queues (returns ``self``)."""
+        iv = intervals
+        mixed = "channel" in iv.columns
+        if self._mixed is None:
+            self._mixed = mixed
+        elif self._mixed != mixed:
+            raise StaffingError("chunks of one summary must all have, or all lack, channels")
+        if not len(iv):
+            return self
+        self.rows += len(iv)
+        self._integer &= iv["agents"].dtype.kind in "iu"
+        self._asa |= "asa_s" in iv.columns
+        starts = iv["interval_start"]
+        first, last = starts.min(), starts.max()
+        self._first = first if self._first is None else min(self._first, first)
+        self._last = last if self._last is None else max(self._last, last)
+        self._dtype = starts.dtype
+        parts = (
+            _channel_parts(iv, self.rules, self.extra)
+            if mixed
+            else _voice_parts(iv, self.rules, self.extra)
+        )
+        agents = iv["agents"].to_numpy(dtype=float)
+        queue = iv["queue"].astype(str).to_numpy(dtype=object)
+        p_codes, periods = pd.factorize(period_start(starts, self.period), sort=True)
+        q_codes, queues = pd.factorize(queue, sort=True)
+        t_codes, t_uniques = pd.factorize(starts)
+        n_q, n_t = len(queues), len(t_uniques)
+        group = p_codes * n_q + q_codes
+        cells, cell_of_row = np.unique(group, return_inverse=True)
+        n_c = len(cells)
+        sums = {k: np.bincount(cell_of_row, weights=v, minlength=n_c) for k, v in parts.items()}
+        thresholds = (
+            iv["threshold_s"].to_numpy(dtype=float)
+            if "threshold_s" in iv
+            else np.full(len(iv), np.nan)
+        )
+        by_cell = pd.Series(thresholds).groupby(cell_of_row)
+        lo = by_cell.min().reindex(range(n_c)).to_numpy()
+        hi = by_cell.max().reindex(range(n_c)).to_numpy()
+        # a queue's peak: its agents summed at each interval start, at their highest
+        at = cell_of_row.astype(np.int64) * n_t + t_codes
+        slots, slot_of_row = np.unique(at, return_inverse=True)
+        together = np.bincount(slot_of_row, weights=agents)
+        peak = np.zeros(n_c)
+        np.maximum.at(peak, slots // n_t, together)
+        table = pd.DataFrame(
+            {
+                "period": pd.Series(periods).take(cells // n_q).reset_index(drop=True),
+                "queue": np.asarray(queues, dtype=object)[cells % n_q],
+                **sums,
+                "peak": peak,
+                "lo": lo,
+                "hi": hi,
+            }
+        )
+        if mixed:
+            channel = iv["channel"].astype(str).to_numpy(dtype=object)
+            pool = iv["pool"].fillna("").astype(str).to_numpy(dtype=object)
+            one = pd.DataFrame({"channel": channel, "pool": pool}).groupby(cell_of_row)
+            table["channel"] = one["channel"].agg(_joined).reindex(range(n_c)).to_numpy()
+            table["pool"] = one["pool"].agg(_joined).reindex(range(n_c)).to_numpy()
+        self._cells.append(table)
+        self._add_series(iv, agents, queue, t_codes, t_uniques, mixed)
+        return self
+
+    def _slots(self, t_uniques: Any) -> np.ndarray:
+        """Global positions of a chunk's interval starts (new ones appended)."""
+        stamps = pd.DatetimeIndex(t_uniques).as_unit("ns").asi8
+        index = self._time_index.get_indexer(pd.Index(stamps))
+        fresh = index < 0
+        if fresh.any():
+            start = len(self._time_index)
+            self._time_index = self._time_index.append(pd.Index(stamps[fresh]))
+            index[fresh] = np.arange(start, len(self._time_index))
+        n = len(self._time_index)
+        for key, values in self._series.items():
+            if len(values) < n:
+                self._series[key] = np.concatenate([values, np.zeros(n - len(values))])
+        return index
+
+    def _series_of(self, key: str) -> np.ndarray:
+        if key not in self._series:
+            self._series[key] = np.zeros(len(self._time_index))
+        return self._series[key]
+
+    def _add_series(
+        self,
+        iv: pd.DataFrame,
+        agents: np.ndarray,
+        queue: np.ndarray,
+        t_codes: np.ndarray,
+        t_uniques: Any,
+        mixed: bool,
+    ) -> None:
+        """Agents at each interval start, added one unit (a pool, or a queue in none) at a
+        time in order of first appearance; a pool's own peaks per period."""
+        slot = self._slots(t_uniques)
+        n_t = len(t_uniques)
+        if mixed:
+            pool = iv["pool"].fillna("").astype(str).to_numpy(dtype=object)
+            in_pool = _named(pool)
+            unit = np.where(in_pool, "pool\x1f" + pool.astype(str), "queue\x1f" + queue.astype(str))
+            c_codes, channels = pd.factorize(iv["channel"].astype(str).to_numpy(dtype=object))
+            p_of_t = np.zeros(n_t, dtype=np.int64)
+            p_codes, periods = pd.factorize(period_start(iv["interval_start"], self.period))
+            p_of_t[t_codes] = p_codes
+        else:
+            unit = queue
+        u_codes, _ = pd.factorize(unit)
+        order = np.argsort(u_codes, kind="stable")
+        bounds = np.searchsorted(u_codes[order], np.arange(u_codes.max() + 2))
+        total = self._series_of(TOTAL)
+        pool_rows = []
+        for u in range(len(bounds) - 1):
+            rows = order[bounds[u] : bounds[u + 1]]
+            series = np.bincount(t_codes[rows], weights=agents[rows], minlength=n_t)
+            total[slot] += series
+            if not mixed:
+                continue
+            for c in np.unique(c_codes[rows]).tolist():
+                mine = rows[c_codes[rows] == c]
+                by_channel = self._series_of("channel\x1f" + str(channels[c]))
+                by_channel[slot] += np.bincount(t_codes[mine], weights=agents[mine], minlength=n_t)
+            if in_pool[rows[0]]:
+                top = pd.Series(series).groupby(p_of_t).max()
+                pool_rows.append(
+                    pd.DataFrame(
+                        {
+                            "period": pd.Series(periods).take(top.index.to_numpy()).to_numpy(),
+                            "pool": pool[rows[0]],
+                            "peak": top.to_numpy(),
+                        }
+                    )
+                )
+        if pool_rows:
+            self._pool_peaks.append(pd.concat(pool_rows, ignore_index=True))
+
+    # ----------------------------------------------------------------- the summary
+
+    def _period_of_slots(self) -> tuple[np.ndarray, pd.Index]:
+        stamps = pd.Series(pd.to_datetime(self._time_index.to_numpy().astype("datetime64[ns]")))
+        if isinstance(self._dtype, pd.DatetimeTZDtype):
+            stamps = stamps.dt.tz_localize("UTC").dt.tz_convert(self._dtype.tz)
+        codes, periods = pd.factorize(period_start(stamps, self.period), sort=True)
+        return codes, pd.Index(periods)
+
+    def summary(self) -> pd.DataFrame:
+        """The summary of every table added (columns as :func:`summarise` gives them)."""
+        if self._mixed is None or not self._cells:
+            raise StaffingError("nothing to summarise: no intervals")
+        cells = pd.concat(self._cells, ignore_index=True)
+        cells = cells.sort_values(["period", "queue"], kind="stable", ignore_index=True)
+        out = self._channel_summary(cells) if self._mixed else self._voice_summary(cells)
+        out["fte"] = self.rules.fte(out["agent_hours"], out["period_days"])
+        return out
+
+    def _horizon(self) -> tuple[np.datetime64, np.datetime64]:
+        return _horizon_weeks(pd.Series([self._first, self._last], dtype=self._dtype))
+
+    def _sums(self, cells: pd.DataFrame, ids: np.ndarray, size: int) -> dict[str, np.ndarray]:
+        names = [*_SUMMED, *self.extra]
+        return {k: np.bincount(ids, weights=cells[k].to_numpy(), minlength=size) for k in names}
+
+    @staticmethod
+    def _common(cells: pd.DataFrame, ids: np.ndarray, size: int) -> np.ndarray:
+        """The one threshold of each group's cells; NaN where they mix thresholds."""
+        lo = pd.Series(cells["lo"].to_numpy()).groupby(ids).min().reindex(range(size))
+        hi = pd.Series(cells["hi"].to_numpy()).groupby(ids).max().reindex(range(size))
+        return np.where(lo.to_numpy() == hi.to_numpy(), lo.to_numpy(), np.nan)
+
+    def _series_peaks(self, key: str, n_p: int, slot_period: np.ndarray) -> np.ndarray:
+        out = np.zeros(n_p)
+        values = self._series.get(key)
+        if values is not None and values.size:
+            np.maximum.at(out, slot_period, values)
+        return out
+
+    def _voice_summary(self, cells: pd.DataFrame) -> pd.DataFrame:
+        p_codes, periods = pd.factorize(cells["period"], sort=True)
+        n_p = len(periods)
+        queues = pd.unique(cells["queue"])
+        n_c = len(cells)
+        block = _summary_block(self._sums(cells, np.arange(n_c), n_c), cells["peak"].to_numpy())
+        block["threshold_s"] = np.where(
+            cells["lo"].to_numpy() == cells["hi"].to_numpy(), cells["lo"].to_numpy(), np.nan
+        )
+        blocks = [{**block, **{k: cells[k].to_numpy() for k in self.extra}}]
+        period_index = [p_codes]
+        labels = [cells["queue"].to_numpy(dtype=object)]
+        order_key = [p_codes * 2]
+        slot_period, slot_periods = self._period_of_slots()
+        position = slot_periods.get_indexer(periods)
+        if len(queues) > 1 and n_p > 1:
+            sums = self._sums(cells, p_codes, n_p)
+            peaks = self._series_peaks(TOTAL, len(slot_periods), slot_period)[position]
+            total = _summary_block(sums, peaks)
+            total["threshold_s"] = self._common(cells, p_codes, n_p)
+            blocks.append({**total, **{k: sums[k] for k in self.extra}})
+            period_index.append(np.arange(n_p))
+            labels.append(np.full(n_p, TOTAL, dtype=object))
+            order_key.append(np.arange(n_p) * 2 + 1)
+        order = np.argsort(np.concatenate(order_key), kind="stable")
+        p_index = np.concatenate(period_index)[order]
+        table = pd.DataFrame(
+            {k: np.concatenate([blk[k] for blk in blocks])[order] for k in blocks[0]}
+        )
+        starts = pd.Series(periods).take(p_index).reset_index(drop=True)
+        table.insert(0, "queue", np.concatenate(labels)[order])
+        table.insert(0, "period_start", starts)
+        horizon = self._horizon()
+        days = _period_days(pd.Series(periods), self.period, horizon)
+        table["period_days"] = days[p_index]
+
+        zeros = np.zeros(n_c, dtype=np.int64)
+        grand_sums = self._sums(cells, zeros, 1)
+        everything = self._series.get(TOTAL)
+        top = float(everything.max()) if everything is not None and everything.size else 0.0
+        grand = pd.DataFrame(
+            {
+                **_summary_block(grand_sums, np.array([top])),
+                "threshold_s": self._common(cells, zeros, 1),
+                **{k: grand_sums[k] for k in self.extra},
+            }
+        )
+        grand.insert(0, "queue", np.array([TOTAL], dtype=object))
+        grand.insert(0, "period_start", pd.Series([pd.NaT], dtype=starts.dtype))
+        grand["period_days"] = float((horizon[1] - horizon[0]).astype(np.int64))
+        out = pd.concat([table, grand], ignore_index=True)
+        out["fte"] = 0.0
+        if self._integer:
+            out["peak_agents"] = out["peak_agents"].astype(np.int64)
+        if not self._asa:
+            out["asa_s"] = np.nan
+        return out[[*SUMMARY_COLUMNS, *self.extra]]
+
+    def _channel_summary(self, cells: pd.DataFrame) -> pd.DataFrame:
+        p_codes, periods = pd.factorize(cells["period"], sort=True)
+        n_p = len(periods)
+        slot_period, slot_periods = self._period_of_slots()
+        position = slot_periods.get_indexer(periods)
+        pool_peaks = (
+            pd.concat(self._pool_peaks, ignore_index=True)
+            if self._pool_peaks
+            else pd.DataFrame({"period": [], "pool": [], "peak": []})
+        )
+        queue = cells["queue"].to_numpy(dtype=object)
+        channel = cells["channel"].to_numpy(dtype=object)
+        pool = cells["pool"].to_numpy(dtype=object)
+
+        def block(labels: np.ndarray, p: np.ndarray, n: int, level: str) -> pd.DataFrame:
+            keep = np.flatnonzero(_named(labels))
+            if keep.size == 0:
+                return pd.DataFrame()
+            codes, names = pd.factorize(labels[keep], sort=True)
+            n_l = len(names)
+            group = p[keep] * n_l + codes
+            size = n * n_l
+            sub = cells.iloc[keep]
+            sums = self._sums(sub, group, size)
+            if level == "queue":
+                peak = np.zeros(size)
+                np.maximum.at(peak, group, sub["peak"].to_numpy())
+            elif level == "pool":
+                peak = np.zeros(size)
+                mine = pool_peaks[pool_peaks["pool"].isin(names)]
+                if len(mine):
+                    pl = pd.Index(names).get_indexer(mine["pool"].to_numpy())
+                    pp = (
+                        pd.Index(periods).get_indexer(mine["period"])
+                        if n > 1
+                        else np.zeros(len(mine), dtype=np.int64)
+                    )
+                    np.maximum.at(peak, pp * n_l + pl, mine["peak"].to_numpy(dtype=float))
+            else:
+                peak = np.zeros(size)
+                for j, name in enumerate(names):
+                    key = TOTAL if level == "total" else f"channel\x1f{name}"
+                    top = self._series_peaks(key, len(slot_periods), slot_period)
+                    if n > 1:
+                        peak[np.arange(n) * n_l + j] = top[position]
+                    else:
+                        peak[j] = top.max() if top.size else 0.0
+            common = self._common(sub, group, size)
+            present = np.flatnonzero(np.bincount(group, minlength=size) > 0)
+            joined = {}
+            for column, values in (("channel", channel), ("pool", pool)):
+                found = pd.Series(values[keep]).groupby(group).agg(_joined)
+                joined[column] = found.reindex(present).fillna("").to_numpy(dtype=object)
+            table = pd.DataFrame(
+                {
+                    **{k: v[present] for k, v in _summary_block(sums, peak).items()},
+                    "threshold_s": common[present],
+                    **{k: sums[k][present] for k in self.extra},
+                }
+            )
+            table.insert(0, "queue", np.asarray(names, dtype=object)[present % n_l])
+            table["_period"] = present // n_l
+            table["_level"] = LEVELS.index(level)
+            table["level"] = level
+            table["channel"] = joined["channel"]
+            table["pool"] = joined["pool"] if level == "queue" else ""
+            if level == "pool":
+                table["pool"] = table["queue"]
+            return table
+
+        everything = np.full(len(cells), TOTAL, dtype=object)
+        blocks = [
+            block(queue, p_codes, n_p, "queue"),
+            block(pool, p_codes, n_p, "pool"),
+            block(channel, p_codes, n_p, "channel"),
+        ]
+        if n_p > 1:
+            blocks.append(block(everything, p_codes, n_p, "total"))
+        per_period = pd.concat([b for b in blocks if len(b)], ignore_index=True)
+        per_period = per_period.sort_values(["_period", "_level", "queue"], kind="stable")
+        starts = pd.Series(periods).take(per_period["_period"].to_numpy()).reset_index(drop=True)
+        per_period = per_period.reset_index(drop=True)
+        per_period.insert(0, "period_start", starts)
+        horizon = self._horizon()
+        days = _period_days(pd.Series(periods), self.period, horizon)
+        per_period["period_days"] = days[per_period["_period"].to_numpy()]
+
+        whole = np.zeros(len(cells), dtype=np.int64)
+        levels = [(everything, "total")]
+        if n_p > 1:
+            levels = [(pool, "pool"), (channel, "channel"), *levels]
+        grand = pd.concat(
+            [b for b in (block(labels, whole, 1, level) for labels, level in levels) if len(b)],
+            ignore_index=True,
+        )
+        grand.insert(0, "period_start", pd.Series([pd.NaT] * len(grand), dtype=starts.dtype))
+        grand["period_days"] = float((horizon[1] - horizon[0]).astype(np.int64))
+        out = pd.concat([per_period, grand], ignore_index=True)
+        out["fte"] = 0.0
+        return out[[*CHANNEL_SUMMARY_COLUMNS, *self.extra]]
+
+
+def _joined(values: pd.Series) -> str:
+    """``"chat+voice"``: the distinct names of a group, sorted."""
+    return "+".join(sorted({str(v) for v in values if isinstance(v, str) and v}))
 
 
 def summarise(
@@ -159,156 +629,7 @@ def summarise(
     two percentages. The total covers the whole week the forecast falls in (the other days
     are closed): ``19 / 0.75 / 35 = 0.724`` FTE, and ``(90 + 180 + 50) / 450 = 71.1%``.
     """
-    check_period(period)
-    if "channel" in intervals.columns:
-        return summarise_channels(intervals, period=period, fte=fte, extra=extra)
-    rules = fte or FteRules()
-    iv = intervals
-    n = len(iv)
-    hours = iv["interval_s"].to_numpy(dtype=float) / 3600.0
-    agents = iv["agents"].to_numpy(dtype=float)
-    calls = iv["calls"].to_numpy(dtype=float)
-    scheduled = (
-        iv["scheduled"].to_numpy(dtype=float) if "scheduled" in iv else rules.scheduled(agents)
-    )
-    sl_calls = iv["sl_calls"].to_numpy(dtype=float) if "sl_calls" in iv else calls
-    ab = iv["abandon_rate"].to_numpy(dtype=float)
-    answered = calls * (1.0 - ab)
-    asa = iv["asa_s"].to_numpy(dtype=float) if "asa_s" in iv else np.full(n, np.nan)
-    with np.errstate(invalid="ignore"):
-        asa_num = np.where(answered > 0, asa * answered, 0.0)
-    parts = {
-        "calls": calls,
-        "agent_hours": agents * hours,
-        "scheduled_hours": scheduled * hours,
-        "sl_num": iv["service_level"].to_numpy(dtype=float) * sl_calls,
-        "sl_calls": sl_calls,
-        "ab_num": ab * calls,
-        "busy_hours": iv["occupancy"].to_numpy(dtype=float) * agents * hours,
-        "answered": answered,
-        "asa_num": asa_num,
-        **{name: iv[name].to_numpy(dtype=float) for name in extra},
-    }
-
-    # group codes: periods in time order, queues by name; group = period * nq + queue
-    p_codes, periods = pd.factorize(period_start(iv["interval_start"], period), sort=True)
-    q_codes, queues = pd.factorize(iv["queue"].astype(str).to_numpy(), sort=True)
-    n_p, n_q = len(periods), len(queues)
-    group = p_codes * n_q + q_codes
-
-    def sums(ids: np.ndarray, size: int) -> dict[str, np.ndarray]:
-        return {k: np.bincount(ids, weights=v, minlength=size) for k, v in parts.items()}
-
-    def peaks(values: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:
-        out = np.zeros(size)
-        if values.size:
-            top = pd.Series(values).groupby(ids).max()
-            out[top.index.to_numpy()] = top.to_numpy()
-        return out
-
-    thresholds = (
-        iv["threshold_s"].to_numpy(dtype=float) if "threshold_s" in iv else np.full(n, np.nan)
-    )
-
-    def common(ids: np.ndarray, size: int) -> np.ndarray:
-        """The one threshold of each group's intervals; NaN where they mix thresholds."""
-        lo, hi = np.full(size, np.inf), np.full(size, -np.inf)
-        np.fmin.at(lo, ids, thresholds)
-        np.fmax.at(hi, ids, thresholds)
-        return np.where(lo == hi, lo, np.nan)
-
-    present = np.bincount(group, minlength=n_p * n_q) > 0
-    by_queue = {
-        k: v[present]
-        for k, v in _summary_block(sums(group, n_p * n_q), peaks(agents, group, n_p * n_q)).items()
-    }
-    by_queue["threshold_s"] = common(group, n_p * n_q)[present]
-    sums_q = sums(group, n_p * n_q)
-    cells = np.flatnonzero(present)
-    period_index = [cells // n_q]
-    queue_label = [np.asarray(queues, dtype=object)[cells % n_q]]
-    order_key = [(cells // n_q) * (n_q + 1) + cells % n_q]
-    blocks = [{**by_queue, **{k: sums_q[k][present] for k in extra}}]
-
-    # concurrent agents over all queues at each interval start, then the peak per period
-    t_codes, t_uniques = pd.factorize(iv["interval_start"])
-    concurrent = np.bincount(t_codes, weights=agents, minlength=len(t_uniques))
-    period_of_t = np.zeros(len(t_uniques), dtype=np.int64)
-    period_of_t[t_codes] = p_codes
-    if n_q > 1 and n_p > 1:
-        sums_p = sums(p_codes, n_p)
-        block = _summary_block(sums_p, peaks(concurrent, period_of_t, n_p))
-        block["threshold_s"] = common(p_codes, n_p)
-        blocks.append({**block, **{k: sums_p[k] for k in extra}})
-        period_index.append(np.arange(n_p))
-        queue_label.append(np.full(n_p, TOTAL, dtype=object))
-        order_key.append(np.arange(n_p) * (n_q + 1) + n_q)
-    order = np.argsort(np.concatenate(order_key), kind="stable")
-    p_index = np.concatenate(period_index)[order]
-    table = pd.DataFrame({k: np.concatenate([blk[k] for blk in blocks])[order] for k in blocks[0]})
-    starts = pd.Series(periods).take(p_index).reset_index(drop=True)
-    table.insert(0, "queue", np.concatenate(queue_label)[order])
-    table.insert(0, "period_start", starts)
-    horizon = _horizon_weeks(iv["interval_start"])
-    days = _period_days(pd.Series(periods), period, horizon)
-    table["period_days"] = days[p_index]
-
-    grand_sums = {k: np.array([v.sum()]) for k, v in parts.items()}
-    grand = pd.DataFrame(
-        {
-            **_summary_block(grand_sums, np.array([concurrent.max() if n else 0.0])),
-            "threshold_s": common(np.zeros(n, dtype=np.int64), 1),
-            **{k: grand_sums[k] for k in extra},
-        }
-    )
-    grand.insert(0, "queue", np.array([TOTAL], dtype=object))
-    grand.insert(0, "period_start", pd.Series([pd.NaT], dtype=starts.dtype))
-    grand["period_days"] = float((horizon[1] - horizon[0]).astype(np.int64))
-    out = pd.concat([table, grand], ignore_index=True)
-    out["fte"] = rules.fte(out["agent_hours"], out["period_days"])
-    if iv["agents"].dtype.kind in "iu":
-        out["peak_agents"] = out["peak_agents"].astype(np.int64)
-    if "asa_s" not in iv:
-        out["asa_s"] = np.nan
-    return out[[*SUMMARY_COLUMNS, *extra]]
-
-
-def _channel_parts(
-    iv: pd.DataFrame, rules: FteRules, extra: Sequence[str]
-) -> dict[str, np.ndarray]:
-    """The summed parts of a mixed-channel table; rows without a measure add nothing to it.
-
-    A deferred row's service level is NaN where its share is not known by the horizon's
-    end (its ``sl_calls`` are 0) and its ASA is NaN: both are left out of the weights.
-    """
-    hours = iv["interval_s"].to_numpy(dtype=float) / 3600.0
-    agents = iv["agents"].to_numpy(dtype=float)
-    calls = iv["calls"].to_numpy(dtype=float)
-    scheduled = (
-        iv["scheduled"].to_numpy(dtype=float) if "scheduled" in iv else rules.scheduled(agents)
-    )
-    sl = iv["service_level"].to_numpy(dtype=float)
-    sl_calls = iv["sl_calls"].to_numpy(dtype=float) if "sl_calls" in iv else calls.copy()
-    sl_calls = np.where(np.isnan(sl), 0.0, sl_calls)
-    ab = np.nan_to_num(iv["abandon_rate"].to_numpy(dtype=float))
-    answered = calls * (1.0 - ab)
-    asa = iv["asa_s"].to_numpy(dtype=float) if "asa_s" in iv else np.full(len(iv), np.nan)
-    timed = ~np.isnan(asa) & (answered > 0)
-    with np.errstate(invalid="ignore"):
-        asa_num = np.where(timed, asa * answered, 0.0)
-    occupancy = np.nan_to_num(iv["occupancy"].to_numpy(dtype=float))
-    return {
-        "calls": calls,
-        "agent_hours": agents * hours,
-        "scheduled_hours": scheduled * hours,
-        "sl_num": np.where(sl_calls > 0, sl * sl_calls, 0.0),
-        "sl_calls": sl_calls,
-        "ab_num": ab * calls,
-        "busy_hours": occupancy * agents * hours,
-        "answered": np.where(timed, answered, 0.0),
-        "asa_num": asa_num,
-        **{name: iv[name].to_numpy(dtype=float) for name in extra},
-    }
+    return SummaryParts(period=period, fte=fte, extra=extra).add(intervals).summary()
 
 
 def summarise_channels(
@@ -373,95 +694,6 @@ def summarise_channels(
     5  channel   voice         16.0         32.0
     6    total   total         20.0         40.0
     """
-    check_period(period)
-    rules = fte or FteRules()
-    iv = intervals
-    n = len(iv)
-    parts = _channel_parts(iv, rules, extra)
-    agents = iv["agents"].to_numpy(dtype=float)
-    queue = iv["queue"].astype(str).to_numpy(dtype=object)
-    channel = iv["channel"].astype(str).to_numpy(dtype=object)
-    pool = iv["pool"].fillna("").astype(str).to_numpy(dtype=object)
-    thresholds = (
-        iv["threshold_s"].to_numpy(dtype=float) if "threshold_s" in iv else np.full(n, np.nan)
-    )
-    p_codes, periods = pd.factorize(period_start(iv["interval_start"], period), sort=True)
-    t_codes, t_uniques = pd.factorize(iv["interval_start"])
-    n_t = max(len(t_uniques), 1)
-
-    def block(labels: np.ndarray, p: np.ndarray, n_p: int, level: str) -> pd.DataFrame:
-        """One summary row per (period, label) present; NaN labels are left out."""
-        keep = np.flatnonzero(pd.notna(labels) & (labels != ""))
-        if keep.size == 0:
-            return pd.DataFrame()
-        codes, names = pd.factorize(labels[keep], sort=True)
-        n_l = len(names)
-        group = p[keep] * n_l + codes
-        size = n_p * n_l
-        sums = {k: np.bincount(group, weights=v[keep], minlength=size) for k, v in parts.items()}
-        # peak of the agents summed at each interval start
-        at = group.astype(np.int64) * n_t + t_codes[keep]
-        cells, inverse = np.unique(at, return_inverse=True)
-        together = np.bincount(inverse, weights=agents[keep])
-        peak = np.zeros(size)
-        np.maximum.at(peak, cells // n_t, together)
-        lo, hi = np.full(size, np.inf), np.full(size, -np.inf)
-        np.fmin.at(lo, group, thresholds[keep])
-        np.fmax.at(hi, group, thresholds[keep])
-        present = np.flatnonzero(np.bincount(group, minlength=size) > 0)
-        joined = {}
-        for column, values in (("channel", channel), ("pool", pool)):
-            found = (
-                pd.Series(values[keep])
-                .groupby(group)
-                .agg(lambda x: "+".join(sorted({v for v in x if v})))
-            )
-            joined[column] = found.reindex(present).fillna("").to_numpy(dtype=object)
-        table = pd.DataFrame(
-            {
-                **{k: v[present] for k, v in _summary_block(sums, peak).items()},
-                "threshold_s": np.where(lo == hi, lo, np.nan)[present],
-                **{k: sums[k][present] for k in extra},
-            }
-        )
-        table.insert(0, "queue", np.asarray(names, dtype=object)[present % n_l])
-        table["_period"] = present // n_l
-        table["_level"] = LEVELS.index(level)
-        table["level"] = level
-        table["channel"] = joined["channel"]
-        table["pool"] = joined["pool"] if level == "queue" else ""
-        if level == "pool":
-            table["pool"] = table["queue"]
-        return table
-
-    n_p = len(periods)
-    everything = np.full(n, TOTAL, dtype=object)
-    blocks = [
-        block(queue, p_codes, n_p, "queue"),
-        block(pool, p_codes, n_p, "pool"),
-        block(channel, p_codes, n_p, "channel"),
-    ]
-    if n_p > 1:
-        blocks.append(block(everything, p_codes, n_p, "total"))
-    per_period = pd.concat([b for b in blocks if len(b)], ignore_index=True)
-    per_period = per_period.sort_values(["_period", "_level", "queue"], kind="stable")
-    starts = pd.Series(periods).take(per_period["_period"].to_numpy()).reset_index(drop=True)
-    per_period = per_period.reset_index(drop=True)
-    per_period.insert(0, "period_start", starts)
-    horizon = _horizon_weeks(iv["interval_start"])
-    days = _period_days(pd.Series(periods), period, horizon)
-    per_period["period_days"] = days[per_period["_period"].to_numpy()]
-
-    whole = np.zeros(n, dtype=np.int64)
-    levels = [(everything, "total")]
-    if n_p > 1:
-        levels = [(pool, "pool"), (channel, "channel"), *levels]
-    grand = pd.concat(
-        [b for b in (block(labels, whole, 1, level) for labels, level in levels) if len(b)],
-        ignore_index=True,
-    )
-    grand.insert(0, "period_start", pd.Series([pd.NaT] * len(grand), dtype=starts.dtype))
-    grand["period_days"] = float((horizon[1] - horizon[0]).astype(np.int64))
-    out = pd.concat([per_period, grand], ignore_index=True)
-    out["fte"] = rules.fte(out["agent_hours"], out["period_days"])
-    return out[[*CHANNEL_SUMMARY_COLUMNS, *extra]]
+    if "channel" not in intervals.columns:
+        raise StaffingError("summarise_channels needs a `channel` column (a mixed-channel table)")
+    return SummaryParts(period=period, fte=fte, extra=extra).add(intervals).summary()
