@@ -16,6 +16,7 @@ from staffing.contracts.attribution import (
 from staffing.contracts.compare import (
     COMPARE_COLUMNS,
     SWEEP_COLUMNS,
+    Comparison,
     Scenario,
     compare,
     parse_scenario,
@@ -55,6 +56,7 @@ __all__ = [
     "PARTIES",
     "SWEEP_COLUMNS",
     "Attribution",
+    "Comparison",
     "CreditTerms",
     "Outsourcing",
     "Scenario",

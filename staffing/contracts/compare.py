@@ -16,6 +16,7 @@ plans that hold through the day compare side by side.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +26,15 @@ import pandas as pd
 
 from staffing.contracts._measures import plan_counts
 from staffing.errors import StaffingError, TargetError
-from staffing.planner import ChannelRules, FteRules, QueueModel, plan, prepare_forecast
+from staffing.planner import (
+    ChannelRules,
+    FteRules,
+    QueueModel,
+    SummaryParts,
+    plan,
+    plan_intervals,
+    prepare_forecast,
+)
 from staffing.planner.channels import channel_columns, has_channels
 from staffing.planner.requirement import METHODS, Method, check_method
 from staffing.planner.windows import prepare_targets
@@ -36,6 +45,7 @@ __all__ = [
     "COMPARE_CHANNEL_COLUMNS",
     "COMPARE_COLUMNS",
     "SWEEP_COLUMNS",
+    "Comparison",
     "Scenario",
     "compare",
     "parse_scenario",
@@ -182,17 +192,21 @@ def _has_patience(forecast: pd.DataFrame, model: QueueModel) -> bool:
     return bool(np.isfinite(model.patience(forecast)).any())
 
 
-def _achieved_service_level(
+def _within_by_queue(
     intervals: pd.DataFrame, threshold_s: float, abandon_policy: str
-) -> float:
-    """Volume-weighted service level of a planned staffing at one common threshold."""
+) -> pd.DataFrame:
+    """Calls answered within ``threshold_s`` and the calls they count against, per queue
+    (summed in row order), for the service level of a planned staffing at one threshold."""
     calls = intervals["calls"].to_numpy(dtype=float)
     busy = calls > 0
-    if not busy.any():
-        return float("nan")
-    within, base = plan_counts(intervals, calls, busy, float(threshold_s), abandon_policy)
-    total = base.sum()
-    return float(within.sum() / total) if total > 0 else float("nan")
+    codes, queues = pd.factorize(intervals["queue"].astype(str))
+    within: np.ndarray = np.zeros(len(queues))
+    base: np.ndarray = np.zeros(len(queues))
+    if busy.any():
+        w, b = plan_counts(intervals, calls, busy, float(threshold_s), abandon_policy)
+        within = np.bincount(codes[busy], weights=w, minlength=len(queues))
+        base = np.bincount(codes[busy], weights=b, minlength=len(queues))
+    return pd.DataFrame({"queue": np.asarray(queues, dtype=object), "within": within, "base": base})
 
 
 def _total_row(summary: pd.DataFrame) -> pd.Series:
@@ -288,162 +302,210 @@ def compare(
     >>> t[["scenario", "method", "agent_hours"]].to_numpy().tolist()
     [['80/20', 'sipp', 15.0], ['80/20 @mol', 'mol', 15.0]]
     """
-    model = model or QueueModel()
-    check_method(method)
-    items = _scenarios(scenarios)
-    prepared = prepare_forecast(forecast, interval_s=interval_s)
-    if has_channels(prepared):
-        return _compare_channels(
-            forecast,
-            prepared,
-            items,
-            interval_s=interval_s,
-            model=model,
-            fte=fte,
-            cost_per_fte=cost_per_fte,
-            method=method,
-            simulation=simulation,
-            targets_table=targets_table,
-            channels=channels or ChannelRules(),
-        )
-    patience_known = _has_patience(prepared, model)
-    for sc in items:
-        if not patience_known and any(isinstance(t, AbandonRate) for t in sc.targets):
-            raise TargetError(
-                f"scenario {sc.name!r}: an abandon-rate target needs customer patience "
-                "(Erlang A); give a patience_s column, `patience_s` or a `calibration`"
-            )
-    if cost_per_fte is not None and not (np.isfinite(cost_per_fte) and cost_per_fte >= 0):
-        raise StaffingError(f"cost per FTE {cost_per_fte!r}: give an amount >= 0")
-    if threshold_s is None:
-        firsts = [t for sc in items for t in sc.targets if isinstance(t, ServiceLevel)]
-        threshold_s = firsts[0].threshold_s if firsts else 20.0
-    if not (np.isfinite(threshold_s) and threshold_s >= 0):
-        raise StaffingError(f"threshold {threshold_s!r} s: give a number of seconds >= 0")
-
-    rows = []
-    for sc in items:  # one vectorised plan per scenario
-        chosen = sc.method or method
-        p = plan(
-            forecast,
-            list(sc.targets),
-            interval_s=interval_s,
-            model=model,
-            fte=fte,
-            period="week",
-            method=chosen,
-            simulation=simulation,
-        )
-        total = _total_row(p.summary)
-        fte_total = float(total["fte"])
-        rows.append(
-            {
-                "scenario": sc.name,
-                "targets": sc.text,
-                "method": chosen,
-                "agent_hours": float(total["agent_hours"]),
-                "fte": fte_total,
-                "peak_agents": int(total["peak_agents"]),
-                "service_level": _achieved_service_level(
-                    p.intervals, threshold_s, model.abandon_policy
-                ),
-                "asa_s": float(total["asa_s"]),
-                "abandon_rate": float(total["abandon_rate"]),
-                "occupancy": float(total["occupancy"]),
-                "cost": fte_total * cost_per_fte if cost_per_fte is not None else np.nan,
-            }
-        )
-    table = pd.DataFrame(rows)
-    for name in ("agent_hours", "fte", "peak_agents", "cost"):
-        table[f"delta_{name}"] = table[name] - table[name].iloc[0]
-    table = table[list(COMPARE_COLUMNS)]
-    table.attrs.update(
-        {"threshold_s": float(threshold_s), "source": forecast.attrs.get("source", "forecast")}
+    comparison = Comparison(
+        scenarios,
+        interval_s=interval_s,
+        model=model,
+        fte=fte,
+        cost_per_fte=cost_per_fte,
+        threshold_s=threshold_s,
+        method=method,
+        simulation=simulation,
+        targets_table=targets_table,
+        channels=channels,
+        source=str(forecast.attrs.get("source", "forecast")),
     )
-    return table
+    comparison.add(forecast)
+    return comparison.table()
 
 
-def _compare_channels(
-    forecast: pd.DataFrame,
-    prepared: pd.DataFrame,
-    items: list[Scenario],
-    *,
-    interval_s: float | str | None,
-    model: QueueModel,
-    fte: FteRules | None,
-    cost_per_fte: float | None,
-    method: Method,
-    simulation: SimulationOptions | None,
-    targets_table: pd.DataFrame | None,
-    channels: ChannelRules,
-) -> pd.DataFrame:
-    """:func:`compare` of a mixed-channel forecast: rows per scenario and channel."""
-    if cost_per_fte is not None and not (np.isfinite(cost_per_fte) and cost_per_fte >= 0):
-        raise StaffingError(f"cost per FTE {cost_per_fte!r}: give an amount >= 0")
-    ch = channel_columns(prepared, channels)
-    live = sorted(set(ch["channel"][ch["channel_model"] != "deferred"]))
-    deferred = sorted(set(ch["channel"][ch["channel_model"] == "deferred"]))
-    if deferred and targets_table is None:
-        raise TargetError(
-            f"compare: the deferred channels ({', '.join(deferred)}) keep their targets from "
-            "`targets_table`; scenarios set the targets of the voice and chat queues"
-        )
-    base = prepare_targets(targets_table) if targets_table is not None else None
-    rows = []
-    for sc in items:
-        chosen = sc.method or method
-        scenario_rules = prepare_targets(
-            pd.DataFrame({"channel": live, "target": [sc.text] * len(live)})
-        )
-        rules = (
-            pd.concat([scenario_rules, base], ignore_index=True)
-            if base is not None
-            else (scenario_rules)
-        )
-        rules.attrs["source"] = "targets"
-        p = plan(
-            forecast,
-            targets_table=rules,
-            interval_s=interval_s,
-            model=model,
-            fte=fte,
-            period="week",
-            method=chosen,
-            simulation=simulation,
-            channels=channels,
-        )
-        s = p.summary
-        horizon = s["period_start"].isna()
-        single = len(s["period_start"].dropna().unique()) <= 1
-        picked = s[(s["level"] == "channel") & (horizon | single)].drop_duplicates("queue")
-        picked = pd.concat([picked, s.iloc[[-1]]])
-        for _, r in picked.iterrows():
-            fte_value = float(r["fte"])
+class Comparison:
+    """:func:`compare` over a forecast given in chunks of whole queues (pools).
+
+    :meth:`add` plans each chunk under every scenario, keeping only the summaries' parts
+    and the calls answered within the reporting threshold per queue; :meth:`table` gives
+    the comparison of everything added, the same table :func:`compare` gives of the whole
+    forecast. Parameters as for :func:`compare`, plus the forecast's ``source`` name.
+    """
+
+    def __init__(
+        self,
+        scenarios: Sequence[str | Scenario] | str,
+        *,
+        interval_s: float | str | None = None,
+        model: QueueModel | None = None,
+        fte: FteRules | None = None,
+        cost_per_fte: float | None = None,
+        threshold_s: float | None = None,
+        method: Method = "sipp",
+        simulation: SimulationOptions | None = None,
+        targets_table: pd.DataFrame | None = None,
+        channels: ChannelRules | None = None,
+        source: str = "forecast",
+    ) -> None:
+        check_method(method)
+        self.items = _scenarios(scenarios)
+        if cost_per_fte is not None and not (np.isfinite(cost_per_fte) and cost_per_fte >= 0):
+            raise StaffingError(f"cost per FTE {cost_per_fte!r}: give an amount >= 0")
+        if threshold_s is None:
+            firsts = [t for sc in self.items for t in sc.targets if isinstance(t, ServiceLevel)]
+            threshold_s = firsts[0].threshold_s if firsts else 20.0
+        if not (np.isfinite(threshold_s) and threshold_s >= 0):
+            raise StaffingError(f"threshold {threshold_s!r} s: give a number of seconds >= 0")
+        self.threshold_s = float(threshold_s)
+        self.model = model or QueueModel()
+        self.fte = fte or FteRules()
+        self.interval_s = interval_s
+        self.cost_per_fte = cost_per_fte
+        self.method = method
+        self.simulation = simulation
+        self.targets_table = targets_table
+        self.channels = channels or ChannelRules()
+        self.source = source
+        self._mixed: bool | None = None
+        self._parts = [SummaryParts(period="week", fte=self.fte) for _ in self.items]
+        self._within: list[list[pd.DataFrame]] = [[] for _ in self.items]
+
+    def add(self, forecast: pd.DataFrame) -> None:
+        """Plan a chunk of whole queues under every scenario."""
+        prepared = prepare_forecast(forecast, interval_s=self.interval_s)
+        mixed = has_channels(prepared)
+        if self._mixed is not None and mixed != self._mixed:
+            raise StaffingError("the chunks of one comparison must all have, or all lack, channels")
+        self._mixed = mixed
+        if mixed:
+            self._add_channels(forecast, prepared)
+            return
+        if not _has_patience(prepared, self.model):
+            for sc in self.items:
+                if any(isinstance(t, AbandonRate) for t in sc.targets):
+                    raise TargetError(
+                        f"scenario {sc.name!r}: an abandon-rate target needs customer patience "
+                        "(Erlang A); give a patience_s column, `patience_s` or a `calibration`"
+                    )
+        for k, sc in enumerate(self.items):  # one vectorised plan per scenario
+            intervals = plan_intervals(
+                forecast,
+                list(sc.targets),
+                interval_s=self.interval_s,
+                model=self.model,
+                fte=self.fte,
+                method=sc.method or self.method,
+                simulation=self.simulation,
+            )
+            self._parts[k].add(intervals)
+            self._within[k].append(
+                _within_by_queue(intervals, self.threshold_s, self.model.abandon_policy)
+            )
+
+    def _add_channels(self, forecast: pd.DataFrame, prepared: pd.DataFrame) -> None:
+        ch = channel_columns(prepared, self.channels)
+        live = sorted(set(ch["channel"][ch["channel_model"] != "deferred"]))
+        deferred = sorted(set(ch["channel"][ch["channel_model"] == "deferred"]))
+        if deferred and self.targets_table is None:
+            raise TargetError(
+                f"compare: the deferred channels ({', '.join(deferred)}) keep their targets "
+                "from `targets_table`; scenarios set the targets of the voice and chat queues"
+            )
+        base = prepare_targets(self.targets_table) if self.targets_table is not None else None
+        for k, sc in enumerate(self.items):
+            scenario_rules = prepare_targets(
+                pd.DataFrame({"channel": live, "target": [sc.text] * len(live)})
+            )
+            rules = (
+                pd.concat([scenario_rules, base], ignore_index=True)
+                if base is not None
+                else scenario_rules
+            )
+            rules.attrs["source"] = "targets"
+            self._parts[k].add(
+                plan_intervals(
+                    forecast,
+                    targets_table=rules,
+                    interval_s=self.interval_s,
+                    model=self.model,
+                    fte=self.fte,
+                    method=sc.method or self.method,
+                    simulation=self.simulation,
+                    channels=self.channels,
+                )
+            )
+
+    def table(self) -> pd.DataFrame:
+        """The comparison of every chunk added (see :func:`compare`)."""
+        if self._mixed is None:
+            raise StaffingError("nothing to compare: no forecast added")
+        if self._mixed:
+            return self._channel_table()
+        rows = []
+        for k, sc in enumerate(self.items):
+            total = _total_row(self._parts[k].summary())
+            within = pd.concat(self._within[k], ignore_index=True)
+            counted = math.fsum(within["base"].tolist())
+            fte_total = float(total["fte"])
             rows.append(
                 {
                     "scenario": sc.name,
                     "targets": sc.text,
-                    "method": chosen,
-                    "channel": r["queue"],
-                    "agent_hours": float(r["agent_hours"]),
-                    "fte": fte_value,
-                    "peak_agents": float(r["peak_agents"]),
-                    "service_level": float(r["service_level"]),
-                    "asa_s": float(r["asa_s"]),
-                    "abandon_rate": float(r["abandon_rate"]),
-                    "occupancy": float(r["occupancy"]),
-                    "cost": fte_value * cost_per_fte if cost_per_fte is not None else np.nan,
+                    "method": sc.method or self.method,
+                    "agent_hours": float(total["agent_hours"]),
+                    "fte": fte_total,
+                    "peak_agents": int(total["peak_agents"]),
+                    "service_level": (
+                        math.fsum(within["within"].tolist()) / counted if counted > 0 else np.nan
+                    ),
+                    "asa_s": float(total["asa_s"]),
+                    "abandon_rate": float(total["abandon_rate"]),
+                    "occupancy": float(total["occupancy"]),
+                    "cost": (
+                        fte_total * self.cost_per_fte if self.cost_per_fte is not None else np.nan
+                    ),
                 }
             )
-    table = pd.DataFrame(rows)
-    first = table[table["scenario"] == items[0].name].set_index("channel")
-    for name in ("agent_hours", "fte", "peak_agents", "cost"):
-        table[f"delta_{name}"] = table[name] - table["channel"].map(first[name]).to_numpy()
-    table = table[list(COMPARE_CHANNEL_COLUMNS)]
-    table.attrs.update(
-        {"threshold_s": float("nan"), "source": forecast.attrs.get("source", "forecast")}
-    )
-    return table
+        table = pd.DataFrame(rows)
+        for name in ("agent_hours", "fte", "peak_agents", "cost"):
+            table[f"delta_{name}"] = table[name] - table[name].iloc[0]
+        table = table[list(COMPARE_COLUMNS)]
+        table.attrs.update({"threshold_s": self.threshold_s, "source": self.source})
+        return table
+
+    def _channel_table(self) -> pd.DataFrame:
+        rows = []
+        for k, sc in enumerate(self.items):
+            s = self._parts[k].summary()
+            horizon = s["period_start"].isna()
+            single = len(s["period_start"].dropna().unique()) <= 1
+            picked = s[(s["level"] == "channel") & (horizon | single)].drop_duplicates("queue")
+            picked = pd.concat([picked, s.iloc[[-1]]])
+            for _, r in picked.iterrows():
+                fte_value = float(r["fte"])
+                rows.append(
+                    {
+                        "scenario": sc.name,
+                        "targets": sc.text,
+                        "method": sc.method or self.method,
+                        "channel": r["queue"],
+                        "agent_hours": float(r["agent_hours"]),
+                        "fte": fte_value,
+                        "peak_agents": float(r["peak_agents"]),
+                        "service_level": float(r["service_level"]),
+                        "asa_s": float(r["asa_s"]),
+                        "abandon_rate": float(r["abandon_rate"]),
+                        "occupancy": float(r["occupancy"]),
+                        "cost": (
+                            fte_value * self.cost_per_fte
+                            if self.cost_per_fte is not None
+                            else np.nan
+                        ),
+                    }
+                )
+        table = pd.DataFrame(rows)
+        first = table[table["scenario"] == self.items[0].name].set_index("channel")
+        for name in ("agent_hours", "fte", "peak_agents", "cost"):
+            table[f"delta_{name}"] = table[name] - table["channel"].map(first[name]).to_numpy()
+        table = table[list(COMPARE_CHANNEL_COLUMNS)]
+        table.attrs.update({"threshold_s": float("nan"), "source": self.source})
+        return table
 
 
 def sweep(
