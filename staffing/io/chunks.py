@@ -40,7 +40,6 @@ import pyarrow.ipc as ipc
 
 from staffing.errors import InputError, StaffingWarning
 from staffing.io.delimited import TextLayout, frame_from_arrow, sniff_text, stream_delimited
-from staffing.io.fastcsv import CsvWriter
 from staffing.io.tables import file_columns, normalise_table
 
 __all__ = [
@@ -235,17 +234,19 @@ class _Units:
         if queue is None:
             return np.full(n, self._lookup([_key("queue", "")])[0], dtype=np.int64)
         q_codes, q_values = _encode(batch.column(queue))
-        q_keys = [_key("queue", v) for v in q_values]
-        if (q_codes == len(q_values)).any():  # missing queues: the queue named ""
-            q_keys.append(_key("queue", ""))
-        unit = np.append(self._lookup(q_keys), -1)[q_codes]
+        keys = [_key("queue", v) for v in [*q_values, ""]]  # the last: missing queues
+        local = q_codes
         if pool is not None:
             p_codes, p_values = _encode(batch.column(pool))
-            p_units = np.array(
-                [self._lookup([_key("pool", v)])[0] if v else -1 for v in p_values] + [-1],
-                dtype=np.int64,
-            )[p_codes]
-            unit = np.where(p_units >= 0, p_units, unit)
+            named = np.array([bool(v) for v in p_values] + [False])[p_codes]
+            local = np.where(named, len(keys) + p_codes, q_codes)
+            keys += [_key("pool", v) for v in [*p_values, ""]]
+        # units registered in the order their first row comes
+        used, first = np.unique(local, return_index=True)
+        used = used[np.argsort(first, kind="stable")]
+        lookup = np.full(len(keys), -1, dtype=np.int64)
+        lookup[used] = self._lookup([keys[int(k)] for k in used])
+        unit = lookup[local]
         return unit
 
     def add(self, codes: np.ndarray) -> None:
@@ -277,7 +278,8 @@ class _Stamps:
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.unify_dictionaries().combine_chunks()
         local = encoded.dictionary.to_pylist()
-        new = [j for j, key in enumerate(local) if key not in self.first_row]
+        unseen = set(local).difference(self.first_row)
+        new = [j for j, key in enumerate(local) if key in unseen] if unseen else []
         missing = encoded.indices.null_count > 0 and "" not in self.first_row
         if not new and not missing:
             return
@@ -316,6 +318,23 @@ def _encode(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
 
 def _key(kind: str, name: str) -> str:
     return f"{kind}{_KEY_SEP}{name}"
+
+
+def _all_midnights(col: pa.ChunkedArray | pa.Array) -> bool:
+    """Whether every timestamp of a typed column is a midnight."""
+    values = pd.Series(col.to_pandas())
+    if values.dtype.kind != "M" and not isinstance(values.dtype, pd.DatetimeTZDtype):
+        return False
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    values = values.dropna()
+    return bool((values == values.dt.normalize()).all())
+
+
+def _frame_midnights(frame: pd.DataFrame) -> bool:
+    if "interval_start" not in frame.columns:
+        return False
+    return _all_midnights(pa.array(frame["interval_start"]))
 
 
 def _is_text(kind: pa.DataType) -> bool:
@@ -358,6 +377,8 @@ class Census:
     layout: TextLayout | None = None
     encoding: str | None = None
     frame: pd.DataFrame | None = None  # a spreadsheet, read whole
+    midnights: bool = False  # typed timestamps: whether every one is a midnight
+    _parsed_stamps: tuple[list[str], pd.Series] | None = None
 
     def describe(self, k: int) -> str:
         """``queue 'sales'`` or ``pool 'phones'``: unit ``k`` in messages."""
@@ -381,11 +402,18 @@ class Census:
         out.append(range(start, n))
         return [g for g in out if len(g)]
 
-    def timestamps(self, options: Any) -> Callable[[pd.DataFrame], pd.DataFrame]:
-        """A function giving a chunk its timestamp column: every distinct text read once,
-        with the one date convention of the whole file (``options``: ReadOptions)."""
+    def whole_days(self, options: Any) -> bool:
+        """Whether every interval start is a midnight (a table of days)."""
         if not self.stamp_columns or not self.stamps:
-            return lambda df: options.timestamps(df)
+            return self.midnights
+        _, parsed = self._parsed(options)
+        values = parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+        return bool((values == values.dt.normalize()).all())
+
+    def _parsed(self, options: Any) -> tuple[list[str], pd.Series]:
+        """The distinct timestamp texts (in order of first row) and their timestamps."""
+        if self._parsed_stamps is not None:
+            return self._parsed_stamps
         keys = list(self.stamps)
         first = np.array([self.stamps[k] for k in keys], dtype=np.int64)
         order = np.argsort(first, kind="stable")
@@ -405,8 +433,17 @@ class Census:
         distinct.attrs["source"] = self.source
         with file_rows(first):
             parsed = options.timestamps(distinct)["interval_start"]
+        self._parsed_stamps = (keys, parsed)
+        return self._parsed_stamps
+
+    def timestamps(self, options: Any) -> Callable[..., pd.DataFrame]:
+        """A function giving a chunk its timestamp column: every distinct text read once,
+        with the one date convention of the whole file (``options``: ReadOptions)."""
+        if not self.stamp_columns or not self.stamps:
+            return lambda df, raw=None: options.timestamps(df)
+        keys, parsed = self._parsed(options)
         values = parsed.to_numpy()
-        lookup = dict(zip(keys, range(len(keys)), strict=True))
+        lookup = pd.Index(keys)
         dtype = parsed.dtype
         names = self.stamp_columns
 
@@ -416,8 +453,7 @@ class Census:
             encoded = pc.dictionary_encode(raw)
             if isinstance(encoded, pa.ChunkedArray):
                 encoded = encoded.combine_chunks()
-            local = encoded.dictionary.to_pylist()
-            at = np.array([lookup[k] for k in local], dtype=np.int64)
+            at = lookup.get_indexer(encoded.dictionary.to_pandas())
             idx = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
             column = pd.Series(values[at[idx]], index=df.index, dtype=dtype)
             out = df.drop(columns=[c for c in (*names, "time") if c in df.columns])
@@ -638,6 +674,7 @@ def census(path: str | os.PathLike[str], options: Any, *, source: str | None = N
         (),
         {},
         frame=frame,
+        midnights=_frame_midnights(frame),
     )
 
 
@@ -678,11 +715,14 @@ def _scan(
         encoding,
     )
     typed = False
+    midnights = True
     for batch in census_._batches(include or None):
         units.add(units.codes(batch, queue, pool))
         keys = _stamp_keys(batch, [names[c] for c in stamp_columns]) if stamp_columns else None
         if keys is None:
             typed = True
+            if stamp_columns and midnights:
+                midnights = _all_midnights(batch.column(names[stamp_columns[0]]))
         else:
             stamps.add(keys, rows)
         rows += batch.num_rows
@@ -691,6 +731,7 @@ def _scan(
     census_.unit_rows = np.array(units.counts, dtype=np.int64)
     census_.contiguous = units.contiguous
     census_.stamps = {} if typed else stamps.first_row
+    census_.midnights = typed and midnights
     if typed:
         census_.stamp_columns = ()
     return census_
@@ -720,8 +761,9 @@ class InOrder:
                 w.write_batch(batch)
         self._paths.append(path)
 
-    def write(self, writer: CsvWriter) -> None:
-        """Every spilled row to ``writer``, in file order."""
+    def write(self, writer: Any) -> None:
+        """Every spilled row to ``writer`` (a :class:`~staffing.io.fastcsv.CsvWriter` or
+        :class:`~staffing.io.TableSink`: anything with ``write_arrow``), in file order."""
         files = [pa.OSFile(p, "rb") for p in self._paths]
         try:
             spills = [_Spill(ipc.open_stream(f)) for f in files]

@@ -22,7 +22,7 @@ import pandas as pd
 from staffing.errors import InputError
 from staffing.frames.values import DataWarning, id_text
 from staffing.io.delimited import ID_COLUMNS, id_names, read_delimited
-from staffing.io.fastcsv import CsvWriter, csv_text
+from staffing.io.fastcsv import CsvWriter, csv_text, to_csv_table
 
 __all__ = [
     "ID_COLUMNS",
@@ -30,6 +30,7 @@ __all__ = [
     "TABLE_SUFFIXES",
     "WRITABLE_SUFFIXES",
     "OutputSet",
+    "TableSink",
     "atomic_write",
     "read_table",
     "write_table",
@@ -330,6 +331,22 @@ class OutputSet:
         except OSError as exc:
             raise self._cannot(dest, exc) from None
 
+    def stream(
+        self, path: str | os.PathLike[str], dates: Mapping[str, bool] | None = None
+    ) -> TableSink:
+        """A table written chunk by chunk (``.csv`` or ``.parquet``; ``"-"``: CSV straight
+        to standard output, as it comes): staged like :meth:`table`, in place at commit."""
+        if str(path) == "-":
+            return TableSink(sys.stdout.buffer, ".csv", dates)
+        dest = Path(path)
+        suffix = dest.suffix.lower()
+        if suffix not in (".csv", ".parquet"):
+            raise InputError(
+                f"a table written chunk by chunk goes to .csv or .parquet, not {suffix!r}",
+                source=str(dest),
+            )
+        return TableSink(self.stage(dest), suffix, dates, dest=dest)
+
     def figure(self, figure: Any, path: str | os.PathLike[str]) -> None:
         """Stage a matplotlib figure (the format from the extension: .png, .pdf, .svg)."""
         tmp = self.stage(path)
@@ -367,6 +384,107 @@ class OutputSet:
     def destinations(self) -> list[str]:
         """The files staged so far."""
         return [str(dest) for _, dest in self._staged]
+
+
+class TableSink:
+    """One table written chunk by chunk to CSV (the bytes of the whole written at once) or
+    Parquet (one row group per chunk; the same table read back).
+
+    Chunks come as DataFrames (:meth:`write`) or as Arrow tables already converted
+    (:meth:`write_arrow`: see :meth:`arrow`). The writing itself happens on a background
+    thread (pyarrow formats and writes without holding the interpreter), so the next
+    chunk is solved while the last one is written; at most two chunks wait. An error
+    while writing is raised by the next call or by :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        target: Any,
+        suffix: str,
+        dates: Mapping[str, bool] | None = None,
+        dest: Path | None = None,
+    ) -> None:
+        self.suffix = suffix
+        self.dest = dest
+        self._target = target
+        self._dates = dict(dates or {})
+        self._csv: CsvWriter | None = CsvWriter(target, self._dates) if suffix == ".csv" else None
+        self._parquet: Any = None
+        self._queue: Any = None
+        self._thread: Any = None
+        self._error: BaseException | None = None
+        self.rows = 0
+
+    def arrow(self, df: pd.DataFrame) -> Any:
+        """``df`` as the Arrow table this sink writes (for CSV, the text's types)."""
+        if self._csv is not None:
+            return to_csv_table(df, self._dates)
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(_without_attrs(df), preserve_index=False)
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Append ``df``'s rows."""
+        self.write_arrow(self.arrow(df))
+
+    def write_arrow(self, table: Any) -> None:
+        """Append a table made by :meth:`arrow`."""
+        self._raise()
+        if self._thread is None:
+            import queue
+            import threading
+
+            self._queue = queue.Queue(maxsize=2)
+            self._thread = threading.Thread(target=self._drain, daemon=True)
+            self._thread.start()
+        self._queue.put(table)
+        self.rows += table.num_rows
+
+    def _drain(self) -> None:
+        while True:
+            table = self._queue.get()
+            if table is None:
+                return
+            if self._error is not None:
+                continue
+            try:
+                self._write_now(table)
+            except BaseException as exc:  # handed to the main thread
+                self._error = exc
+
+    def _write_now(self, table: Any) -> None:
+        if self._csv is not None:
+            self._csv.write_arrow(table)
+            return
+        import pyarrow.parquet as pq
+
+        if self._parquet is None:
+            self._parquet = pq.ParquetWriter(self._target, table.schema)
+        elif table.schema != self._parquet.schema:
+            table = table.cast(self._parquet.schema)
+        self._parquet.write_table(table)
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            if isinstance(error, OSError):
+                raise OutputSet._cannot(self.dest or Path("-"), error) from None
+            raise error
+
+    def close(self) -> None:
+        """Write what waits, then close the file."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        try:
+            self._raise()
+        finally:
+            if self._csv is not None:
+                self._csv.close()
+            if self._parquet is not None:
+                self._parquet.close()
+                self._parquet = None
 
 
 @contextlib.contextmanager
