@@ -42,9 +42,7 @@ def write_forecast(path: Path, queues: int, days: int, order: str, seed: int = 7
     each queue its own size, peak hour and weekend dip; closed from 22:00 to 07:00."""
     rng = np.random.default_rng(seed)
     per_day = 96
-    starts = np.datetime64("2025-01-06T00:00") + np.arange(days * per_day) * np.timedelta64(
-        15, "m"
-    )
+    starts = np.datetime64("2025-01-06T00:00") + np.arange(days * per_day) * np.timedelta64(15, "m")
     minutes = (starts - starts.astype("datetime64[D]")).astype(np.int64)
     hour = minutes / 60.0
     weekday = ((starts.astype("datetime64[D]").astype(np.int64) + 3) % 7).astype(np.int64)

@@ -6,11 +6,13 @@ from typing import Any
 
 import click
 
+from staffing.cli.chunked import ForecastRun, Progress
 from staffing.cli.command import OneLineCommand
 from staffing.cli.formatting import pretty_compare, pretty_sweep
 from staffing.cli.options import (
     Source,
     channel_options,
+    chunk_options,
     forecast_input,
     fte_options,
     model_options,
@@ -57,6 +59,31 @@ def _numbers(option: str, text: str | None, *, percent: bool) -> list[float] | N
         return [parse_duration(v, what=option) for v in items]
     except StaffingError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _compare_chunked(run: ForecastRun, scenarios: list[str], **options: Any) -> Any:
+    """The comparison of a big forecast, planned a chunk of whole queues at a time."""
+    from staffing.contracts import Comparison
+
+    comparison = Comparison(scenarios, source=run.census.source, **options)
+    seen: set[str] = set()
+    n = len(run.groups)
+    with Progress(run.rows, "compare") as bar:
+        chunks = run.chunks()
+        try:
+            for k in range(n):
+                bar.phase(f"chunk {k + 1}/{n}: reading")
+                chunk = next(chunks)
+                bar.phase(f"chunk {k + 1}/{n}: solving")
+                with chunk.file_rows(seen):
+                    comparison.add(chunk.frame)
+                if bar.update is not None:
+                    bar.update(len(chunk.frame))
+                del chunk
+        finally:
+            chunks.close()
+        bar.phase("summary")
+        return comparison.table()
 
 
 @click.command("compare", cls=OneLineCommand)
@@ -124,6 +151,7 @@ def _numbers(option: str, text: str | None, *, percent: bool) -> list[float] | N
     metavar="LIST",
     help="Thresholds [s] to sweep: 5,10,20,60 or 10:120:10 [default 5 s to 300 s].",
 )
+@chunk_options()
 @out_option("--out", "out", "Comparison table (.csv, .parquet, -); .xlsx holds the sweep too.")
 @out_option("--sweep-out", "sweep_out", "Sweep table (.csv, .xlsx, .parquet, -).")
 @plot_option()
@@ -142,6 +170,7 @@ def compare_command(
     at: str | None,
     percents: str | None,
     thresholds: str | None,
+    chunking: Any,
     out: str | None,
     sweep_out: str | None,
     plot_path: str | None,
@@ -177,7 +206,8 @@ def compare_command(
     )
     fractions = _numbers("--percents", percents, percent=True)
     seconds = _numbers("--thresholds", thresholds, percent=False)
-    frame = forecast.table()
+    run = ForecastRun(forecast, chunking, ["--sweep"] if do_sweep else [])
+    frame: Any = None if run.chunked else forecast.table()
     common: dict[str, Any] = {
         "interval_s": forecast.interval_s,
         "model": model,
@@ -185,7 +215,18 @@ def compare_command(
         "cost_per_fte": cost_per_fte,
     }
     tables: dict[str, Any] = {}
-    if scenarios:
+    if scenarios and run.chunked:
+        tables["compare"] = _compare_chunked(
+            run,
+            list(scenarios),
+            threshold_s=threshold_s,
+            method=method,
+            simulation=simulation,
+            targets_table=read_targets(targets_file) if targets_file else None,
+            channels=channels,
+            **common,
+        )
+    elif scenarios:
         tables["compare"] = compare(
             frame,
             list(scenarios),

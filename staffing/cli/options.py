@@ -17,7 +17,15 @@ from typing import Any
 
 import click
 
-from staffing.cli.types import BandEdges, ColumnMapping, Duration, FiniteFloat, Percent, TargetList
+from staffing.cli.types import (
+    BandEdges,
+    ColumnMapping,
+    Duration,
+    FiniteFloat,
+    Percent,
+    Size,
+    TargetList,
+)
 
 __all__ = [
     "Source",
@@ -25,6 +33,7 @@ __all__ = [
     "band_edges_option",
     "channel_options",
     "chat_efficiency_option",
+    "chunk_options",
     "collect",
     "column_mapping",
     "credit_terms_options",
@@ -697,4 +706,39 @@ def channel_options() -> Decorator:
             ["channel_models", "chat_efficiency", "open_hours", "deadline_clock", "max_occupancy"],
             _channel_rules,
         ),
+    )
+
+
+# --------------------------------------------------------------------------- big forecasts
+
+
+def _chunking(chunk_queues: int | None, memory_budget: int | None) -> Any:
+    from staffing.cli.chunked import Chunking
+
+    return Chunking(per_chunk=chunk_queues, budget=memory_budget)
+
+
+def chunk_options() -> Decorator:
+    """``--chunk-queues`` and ``--memory-budget``, built into a ``Chunking`` named
+    ``chunking`` (see :mod:`staffing.cli.chunked`)."""
+    return stack(
+        click.option(
+            "--chunk-queues",
+            "chunk_queues",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="Plan N queues (pools) at a time, streaming the interval table to --out "
+            "[default: chosen from the memory available for forecasts over 32 MB].",
+        ),
+        click.option(
+            "--memory-budget",
+            "memory_budget",
+            type=Size(),
+            default=None,
+            metavar="SIZE",
+            help="Memory the forecast's rows may take, e.g. 2GB [default: what is "
+            "available]; a queue needing more stops the run before it starts.",
+        ),
+        collect("chunking", ["chunk_queues", "memory_budget"], _chunking),
     )

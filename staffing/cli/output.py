@@ -115,6 +115,7 @@ class Outputs:
                 if _same_file(Path(path), Path(other_path)):
                     raise click.UsageError(f"{option} and {other} both name {path}")
         self._set: Any = None
+        self._sinks: list[Any] = []
         self.written: list[str] = []
 
     @staticmethod
@@ -155,6 +156,9 @@ class Outputs:
         return self
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        for sink in self._sinks:
+            sink.close()
+        self._sinks.clear()
         self._set.__exit__(kind, value, traceback)
         if kind is None and self.written:
             click.echo(f"wrote {', '.join(self.written)}", err=True)
@@ -177,6 +181,17 @@ class Outputs:
         if path is None:
             return
         self.table(option, tables if path.lower().endswith(".xlsx") else tables[main])
+
+    def stream(self, option: str, dates: Mapping[str, bool] | None = None) -> Any:
+        """A sink writing ``option``'s table chunk by chunk (:class:`staffing.io.TableSink`),
+        closed and moved into place with the others; None when the option is not given."""
+        path = self.paths.get(option)
+        if path is None:
+            return None
+        sink = self._set.stream(path, dates)
+        self._sinks.append(sink)
+        self._note(path)
+        return sink
 
     def figure(self, option: str, figure: Any) -> None:
         path = self.paths.get(option)

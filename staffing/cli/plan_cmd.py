@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import click
 
+from staffing.cli.chunked import ForecastRun, Progress
 from staffing.cli.command import OneLineCommand
 from staffing.cli.formatting import percent, pretty_summary, readable
 from staffing.cli.options import (
@@ -15,6 +17,7 @@ from staffing.cli.options import (
     TargetChoice,
     band_edges_option,
     channel_options,
+    chunk_options,
     column_mapping,
     forecast_input,
     fte_options,
@@ -50,6 +53,7 @@ _inputs = stack(
     fte_options(),
     period_option(),
     channel_options(),
+    chunk_options(),
 )
 
 _outputs = stack(
@@ -165,6 +169,87 @@ def _settings(
     )
 
 
+def _whole(outputs: Outputs) -> list[str]:
+    """The options given whose output needs the whole interval table at once."""
+    out = outputs.get("--out")
+    return [
+        option
+        for option, needs in (
+            ("--plot", outputs.get("--plot") is not None),
+            ("--report", outputs.get("--report") is not None),
+            ("--out .xlsx", out is not None and out.lower().endswith(".xlsx")),
+        )
+        if needs
+    ]
+
+
+def _chunked(
+    run: ForecastRun,
+    outputs: Outputs,
+    label: str,
+    solve: Callable[[Any, Any], Any],
+    parts: Any,
+    *,
+    finish: Callable[[Any], Any] | None = None,
+    check: bool = True,
+) -> Any:
+    """Plan (or evaluate) a forecast a chunk of whole queues at a time.
+
+    ``solve(frame, progress)`` gives a chunk's interval table; ``finish(table)`` gives it
+    ready for writing (whole heads); ``parts`` (:class:`~staffing.planner.SummaryParts`) gathers
+    the summary; ``check``: the plan's sanity warnings. The interval table streams to
+    ``--out`` in the file's row order; the summary is written last. Returns the summary.
+    """
+    from staffing.io.chunks import InOrder
+    from staffing.planner import SanityCheck
+
+    sanity = SanityCheck(run.census.source)
+    seen: set[str] = set()
+    n = len(run.groups)
+    with Progress(run.rows, label) as bar, outputs:
+        sink = outputs.stream("--out", run.dates())
+        merge = InOrder() if sink is not None and not run.in_file_order else None
+        chunks = run.chunks()
+        try:
+            for k in range(n):
+                bar.phase(f"chunk {k + 1}/{n}: reading")
+                chunk = next(chunks)
+                bar.phase(f"chunk {k + 1}/{n}: solving")
+                with chunk.file_rows(seen):
+                    table = solve(chunk.frame, bar.update)
+                    if check:
+                        sanity.add(table, chunk.rows)
+                parts.add(table)
+                if finish is not None:
+                    table = finish(table)
+                if sink is not None:
+                    bar.phase(f"chunk {k + 1}/{n}: writing")
+                    if merge is not None:
+                        merge.add(sink.arrow(table), chunk.rows)
+                    else:
+                        sink.write(table)
+                del table, chunk
+            if merge is not None:
+                bar.phase("writing in the file's row order")
+                merge.write(sink)
+        finally:
+            chunks.close()
+            if merge is not None:
+                merge.close()
+        sanity.warn()
+        bar.phase("summary")
+        summary = parts.summary()
+        outputs.table("--summary", summary)
+    return summary
+
+
+def _whole_heads(table: Any) -> Any:
+    from staffing.planner import round_heads
+
+    round_heads(table)
+    return table
+
+
 def _figure(intervals: Any, heading: str, agents_label: str) -> Any:
     from staffing.plotting.planner import plan_figure
 
@@ -198,8 +283,13 @@ def _finish(
         outputs.table("--summary", result.summary)
         outputs.figure("--plot", figure)
         outputs.report("--report", title, blocks)
+    _print_summary(outputs, result.summary, bands=bands)
+
+
+def _print_summary(outputs: Outputs, summary: Any, *, bands: bool) -> None:
+    """The summary on standard output, unless a table goes there or to --out."""
     if outputs.get("--out") is None and outputs.get("--summary") != "-":
-        click.echo(pretty_summary(result.summary, bands=bands).to_string(index=False))
+        click.echo(pretty_summary(summary, bands=bands).to_string(index=False))
 
 
 @click.command("plan", cls=OneLineCommand)
@@ -229,6 +319,7 @@ def plan_command(
     fte: Any,
     period: str,
     channels: Any,
+    chunking: Any,
     whole_heads: bool,
     method: str,
     simulation: Any,
@@ -251,12 +342,32 @@ def plan_command(
       staffing plan channels.csv --targets channel_targets.csv \\
         --open 'Mon-Fri 08:00-18:00' --deadline-clock business
     """
-    from staffing.planner import plan
+    from staffing.planner import SummaryParts, plan, plan_intervals
 
     goal.require()
     outputs = _outputs_of(out, summary_path, plot_path, report_path)
-    frame = forecast.table()
     settings = _settings_of(forecast, goal, model, fte, period, threshold_s, channels)
+    run = ForecastRun(forecast, chunking, _whole(outputs))
+    if run.chunked:
+        chunk_settings = {k: v for k, v in settings.items() if k != "period"}
+        summary = _chunked(
+            run,
+            outputs,
+            "Planning",
+            lambda frame, progress: plan_intervals(
+                frame,
+                goal.default,
+                method=method,  # type: ignore[arg-type]
+                simulation=simulation,
+                progress=progress,
+                **chunk_settings,
+            ),
+            SummaryParts(period=period, fte=settings["fte"]),  # type: ignore[arg-type]
+            finish=_whole_heads if whole_heads else None,
+        )
+        _print_summary(outputs, summary, bands=False)
+        return
+    frame = forecast.table()
     with progress_bar(len(frame), "Planning") as bar:
         result = plan(
             frame,
@@ -324,6 +435,7 @@ def evaluate_command(
     fte: Any,
     period: str,
     channels: Any,
+    chunking: Any,
     roster: str | None,
     roster_columns: dict[str, str],
     band_edges: tuple[float, float],
@@ -346,10 +458,14 @@ def evaluate_command(
     from staffing.planner import evaluate_staffing
 
     outputs = _outputs_of(out, summary_path, plot_path, report_path)
-    frame = forecast.table()
+    settings = _settings_of(forecast, goal, model, fte, period, threshold_s, channels)
+    run = ForecastRun(forecast, chunking, _whole(outputs))
     roster_read = forecast.options.with_columns(roster_columns)
     staffing = read_roster(roster, options=roster_read) if roster else None
-    settings = _settings_of(forecast, goal, model, fte, period, threshold_s, channels)
+    if run.chunked:
+        _evaluate_chunked(run, outputs, goal, settings, staffing, band_edges)
+        return
+    frame = forecast.table()
     result = evaluate_staffing(frame, staffing, goal.default, edges=band_edges, **settings)
     iv = result.intervals
     flagged = iv[iv["band"].isin(["warning", "interrupt offline", "all hands"])]
@@ -392,3 +508,58 @@ def evaluate_command(
         "Staffed agents",
         bands=True,
     )
+
+
+class _EvaluationParts:
+    """The summary of an evaluation made in chunks (band counts as integers)."""
+
+    def __init__(self, period: str, fte: Any) -> None:
+        from staffing.planner import evaluation_parts
+
+        self._parts = evaluation_parts(period=period, fte=fte)  # type: ignore[arg-type]
+
+    def add(self, table: Any) -> None:
+        self._parts.add(table)
+
+    def summary(self) -> Any:
+        from staffing.planner import evaluation_summary
+
+        return evaluation_summary(self._parts)
+
+
+def _evaluate_chunked(
+    run: ForecastRun,
+    outputs: Outputs,
+    goal: TargetChoice,
+    settings: dict[str, Any],
+    staffing: Any,
+    band_edges: tuple[float, float],
+) -> None:
+    """``evaluate`` of a big forecast, a chunk of whole queues at a time; a roster is read
+    at once and each chunk takes its queues' rows."""
+    from staffing.planner import count_bands, evaluate_intervals
+    from staffing.planner.tables import BAND_COLUMNS
+
+    chunk_settings = {k: v for k, v in settings.items() if k != "period"}
+
+    def solve(frame: Any, progress: Any) -> Any:
+        mine = staffing
+        if staffing is not None and "queue" in staffing.columns and "queue" in frame.columns:
+            queues = set(frame["queue"].astype(str).unique())
+            mine = staffing[staffing["queue"].astype(str).isin(queues)].reset_index(drop=True)
+            mine.attrs = dict(staffing.attrs)
+        table = evaluate_intervals(frame, mine, goal.default, edges=band_edges, **chunk_settings)
+        if progress is not None:
+            progress(len(table))
+        return count_bands(table)
+
+    summary = _chunked(
+        run,
+        outputs,
+        "Evaluating",
+        solve,
+        _EvaluationParts(settings["period"], settings["fte"]),
+        finish=lambda table: table.drop(columns=list(BAND_COLUMNS)),
+        check=False,
+    )
+    _print_summary(outputs, summary, bands=True)

@@ -18,6 +18,7 @@ __all__ = [
     "Duration",
     "FiniteFloat",
     "Percent",
+    "Size",
     "TargetList",
 ]
 
@@ -168,3 +169,22 @@ class TargetList(click.ParamType):
             return "+".join(str(t) for t in parse_targets(str(value)))
         except TargetError as exc:
             self.fail(str(exc), param, ctx)
+
+
+class Size(click.ParamType):
+    """A memory size: ``512MB``, ``2GB``, ``1.5g`` (powers of 1024), as bytes."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        from staffing.io.chunks import parse_bytes
+
+        try:
+            size = parse_bytes(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if size <= 0:
+            self.fail(f"{value!r}: give a size above 0 (e.g. 2GB)", param, ctx)
+        return size
