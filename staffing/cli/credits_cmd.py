@@ -89,7 +89,8 @@ def credits_command(
     its amount, whether it was earned back, and the escalation band; then a total of what
     is owed after earn-back. --plan simulates calls arriving at random (Poisson) around
     a plan's forecast: each period's service level distribution and the expected credit
-    with its spread.
+    with its spread (voice lines only: a plan's chat, deferred work and priority pools
+    are refused, naming their rows).
 
     \b
     Example:
@@ -114,6 +115,12 @@ def credits_command(
     goal = service_level_target(target)
     period = terms.period
     tables: dict[str, Any] = {}
+    plan = None
+    if plan_path is not None:
+        from staffing.planner.channels import check_simulable
+
+        plan = read.with_columns(plan_columns).read(plan_path)
+        check_simulable(plan, what="the credit exposure")  # before any work
     if performance is not None:
         from staffing.io import read_history
 
@@ -124,9 +131,9 @@ def credits_command(
             on_inconsistent=on_inconsistent,  # type: ignore[arg-type]
         )
         tables["credits"] = service_credits(history, goal, terms=terms, queues=list(queues) or None)
-    if plan_path is not None:
+    if plan is not None:
         tables["exposure"] = credit_exposure(
-            read.with_columns(plan_columns).read(plan_path),
+            plan,
             goal,
             terms=terms,
             model=QueueModel(patience_s=patience_s, abandon_policy=terms.abandon_policy),

@@ -136,7 +136,9 @@ def simulate_command(
     simulation, many times over: Poisson arrivals at each interval's rate, first come
     first served, the queue carried over between intervals, agents changing at interval
     boundaries (a call in service is finished), patience exponential from patience_s or
-    the --calibration's Kaplan-Meier curve. Per interval: simulated service level, ASA,
+    the --calibration's Kaplan-Meier curve. Voice lines only: chat, deferred work and the
+    voice classes of a priority pool are refused, naming their rows (the one voice queue
+    of a pool is simulated with its own agents). Per interval: simulated service level, ASA,
     abandon rate and occupancy with 95% intervals, against the stationary prediction,
     and the chance the interval misses its target; per day and queue the same, and the
     chance the day misses.
@@ -149,6 +151,7 @@ def simulate_command(
     """
     from pathlib import Path
 
+    from staffing.planner.channels import check_simulable
     from staffing.simulation import simulate_plan
 
     outputs = Outputs(
@@ -164,6 +167,7 @@ def simulate_command(
         from staffing.planner import evaluate_staffing
 
         forecast = read_forecast(plan_path, options=read, interval_s=interval_s)
+        check_simulable(forecast)  # before the roster is read and evaluated
         staffing = read_roster(roster, options=read.with_columns(roster_columns))
         table = evaluate_staffing(
             forecast,
@@ -176,6 +180,7 @@ def simulate_command(
         targets, table_rules = None, None
     else:
         table = read.read(plan_path)
+        check_simulable(table)  # voice lines only, refused before any work
         targets, table_rules = goal.default, rules
     with _progress_bar(len(table)) as bar:
         result = simulate_plan(

@@ -49,6 +49,7 @@ from staffing.contracts.terms import CreditTerms
 from staffing.errors import StaffingError
 from staffing.frames import check_column, local_dates, numeric_column, period_start, require_columns
 from staffing.planner import QueueModel, prepare_forecast
+from staffing.planner.channels import check_simulable
 
 __all__ = ["EXPOSURE_COLUMNS", "credit_exposure", "prepare_plan"]
 
@@ -113,7 +114,8 @@ def credit_exposure(
     intervals : DataFrame
         A plan's interval table (``staffing plan --out``): ``interval_start``, ``calls``
         (the forecast), ``aht_s``, ``agents``; optional ``queue``, ``patience_s``
-        (Erlang A where finite) and ``interval_s``.
+        (Erlang A where finite) and ``interval_s``. Of a mixed-channel plan, the voice
+        queues alone and the one voice queue of a pool (its ``agents`` are its own).
     target : str or ServiceLevel
         The contract's target, e.g. ``"80/20"``.
     terms : CreditTerms, optional
@@ -146,6 +148,15 @@ def credit_exposure(
         standard deviation is the spread of the quarter's bill. ``attrs["n_sims"]``,
         ``attrs["seed"]`` and ``attrs["method"]`` record how it was made.
 
+    Raises
+    ------
+    InputError
+        A bad plan (:func:`prepare_plan`); rows of a mixed-channel plan that are chat,
+        deferred work or the voice classes of a priority pool
+        (:func:`staffing.planner.channels.check_simulable`).
+    StaffingError
+        Bad ``n_sims`` or ``volume_cv``.
+
     Notes
     -----
     See the module notes for the model. The Monte Carlo standard error of a mean is its
@@ -170,6 +181,7 @@ def credit_exposure(
         raise StaffingError(f"n_sims {n_sims!r}: give a whole number of replications >= 2")
     if not (np.isfinite(volume_cv) and volume_cv >= 0):
         raise StaffingError(f"volume_cv {volume_cv!r}: give a coefficient of variation >= 0")
+    check_simulable(intervals, what="the credit exposure")
     plan = prepare_plan(intervals, interval_s=interval_s)
     calls = plan["calls"].to_numpy(dtype=float)
     aht = np.where(calls > 0, plan["aht_s"].to_numpy(dtype=float), 1.0)

@@ -27,6 +27,8 @@ Each channel is staffed by one of three models:
 :class:`ChannelRules` holds the settings of the non-voice models (the mapping of channel
 names, the chat efficiency table, the deferred work's opening hours, deadline clock and
 occupancy cap); :func:`channel_columns` validates the columns once, naming the file's rows.
+:func:`check_simulable` refuses the rows of a plan that a model of first-come first-served
+voice lines (the day simulator, the credit exposure) cannot take.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ __all__ = [
     "MODELS",
     "ChannelRules",
     "channel_columns",
+    "check_simulable",
     "has_channels",
     "parse_open_hours",
 ]
@@ -358,3 +361,120 @@ def channel_columns(
 def pool_text(pool: str, queue: str) -> str:
     """``pool 'care'`` or ``queue 'chat'`` for messages."""
     return f"pool '{pool}'" if pool else f"queue '{queue}'"
+
+
+def _listed(names: Sequence[str], show: int = 5) -> str:
+    """``a, b, c`` (``a, b, c, d, e and 3 more`` beyond ``show``)."""
+    names = list(names)
+    text = ", ".join(names[:show])
+    return text + (f" and {len(names) - show} more" if len(names) > show else "")
+
+
+def check_simulable(
+    table: pd.DataFrame, *, what: str = "the simulator", source: str | None = None
+) -> None:
+    """Refuse the rows of a plan that first-come first-served voice lines cannot model.
+
+    The day simulator (:func:`staffing.simulation.simulate_plan`) and the credit exposure
+    (:func:`staffing.contracts.credit_exposure`) take every queue as a voice line of its
+    own: callers wait on the line, first come first served, for the agents of their rows.
+    Two kinds of rows of a mixed-channel plan are not that, and treating them so would be
+    silently wrong:
+
+    * rows whose model is not ``immediate``: chat (an agent holds several contacts at
+      once) and deferred work (e-mail, tickets: a backlog worked within hours);
+    * the voice rows of a pool holding several voice queues (a priority pool): the pool's
+      agents answer its classes in priority order, and each row's ``agents`` is only its
+      share of them.
+
+    The one voice queue of a pool passes: its ``agents`` are its own requirement (Erlang
+    C/A, by the plan's method), and the deferred work blended into their idle time is on
+    the deferred queue's rows (:mod:`staffing.planner.mixed`), so the line is simulated
+    with the agents the plan predicted it with, as if the blended work yields to calls.
+    A table without any channel column passes untouched.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A plan's interval table (``staffing plan --out``), an evaluation's intervals, or
+        a forecast. Its ``channel_model`` column is read where present; otherwise the
+        model follows from ``channel`` by the default names (:data:`DEFAULT_CHANNEL_MODELS`;
+        a name outside them is not voice), and a ``concurrency`` above 1 means chat.
+    what : str, default "the simulator"
+        What refuses, for the message.
+    source : str, optional
+        File name used in the message (default ``table.attrs["source"]``, else "plan").
+
+    Raises
+    ------
+    InputError
+        One line naming the file, the column (``channel_model``, else ``channel`` or
+        ``concurrency``; ``pool`` for a priority pool), the rows and their queues.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"queue": ["phone", "web", "mail"],
+    ...                   "channel_model": ["immediate", "concurrent", "deferred"]})
+    >>> check_simulable(t, source="plan.csv")
+    Traceback (most recent call last):
+    ...
+    staffing.errors.InputError: plan.csv: column 'channel_model': 2 rows (rows 3, 4) are \
+not voice (queues web (concurrent), mail (deferred)): the simulator takes voice lines \
+only, each first come first served with the agents of its rows; leave these queues out
+    >>> check_simulable(t.iloc[:1], source="plan.csv")  # the voice row alone passes
+    """
+    columns = set(map(str, table.columns))
+    if not columns & {"channel_model", *CHANNEL_COLUMNS}:
+        return
+    df = table.reset_index(drop=True)
+    n = len(df)
+    src = source or str(table.attrs.get("source", "plan"))
+    if "queue" in df.columns:
+        queue = queue_names(df["queue"]).fillna("").astype(str).to_numpy(dtype=object)
+    else:
+        queue = np.full(n, "", dtype=object)
+    if "channel_model" in df.columns:
+        text = df["channel_model"].astype("string").str.strip().str.lower().fillna("")
+        model = text.where(text != "", "immediate").to_numpy(dtype=object)
+        column = "channel_model"
+    else:
+        names = channel_names(df["channel"].to_numpy()) if "channel" in df.columns else None
+        channel = np.full(n, DEFAULT_CHANNEL, dtype=object) if names is None else names.to_numpy()
+        model = np.array([DEFAULT_CHANNEL_MODELS.get(c, c) for c in channel], dtype=object)
+        column = "channel"
+    voice = model == "immediate"
+    if voice.all() and "concurrency" in df.columns:
+        cc = pd.to_numeric(df["concurrency"], errors="coerce").to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            voice = ~(cc > 1)
+        model = np.where(voice, model, "concurrent")
+        column = "concurrency"
+    if not voice.all():
+        kinds = pd.DataFrame({"queue": queue[~voice], "model": model[~voice]}).drop_duplicates()
+        named = [f"{q or '(no name)'} ({m})" for q, m in kinds.itertuples(index=False)]
+        raise InputError(
+            f"are not voice (queue{'s' if len(named) > 1 else ''} {_listed(named)}): {what} "
+            "takes voice lines only, each first come first served with the agents of its "
+            "rows; leave these queues out",
+            source=src,
+            column=column,
+            rows=bad_rows(voice),
+        )
+    if "pool" not in df.columns:
+        return
+    pool = queue_names(df["pool"]).fillna("").astype(str).to_numpy(dtype=object)
+    named_pool = pool != ""
+    classes = pd.Series(queue[named_pool]).groupby(pool[named_pool], sort=False).unique()
+    shared = classes[classes.map(len) > 1]
+    if shared.empty:
+        return
+    pools = [f"'{p}' ({_listed(list(members))})" for p, members in shared.items()]
+    raise InputError(
+        f"are the voice classes of priority pool{'s' if len(pools) > 1 else ''} "
+        f"{_listed(pools)}: each row's agents are its share of the pool's, answered in "
+        f"priority order, and {what} takes voice lines only, each first come first served "
+        "with the agents of its rows; leave the pool's queues out",
+        source=src,
+        column="pool",
+        rows=bad_rows(~np.isin(pool, shared.index.to_numpy())),
+    )

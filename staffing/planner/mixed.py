@@ -416,23 +416,18 @@ def _priority_pool(
         [canonical_targets("+".join(sorted(per.get((c_i, t)) or fallback[c_i]))) for t in range(m)]
         for c_i in range(k)
     ]
-    # a class without calls in an interval has no target to meet there (and adds no load):
-    # it is left out of that interval's pool, so its targets do not bind
-    groups: dict[tuple[str | None, ...], list[int]] = {}
+    # a class without calls in an interval imposes no constraint there (the core's rule)
+    groups: dict[tuple[str, ...], list[int]] = {}
     for t, combo in enumerate(zip(*class_keys, strict=True)):
-        present = tuple(key if c[i, t] > 0 else None for i, key in enumerate(combo))
-        groups.setdefault(present, []).append(t)
+        groups.setdefault(combo, []).append(t)
     agents = np.zeros(m)
     for combo, idx in groups.items():
         where = np.asarray(idx)
-        live = [i for i, key in enumerate(combo) if key is not None]
-        if not live:
-            continue
         try:
             need = required_priority_agents(
-                [c[i, where] for i in live],
+                [c[i, where] for i in range(k)],
                 h[where],
-                [str(combo[i]) for i in live],
+                list(combo),
                 interval_s=dt,
             )
         except StaffingError as exc:

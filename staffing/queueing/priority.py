@@ -45,6 +45,13 @@ Class ``k`` has a steady state whenever ``sigma_k < nu``, even where worse class
 (then every agent is always busy, ``C = 1``); where ``sigma_k >= nu`` its service level is
 0 and its ASA infinite.
 
+**A class without calls** in an interval has no calls to serve there. Its measures
+(:func:`evaluate_priority`) are still those a call of the class would get if one arrived
+(as every measure here is: what an arriving call sees), but it imposes no constraint on
+the pool (:func:`required_priority_agents`): neither its service-level and ASA targets
+nor an occupancy cap given with them bind in that interval, so a pool whose other
+classes have no calls needs exactly what its one busy class needs alone.
+
 Where handle times differ by class, or callers abandon, these formulas do not hold: the
 functions here refuse such pools in one line (simulate them instead).
 
@@ -261,7 +268,8 @@ def evaluate_priority(
     tuple of Metrics
         One per class: ``p_wait`` (the pool's, the same for every class),
         ``service_level`` within that class's threshold, ``asa_s``, ``abandon_rate`` (0)
-        and ``occupancy`` (the pool's).
+        and ``occupancy`` (the pool's). A class without calls in an interval gets what a
+        call of that class would get if one arrived (module notes).
 
     Raises
     ------
@@ -315,7 +323,11 @@ def evaluate_priority(
 def _met(
     loads: np.ndarray, n: np.ndarray, aht_s: np.ndarray, targets: list[tuple[Target, ...]]
 ) -> np.ndarray:
-    """Do ``n`` agents meet every class's targets?"""
+    """Do ``n`` agents meet the targets of every class with calls?
+
+    A class without calls in an interval has nothing to serve there: its targets
+    (occupancy cap included) do not bind (module notes).
+    """
     thresholds = [
         [np.full(n.shape, t.threshold_s) for t in tg if isinstance(t, ServiceLevel)]
         for tg in targets
@@ -323,15 +335,40 @@ def _met(
     _, asas, sls, occ = _class_measures(loads, n, aht_s, thresholds)
     ok = n > loads.sum(axis=0)  # a stable pool
     for i, tg in enumerate(targets):
+        idle = loads[i] <= 0.0  # no calls of class i: nothing to hold it to
         sl = iter(sls[i])
         for t in tg:
             if isinstance(t, ServiceLevel):
-                ok &= next(sl) >= t.fraction
+                ok &= idle | (next(sl) >= t.fraction)
             elif isinstance(t, Asa):
-                ok &= asas[i] <= t.seconds
+                ok &= idle | (asas[i] <= t.seconds)
             else:  # Occupancy (abandon-rate targets are refused earlier)
-                ok &= occ <= t.fraction
+                ok &= idle | (occ <= t.fraction)
     return ok
+
+
+def _first_guess(
+    loads: np.ndarray,
+    calls: np.ndarray,
+    aht_s: np.ndarray,
+    interval_s: np.ndarray,
+    targets: list[tuple[Target, ...]],
+) -> np.ndarray:
+    """The pooled first-come first-served requirement for the targets of the classes
+    with calls (the most any of them asks of the pooled calls)."""
+    pooled = calls.sum(axis=0)
+    live = loads > 0.0
+    if live.all():
+        every = tuple(dict.fromkeys(t for tg in targets for t in tg))
+        guess = required_agents(pooled, aht_s, every, interval_s=interval_s)
+        return np.asarray(guess, dtype=float).reshape(-1)
+    out = np.zeros(pooled.shape)
+    for i, tg in enumerate(targets):
+        rows = np.flatnonzero(live[i])
+        if rows.size and tg:
+            need = required_agents(pooled[rows], aht_s[rows], tg, interval_s=interval_s[rows])
+            out[rows] = np.fmax(out[rows], np.asarray(need, dtype=float).reshape(-1))
+    return out
 
 
 def _solve(
@@ -347,10 +384,9 @@ def _solve(
     if busy.size == 0:
         return answer
     loads, a, h = loads[:, busy], a[busy], aht_s[busy]
-    # first probe: the pooled first-come first-served requirement for every target at once
-    every = tuple(dict.fromkeys(t for tg in targets for t in tg))
-    guess = required_agents(calls[:, busy].sum(axis=0), h, every, interval_s=interval_s[busy])
-    probe = np.asarray(guess, dtype=float).reshape(-1)
+    # first probe: the pooled first-come first-served requirement for every target of the
+    # classes with calls at once
+    probe = _first_guess(loads, calls[:, busy], h, interval_s[busy], targets)
     lo = np.floor(a)  # most agents known to miss: a stable pool needs more than the load
     hi = np.full(a.shape, np.nan)
     probe = np.maximum(probe, lo + 1.0)
@@ -418,6 +454,11 @@ def required_priority_agents(
     tries one fewer, and otherwise gallops and bisects: the answer meets every target
     and one agent fewer misses one.
 
+    A class without calls in an interval imposes no constraint there (module notes):
+    its targets, an occupancy cap among them, are left out of that interval, so a pool
+    whose only busy class is ``k`` needs exactly what ``k``'s calls need alone
+    (:func:`staffing.required_agents`, Erlang C).
+
     Examples
     --------
     The premium line's 90/10 + 99/300 and the general line's 80/20 from one pool:
@@ -425,7 +466,11 @@ def required_priority_agents(
     >>> required_priority_agents([40, 160], 240, ["90/10+99/300", "80/20"])
     32
 
-    Staffed apart, the two lines would need 9 + 26 = 35 agents.
+    Staffed apart, the two lines would need 9 + 26 = 35 agents. In an interval without
+    premium calls the premium targets do not bind:
+
+    >>> required_priority_agents([0, 42.3], 240, ["90/10+99/300", "80/20"])
+    9
     """
     if isinstance(calls, list | tuple) and len(targets) != len(calls):
         raise StaffingError(

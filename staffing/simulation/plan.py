@@ -27,6 +27,7 @@ import pandas as pd
 
 from staffing.errors import InputError
 from staffing.frames import check_column, numeric_column
+from staffing.planner.channels import check_simulable
 from staffing.planner.intervals import (
     QueueDays,
     forecast_arrays,
@@ -314,7 +315,8 @@ def simulate_plan(
         A plan's interval table: ``interval_start``, optional ``queue``, ``calls``,
         ``aht_s``, ``agents`` (may be fractional, e.g. average staffed), optional
         ``patience_s``, ``interval_s``, ``target`` and ``threshold_s`` (as ``staffing plan
-        --out`` writes them).
+        --out`` writes them). Of a mixed-channel plan, the voice queues alone and the one
+        voice queue of a pool (its ``agents`` are its own).
     targets : str, target or sequence, optional
         Targets of every interval, instead of the table's ``target`` column; with a
         ``targets_table``, the default for intervals no rule matches. Without any, the
@@ -346,7 +348,10 @@ def simulate_plan(
     Raises
     ------
     InputError
-        Bad table (missing or negative ``agents``, the forecast checks).
+        Bad table (missing or negative ``agents``, the forecast checks); rows of a
+        mixed-channel plan that are chat, deferred work or the voice classes of a
+        priority pool (:func:`staffing.planner.channels.check_simulable`), before any
+        simulation.
     StaffingError
         Bad options; an unreachable Dask scheduler.
 
@@ -392,6 +397,7 @@ def simulate_plan(
     (1, 0.61)
     """
     clock = time.perf_counter()
+    check_simulable(intervals)
     model = model or QueueModel()
     options = options or SimulationOptions()
     from_column = targets is None and targets_table is None and "target" in intervals.columns
