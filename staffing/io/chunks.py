@@ -272,25 +272,32 @@ class _Stamps:
     """Distinct timestamp texts and the file row where each first appears."""
 
     first_row: dict[str, int] = field(default_factory=dict)
+    known: pa.Array | None = None  # the texts of first_row, for a vectorised lookup
 
     def add(self, keys: pa.Array, offset: int) -> None:
         encoded = pc.dictionary_encode(keys)
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.unify_dictionaries().combine_chunks()
-        local = encoded.dictionary.to_pylist()
-        unseen = set(local).difference(self.first_row)
-        new = [j for j, key in enumerate(local) if key in unseen] if unseen else []
+        local = encoded.dictionary
+        if self.known is None:
+            new = np.arange(len(local))
+        else:
+            seen = pc.is_in(local, value_set=self.known).to_numpy(zero_copy_only=False)
+            new = np.flatnonzero(~np.asarray(seen, dtype=bool))
         missing = encoded.indices.null_count > 0 and "" not in self.first_row
-        if not new and not missing:
+        if not new.size and not missing:
             return
         idx = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
         if missing:
             self.first_row[""] = offset + int(np.flatnonzero(idx < 0)[0])
-        if new:
+        if new.size:
             codes, first = np.unique(idx, return_index=True)
-            at = dict(zip(codes.tolist(), first.tolist(), strict=True))
-            for j in new:
-                self.first_row[local[j]] = offset + at[j]
+            at = np.zeros(len(local), dtype=np.int64)
+            at[codes[codes >= 0]] = first[codes >= 0]
+            fresh = local.take(pa.array(new))
+            for key, row in zip(fresh.to_pylist(), at[new].tolist(), strict=True):
+                self.first_row.setdefault(key, offset + row)
+            self.known = fresh if self.known is None else pa.concat_arrays([self.known, fresh])
 
 
 def _id_key(value: Any) -> str:

@@ -391,10 +391,11 @@ class TableSink:
     Parquet (one row group per chunk; the same table read back).
 
     Chunks come as DataFrames (:meth:`write`) or as Arrow tables already converted
-    (:meth:`write_arrow`: see :meth:`arrow`). The writing itself happens on a background
-    thread (pyarrow formats and writes without holding the interpreter), so the next
-    chunk is solved while the last one is written; at most two chunks wait. An error
-    while writing is raised by the next call or by :meth:`close`.
+    (:meth:`write_arrow`: see :meth:`arrow`). Converting and writing happen on a
+    background thread (numpy and pyarrow work without holding the interpreter), so the
+    next chunk is solved while the last one is written; at most two chunks wait. A
+    DataFrame handed over must not change afterwards. An error while writing is raised by
+    the next call or by :meth:`close`.
     """
 
     def __init__(
@@ -424,11 +425,14 @@ class TableSink:
         return pa.Table.from_pandas(_without_attrs(df), preserve_index=False)
 
     def write(self, df: pd.DataFrame) -> None:
-        """Append ``df``'s rows."""
-        self.write_arrow(self.arrow(df))
+        """Append ``df``'s rows (converted on the writing thread)."""
+        self._put(df, len(df))
 
     def write_arrow(self, table: Any) -> None:
         """Append a table made by :meth:`arrow`."""
+        self._put(table, table.num_rows)
+
+    def _put(self, table: Any, rows: int) -> None:
         self._raise()
         if self._thread is None:
             import queue
@@ -438,7 +442,7 @@ class TableSink:
             self._thread = threading.Thread(target=self._drain, daemon=True)
             self._thread.start()
         self._queue.put(table)
-        self.rows += table.num_rows
+        self.rows += rows
 
     def _drain(self) -> None:
         while True:
@@ -448,6 +452,8 @@ class TableSink:
             if self._error is not None:
                 continue
             try:
+                if isinstance(table, pd.DataFrame):
+                    table = self.arrow(table)
                 self._write_now(table)
             except BaseException as exc:  # handed to the main thread
                 self._error = exc

@@ -152,6 +152,19 @@ def _voice_parts(iv: pd.DataFrame, rules: FteRules, extra: Sequence[str]) -> dic
     }
 
 
+def _queue_codes(queue: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of a queue column's names and the names, sorted (object array).
+
+    Text columns are encoded as they are (fast for Arrow-backed text); anything else,
+    and a column with missing names, goes through ``str`` as the summary names them.
+    """
+    if isinstance(queue.dtype, pd.StringDtype) and not queue.isna().any():
+        codes, names = pd.factorize(queue, sort=True)
+    else:
+        codes, names = pd.factorize(queue.astype(str).to_numpy(dtype=object), sort=True)
+    return np.asarray(codes), np.asarray(names, dtype=object)
+
+
 def _named(values: np.ndarray) -> np.ndarray:
     """Where a label names something (not missing, not empty)."""
     return np.asarray(pd.notna(values) & (values != ""), dtype=bool)
@@ -233,9 +246,8 @@ class SummaryParts:
             else _voice_parts(iv, self.rules, self.extra)
         )
         agents = iv["agents"].to_numpy(dtype=float)
-        queue = iv["queue"].astype(str).to_numpy(dtype=object)
         p_codes, periods = pd.factorize(period_start(starts, self.period), sort=True)
-        q_codes, queues = pd.factorize(queue, sort=True)
+        q_codes, queues = _queue_codes(iv["queue"])
         t_codes, t_uniques = pd.factorize(starts)
         n_q, n_t = len(queues), len(t_uniques)
         group = p_codes * n_q + q_codes
@@ -259,7 +271,7 @@ class SummaryParts:
         table = pd.DataFrame(
             {
                 "period": pd.Series(periods).take(cells // n_q).reset_index(drop=True),
-                "queue": np.asarray(queues, dtype=object)[cells % n_q],
+                "queue": queues[cells % n_q],
                 **sums,
                 "peak": peak,
                 "lo": lo,
@@ -273,7 +285,7 @@ class SummaryParts:
             table["channel"] = one["channel"].agg(_joined).reindex(range(n_c)).to_numpy()
             table["pool"] = one["pool"].agg(_joined).reindex(range(n_c)).to_numpy()
         self._cells.append(table)
-        self._add_series(iv, agents, queue, t_codes, t_uniques, mixed)
+        self._add_series(iv, agents, q_codes, queues, t_codes, t_uniques, mixed)
         return self
 
     def _slots(self, t_uniques: Any) -> np.ndarray:
@@ -300,7 +312,8 @@ class SummaryParts:
         self,
         iv: pd.DataFrame,
         agents: np.ndarray,
-        queue: np.ndarray,
+        q_codes: np.ndarray,
+        queues: np.ndarray,
         t_codes: np.ndarray,
         t_uniques: Any,
         mixed: bool,
@@ -312,13 +325,14 @@ class SummaryParts:
         if mixed:
             pool = iv["pool"].fillna("").astype(str).to_numpy(dtype=object)
             in_pool = _named(pool)
+            queue = queues[q_codes]
             unit = np.where(in_pool, "pool\x1f" + pool.astype(str), "queue\x1f" + queue.astype(str))
             c_codes, channels = pd.factorize(iv["channel"].astype(str).to_numpy(dtype=object))
             p_of_t = np.zeros(n_t, dtype=np.int64)
             p_codes, periods = pd.factorize(period_start(iv["interval_start"], self.period))
             p_of_t[t_codes] = p_codes
         else:
-            unit = queue
+            unit = q_codes  # each queue its own unit, numbered by first appearance below
         u_codes, _ = pd.factorize(unit)
         order = np.argsort(u_codes, kind="stable")
         bounds = np.searchsorted(u_codes[order], np.arange(u_codes.max() + 2))
