@@ -158,10 +158,9 @@ def _queue_codes(queue: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Text columns are encoded as they are (fast for Arrow-backed text); anything else,
     and a column with missing names, goes through ``str`` as the summary names them.
     """
-    if isinstance(queue.dtype, pd.StringDtype) and not queue.isna().any():
-        codes, names = pd.factorize(queue, sort=True)
-    else:
-        codes, names = pd.factorize(queue.astype(str).to_numpy(dtype=object), sort=True)
+    text = isinstance(queue.dtype, pd.StringDtype) and not queue.isna().any()
+    values = queue if text else queue.astype(str).to_numpy(dtype=object)
+    codes, names = pd.factorize(values, sort=True)
     return np.asarray(codes), np.asarray(names, dtype=object)
 
 
