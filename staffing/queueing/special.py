@@ -29,16 +29,20 @@ _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 _TINY_LOG = -650.0
 # Poisson terms with n below this are summed plainly, above it in Loader's form.
 _DIRECT_N = 2048.0
+_TINY_NORMAL = float(np.finfo(float).tiny)  # smallest normal double, 2.2e-308
+_HUGE = float(np.finfo(float).max)
 
 
 def stirlerr(n: np.ndarray) -> np.ndarray:
     """``log(n!) - log(sqrt(2 pi n) (n/e)^n)`` for real ``n > 0`` (Loader [1]_, eq. 4)."""
     n = np.asarray(n, dtype=float)
-    nn = n * n
-    # Stirling series: 1/12n - 1/360n^3 + 1/1260n^5 - 1/1680n^7 + 1/1188n^9
-    out = (
-        1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - 1.0 / (1188 * nn)) / nn) / nn) / nn
-    ) / n
+    # Stirling series: 1/12n - 1/360n^3 + 1/1260n^5 - 1/1680n^7 + 1/1188n^9; for n above
+    # 1e154 (a patience of 1e155 s or more) n^2 overflows and leaves 1/12n, exact there
+    with np.errstate(over="ignore"):
+        nn = n * n
+        out = (
+            1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - 1.0 / (1188 * nn)) / nn) / nn) / nn
+        ) / n
     small = n <= 15.0
     if np.any(small):
         ns = n[small]
@@ -47,11 +51,23 @@ def stirlerr(n: np.ndarray) -> np.ndarray:
 
 
 def bd0(x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """Deviance term ``x log(x/m) + m - x`` without cancellation (Loader [1]_, eq. 5)."""
+    """Deviance term ``x log(x/m) + m - x`` without cancellation (Loader [1]_, eq. 5).
+
+    For ``x >= 0`` and ``m > 0``. Where ``x / m`` leaves the normal floating-point range
+    (a subnormal ``m`` against thousands of servers overflows it) the logarithm is split,
+    ``log x - log m``, which is finite and loses nothing there: ``x`` and ``m`` are then
+    hundreds of orders of magnitude apart. ``bd0(0, m) = m``.
+    """
     x = np.asarray(x, dtype=float)
     m = np.asarray(m, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = x * np.log(x / m) + m - x
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        ratio = np.asarray(x / m)
+        normal = (ratio >= _TINY_NORMAL) & (ratio <= _HUGE)
+        log_ratio = np.asarray(np.log(np.where(normal, ratio, 1.0)))
+        if not normal.all():
+            split = ~normal & (x > 0.0)
+            log_ratio[split] = np.log(x[split]) - np.log(m[split])
+        out = np.where(x > 0.0, x * log_ratio + m - x, m)
     near = np.abs(x - m) < 0.1 * (x + m)
     if np.any(near):
         xn, mn = x[near], m[near]
@@ -169,6 +185,13 @@ def log_kummer_a_and_p(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
     redo = low | long_series
     if np.any(redo):
         log_a[redo] = np.log(special.hyp1f1(1.0, b[redo] + 1.0, y[redo]))
+        # Far below the diagonal (c = b - y above 3e8 sqrt(y); b of 1e20 and more, a
+        # patience of 1e13 s or longer) 1F1 may return NaN. There A = b int_0^inf
+        # exp(-b v - y (e^-v - 1)) dv = (b / c) (1 - y / c^2 + ...), so b / c is exact to
+        # a relative 1e-17.
+        far = redo & (b - y > 3e8 * np.sqrt(np.maximum(y, 1.0)))
+        if np.any(far):
+            log_a[far] = -np.log1p(-y[far] / b[far])
         log_p[long_series] = log_a[long_series] + log_poisson_term(b[long_series], y[long_series])
         log_p[low | (log_p < _TINY_LOG)] = -np.inf
     return log_a, log_p
