@@ -48,7 +48,13 @@ from staffing.queueing.erlang import (
     PATIENCE_CHECK_ERLANGS,
 )
 from staffing.queueing.erlang_a import erlang_a_measures
-from staffing.queueing.special import bd0, log_kummer_a, log_poisson_term
+from staffing.queueing.special import (
+    bd0,
+    kummer_a_by_quadrature,
+    log_kummer_a,
+    log_kummer_a_and_p,
+    log_poisson_term,
+)
 
 REL = 1e-9
 FLOOR = 1e-300  # reference values below this only need a value that small too
@@ -385,6 +391,70 @@ def test_kummer_a_far_below_the_diagonal(b: float) -> None:
         for i, y in enumerate(ys):
             ref = mp.log(mp.hyp1f1(1, mp.mpf(b) + 1, mp.mpf(float(y))))
             assert got[i] == pytest.approx(float(ref), rel=1e-14), y
+
+
+@pytest.mark.parametrize("b", [1e6, 1e8])
+def test_kummer_a_by_quadrature_against_mpmath(b: float) -> None:
+    """The quadrature route of ``A(b, y)``, near the diagonal (``y / b`` from 0.9 to 1.01)
+    where scipy's ``1F1`` returns NaN for larger ``b``, against mpmath's ``hyp1f1`` at 40
+    digits: ``log A`` to 1e-13 relative, and ``E[1 - e^-V] = d log A / dy`` against
+    mpmath's derivative of that log (at ``b = 1e6``)."""
+    ratios = [0.9, 0.99, 0.999, 0.99999, 1.0, 1.0001] + ([1.01] if b < 1e7 else [])
+    ys = b * np.array(ratios)
+    with no_warnings():
+        log_a, abandon = kummer_a_by_quadrature(np.full(ys.shape, b), ys)
+    with mp.workdps(40):
+        for i, y in enumerate(ys):
+            yy = mp.mpf(float(y))
+            ref = mp.log(mp.hyp1f1(1, mp.mpf(b) + 1, yy, maxterms=10**6))
+            assert log_a[i] == pytest.approx(float(ref), rel=1e-13), y
+            if b > 1e6:  # mpmath's series for the derivative is too slow there
+                continue
+            slope = mp.diff(lambda t: mp.log(mp.hyp1f1(1, mp.mpf(b) + 1, t, maxterms=10**6)), yy)
+            assert abandon[i] == pytest.approx(float(slope), rel=1e-10), y
+
+
+@pytest.mark.parametrize("b", [1e12, 1e20, 1e30])
+def test_kummer_a_near_the_diagonal_is_finite(b: float) -> None:
+    """Where ``1F1`` returned NaN (huge ``b``, ``y`` just below it): finite, rising in
+    ``y`` (``A`` is a series of positive powers of ``y``), and at ``y = b`` the
+    half-normal limit ``log A = log(b sqrt(pi / (2 b)))`` within ``2 / sqrt(b)`` (the
+    density of ``V`` is ``exp(-b v^2 / 2)`` up to a factor ``1 + b v^3 / 6`` and ``v`` is
+    about ``1 / sqrt(b)``)."""
+    ys = b * (1.0 - np.logspace(-15.0, -0.5, 60))[::-1]
+    ys = np.append(ys, b)
+    with no_warnings():
+        log_a = log_kummer_a_and_p(np.full(ys.shape, b), ys)[0]
+    assert np.all(np.isfinite(log_a))
+    assert np.all(np.diff(log_a) >= -1e-14 * log_a[1:])
+    half_normal = math.log(b * math.sqrt(math.pi / (2.0 * b)))
+    assert log_a[-1] == pytest.approx(half_normal, rel=0, abs=2.0 / math.sqrt(b))
+
+
+def test_critical_load_with_endless_patience() -> None:
+    """9,999.9 and 10,000 Erlangs on 10,000 agents (inside the supported range: below
+    10,000 Erlangs any patience) with patience 1e8 s to 1e14 s gave NaN from 1e9 s on.
+    Now: probabilities, P(wait) rising and the service level, abandon rate falling with
+    patience, ASA rising, and the abandon rate times the patience tending to ASA (the
+    first-order limit of ``test_endless_patience_is_erlang_c``; 1e-6 from 1e10 s)."""
+    patience = 10.0 ** np.arange(8.0, 15.0)
+    for load in (9999.9, 10_000.0):
+        with no_warnings():
+            m = staffing.evaluate(
+                load * INTERVAL / AHT,
+                AHT,
+                10_000,
+                interval_s=INTERVAL,
+                threshold_s=20.0,
+                patience_s=patience,
+            )
+        for name in ("p_wait", "service_level", "abandon_rate", "occupancy"):
+            values = getattr(m, name)
+            assert np.all(np.isfinite(values) & (values >= 0.0) & (values <= 1.0)), name
+        assert np.all(np.diff(m.p_wait) > 0) and np.all(np.diff(m.asa_s) > 0)
+        assert np.all(np.diff(m.service_level) < 0) and np.all(np.diff(m.abandon_rate) < 0)
+        ratio = m.abandon_rate * patience / m.asa_s
+        np.testing.assert_allclose(ratio[2:], 1.0, rtol=1e-6)
 
 
 ENDLESS = [1e14, 1e20, 1e50, 1e100, 1e155, 1e200, 1e300]

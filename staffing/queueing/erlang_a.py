@@ -48,6 +48,7 @@ from scipy import special
 from staffing.queueing.special import (
     _TINY_LOG,
     gammainc_unreliable,
+    kummer_a_by_quadrature,
     log_erlang_b,
     log_kummer_a,
     log_kummer_a_and_p,
@@ -225,7 +226,11 @@ def erlang_a_measures(
             close = xr - yr <= 3e8 * np.sqrt(np.maximum(yr, 1.0))
             xc, yc, a1c = xr[close], yr[close], a1[close]
             d = a1c + yc * special.hyp1f1(2.0, xc + 3.0, yc) / (xc + 2.0)
-            ab_r[close] = d / ((xc + 1.0) + yc * a1c)
+            ab_c = d / ((xc + 1.0) + yc * a1c)
+            lost = ~np.isfinite(ab_c)  # 1F1 returns NaN for huge x close to y
+            if np.any(lost):
+                ab_c[lost] = kummer_a_by_quadrature(xc[lost], yc[lost])[1]
+            ab_r[close] = ab_c
             ab_w[rare] = ab_r
         out["abandon_rate"] = np.where(none, 1.0, p_wait * ab_w)
     answered = np.where(none, 0.0, (1.0 - p_wait) + p_wait * served_w)

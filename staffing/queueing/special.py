@@ -155,6 +155,51 @@ def gammainc_unreliable(b: np.ndarray, y: np.ndarray) -> np.ndarray:
     return big & (gap > 4.0 * np.sqrt(b)) & (gap < b / 25.0)
 
 
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
+
+
+def _phi(v: np.ndarray) -> np.ndarray:
+    """``e^-v - 1 + v`` without cancellation for small ``v`` (Taylor series below 0.1)."""
+    small = v < 0.1
+    with np.errstate(over="ignore"):
+        out = np.expm1(-v) + v
+    vs = v[small]
+    # v^2/2 - v^3/6 + ... - v^11/11!: the next term is below 1e-17 of the first
+    term = vs * vs / 2.0
+    total = term.copy()
+    for k in range(3, 12):
+        term = -term * vs / k
+        total = total + term
+    out[small] = total
+    return out
+
+
+def kummer_a_by_quadrature(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``log A(b, y)`` and ``E[1 - e^-V]`` by quadrature, for large ``b`` and ``y``
+    (above about 1e6, where the integrand is narrow), where ``1F1`` fails.
+
+    ``A(b, y) = b int_0^inf exp(h(v)) dv`` with ``h(v) = -(b - y) v - y (e^-v - 1 + v)``
+    (substitute ``s = y e^-v`` in ``A = b e^y y^-b gamma(b, y)``); ``h`` is concave with
+    its peak at ``v* = max(log(y / b), 0)`` and curvature ``min(y, b)`` there. One window
+    of 64 Gauss-Legendre nodes from ``v*`` minus to ``v*`` plus the width where ``h`` has
+    fallen by 50 (or to 0). ``V`` is the offered wait of Erlang A given that it waits,
+    whose density is ``b exp(h(v)) / A``, so the second value is ``P(abandon | wait)``.
+    """
+    c = b - y
+    peak = np.where(y > b, np.log(np.maximum(y, b) / b), 0.0)
+    width = 1.2 * np.sqrt(100.0 / np.minimum(y, b))
+    with np.errstate(divide="ignore"):
+        right = peak + np.minimum(width, np.where(c > 0, 50.0 / c, np.inf))
+    left = np.maximum(peak - width, 0.0)
+    h_peak = -c * peak - y * _phi(peak)
+    half = 0.5 * (right - left)
+    v = (0.5 * (right + left))[:, None] + half[:, None] * _GL_NODES[None, :]
+    g = np.exp(-c[:, None] * v - y[:, None] * _phi(v) - h_peak[:, None])
+    zeroth = half * (g @ _GL_WEIGHTS)
+    first = half * ((g * -np.expm1(-v)) @ _GL_WEIGHTS)
+    return np.log(b) + h_peak + np.log(zeroth), first / zeroth
+
+
 def log_kummer_a(b: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Natural log of ``A(b, y) = 1F1(1; b + 1; y) = sum_j y^j / ((b+1)...(b+j))``.
 
@@ -192,6 +237,9 @@ def log_kummer_a_and_p(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
         far = redo & (b - y > 3e8 * np.sqrt(np.maximum(y, 1.0)))
         if np.any(far):
             log_a[far] = -np.log1p(-y[far] / b[far])
+        lost = redo & ~np.isfinite(log_a)  # 1F1 returns NaN for huge b close to y
+        if np.any(lost):
+            log_a[lost] = kummer_a_by_quadrature(b[lost], y[lost])[0]
         log_p[long_series] = log_a[long_series] + log_poisson_term(b[long_series], y[long_series])
         log_p[low | (log_p < _TINY_LOG)] = -np.inf
     return log_a, log_p
