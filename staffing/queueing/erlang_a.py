@@ -48,6 +48,7 @@ from scipy import special
 from staffing.queueing.special import (
     _TINY_LOG,
     gammainc_unreliable,
+    kummer_a_by_quadrature,
     log_erlang_b,
     log_kummer_a,
     log_kummer_a_and_p,
@@ -71,8 +72,16 @@ def _mean_offered_wait(b: np.ndarray, y: np.ndarray) -> np.ndarray:
     have dropped by ``_DROP`` from their peaks, and integrate each side with 48 nodes.
     """
     out = np.empty(b.shape, dtype=float)
-    for start in range(0, b.size, _CHUNK):
-        sl = slice(start, start + _CHUNK)
+    # Far below critical load (c = b - y above 3e8 sqrt(y), e.g. a patience of 1e12 s and
+    # more) the window is so narrow that e^-v - 1 = -v + v^2/2 - ...: the density is
+    # c e^-cv to a relative 1e-17 (y / c^2), so the mean is 1 / c. The quadrature would
+    # need v ~ 1/c, whose square underflows for a patience beyond 1e154 s.
+    c = b - y
+    plain = c > 3e8 * np.sqrt(np.maximum(y, 1.0))
+    out[plain] = 1.0 / c[plain]
+    idx = np.flatnonzero(~plain)
+    for start in range(0, idx.size, _CHUNK):
+        sl = idx[start : start + _CHUNK]
         out[sl] = _mean_offered_wait_chunk(b[sl], y[sl])
     return out
 
@@ -100,8 +109,9 @@ def _mean_offered_wait_chunk(b: np.ndarray, y: np.ndarray) -> np.ndarray:
         g = dpsi(m)
         lo = np.where(g > 0, m, lo)
         hi = np.where(g > 0, hi, m)
-        h = -1.0 / (m * m) - y * np.exp(-m)
-        step = m - g / h
+        # Newton step m - psi'/psi'' with both scaled by m^2, which underflows once b
+        # passes 1e154 (a patience of 1e155 s or more) while m is about 1 / (b - y)
+        step = m + m * (m * g) / (1.0 + y * m * m * np.exp(-m))
         inside = (step > lo) & (step < hi)
         new = np.where(inside, step, 0.5 * (lo + hi))
         if np.all(np.abs(new - m) <= 1e-13 * m):
@@ -109,7 +119,7 @@ def _mean_offered_wait_chunk(b: np.ndarray, y: np.ndarray) -> np.ndarray:
             break
         m = new
     peak = _psi(m, b, y)
-    sigma = 1.0 / np.sqrt(1.0 / (m * m) + y * np.exp(-m))
+    sigma = m / np.sqrt(1.0 + y * m * m * np.exp(-m))  # 1 / sqrt(-psi''(m))
 
     # Right window: double until the drop is large enough.
     d = sigma.copy()
@@ -177,14 +187,21 @@ def erlang_a_measures(
     x = ns * patience_s / aht_s
     y = a * patience_s / aht_s
     log_x1 = np.log(x + 1.0)
-    log_y = np.log(y)
+    with np.errstate(divide="ignore"):
+        # y underflows to 0 for a subnormal workload (5e-324 Erlangs): its terms are then
+        # below the last bit of every measure and log y = -inf gives their exact limit.
+        log_y = np.log(y)
     log_a1, log_p1 = log_kummer_a_and_p(x + 1.0, y)
     log_a = np.logaddexp(0.0, log_y - log_x1 + log_a1)
     if log_b is None:
         log_b = log_erlang_b(ns, a)
     # P(wait) = A B / (1 + (A - 1) B) = 1 / (1 + (1/B - 1) / A)
-    log_inv_b_minus_1 = np.log(-np.expm1(log_b)) - log_b
-    p_wait = special.expit(log_a - log_inv_b_minus_1)
+    with np.errstate(divide="ignore"):  # B = 1 to the last bit: P(wait) = 1
+        log_inv_b_minus_1 = np.log(-np.expm1(log_b)) - log_b
+    s = log_a - log_inv_b_minus_1
+    # expit(s) = 1 / (1 + e^-s) flushes to 0 where e^-s overflows (s < -709.8); below
+    # s = -40 it equals e^s to the last bit, which underflows gradually, as Erlang B does.
+    p_wait = np.where(s < -40.0, np.exp(np.minimum(s, 0.0)), special.expit(s))
     # P(answered | wait) = x A(x+1, y) / ((x + 1) A(x, y)) with A(x, y) = 1 + y A(x+1, y) / (x+1):
     # x / (y + (x + 1) / A(x+1, y)), free of differences of large logarithms.
     # With E = (x + 1) / A(x+1, y) and A(x, y) = 1 + y A(x+1, y) / (x + 1):
@@ -199,11 +216,22 @@ def erlang_a_measures(
         #   = A(x+1, y) + y 1F1(2; x+3; y) / (x+2),
         # a sum of positive terms, and P(abandon | wait) = D / ((x + 1) + y A(x+1, y)).
         rare = (y < x) & (ab_w < 0.05)
+        # Far below it (x - y above 3e8 sqrt(y), a patience of 1e13 s and more) V is
+        # exponential with rate x - y to a relative 1e-17 (see log_kummer_a_and_p) and
+        # P(abandon | wait) = E[1 - e^-V] = 1 / (x - y + 1), where 1F1 may return NaN.
         if np.any(rare):
             xr, yr = x[rare], y[rare]
             a1 = np.exp(log_a1[rare])
-            d = a1 + yr * special.hyp1f1(2.0, xr + 3.0, yr) / (xr + 2.0)
-            ab_w[rare] = d / ((xr + 1.0) + yr * a1)
+            ab_r = 1.0 / (xr - yr + 1.0)
+            close = xr - yr <= 3e8 * np.sqrt(np.maximum(yr, 1.0))
+            xc, yc, a1c = xr[close], yr[close], a1[close]
+            d = a1c + yc * special.hyp1f1(2.0, xc + 3.0, yc) / (xc + 2.0)
+            ab_c = d / ((xc + 1.0) + yc * a1c)
+            lost = ~np.isfinite(ab_c)  # 1F1 returns NaN for huge x close to y
+            if np.any(lost):
+                ab_c[lost] = kummer_a_by_quadrature(xc[lost], yc[lost])[1]
+            ab_r[close] = ab_c
+            ab_w[rare] = ab_r
         out["abandon_rate"] = np.where(none, 1.0, p_wait * ab_w)
     answered = np.where(none, 0.0, (1.0 - p_wait) + p_wait * served_w)
     p_wait = np.where(none, 1.0, p_wait)
@@ -213,7 +241,8 @@ def erlang_a_measures(
 
     within: list[tuple[np.ndarray, np.ndarray | None]] = []
     for t in thresholds_s:
-        big_t = t / patience_s
+        with np.errstate(over="ignore"):  # T = inf: a threshold of endless patiences
+            big_t = t / patience_s
         z = y * np.exp(-big_t)
         # R1 = P(x+1, z) / P(x+1, y) and R0 = P(x, z) / P(x, y): plain ratios of incomplete
         # gammas where neither is near underflow (P(x, .) = P(x+1, .) + d(x, .)), otherwise
@@ -236,11 +265,18 @@ def erlang_a_measures(
         if want_abandoned_within:
             log_p0 = np.logaddexp(log_p1, log_poisson_term(x, y))
             log_p0z = np.logaddexp(log_p1z, log_poisson_term(x, z))
-            log_r0 = log_p0z - log_p0
+            with np.errstate(invalid="ignore"):  # -inf - -inf where tiny: replaced below
+                log_r0 = log_p0z - log_p0
             if np.any(tiny):
-                xt, yt, zt, tt = x[tiny], y[tiny], z[tiny], big_t[tiny]
-                log_az = np.logaddexp(0.0, np.log(zt) - log_x1[tiny] + log_a1z[tiny])
-                log_r0[tiny] = -xt * tt - yt * np.expm1(-tt) + log_az - log_a[tiny]
+                yt, tt = y[tiny], big_t[tiny]
+                # x T = n t / aht: patience cancels, and x itself may have underflowed to 0
+                # (a subnormal patience) while T is infinite
+                with np.errstate(over="ignore"):
+                    x_t = ns[tiny] * (np.broadcast_to(t, x.shape)[tiny] / aht_s[tiny])
+                # A(x, z) = 1 + z A(x+1, z) / (x + 1) with log z = log y - T: z = y e^-T
+                # itself underflows to 0 once T passes about 745 + log y.
+                log_az = np.logaddexp(0.0, log_y[tiny] - tt - log_x1[tiny] + log_a1z[tiny])
+                log_r0[tiny] = -x_t - yt * np.expm1(-tt) + log_az - log_a[tiny]
             # abandoned within T | wait = 1 - answered within T - still waiting at T,
             # and still waiting = e^-T P(V > T | wait) = e^-T R0
             not_waiting = -np.expm1(-big_t + np.minimum(log_r0, 0.0))
@@ -254,5 +290,6 @@ def erlang_a_measures(
         mean_v = _mean_offered_wait(x + 1.0, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             asa = p_wait * served_w * mean_v / answered * patience_s
-        out["asa_s"] = np.where(none, np.inf, asa)
+        # Nobody answered (to the last bit, e.g. 1e-320 agents): inf, as with no agents.
+        out["asa_s"] = np.where(none | (answered <= 0.0), np.inf, asa)
     return out

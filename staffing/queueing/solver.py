@@ -146,7 +146,8 @@ def _guess_erlang_a(
     others = [t for t in targets if not isinstance(t, ServiceLevel)]
     guess = _guess(a, aht_s, others) if others else np.ones(a.shape)
     root = np.sqrt(a)
-    row = (np.log(aht_s / patience_s) - _G_MIN) * ((_A_ROWS - 1) / (_G_MAX - _G_MIN))
+    # log(aht / patience) as a difference: the ratio overflows for a patience below 1e-305 s
+    row = (np.log(aht_s) - np.log(patience_s) - _G_MIN) * ((_A_ROWS - 1) / (_G_MAX - _G_MIN))
     row = np.clip(row, 0.0, _A_ROWS - 1.000001)
     i = row.astype(np.intp)
     fr = row - i

@@ -29,16 +29,20 @@ _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 _TINY_LOG = -650.0
 # Poisson terms with n below this are summed plainly, above it in Loader's form.
 _DIRECT_N = 2048.0
+_TINY_NORMAL = float(np.finfo(float).tiny)  # smallest normal double, 2.2e-308
+_HUGE = float(np.finfo(float).max)
 
 
 def stirlerr(n: np.ndarray) -> np.ndarray:
     """``log(n!) - log(sqrt(2 pi n) (n/e)^n)`` for real ``n > 0`` (Loader [1]_, eq. 4)."""
     n = np.asarray(n, dtype=float)
-    nn = n * n
-    # Stirling series: 1/12n - 1/360n^3 + 1/1260n^5 - 1/1680n^7 + 1/1188n^9
-    out = (
-        1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - 1.0 / (1188 * nn)) / nn) / nn) / nn
-    ) / n
+    # Stirling series: 1/12n - 1/360n^3 + 1/1260n^5 - 1/1680n^7 + 1/1188n^9; for n above
+    # 1e154 (a patience of 1e155 s or more) n^2 overflows and leaves 1/12n, exact there
+    with np.errstate(over="ignore"):
+        nn = n * n
+        out = (
+            1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - 1.0 / (1188 * nn)) / nn) / nn) / nn
+        ) / n
     small = n <= 15.0
     if np.any(small):
         ns = n[small]
@@ -47,11 +51,23 @@ def stirlerr(n: np.ndarray) -> np.ndarray:
 
 
 def bd0(x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """Deviance term ``x log(x/m) + m - x`` without cancellation (Loader [1]_, eq. 5)."""
+    """Deviance term ``x log(x/m) + m - x`` without cancellation (Loader [1]_, eq. 5).
+
+    For ``x >= 0`` and ``m > 0``. Where ``x / m`` leaves the normal floating-point range
+    (a subnormal ``m`` against thousands of servers overflows it) the logarithm is split,
+    ``log x - log m``, which is finite and loses nothing there: ``x`` and ``m`` are then
+    hundreds of orders of magnitude apart. ``bd0(0, m) = m``.
+    """
     x = np.asarray(x, dtype=float)
     m = np.asarray(m, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = x * np.log(x / m) + m - x
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        ratio = np.asarray(x / m)
+        normal = (ratio >= _TINY_NORMAL) & (ratio <= _HUGE)
+        log_ratio = np.asarray(np.log(np.where(normal, ratio, 1.0)))
+        if not normal.all():
+            split = ~normal & (x > 0.0)
+            log_ratio[split] = np.log(x[split]) - np.log(m[split])
+        out = np.where(x > 0.0, x * log_ratio + m - x, m)
     near = np.abs(x - m) < 0.1 * (x + m)
     if np.any(near):
         xn, mn = x[near], m[near]
@@ -139,6 +155,51 @@ def gammainc_unreliable(b: np.ndarray, y: np.ndarray) -> np.ndarray:
     return big & (gap > 4.0 * np.sqrt(b)) & (gap < b / 25.0)
 
 
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
+
+
+def _phi(v: np.ndarray) -> np.ndarray:
+    """``e^-v - 1 + v`` without cancellation for small ``v`` (Taylor series below 0.1)."""
+    small = v < 0.1
+    with np.errstate(over="ignore"):
+        out = np.expm1(-v) + v
+    vs = v[small]
+    # v^2/2 - v^3/6 + ... - v^11/11!: the next term is below 1e-17 of the first
+    term = vs * vs / 2.0
+    total = term.copy()
+    for k in range(3, 12):
+        term = -term * vs / k
+        total = total + term
+    out[small] = total
+    return out
+
+
+def kummer_a_by_quadrature(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``log A(b, y)`` and ``E[1 - e^-V]`` by quadrature, for large ``b`` and ``y``
+    (above about 1e6, where the integrand is narrow), where ``1F1`` fails.
+
+    ``A(b, y) = b int_0^inf exp(h(v)) dv`` with ``h(v) = -(b - y) v - y (e^-v - 1 + v)``
+    (substitute ``s = y e^-v`` in ``A = b e^y y^-b gamma(b, y)``); ``h`` is concave with
+    its peak at ``v* = max(log(y / b), 0)`` and curvature ``min(y, b)`` there. One window
+    of 64 Gauss-Legendre nodes from ``v*`` minus to ``v*`` plus the width where ``h`` has
+    fallen by 50 (or to 0). ``V`` is the offered wait of Erlang A given that it waits,
+    whose density is ``b exp(h(v)) / A``, so the second value is ``P(abandon | wait)``.
+    """
+    c = b - y
+    peak = np.where(y > b, np.log(np.maximum(y, b) / b), 0.0)
+    width = 1.2 * np.sqrt(100.0 / np.minimum(y, b))
+    with np.errstate(divide="ignore"):
+        right = peak + np.minimum(width, np.where(c > 0, 50.0 / c, np.inf))
+    left = np.maximum(peak - width, 0.0)
+    h_peak = -c * peak - y * _phi(peak)
+    half = 0.5 * (right - left)
+    v = (0.5 * (right + left))[:, None] + half[:, None] * _GL_NODES[None, :]
+    g = np.exp(-c[:, None] * v - y[:, None] * _phi(v) - h_peak[:, None])
+    zeroth = half * (g @ _GL_WEIGHTS)
+    first = half * ((g * -np.expm1(-v)) @ _GL_WEIGHTS)
+    return np.log(b) + h_peak + np.log(zeroth), first / zeroth
+
+
 def log_kummer_a(b: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Natural log of ``A(b, y) = 1F1(1; b + 1; y) = sum_j y^j / ((b+1)...(b+j))``.
 
@@ -169,6 +230,16 @@ def log_kummer_a_and_p(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
     redo = low | long_series
     if np.any(redo):
         log_a[redo] = np.log(special.hyp1f1(1.0, b[redo] + 1.0, y[redo]))
+        # Far below the diagonal (c = b - y above 3e8 sqrt(y); b of 1e20 and more, a
+        # patience of 1e13 s or longer) 1F1 may return NaN. There A = b int_0^inf
+        # exp(-b v - y (e^-v - 1)) dv = (b / c) (1 - y / c^2 + ...), so b / c is exact to
+        # a relative 1e-17.
+        far = redo & (b - y > 3e8 * np.sqrt(np.maximum(y, 1.0)))
+        if np.any(far):
+            log_a[far] = -np.log1p(-y[far] / b[far])
+        lost = redo & ~np.isfinite(log_a)  # 1F1 returns NaN for huge b close to y
+        if np.any(lost):
+            log_a[lost] = kummer_a_by_quadrature(b[lost], y[lost])[0]
         log_p[long_series] = log_a[long_series] + log_poisson_term(b[long_series], y[long_series])
         log_p[low | (log_p < _TINY_LOG)] = -np.inf
     return log_a, log_p
