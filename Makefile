@@ -34,6 +34,9 @@ bench: $(STAMP)
 	-$(BIN)/python -m pip install --quiet pyworkforce turbotab  # peers, where they install
 	$(BIN)/python benchmarks/bench_required_agents.py
 	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_big_plan.py
+	$(BIN)/python benchmarks/bench_simulate.py
+	$(BIN)/python benchmarks/bench_schedule.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
