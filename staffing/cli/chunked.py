@@ -174,6 +174,21 @@ class ForecastRun:
             return {}
         return {"interval_start": self.census.whole_days(self.source.options)}
 
+    def each(self, bar: Progress) -> Generator[tuple[str, Any], None, None]:
+        """The chunks in order with the bar's prefix for each (``chunk 3/10``); the bar
+        shows each one's reading and solving, and the file is closed however it ends."""
+        n = len(self.groups)
+        chunks = self.chunks()
+        try:
+            for k in range(n):
+                name = f"chunk {k + 1}/{n}"
+                bar.phase(f"{name}: reading")
+                chunk = next(chunks)
+                bar.phase(f"{name}: solving")
+                yield name, chunk
+        finally:
+            chunks.close()
+
     def chunks(self) -> Generator[Any, None, None]:
         """The chunks (:class:`staffing.io.chunks.Chunk`), each table named after the file."""
         for chunk in self.census.chunks(self.groups, self.source.options):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import click
@@ -67,21 +68,14 @@ def _compare_chunked(run: ForecastRun, scenarios: list[str], **options: Any) -> 
 
     comparison = Comparison(scenarios, source=run.census.source, **options)
     seen: set[str] = set()
-    n = len(run.groups)
     with Progress(run.rows, "compare") as bar:
-        chunks = run.chunks()
-        try:
-            for k in range(n):
-                bar.phase(f"chunk {k + 1}/{n}: reading")
-                chunk = next(chunks)
-                bar.phase(f"chunk {k + 1}/{n}: solving")
+        with contextlib.closing(run.each(bar)) as each:
+            for _, chunk in each:
                 with chunk.file_rows(seen):
                     comparison.add(chunk.frame)
                 if bar.update is not None:
                     bar.update(len(chunk.frame))
                 del chunk
-        finally:
-            chunks.close()
         bar.phase("summary")
         return comparison.table()
 

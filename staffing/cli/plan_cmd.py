@@ -205,16 +205,12 @@ def _chunked(
 
     sanity = SanityCheck(run.census.source)
     seen: set[str] = set()
-    n = len(run.groups)
     with Progress(run.rows, label) as bar, outputs:
         sink = outputs.stream("--out", run.dates())
         merge = InOrder() if sink is not None and not run.in_file_order else None
-        chunks = run.chunks()
+        each = run.each(bar)
         try:
-            for k in range(n):
-                bar.phase(f"chunk {k + 1}/{n}: reading")
-                chunk = next(chunks)
-                bar.phase(f"chunk {k + 1}/{n}: solving")
+            for name, chunk in each:
                 with chunk.file_rows(seen):
                     table = solve(chunk.frame, bar.update)
                     if check:
@@ -223,7 +219,7 @@ def _chunked(
                 if finish is not None:
                     table = finish(table)
                 if sink is not None:
-                    bar.phase(f"chunk {k + 1}/{n}: writing")
+                    bar.phase(f"{name}: writing")
                     if merge is not None:
                         merge.add(sink.arrow(table), chunk.rows)
                     else:
@@ -233,7 +229,7 @@ def _chunked(
                 bar.phase("writing in the file's row order")
                 merge.write(sink)
         finally:
-            chunks.close()
+            each.close()
             if merge is not None:
                 merge.close()
         sanity.warn()
