@@ -96,7 +96,9 @@ def _pretty_days(days: Any) -> Any:
     "--roster",
     type=click.Path(exists=True, dir_okay=False),
     default=None,
-    help="Agents per interval (interval_start, optional queue, agents): PLAN is then a forecast.",
+    help="Agents per interval (interval_start, optional queue, agents), or a schedule's "
+    "coverage (a pool's agents shared among its queues by requirement): PLAN is then a "
+    "forecast.",
 )
 @column_mapping("--roster-column", "roster_columns", "a roster column")
 @targets_options(

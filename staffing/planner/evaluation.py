@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -14,6 +14,7 @@ from staffing.planner.bands import BANDS, check_edges, escalation_band
 from staffing.planner.channels import ChannelRules, channel_columns, has_channels
 from staffing.planner.intervals import forecast_arrays, interval_table, measures, setup
 from staffing.planner.models import FteRules, QueueModel
+from staffing.planner.roster import POOL_SEPARATOR, pool_members, split_pooled_roster
 from staffing.planner.sanity import PlanWarning
 from staffing.planner.summary import SummaryParts
 from staffing.planner.tables import (
@@ -36,9 +37,17 @@ __all__ = [
 
 
 def _staffing_per_interval(
-    f: pd.DataFrame, staffing: pd.DataFrame | None, forecast_source: str
+    f: pd.DataFrame,
+    staffing: pd.DataFrame | None,
+    forecast_source: str,
+    requirement: Callable[[], np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Agents per forecast row: from the roster, or from the forecast's ``agents`` column."""
+    """Agents per forecast row: from the roster, or from the forecast's ``agents`` column.
+
+    A roster row naming a pool of the forecast's queues is shared among them
+    (:func:`staffing.planner.roster.split_pooled_roster`) by ``requirement()``, the
+    agents each forecast row requires (by workload without it).
+    """
     if staffing is None:
         if "agents" not in f.columns:
             raise InputError(
@@ -85,6 +94,8 @@ def _staffing_per_interval(
         )
     keys["agents"] = agents.to_numpy()
     left = pd.DataFrame({"queue": f["queue"], "interval_start": f_times})
+    if "queue" in table.columns:
+        keys = _split_pools(keys, f, left, requirement, source)
     merged = left.merge(keys, on=["queue", "interval_start"], how="left", validate="one_to_one")
     missing = merged["agents"].isna().to_numpy() & (f["calls"].to_numpy() > 0)
     if missing.any():
@@ -95,6 +106,46 @@ def _staffing_per_interval(
             rows=bad_rows(~missing),
         )
     return merged["agents"].fillna(0.0).to_numpy(dtype=float)
+
+
+def _split_pools(
+    keys: pd.DataFrame,
+    f: pd.DataFrame,
+    left: pd.DataFrame,
+    requirement: Callable[[], np.ndarray] | None,
+    source: str,
+) -> pd.DataFrame:
+    """The roster with its pooled rows shared among their queues (plain rosters as given)."""
+    known = set(pd.unique(f["queue"].astype(str)))
+    if keys["queue"].dropna().isin(known).all():
+        return keys
+    if has_channels(f):
+        names = [str(q) for q in pd.unique(keys["queue"].dropna()) if q not in known]
+        pools = [q for q in names if POOL_SEPARATOR in q and len(pool_members(q, known)) > 1]
+        if pools:
+            raise InputError(
+                f"pooled rows ({', '.join(pools)}) cannot be shared out over a forecast "
+                "naming channels: give one roster row per queue",
+                source=source,
+                column="queue",
+                rows=bad_rows(~keys["queue"].isin(pools)),
+            )
+    forecast = left.assign(calls=f["calls"].to_numpy(), aht_s=f["aht_s"].to_numpy())
+    required = requirement() if requirement is not None else None
+    split = split_pooled_roster(keys, forecast, required, source=source)
+    return split.drop(columns="pool")
+
+
+def _requirement(f: pd.DataFrame, keys: Any, patience: np.ndarray, model: QueueModel) -> np.ndarray:
+    """The agents :func:`plan` requires per forecast row, NaN where no target applies."""
+    calls, _, aht, interval = forecast_arrays(f)
+    required = np.full(len(f), np.nan)
+    for key in pd.unique(keys):
+        rows = np.flatnonzero(keys == key)
+        required[rows] = _required(
+            key, calls[rows], aht[rows], interval[rows], patience[rows], model.abandon_policy
+        )
+    return required
 
 
 def _required(
@@ -180,7 +231,12 @@ def evaluate_staffing(
         A roster: ``interval_start``, optional ``queue``, ``agents`` (may be fractional,
         e.g. average staffed). Forecast intervals with calls must all be covered. When
         only one of the two files has UTC offsets, intervals match on local wall-clock
-        time.
+        time. A row's ``queue`` may name a pool, the forecast's queues joined by ``+``
+        as a schedule's coverage names it (``premium+sales+service``): its agents are
+        shared among those queues in proportion to what each requires for ``targets``
+        (by the planner's solver, same model), by workload where that is zero and, without
+        targets, by workload alone (:mod:`staffing.planner.roster`); the schedule's own
+        service level shares them the same way.
     targets, targets_table
         As for :func:`plan`; optional here (without targets the bands are ``n/a``).
     interval_s, model, threshold_s
@@ -293,7 +349,9 @@ def evaluate_intervals(
         forecast, targets, targets_table, interval_s, model, threshold_s, need_targets=False
     )
     source = str(f.attrs.get("source", "forecast"))
-    agents = _staffing_per_interval(f, staffing, source)
+    agents = _staffing_per_interval(
+        f, staffing, source, lambda: _requirement(f, keys, patience, model)
+    )
     calls, _, aht, interval = forecast_arrays(f)
     mixed = has_channels(f)
     voice = np.ones(len(f), dtype=bool)
