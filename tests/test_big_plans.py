@@ -131,6 +131,31 @@ def test_chunked_evaluate_and_compare(runner: CliRunner) -> None:
     _same_files(["c1.csv"], ["c2.csv"])
 
 
+def test_a_pooled_roster_reads_the_forecast_whole(runner: CliRunner) -> None:
+    """A schedule's coverage names a pool of queues (``a+b``), whose agents are shared
+    among its queues: with --chunk-queues the forecast is read whole after all (the same
+    files as without), and when it does not fit, one line says so and nothing is written."""
+    f = _forecast("queue", queues=2)
+    frame = pd.read_csv(f)
+    pooled = frame.groupby("interval_start", as_index=False)["calls"].sum()
+    pooled["queue"] = "+".join(sorted(frame["queue"].unique()))
+    pooled["agents"] = np.ceil(pooled["calls"] / 4.0)
+    pooled[["interval_start", "queue", "agents"]].to_csv("cov.csv", index=False)
+    ev = ("evaluate", f, "--roster", "cov.csv", "--target", "80/20", "--erlang-c")
+    assert _run(runner, *ev, "--out", "e1.csv").exit_code == 0
+    r = _run(runner, *ev, "--chunk-queues", "1", "--out", "e2.csv")
+    assert r.exit_code == 0, r.output
+    _same_files(["e1.csv"], ["e2.csv"])
+    r = runner.invoke(main, [*ev, "--memory-budget", "512KB", "--out", "e3.csv"])
+    assert r.exit_code == 1
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "Error: f.csv: --roster with pooled queues (a schedule's coverage) needs the whole "
+        "interval table at once: 908 rows need about"
+    ), r.output
+    assert not Path("e3.csv").exists()
+
+
 def test_chunked_parquet_holds_the_same_table(runner: CliRunner) -> None:
     """Parquet written chunk by chunk (a row group each) reads back as the one-shot table."""
     f = _forecast("queue")
@@ -161,7 +186,7 @@ def test_too_big_stops_in_one_line_before_reading(runner: CliRunner) -> None:
         main, ["plan", f, "--target", "80/20", "--memory-budget", "512KB", "--plot", "p.png"]
     )
     assert r.exit_code == 1
-    assert "--plot need the whole interval table at once: 908 rows need about" in r.output
+    assert "--plot needs the whole interval table at once: 908 rows need about" in r.output
     assert len(r.output.strip().splitlines()) == 1
 
 

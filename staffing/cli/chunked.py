@@ -136,23 +136,41 @@ class ForecastRun:
                 "more memory, or split the queue into several",
                 source=found.source,
             )
+        self.census = found
         if self.whole:
-            need = found.rows * BYTES_PER_ROW
-            if need > budget:
-                raise InputError(
-                    f"{' and '.join(self.whole)} need the whole interval table at once: "
-                    f"{found.rows:,} rows need about {format_bytes(need)}, more than {said} "
-                    f"({format_bytes(budget)}); write --out and --summary as .csv or "
-                    ".parquet, which are written a chunk at a time",
-                    source=found.source,
-                )
+            self.read_whole(self.whole)
             return  # read at once: the figure and the report show every interval
         if self.chunking.per_chunk is not None:
             groups = found.groups(per_chunk=self.chunking.per_chunk)
         else:
             groups = found.groups(max_rows=max(min(CHUNK_ROWS, budget // BYTES_PER_ROW), 1))
-        self.census = found
         self.groups = groups
+
+    def read_whole(
+        self,
+        needs: list[str],
+        advice: str = "write --out and --summary as .csv or .parquet, which are written a "
+        "chunk at a time",
+    ) -> None:
+        """Read the forecast at once after all, because ``needs`` (options, in words) need
+        every queue together; one line, ending in ``advice``, when it does not fit."""
+        from staffing.errors import InputError
+        from staffing.io.chunks import format_bytes
+
+        if self.census is None:
+            return
+        budget, said = self.chunking.memory()
+        need = self.census.rows * BYTES_PER_ROW
+        if need > budget:
+            raise InputError(
+                f"{' and '.join(needs)} {'needs' if len(needs) == 1 else 'need'} the whole "
+                "interval table at once: "
+                f"{self.census.rows:,} rows need about {format_bytes(need)}, more than {said} "
+                f"({format_bytes(budget)}); {advice}",
+                source=self.census.source,
+            )
+        self.census = None
+        self.groups = []
 
     @property
     def chunked(self) -> bool:

@@ -458,6 +458,13 @@ def evaluate_command(
     run = ForecastRun(forecast, chunking, _whole(outputs))
     roster_read = forecast.options.with_columns(roster_columns)
     staffing = read_roster(roster, options=roster_read) if roster else None
+    if run.chunked and staffing is not None and "queue" in staffing.columns:
+        named = set(staffing["queue"].astype(str).unique())
+        if not named <= run.census.queue_names():  # a schedule's pool: its queues together
+            run.read_whole(
+                ["--roster with pooled queues (a schedule's coverage)"],
+                "give a roster with one row per queue and interval, or more memory",
+            )
     if run.chunked:
         _evaluate_chunked(run, outputs, goal, settings, staffing, band_edges)
         return

@@ -391,6 +391,11 @@ class Census:
         """``queue 'sales'`` or ``pool 'phones'``: unit ``k`` in messages."""
         return _describe_unit(self.units[k])
 
+    def queue_names(self) -> set[str]:
+        """The names of the queues that are units of their own (in no pool)."""
+        prefix = f"queue{_KEY_SEP}"
+        return {u[len(prefix) :] for u in self.units if u.startswith(prefix)}
+
     def groups(self, max_rows: int | None = None, per_chunk: int | None = None) -> list[range]:
         """Consecutive runs of units (in order of first appearance) for the chunks: at
         most ``per_chunk`` units each, or as many as fit in ``max_rows`` rows (at least

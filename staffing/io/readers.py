@@ -195,8 +195,9 @@ def read_roster(path: PathLike, *, options: ReadOptions | None = None) -> pd.Dat
     -----
     A schedule staffs one pool of agents: its coverage's ``queue`` is the queue
     scheduled (``staffing schedule --queue``) or the pooled queues joined by ``+``
-    (``premium+sales+service``). Evaluated against a forecast, a roster's queue must be a
-    queue of the forecast: schedule each queue on its own to evaluate it per queue.
+    (``premium+sales+service``). Evaluated against a forecast, a pooled row's agents are
+    shared among the pool's queues as the schedule shares them
+    (:func:`staffing.evaluate_staffing`, :mod:`staffing.planner.roster`).
 
     Examples
     --------

@@ -24,6 +24,7 @@ from staffing.planner.evaluation import (
 from staffing.planner.forecast import FORECAST_COLUMNS, interval_length, prepare_forecast
 from staffing.planner.models import FteRules, PatienceWarning, QueueModel
 from staffing.planner.requirement import plan, plan_intervals, round_heads
+from staffing.planner.roster import pool_members, pool_name, split_pooled_roster
 from staffing.planner.sanity import PlanWarning, SanityCheck
 from staffing.planner.summary import PERIODS, SummaryParts, summarise, summarise_channels
 from staffing.planner.tables import (
@@ -71,9 +72,12 @@ __all__ = [
     "interval_length",
     "plan",
     "plan_intervals",
+    "pool_members",
+    "pool_name",
     "prepare_forecast",
     "prepare_targets",
     "round_heads",
+    "split_pooled_roster",
     "summarise",
     "summarise_channels",
 ]

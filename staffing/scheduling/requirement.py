@@ -50,6 +50,7 @@ from staffing.frames import (
     to_timestamps,
     wall_clock,
 )
+from staffing.planner.roster import pool_name
 from staffing.vocabulary import parse_duration, parse_time_of_day, parse_weekdays
 
 __all__ = ["DEFAULT_QUEUE", "Requirement", "open_slots", "prepare_requirement"]
@@ -198,8 +199,7 @@ def prepare_requirement(
     required = np.zeros(days * (_DAY_S // step))
     np.add.at(required, slot, agents.to_numpy(dtype=float))
 
-    names = sorted(str(q) for q in pd.unique(queues))
-    pool = str(queue) if queue is not None else "+".join(names)
+    pool = str(queue) if queue is not None else pool_name(pd.unique(queues))
     return Requirement(
         first_day=first_day,
         days=days,
