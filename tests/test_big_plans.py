@@ -131,6 +131,26 @@ def test_chunked_evaluate_and_compare(runner: CliRunner) -> None:
     _same_files(["c1.csv"], ["c2.csv"])
 
 
+def test_too_many_rows_for_a_spreadsheet_stop_before_reading(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An .xlsx interval table longer than a spreadsheet holds is refused after the first
+    look at the forecast, in one line, before anything is planned (the limit lowered here to
+    the size of the sample: the real one is 1,048,576 rows)."""
+    from staffing.io import tables
+
+    f = _forecast("queue", queues=2)
+    monkeypatch.setattr(tables, "EXCEL_MAX_ROWS", 900)
+    r = runner.invoke(main, ["plan", f, "--target", "80/20", "--chunk-queues", "1",
+                             "--out", "p.xlsx"])  # fmt: skip
+    assert r.exit_code == 1
+    assert r.output.strip() == (
+        "Error: f.csv: --out .xlsx: the interval table would have 908 rows, more than a "
+        "spreadsheet holds; use .csv or .parquet"
+    )
+    assert sorted(p.name for p in Path().iterdir()) == ["f.csv"]
+
+
 def test_a_pooled_roster_reads_the_forecast_whole(runner: CliRunner) -> None:
     """A schedule's coverage names a pool of queues (``a+b``), whose agents are shared
     among its queues: with --chunk-queues the forecast is read whole after all (the same

@@ -159,6 +159,14 @@ class ForecastRun:
 
         if self.census is None:
             return
+        from staffing.io import tables
+
+        if "--out .xlsx" in needs and self.census.rows + 1 > tables.EXCEL_MAX_ROWS:
+            raise InputError(
+                f"--out .xlsx: the interval table would have {self.census.rows:,} rows, more "
+                "than a spreadsheet holds; use .csv or .parquet",
+                source=self.census.source,
+            )
         budget, said = self.chunking.memory()
         need = self.census.rows * BYTES_PER_ROW
         if need > budget:

@@ -25,6 +25,7 @@ from staffing.io.delimited import ID_COLUMNS, id_names, read_delimited
 from staffing.io.fastcsv import CsvWriter, csv_text, to_csv_table
 
 __all__ = [
+    "EXCEL_MAX_ROWS",
     "ID_COLUMNS",
     "PERCENT_COLUMNS",
     "TABLE_SUFFIXES",
@@ -40,7 +41,8 @@ __all__ = [
 TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet")
 #: File extensions :func:`write_table` writes.
 WRITABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
-_EXCEL_MAX_ROWS = 1_048_576
+#: Rows a spreadsheet holds, its header included.
+EXCEL_MAX_ROWS = 1_048_576
 
 
 def _read_excel(
@@ -655,7 +657,7 @@ def _check_output(tables: Mapping[str, pd.DataFrame], dest: Path) -> str:
         )
     if suffix == ".xlsx":
         for name, df in tables.items():
-            if len(df) + 1 > _EXCEL_MAX_ROWS:
+            if len(df) + 1 > EXCEL_MAX_ROWS:
                 raise InputError(
                     f"table '{name}' has {len(df):,} rows, more than a spreadsheet holds; "
                     "use .csv or .parquet",
