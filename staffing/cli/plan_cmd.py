@@ -513,23 +513,6 @@ def evaluate_command(
     )
 
 
-class _EvaluationParts:
-    """The summary of an evaluation made in chunks (band counts as integers)."""
-
-    def __init__(self, period: str, fte: Any) -> None:
-        from staffing.planner import evaluation_parts
-
-        self._parts = evaluation_parts(period=period, fte=fte)  # type: ignore[arg-type]
-
-    def add(self, table: Any) -> None:
-        self._parts.add(table)
-
-    def summary(self) -> Any:
-        from staffing.planner import evaluation_summary
-
-        return evaluation_summary(self._parts)
-
-
 def _evaluate_chunked(
     run: ForecastRun,
     outputs: Outputs,
@@ -540,8 +523,7 @@ def _evaluate_chunked(
 ) -> None:
     """``evaluate`` of a big forecast, a chunk of whole queues at a time; a roster is read
     at once and each chunk takes its queues' rows."""
-    from staffing.planner import count_bands, evaluate_intervals
-    from staffing.planner.tables import BAND_COLUMNS
+    from staffing.planner import EvaluationParts, evaluate_intervals
 
     chunk_settings = {k: v for k, v in settings.items() if k != "period"}
 
@@ -554,15 +536,14 @@ def _evaluate_chunked(
         table = evaluate_intervals(frame, mine, goal.default, edges=band_edges, **chunk_settings)
         if progress is not None:
             progress(len(table))
-        return count_bands(table)
+        return table
 
     summary = _chunked(
         run,
         outputs,
         "Evaluating",
         solve,
-        _EvaluationParts(settings["period"], settings["fte"]),
-        finish=lambda table: table.drop(columns=list(BAND_COLUMNS)),
+        EvaluationParts(period=settings["period"], fte=settings["fte"]),
         check=False,
     )
     _print_summary(outputs, summary, bands=True)

@@ -14,13 +14,7 @@ from __future__ import annotations
 
 from staffing.planner.bands import BANDS, escalation_band
 from staffing.planner.channels import DEFAULT_CHANNEL_MODELS, MODELS, ChannelRules
-from staffing.planner.evaluation import (
-    count_bands,
-    evaluate_intervals,
-    evaluate_staffing,
-    evaluation_parts,
-    evaluation_summary,
-)
+from staffing.planner.evaluation import EvaluationParts, evaluate_intervals, evaluate_staffing
 from staffing.planner.forecast import FORECAST_COLUMNS, interval_length, prepare_forecast
 from staffing.planner.models import FteRules, PatienceWarning, QueueModel
 from staffing.planner.requirement import plan, plan_intervals, round_heads
@@ -55,6 +49,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "ChannelRules",
     "Evaluation",
+    "EvaluationParts",
     "FteRules",
     "PatienceWarning",
     "Plan",
@@ -63,12 +58,9 @@ __all__ = [
     "SanityCheck",
     "SummaryParts",
     "assign_targets",
-    "count_bands",
     "escalation_band",
     "evaluate_intervals",
     "evaluate_staffing",
-    "evaluation_parts",
-    "evaluation_summary",
     "interval_length",
     "plan",
     "plan_intervals",

@@ -28,11 +28,9 @@ from staffing.queueing.targets import AbandonRate, ServiceLevel
 from staffing.vocabulary import AbandonPolicy, Period, check_period
 
 __all__ = [
-    "count_bands",
+    "EvaluationParts",
     "evaluate_intervals",
     "evaluate_staffing",
-    "evaluation_parts",
-    "evaluation_summary",
 ]
 
 
@@ -297,32 +295,36 @@ def evaluate_staffing(
         edges=edges,
         channels=channels,
     )
-    parts = evaluation_parts(period=period, fte=fte).add(count_bands(intervals))
-    return Evaluation(intervals=intervals, summary=evaluation_summary(parts))
+    summary = EvaluationParts(period=period, fte=fte).add(intervals).summary()
+    return Evaluation(intervals=intervals, summary=summary)
 
 
-def evaluation_parts(*, period: Period = "week", fte: FteRules | None = None) -> SummaryParts:
-    """The summary of an evaluation made in chunks: :meth:`SummaryParts.add` each chunk's
-    :func:`count_bands`, then :func:`evaluation_summary`."""
-    return SummaryParts(period=period, fte=fte, extra=BAND_COLUMNS)
+class EvaluationParts(SummaryParts):
+    """The summary of :func:`evaluate_staffing` built chunk by chunk: :meth:`add` each
+    chunk's evaluated interval table (its escalation bands counted per period and queue),
+    then :meth:`summary` (band counts as integers). Parameters as for :class:`SummaryParts`.
+    """
 
+    def __init__(self, *, period: Period = "week", fte: FteRules | None = None) -> None:
+        super().__init__(period=period, fte=fte, extra=BAND_COLUMNS)
 
-def count_bands(intervals: pd.DataFrame) -> pd.DataFrame:
-    """An evaluated interval table with one 0/1 column per escalation band, to be summed."""
-    return intervals.assign(
-        **{
-            col: (intervals["band"] == band).astype(float)
-            for col, band in zip(BAND_COLUMNS, BANDS, strict=True)
-        }
-    )
+    def add(self, intervals: pd.DataFrame) -> EvaluationParts:
+        """Add an evaluated interval table of whole queues (returns ``self``)."""
+        counted = intervals.assign(
+            **{
+                col: (intervals["band"] == band).astype(float)
+                for col, band in zip(BAND_COLUMNS, BANDS, strict=True)
+            }
+        )
+        super().add(counted)
+        return self
 
-
-def evaluation_summary(parts: SummaryParts) -> pd.DataFrame:
-    """The summary of :func:`evaluate_staffing` from its parts (band counts as integers)."""
-    summary = parts.summary()
-    for col in BAND_COLUMNS:
-        summary[col] = summary[col].astype(np.int64)
-    return summary
+    def summary(self) -> pd.DataFrame:
+        """The summary of every table added, band counts as integers."""
+        out = super().summary()
+        for col in BAND_COLUMNS:
+            out[col] = out[col].astype(np.int64)
+        return out
 
 
 def evaluate_intervals(
