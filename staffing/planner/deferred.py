@@ -34,7 +34,7 @@ from scipy.optimize import linprog
 
 from staffing.errors import InputError, StaffingError, TargetError
 from staffing.frames import local_dates, wall_clock
-from staffing.queueing.targets import ServiceLevel, parse_targets
+from staffing.queueing.targets import DeferredTarget, ServiceLevel, TargetSet
 from staffing.vocabulary import (
     WEEKDAYS,
     format_duration,
@@ -115,65 +115,6 @@ _TOL = 1e-9
 # --------------------------------------------------------------------------- targets
 
 
-@dataclass(frozen=True)
-class DeferredTarget:
-    """At least ``share`` of items handled within ``deadline_s``, all within ``late_within_s``.
-
-    Parameters
-    ----------
-    share : float
-        Fraction of items to handle within the deadline, in ``(0, 1]``.
-    deadline_s : float
-        Response time [s], counted on the calendar clock or in business hours (see
-        ``business_hours`` of :func:`plan_deferred`).
-    late_within_s : float, optional
-        Response time [s] within which *every* item is handled, so that the share
-        missing the deadline is late but never dropped (default twice ``deadline_s``;
-        equal to ``deadline_s`` when ``share`` is 100%).
-
-    Examples
-    --------
-    >>> t = DeferredTarget(0.9, 4 * 3600)
-    >>> str(t), t.final_s
-    ('90/4 h', 28800.0)
-    >>> str(DeferredTarget(1.0, 86400.0))
-    '100/24 h'
-    """
-
-    share: float
-    deadline_s: float
-    late_within_s: float | None = None
-
-    def __post_init__(self) -> None:
-        if not 0.0 < self.share <= 1.0:
-            raise TargetError(
-                f"deferred target share {self.share!r}: give a share above 0 and at most 100%"
-            )
-        if not (math.isfinite(self.deadline_s) and self.deadline_s > 0.0):
-            raise TargetError(
-                f"deferred target deadline {self.deadline_s!r} s: give a response time above "
-                "0 (e.g. 4h)"
-            )
-        late = self.late_within_s
-        if late is not None and not (math.isfinite(late) and late >= self.deadline_s):
-            raise TargetError(
-                f"`late_within_s` {late!r} s: every item must be handled within a finite time "
-                f"no shorter than the deadline ({format_duration(self.deadline_s)})"
-            )
-
-    @property
-    def final_s(self) -> float:
-        """Response time [s] within which every item is handled."""
-        if self.share >= 1.0:
-            return float(self.deadline_s)
-        if self.late_within_s is not None:
-            return float(self.late_within_s)
-        return 2.0 * float(self.deadline_s)
-
-    def __str__(self) -> str:
-        return f"{100 * self.share:g}/{format_duration(self.deadline_s)}"
-
-
 TargetLike = DeferredTarget | ServiceLevel | str | tuple[Any, ...]
 
 
@@ -215,12 +156,7 @@ def deferred_target(target: TargetLike, *, late_within_s: Any = None) -> Deferre
     elif isinstance(target, ServiceLevel):
         out = DeferredTarget(target.fraction, target.threshold_s)
     elif isinstance(target, str):
-        parsed = parse_targets(target)
-        if len(parsed) != 1 or not isinstance(parsed[0], ServiceLevel):
-            raise TargetError(
-                f"deferred target {target!r}: give one share within a deadline, e.g. ('90%', '4h')"
-            )
-        out = DeferredTarget(parsed[0].fraction, parsed[0].threshold_s)
+        out = TargetSet.parse(target).deferred(f"deferred target {target!r}")
     elif isinstance(target, tuple) and len(target) in (2, 3):
         share = parse_rate(target[0], what="deferred target share", allow_zero=False)
         deadline = parse_duration(target[1], what="deferred target deadline", allow_zero=False)

@@ -529,23 +529,7 @@ def deferred_target_of(key: str, what: str) -> DeferredTarget:
     >>> deferred_target_of("90/4h+100/24h", "queue 'mail'")
     DeferredTarget(share=0.9, deadline_s=14400.0, late_within_s=86400.0)
     """
-    parsed = parse_targets(key) if key else ()
-    levels = sorted((t for t in parsed if isinstance(t, ServiceLevel)), key=lambda t: t.threshold_s)
-    if not levels or len(levels) != len(parsed) or len(levels) > 2:
-        raise TargetError(
-            f"{what}: deferred work takes a share within a deadline (90/4h), optionally "
-            f"with the deadline for all of it (90/4h+100/24h), not {key or 'no target'}"
-        )
-    first = levels[0]
-    if len(levels) == 1:
-        return DeferredTarget(first.fraction, first.threshold_s)
-    last = levels[1]
-    if last.fraction < 1.0 or first.fraction >= 1.0:
-        raise TargetError(
-            f"{what}: the second target of deferred work must be 100% within a longer "
-            f"deadline (e.g. 90/4h+100/24h), not {key}"
-        )
-    return DeferredTarget(first.fraction, first.threshold_s, last.threshold_s)
+    return TargetSet.parse(key).deferred(what)
 
 
 def _deferred(

@@ -103,14 +103,7 @@ from staffing.queueing.performance import (
 )
 from staffing.queueing.solver import required_agents
 from staffing.queueing.special import log_erlang_b
-from staffing.queueing.targets import (
-    AbandonRate,
-    Asa,
-    ServiceLevel,
-    Target,
-    TargetsLike,
-    parse_targets,
-)
+from staffing.queueing.targets import Measures, TargetSet, TargetsLike
 
 __all__ = ["DEFAULT_EFFICIENCY", "evaluate_chat", "required_chat_agents"]
 
@@ -389,26 +382,30 @@ def _met(
     a: np.ndarray,
     aht_s: np.ndarray,
     patience_s: np.ndarray,
-    targets: Sequence[Target],
+    targets: TargetSet,
     policy: str,
     eff: np.ndarray,
 ) -> np.ndarray:
     """Do ``n`` agents meet every target?"""
-    thresholds = [np.full(n.shape, t.threshold_s) for t in targets if isinstance(t, ServiceLevel)]
-    want_asa = any(isinstance(t, Asa) for t in targets)
-    res = chat_performance(n, cc, a, aht_s, patience_s, thresholds, policy, eff, want_asa=want_asa)
-    ok = n >= 1
-    sls = iter(res["service_level"])
-    for tg in targets:
-        if isinstance(tg, ServiceLevel):
-            ok &= next(sls) >= tg.fraction
-        elif isinstance(tg, Asa):
-            ok &= res["asa_s"] <= tg.seconds
-        elif isinstance(tg, AbandonRate):
-            ok &= res["abandon_rate"] <= tg.fraction
-        else:
-            ok &= res["occupancy"] <= tg.fraction
-    return ok
+    thresholds = targets.thresholds
+    res = chat_performance(
+        n,
+        cc,
+        a,
+        aht_s,
+        patience_s,
+        [np.full(n.shape, t) for t in thresholds],
+        policy,
+        eff,
+        want_asa=targets.needs("asa_s"),
+    )
+    measures = Measures(
+        dict(zip(thresholds, res["service_level"], strict=True)),
+        asa_s=res.get("asa_s"),
+        abandon_rate=res["abandon_rate"],
+        occupancy=res["occupancy"],
+    )
+    return (n >= 1) & targets.met_by(measures)
 
 
 def _search(
@@ -416,7 +413,7 @@ def _search(
     a: np.ndarray,
     aht_s: np.ndarray,
     patience_s: np.ndarray,
-    targets: Sequence[Target],
+    targets: TargetSet,
     policy: str,
     eff: np.ndarray,
     voice: np.ndarray,
@@ -439,7 +436,7 @@ def _search(
     idx = np.arange(size)
     while idx.size:
         if np.any(probe > ceiling[idx]):
-            raise TargetError(f"targets {_names(targets)}: no chat staffing found within reach")
+            raise TargetError(f"targets {targets}: no chat staffing found within reach")
         ok = _met(probe, cc[idx], a[idx], aht_s[idx], patience_s[idx], targets, policy, eff)
         hi[idx[ok]] = np.fmin(hi[idx[ok]], probe[ok])
         lo[idx[~ok]] = np.fmax(lo[idx[~ok]], probe[~ok])
@@ -451,17 +448,13 @@ def _search(
     return hi
 
 
-def _names(targets: Sequence[Target]) -> str:
-    return "+".join(str(t) for t in targets)
-
-
 def _solve(
     calls: np.ndarray,
     aht_s: np.ndarray,
     interval_s: np.ndarray,
     patience_s: np.ndarray,
     cc: np.ndarray,
-    targets: Sequence[Target],
+    targets: TargetSet,
     policy: AbandonPolicy,
     eff: np.ndarray,
 ) -> np.ndarray:
@@ -476,7 +469,7 @@ def _solve(
     )
     voice = np.asarray(voice, dtype=float).reshape(-1)
     upper = _search(k, a, h, p, targets, "fail", eff, voice)
-    if policy != "fail" and any(isinstance(t, ServiceLevel) for t in targets):
+    if policy != "fail" and targets.service_levels:
         # Policies that credit abandons can dip as agents are added (see
         # staffing.required_agents): the fewest agents from which every target holds is
         # found by stepping down from the "fail" answer while the targets hold.
@@ -551,7 +544,7 @@ def required_chat_agents(
     20
     """
     check_policy(abandon_policy)
-    parsed = parse_targets(targets)
+    parsed = TargetSet.of(targets)
     arrays, template = broadcast(calls, aht_s, interval_s, patience_s, concurrency)
     c, h, iv, p, cc = arrays
     check_inputs(c, h, iv, p)

@@ -77,14 +77,7 @@ from staffing.queueing._arrays import broadcast, wrap
 from staffing.queueing.erlang import erlang_c_wait_probability
 from staffing.queueing.performance import Metrics, check_inputs
 from staffing.queueing.solver import required_agents
-from staffing.queueing.targets import (
-    AbandonRate,
-    Asa,
-    ServiceLevel,
-    Target,
-    TargetsLike,
-    parse_targets,
-)
+from staffing.queueing.targets import AbandonRate, Measures, TargetSet, TargetsLike
 
 __all__ = ["evaluate_priority", "required_priority_agents"]
 
@@ -321,29 +314,22 @@ def evaluate_priority(
 
 
 def _met(
-    loads: np.ndarray, n: np.ndarray, aht_s: np.ndarray, targets: list[tuple[Target, ...]]
+    loads: np.ndarray, n: np.ndarray, aht_s: np.ndarray, targets: list[TargetSet]
 ) -> np.ndarray:
     """Do ``n`` agents meet the targets of every class with calls?
 
     A class without calls in an interval has nothing to serve there: its targets
     (occupancy cap included) do not bind (module notes).
     """
-    thresholds = [
-        [np.full(n.shape, t.threshold_s) for t in tg if isinstance(t, ServiceLevel)]
-        for tg in targets
-    ]
+    thresholds = [[np.full(n.shape, t) for t in tg.thresholds] for tg in targets]
     _, asas, sls, occ = _class_measures(loads, n, aht_s, thresholds)
     ok = n > loads.sum(axis=0)  # a stable pool
     for i, tg in enumerate(targets):
         idle = loads[i] <= 0.0  # no calls of class i: nothing to hold it to
-        sl = iter(sls[i])
-        for t in tg:
-            if isinstance(t, ServiceLevel):
-                ok &= idle | (next(sl) >= t.fraction)
-            elif isinstance(t, Asa):
-                ok &= idle | (asas[i] <= t.seconds)
-            else:  # Occupancy (abandon-rate targets are refused earlier)
-                ok &= idle | (occ <= t.fraction)
+        measures = Measures(
+            dict(zip(tg.thresholds, sls[i], strict=True)), asa_s=asas[i], occupancy=occ
+        )  # abandon-rate targets are refused earlier
+        ok &= idle | tg.met_by(measures)
     return ok
 
 
@@ -352,14 +338,14 @@ def _first_guess(
     calls: np.ndarray,
     aht_s: np.ndarray,
     interval_s: np.ndarray,
-    targets: list[tuple[Target, ...]],
+    targets: list[TargetSet],
 ) -> np.ndarray:
     """The pooled first-come first-served requirement for the targets of the classes
     with calls (the most any of them asks of the pooled calls)."""
     pooled = calls.sum(axis=0)
     live = loads > 0.0
     if live.all():
-        every = tuple(dict.fromkeys(t for tg in targets for t in tg))
+        every = TargetSet.parse(targets)
         guess = required_agents(pooled, aht_s, every, interval_s=interval_s)
         return np.asarray(guess, dtype=float).reshape(-1)
     out = np.zeros(pooled.shape)
@@ -376,7 +362,7 @@ def _solve(
     calls: np.ndarray,
     aht_s: np.ndarray,
     interval_s: np.ndarray,
-    targets: list[tuple[Target, ...]],
+    targets: list[TargetSet],
 ) -> np.ndarray:
     a = loads.sum(axis=0)
     answer = np.zeros(a.shape)
@@ -476,14 +462,13 @@ def required_priority_agents(
         raise StaffingError(
             f"`targets` has {len(targets)} entries for {len(calls)} priority classes"
         )
-    parsed = [parse_targets(t) for t in targets]
+    parsed = [TargetSet.of(t) for t in targets]
     for tg in parsed:
-        for t in tg:
-            if isinstance(t, AbandonRate):
-                raise TargetError(
-                    f"target {t}: nobody abandons in the priority-class model "
-                    "(it has no patience); drop the abandon-rate target"
-                )
+        if tg.abandon_cap is not None:
+            raise TargetError(
+                f"target {AbandonRate(tg.abandon_cap)}: nobody abandons in the priority-class "
+                "model (it has no patience); drop the abandon-rate target"
+            )
     c, h, iv, _, template = _prepare(calls, aht_s, interval_s, patience_s)
     shape = h.shape
     k = c.shape[0]

@@ -61,12 +61,13 @@ from staffing.queueing.special import log_erlang_b
 from staffing.queueing.targets import (
     AbandonRate,
     Asa,
+    Measures,
     Occupancy,
     ServiceLevel,
     Target,
+    TargetSet,
     TargetsLike,
     check_queueing_targets,
-    parse_targets,
 )
 
 __all__ = ["required_agents"]
@@ -212,23 +213,24 @@ def _guess(a: np.ndarray, aht_s: np.ndarray, targets: Sequence[Target]) -> np.nd
 
 
 def _met_erlang_c(
-    n: np.ndarray, b: np.ndarray, a: np.ndarray, aht_s: np.ndarray, targets: Sequence[Target]
+    n: np.ndarray, b: np.ndarray, a: np.ndarray, aht_s: np.ndarray, targets: TargetSet
 ) -> np.ndarray:
-    """Do ``n`` agents (``n > a``) with Erlang B value ``b`` meet every target?"""
+    """Do ``n`` agents (``n > a``) with Erlang B value ``b`` meet every target?
+
+    Erlang C in closed form: ``C = n B / (n - a + a B)``, ``SL(t) = 1 - C e^{-(n-a) t / aht}``,
+    ``ASA = C aht / (n - a)``, occupancy ``a / n``; nobody abandons.
+    """
     c = n * b / (n - a + a * b)
-    ok = np.ones(n.shape, dtype=bool)
-    for tg in targets:
-        if isinstance(tg, ServiceLevel):
-            ok &= 1.0 - c * np.exp(-(n - a) * tg.threshold_s / aht_s) >= tg.fraction
-        elif isinstance(tg, Asa):
-            ok &= c * aht_s / (n - a) <= tg.seconds
-        elif isinstance(tg, Occupancy):
-            ok &= a / n <= tg.fraction
-        # AbandonRate: nobody abandons in Erlang C.
-    return ok
+    measures = Measures(
+        lambda t: 1.0 - c * np.exp(-(n - a) * t / aht_s),
+        asa_s=lambda: c * aht_s / (n - a),
+        abandon_rate=lambda: np.zeros(n.shape),
+        occupancy=lambda: a / n,
+    )
+    return targets.met_by(measures)
 
 
-def _solve_erlang_c(a: np.ndarray, aht_s: np.ndarray, targets: Sequence[Target]) -> np.ndarray:
+def _solve_erlang_c(a: np.ndarray, aht_s: np.ndarray, targets: TargetSet) -> np.ndarray:
     floor_n = np.floor(a) + 1.0  # stability: n > a
     start = np.maximum(_guess(a, aht_s, targets) - 1.0, floor_n)
     b = np.exp(log_erlang_b(start, a))
@@ -248,7 +250,7 @@ def _solve_erlang_c(a: np.ndarray, aht_s: np.ndarray, targets: Sequence[Target])
         keep = ~ok
         idx, n, bb, aa, hh = idx[keep], n[keep], bb[keep], aa[keep], hh[keep]
     else:
-        raise TargetError(f"targets {_names(targets)}: no staffing found within reach")
+        raise TargetError(f"targets {targets}: no staffing found within reach")
 
     # Downwards from a start that already meets: step down until one fewer fails.
     idx = np.flatnonzero(met & (start > floor_n))
@@ -265,22 +267,18 @@ def _solve_erlang_c(a: np.ndarray, aht_s: np.ndarray, targets: Sequence[Target])
     return answer
 
 
-def _margins(res: dict[str, Any], targets: Sequence[Target], policy: str) -> list[np.ndarray]:
-    """Per target, how far the measures are inside it (>= 0 means met)."""
-    out = []
-    within = iter(res["within"])  # one entry per service-level target, in order
-    for tg in targets:
-        if isinstance(tg, ServiceLevel):
-            aw, bw = next(within)
-            sl = policy_service_level(aw, bw, res["answered"], policy)
-            out.append(sl - tg.fraction)
-        elif isinstance(tg, Asa):
-            out.append(tg.seconds - res["asa_s"])
-        elif isinstance(tg, AbandonRate):
-            out.append(tg.fraction - res["abandon_rate"])
-        else:
-            out.append(tg.fraction - res["occupancy"])
-    return out
+def _measures(res: dict[str, Any], thresholds: Sequence[float], policy: str) -> Measures:
+    """The Erlang A results of :func:`erlang_a_measures` as targets read them."""
+    levels = {
+        t: policy_service_level(aw, bw, res["answered"], policy)
+        for t, (aw, bw) in zip(thresholds, res["within"], strict=True)
+    }
+    return Measures(
+        levels,
+        asa_s=res.get("asa_s"),
+        abandon_rate=res.get("abandon_rate"),
+        occupancy=res.get("occupancy"),
+    )
 
 
 class _ErlangASearch:
@@ -297,7 +295,7 @@ class _ErlangASearch:
         a: np.ndarray,
         aht_s: np.ndarray,
         patience_s: np.ndarray,
-        targets: Sequence[Target],
+        targets: TargetSet,
         policy: str,
         anchor: np.ndarray,
     ) -> None:
@@ -306,9 +304,9 @@ class _ErlangASearch:
         self.anchor = anchor.copy()
         self.down_steps = np.zeros(anchor.shape)
         self.anchor_b = np.exp(log_erlang_b(anchor, a))
-        self.thresholds = [t.threshold_s for t in targets if isinstance(t, ServiceLevel)]
-        self.want_asa = any(isinstance(t, Asa) for t in targets)
-        self.want_abandon_rate = any(isinstance(t, AbandonRate) for t in targets)
+        self.thresholds = targets.thresholds
+        self.want_asa = targets.needs("asa_s")
+        self.want_abandon_rate = targets.needs("abandon_rate")
 
     def _log_b(self, idx: np.ndarray, n: np.ndarray) -> np.ndarray:
         """log Erlang B at ``n``, walked from the last ``n`` evaluated for each interval."""
@@ -361,7 +359,7 @@ class _ErlangASearch:
             want_abandoned_within=self.policy in WITHIN_POLICIES,
             log_b=self._log_b(idx, n),
         )
-        margins = _margins(res, self.targets, self.policy)
+        margins = self.targets.margins(_measures(res, self.thresholds, self.policy))
         met = np.ones(n.shape, dtype=bool)
         for m in margins:
             met &= m >= 0
@@ -372,7 +370,7 @@ def _solve_general(
     a: np.ndarray,
     aht_s: np.ndarray,
     patience_s: np.ndarray,
-    targets: Sequence[Target],
+    targets: TargetSet,
     policy: str,
 ) -> np.ndarray:
     """Exact Erlang A requirement under any abandon policy.
@@ -385,7 +383,7 @@ def _solve_general(
     ``fail`` answer (an upper bound that holds onwards) and step down while targets hold.
     """
     upper = _search_monotone(a, aht_s, patience_s, targets, "fail")
-    if policy == "fail" or not any(isinstance(t, ServiceLevel) for t in targets):
+    if policy == "fail" or not targets.service_levels:
         return upper
     search = _ErlangASearch(a, aht_s, patience_s, targets, policy, upper)
     answer = upper.copy()
@@ -402,7 +400,7 @@ def _search_monotone(
     a: np.ndarray,
     aht_s: np.ndarray,
     patience_s: np.ndarray,
-    targets: Sequence[Target],
+    targets: TargetSet,
     policy: str,
 ) -> np.ndarray:
     """Fewest agents meeting monotone targets: two probes, a secant jump, gallop, bisect."""
@@ -456,7 +454,7 @@ def _search_monotone(
             np.where(np.isnan(high), low + step[idx], np.floor(0.5 * (low + high))),
         )
         if np.any(probe > ceiling[idx]):
-            raise TargetError(f"targets {_names(targets)}: no staffing found within reach")
+            raise TargetError(f"targets {targets}: no staffing found within reach")
         ok, _ = search.margins(idx, probe)
         galloping = np.isnan(low) | np.isnan(high)
         step[idx[galloping]] *= 2.0
@@ -467,23 +465,20 @@ def _search_monotone(
     return hi
 
 
-def _names(targets: Sequence[Target]) -> str:
-    return "+".join(str(t) for t in targets)
-
-
 def _solve(
     a: np.ndarray,
     aht_s: np.ndarray,
     patience_s: np.ndarray,
-    targets: Sequence[Target],
+    targets: TargetSet,
     policy: str,
 ) -> np.ndarray:
     busy = a > 0
     erlang_a = busy & np.isfinite(patience_s)
     erlang_c = busy & ~erlang_a
-    if any(isinstance(t, AbandonRate) for t in targets) and np.any(erlang_c):
+    cap = targets.abandon_cap
+    if cap is not None and np.any(erlang_c):
         raise TargetError(
-            f"target {next(t for t in targets if isinstance(t, AbandonRate))} needs a customer "
+            f"target {AbandonRate(cap)} needs a customer "
             f"patience (Erlang A): {int(np.count_nonzero(erlang_c))} interval(s) have none, "
             "and Erlang C assumes nobody abandons"
         )
@@ -516,7 +511,7 @@ def required_agents(
         Calls offered per interval [count]; may be fractional (a forecast).
     aht_s : float, ndarray or Series
         Average handle time [s].
-    targets : str, target object, or a sequence of them
+    targets : str, target object, TargetSet, or a sequence of them
         ``"80/20"``, ``"90/10+99/300"``, ``["80/20", "abandon<=5%"]``, ``Asa(30)``...
     interval_s : float, ndarray or Series, default 1800
         Interval length [s].
@@ -552,7 +547,7 @@ def required_agents(
     15
     """
     check_policy(abandon_policy)
-    parsed = parse_targets(targets)
+    parsed = TargetSet.of(targets)
     check_queueing_targets(parsed)
     arrays, template = broadcast(calls, aht_s, interval_s, patience_s)
     c, h, iv, p = arrays

@@ -15,14 +15,7 @@ import numpy as np
 from scipy import special
 
 from staffing.errors import StaffingError
-from staffing.queueing.targets import (
-    AbandonRate,
-    Asa,
-    ServiceLevel,
-    Target,
-    TargetsLike,
-    parse_targets,
-)
+from staffing.queueing.targets import Measures, TargetSet, TargetsLike
 from staffing.simulation.engine import SimulatedDay
 from staffing.vocabulary import AbandonPolicy, check_abandon_policy
 
@@ -115,14 +108,13 @@ def _sums(sim: SimulatedDay, per_day: bool) -> _Sums:
 def _measures(
     sim: SimulatedDay,
     sums: _Sums,
-    targets: Sequence[Target],
+    targets: TargetSet,
     threshold_s: float | None,
     abandon_policy: str,
     z: float,
 ) -> dict[str, np.ndarray]:
     if threshold_s is None:
-        first = next((t for t in targets if isinstance(t, ServiceLevel)), None)
-        threshold_s = first.threshold_s if first is not None else sim.thresholds_s[0]
+        threshold_s = targets.report_threshold(default=sim.thresholds_s[0])
     out: dict[str, np.ndarray] = {"calls": sums.offered.mean(axis=0)}
     out["agents"] = sums.staffed.mean(axis=0) / sums.length
     i = _threshold_index(sim, threshold_s)
@@ -147,43 +139,46 @@ def _measures(
         np.clip(lo, 0.0, 1.0),
         np.clip(hi, 0.0, 1.0),
     )
-    # Each target: missed in each replication, and significantly missed by the estimate.
+    # Each target: missed in each replication, and significantly missed by the estimate
+    # (missed even at the favourable end of its interval).
     size = sums.offered.shape[1]
-    missed = np.zeros(sums.offered.shape, dtype=bool)
-    significant = np.zeros(size, dtype=bool)
-    for tg in targets:
-        if isinstance(tg, ServiceLevel):
-            j = _threshold_index(sim, tg.threshold_s)
-            y, x = _sl_parts(
-                sums.aw[..., j], sums.bw[..., j], sums.offered, sums.answered, abandon_policy
-            )
-            _, _, hi = _ratio(y, x, z, 1.0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                missed |= (x > 0) & (y < tg.fraction * x)
-            significant |= hi < tg.fraction
-        elif isinstance(tg, Asa):
-            missed |= (sums.answered > 0) & (sums.wait > tg.seconds * sums.answered)
-            significant |= out["asa_s_lo"] > tg.seconds
-        elif isinstance(tg, AbandonRate):
-            missed |= (sums.offered > 0) & (sums.abandoned > tg.fraction * sums.offered)
-            significant |= out["abandon_rate_lo"] > tg.fraction
-        else:
-            missed |= (sums.staffed > 0) & (sums.busy > tg.fraction * sums.staffed)
-            significant |= out["occupancy_lo"] > tg.fraction
-    out["p_miss"] = missed.mean(axis=0) if targets else np.full(size, np.nan)
-    out["significant_miss"] = significant
+
+    def parts(t: float) -> tuple[np.ndarray, np.ndarray]:
+        j = _threshold_index(sim, t)
+        return _sl_parts(
+            sums.aw[..., j], sums.bw[..., j], sums.offered, sums.answered, abandon_policy
+        )
+
+    each = Measures(
+        lambda t: _share(*parts(t), 1.0),
+        asa_s=lambda: _share(sums.wait, sums.answered, 0.0),
+        abandon_rate=lambda: _share(sums.abandoned, sums.offered, 0.0),
+        occupancy=lambda: _share(sums.busy, sums.staffed, 0.0),
+    )
+    favourable = Measures(
+        lambda t: np.nan_to_num(_ratio(*parts(t), z, 1.0)[2], nan=1.0),
+        asa_s=np.nan_to_num(out["asa_s_lo"], nan=0.0),
+        abandon_rate=np.nan_to_num(out["abandon_rate_lo"], nan=0.0),
+        occupancy=np.nan_to_num(out["occupancy_lo"], nan=0.0),
+    )
+    if targets:
+        out["p_miss"] = (~targets.met_by(each)).mean(axis=0)
+        out["significant_miss"] = ~targets.met_by(favourable)
+    else:
+        out["p_miss"] = np.full(size, np.nan)
+        out["significant_miss"] = np.zeros(size, dtype=bool)
     return out
 
 
-def _targets(targets: TargetsLike | None) -> tuple[Target, ...]:
-    if targets is None or (isinstance(targets, str) and not targets.strip()):
-        return ()
-    return parse_targets(targets)
+def _share(y: np.ndarray, x: np.ndarray, empty: float) -> np.ndarray:
+    """``y / x`` element-wise, ``empty`` where ``x`` is not positive (nothing to judge)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, y / np.where(x > 0, x, 1.0), empty)
 
 
 def target_text(targets: TargetsLike | None) -> str:
     """Canonical text of a target set (``"80/20+abandon<=5%"``); ``""`` for none."""
-    return "+".join(str(t) for t in _targets(targets))
+    return str(TargetSet.parse(targets))
 
 
 def _by_interval(
@@ -211,7 +206,7 @@ def _by_interval(
         groups.setdefault((key, float(thr)), []).append(i)
     for (key, thr), rows in groups.items():
         part = _measures(
-            sim, sums, _targets(key), None if np.isnan(thr) else thr, abandon_policy, z
+            sim, sums, TargetSet.parse(key), None if np.isnan(thr) else thr, abandon_policy, z
         )
         for name, values in part.items():
             if name not in out:
@@ -297,7 +292,7 @@ def interval_estimates(
     if threshold_s is not None and np.ndim(threshold_s) > 0:
         return _by_interval(sim, [targets] * sim.offered.shape[1], threshold_s, abandon_policy, z)
     thr = None if threshold_s is None else float(np.asarray(threshold_s))
-    return _measures(sim, _sums(sim, False), _targets(targets), thr, abandon_policy, z)
+    return _measures(sim, _sums(sim, False), TargetSet.parse(targets), thr, abandon_policy, z)
 
 
 def day_estimates(
@@ -326,7 +321,7 @@ def day_estimates(
     """
     check_abandon_policy(abandon_policy)
     z = _z(confidence)
-    out = _measures(sim, _sums(sim, True), _targets(targets), threshold_s, abandon_policy, z)
+    out = _measures(sim, _sums(sim, True), TargetSet.parse(targets), threshold_s, abandon_policy, z)
     result: dict[str, Any] = {key: float(value[0]) for key, value in out.items() if key != "p_miss"}
     result["p_day_miss"] = float(out["p_miss"][0])
     result["significant_miss"] = bool(out["significant_miss"][0])

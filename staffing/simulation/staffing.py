@@ -25,15 +25,7 @@ import numpy as np
 from staffing.errors import StaffingError, TargetError
 from staffing.queueing.offered_load import offered_load
 from staffing.queueing.solver import required_agents
-from staffing.queueing.targets import (
-    AbandonRate,
-    Asa,
-    Occupancy,
-    ServiceLevel,
-    Target,
-    TargetsLike,
-    parse_targets,
-)
+from staffing.queueing.targets import Measures, TargetSet, TargetsLike
 from staffing.simulation.engine import (
     SeedLike,
     SimulatedDay,
@@ -49,7 +41,7 @@ from staffing.simulation.engine import (
     curve_mean_s,
     simulate_day,
 )
-from staffing.simulation.estimates import _sl_parts, interval_estimates, target_text
+from staffing.simulation.estimates import _share, _sl_parts, interval_estimates, target_text
 from staffing.vocabulary import AbandonPolicy, check_abandon_policy
 
 __all__ = ["SimulationStaffing", "mol_agents", "simulation_agents"]
@@ -189,7 +181,7 @@ class SimulationStaffing:
 
 
 #: Target sets and the intervals (a boolean mask over the day) each applies to.
-_Groups = list[tuple[tuple[Target, ...], np.ndarray]]
+_Groups = list[tuple[TargetSet, np.ndarray]]
 
 
 def _target_groups(
@@ -199,14 +191,14 @@ def _target_groups(
     if interval_targets is None:
         if targets is None:
             raise StaffingError("give `targets` (or `interval_targets`, one set per interval)")
-        return [(parse_targets(targets), np.ones(k, dtype=bool))]
+        return [(TargetSet.of(targets), np.ones(k, dtype=bool))]
     if targets is not None:
         raise StaffingError("give either `targets` or `interval_targets`, not both")
     keys = [target_text(t) for t in interval_targets]
     if len(keys) != k:
         raise StaffingError(f"`interval_targets` has {len(keys)} entries for {k} intervals")
     labels = np.array(keys, dtype=object)
-    return [(parse_targets(key) if key else (), labels == key) for key in dict.fromkeys(keys)]
+    return [(TargetSet.parse(key), labels == key) for key in dict.fromkeys(keys)]
 
 
 def _met(
@@ -230,30 +222,27 @@ def _met_all(
     tally: _Tally,
     offered: np.ndarray,
     staffed_s: np.ndarray,
-    targets: Sequence[Target],
+    targets: TargetSet,
     thresholds: tuple[float, ...],
     abandon_policy: str,
 ) -> np.ndarray:
     """Do the pooled point estimates of every interval meet all of ``targets``?"""
-    ok = np.ones(tally.answered.shape, dtype=bool)
-    for tg in targets:
-        if isinstance(tg, ServiceLevel):
-            i = thresholds.index(tg.threshold_s)
-            y, x = _sl_parts(
-                tally.answered_within[i],
-                tally.abandoned_within[i],
-                offered,
-                tally.answered,
-                abandon_policy,
-            )
-            ok &= (x <= 0) | (y >= tg.fraction * x)
-        elif isinstance(tg, Asa):
-            ok &= tally.wait_answered_s <= tg.seconds * tally.answered
-        elif isinstance(tg, AbandonRate):
-            ok &= tally.abandoned <= tg.fraction * offered
-        elif isinstance(tg, Occupancy):
-            ok &= tally.busy_s <= tg.fraction * staffed_s
-    return ok
+
+    def level(t: float) -> np.ndarray:
+        i = thresholds.index(t)
+        y, x = _sl_parts(
+            tally.answered_within[i], tally.abandoned_within[i], offered, tally.answered,
+            abandon_policy,
+        )
+        return _share(y, x, 1.0)
+
+    measures = Measures(
+        level,
+        asa_s=lambda: _share(tally.wait_answered_s, tally.answered, 0.0),
+        abandon_rate=lambda: _share(tally.abandoned, offered, 0.0),
+        occupancy=lambda: _share(tally.busy_s, staffed_s, 0.0),
+    )
+    return np.broadcast_to(targets.met_by(measures), tally.answered.shape)
 
 
 class _Search:
@@ -444,7 +433,7 @@ def simulation_agents(
     check_abandon_policy(abandon_policy)
     size = int(np.size(_array(calls, "calls")))
     groups = _target_groups(targets, interval_targets, size)
-    found = (t.threshold_s for tg, _ in groups for t in tg if isinstance(t, ServiceLevel))
+    found = (t for tg, _ in groups for t in tg.thresholds)
     thresholds = tuple(dict.fromkeys(found)) or (20.0,)
     day = _make_day(
         calls, aht_s, interval_s, thresholds, patience_s, patience_curve, service_cv, volume_cv
@@ -486,7 +475,7 @@ def simulation_agents(
                 continue
             if not ok[-1]:
                 if values[-1] >= ceiling:
-                    text = next("+".join(str(t) for t in tg) for tg, rows in groups if rows[k])
+                    text = next(str(tg) for tg, rows in groups if rows[k])
                     raise TargetError(
                         f"targets {text}: interval {k} meets them with no staffing up to "
                         f"{ceiling} agents in simulation"
@@ -517,7 +506,7 @@ def simulation_agents(
     per_interval = [""] * day.size
     for group_targets, rows in groups:
         for i in np.flatnonzero(rows):
-            per_interval[i] = "+".join(str(t) for t in group_targets)
+            per_interval[i] = str(group_targets)
     estimates = interval_estimates(
         sim, interval_targets=per_interval, abandon_policy=abandon_policy
     )
