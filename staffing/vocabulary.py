@@ -45,6 +45,7 @@ from staffing.errors import StaffingError
 __all__ = [
     "ABANDON_POLICIES",
     "PERIODS",
+    "SERVICE_LEVEL_COUNTS",
     "WEEKDAYS",
     "AbandonPolicy",
     "Period",
@@ -60,6 +61,8 @@ __all__ = [
     "period_floor",
     "period_label",
     "period_ordinal",
+    "service_level_denominator",
+    "service_level_parts",
 ]
 
 # --------------------------------------------------------------------------- durations
@@ -332,6 +335,92 @@ def check_abandon_policy(policy: str) -> AbandonPolicy:
             f"`abandon_policy` {policy!r}: use one of {', '.join(ABANDON_POLICIES)}"
         )
     return policy  # type: ignore[return-value]
+
+
+#: The service level of each abandon policy as the counts it is made of: the counts added
+#: in its numerator, those added in its denominator, and those taken from the denominator.
+#: ``AW`` answered within the threshold, ``BW`` abandoned within it:
+#:
+#: ==================  ==================================
+#: ``fail``            ``AW / offered``
+#: ``exclude``         ``AW / answered``
+#: ``exclude_within``  ``AW / (offered - BW)``
+#: ``count_within``    ``(AW + BW) / offered``
+#: ==================  ==================================
+SERVICE_LEVEL_COUNTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "fail": (("answered_within",), ("offered",), ()),
+    "exclude": (("answered_within",), ("answered",), ()),
+    "exclude_within": (("answered_within",), ("offered",), ("abandoned_within",)),
+    "count_within": (("answered_within", "abandoned_within"), ("offered",), ()),
+}
+
+
+def service_level_parts(
+    abandon_policy: str,
+    *,
+    answered_within: Any,
+    offered: Any,
+    answered: Any = None,
+    abandoned_within: Any = None,
+) -> tuple[Any, Any]:
+    """Numerator and denominator of the service level under ``abandon_policy``.
+
+    The one implementation of the four conventions (:data:`SERVICE_LEVEL_COUNTS`), for
+    counts (a history, a simulation) or for shares of offered calls (``offered=1``).
+    Counts a policy does not use may be omitted.
+
+    Examples
+    --------
+    >>> service_level_parts("exclude_within", answered_within=70, offered=100,
+    ...                     abandoned_within=5)
+    (70, 95)
+    >>> service_level_parts("count_within", answered_within=70, offered=100,
+    ...                     abandoned_within=5)
+    (75, 100)
+    """
+    counts = {
+        "answered_within": answered_within,
+        "offered": offered,
+        "answered": answered,
+        "abandoned_within": abandoned_within,
+    }
+    plus, base, minus = SERVICE_LEVEL_COUNTS[check_abandon_policy(abandon_policy)]
+    for name in (*plus, *base, *minus):
+        if counts[name] is None:
+            raise StaffingError(f"the {abandon_policy} service level needs `{name}`")
+    num = counts[plus[0]]
+    for name in plus[1:]:
+        num = num + counts[name]
+    den = counts[base[0]]
+    for name in minus:
+        den = den - counts[name]
+    return num, den
+
+
+def service_level_denominator(
+    abandon_policy: str,
+    *,
+    offered: Any,
+    abandoned: Any = None,
+    abandoned_within: Any = None,
+) -> Any:
+    """The calls a service level is a share of under ``abandon_policy`` (its denominator),
+    the weight with which a period's service level averages its intervals.
+
+    Examples
+    --------
+    >>> service_level_denominator("exclude", offered=100, abandoned=8)
+    92
+    """
+    answered = None if abandoned is None else offered - abandoned
+    _, den = service_level_parts(
+        abandon_policy,
+        answered_within=0,
+        offered=offered,
+        answered=answered,
+        abandoned_within=0 if abandoned_within is None else abandoned_within,
+    )
+    return den
 
 
 # --------------------------------------------------------------------------- calendar periods

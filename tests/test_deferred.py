@@ -166,7 +166,7 @@ def test_targets_from_every_spelling() -> None:
         DeferredTarget(1.5, 3600.0)
     with pytest.raises(TargetError, match="late_within_s"):
         DeferredTarget(0.9, 3600.0, 1800.0)
-    with pytest.raises(TargetError, match="one share within a deadline"):
+    with pytest.raises(TargetError, match="takes a share within a deadline"):
         deferred_target("90/20+asa<=30")
     with pytest.raises(StaffingError, match="ambiguous"):
         deferred_target((1, "4h"))

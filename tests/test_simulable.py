@@ -31,8 +31,8 @@ from staffing.data import sample_path
 from staffing.errors import InputError, describe_rows
 from staffing.io import read_targets
 from staffing.planner import ChannelRules
-from staffing.planner.channels import check_simulable
 from staffing.planner.sanity import PlanWarning
+from staffing.prepared.channels import check_simulable
 from staffing.simulation import SimulationOptions, simulate_plan
 
 RULES = ChannelRules(open_hours="Mon-Fri 08:00-18:00", deadline_clock="business")

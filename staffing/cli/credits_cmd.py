@@ -117,7 +117,7 @@ def credits_command(
     tables: dict[str, Any] = {}
     plan = None
     if plan_path is not None:
-        from staffing.planner.channels import check_simulable
+        from staffing.prepared.channels import check_simulable
 
         plan = read.with_columns(plan_columns).read(plan_path)
         check_simulable(plan, what="the credit exposure")  # before any work

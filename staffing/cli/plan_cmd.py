@@ -147,7 +147,7 @@ def _settings(
     method: str = "sipp",
     channels: Any = None,
 ) -> str:
-    from staffing.planner.channels import has_channels
+    from staffing.prepared.channels import has_channels
 
     how = {
         "sipp": "each interval staffed alone in steady state (SIPP)",

@@ -153,7 +153,7 @@ def simulate_command(
     """
     from pathlib import Path
 
-    from staffing.planner.channels import check_simulable
+    from staffing.prepared.channels import check_simulable
     from staffing.simulation import simulate_plan
 
     outputs = Outputs(

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from staffing.contracts.credits import POLICY_COLUMNS
 from staffing.queueing import evaluate
+from staffing.vocabulary import service_level_parts
 
 __all__ = [
     "expected_counts",
@@ -116,18 +116,10 @@ def plan_counts(
 def policy_counts(
     policy: str, offered: np.ndarray, aw: np.ndarray, bw: np.ndarray, ab: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    counts = {
-        "offered": offered,
-        "answered": offered - ab,
-        "answered_within": aw,
-        "abandoned_within": bw,
-    }
-    within_cols, base_cols, minus_cols = POLICY_COLUMNS[policy]
-    within = sum((counts[c] for c in within_cols), np.zeros_like(offered))
-    base = sum((counts[c] for c in base_cols), np.zeros_like(offered)) - sum(
-        (counts[c] for c in minus_cols), np.zeros_like(offered)
+    """Numerator and denominator of the policy's service level from expected counts."""
+    return service_level_parts(
+        policy, answered_within=aw, offered=offered, answered=offered - ab, abandoned_within=bw
     )
-    return within, base
 
 
 def weighted(num: pd.Series, den: pd.Series) -> np.ndarray:

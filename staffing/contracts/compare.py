@@ -35,9 +35,9 @@ from staffing.planner import (
     plan_intervals,
     prepare_forecast,
 )
-from staffing.planner.channels import channel_columns, has_channels
 from staffing.planner.requirement import METHODS, Method, check_method
-from staffing.planner.windows import prepare_targets
+from staffing.prepared.channels import channel_columns, has_channels
+from staffing.prepared.windows import prepare_targets
 from staffing.queueing.targets import AbandonRate, ServiceLevel, Target, parse_targets
 from staffing.simulation.scaleout import SimulationOptions
 
@@ -253,7 +253,7 @@ def compare(
         Replications, seed and workers of ``simulation`` scenarios' search.
     targets_table : DataFrame, optional
         Mixed-channel forecasts: the targets of deferred work (e-mail, tickets), which
-        scenarios leave as they are (see :mod:`staffing.planner.windows`).
+        scenarios leave as they are (see :mod:`staffing.prepared.windows`).
     channels : ChannelRules, optional
         Mixed-channel forecasts: as for :func:`staffing.planner.plan`.
 
@@ -270,7 +270,7 @@ def compare(
         without a cost); ``delta_*`` each row minus the first. ``attrs["threshold_s"]``
         holds the reporting threshold.
 
-        A forecast naming channels (:mod:`staffing.planner.channels`) gives
+        A forecast naming channels (:mod:`staffing.prepared.channels`) gives
         :data:`COMPARE_CHANNEL_COLUMNS` instead: per scenario one row per channel, then
         a ``total`` row, each from the plan's summary (``delta_*`` against the first
         scenario's row of the same channel). A scenario's targets apply to the voice

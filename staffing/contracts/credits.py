@@ -43,7 +43,13 @@ from staffing.errors import InputError, StaffingError, TargetError
 from staffing.frames import local_dates, period_start
 from staffing.planner.bands import escalation_band
 from staffing.queueing.targets import ServiceLevel, parse_targets
-from staffing.vocabulary import AbandonPolicy, Period, check_abandon_policy, period_ordinal
+from staffing.vocabulary import (
+    SERVICE_LEVEL_COUNTS,
+    AbandonPolicy,
+    Period,
+    check_abandon_policy,
+    period_ordinal,
+)
 
 __all__ = [
     "CREDIT_COLUMNS",
@@ -68,13 +74,9 @@ CREDIT_COLUMNS: tuple[str, ...] = (
     "band",
 )
 
-#: Columns each abandon policy needs: (numerator columns, denominator: +column / -column).
-POLICY_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "fail": (("answered_within",), ("offered",), ()),
-    "exclude": (("answered_within",), ("answered",), ()),
-    "exclude_within": (("answered_within",), ("offered",), ("abandoned_within",)),
-    "count_within": (("answered_within", "abandoned_within"), ("offered",), ()),
-}
+#: Columns each abandon policy needs: (numerator columns, denominator: +column / -column),
+#: the vocabulary's one table (:data:`staffing.vocabulary.SERVICE_LEVEL_COUNTS`).
+POLICY_COLUMNS = SERVICE_LEVEL_COUNTS
 
 # Tolerance for counting steps: a shortfall of exactly k steps is k steps, not k + 1.
 _DIGITS = 9

@@ -49,7 +49,7 @@ from staffing.contracts.terms import CreditTerms
 from staffing.errors import StaffingError
 from staffing.frames import check_column, local_dates, numeric_column, period_start, require_columns
 from staffing.planner import QueueModel, prepare_forecast
-from staffing.planner.channels import check_simulable
+from staffing.prepared.channels import check_simulable
 
 __all__ = ["EXPOSURE_COLUMNS", "credit_exposure", "prepare_plan"]
 
@@ -153,7 +153,7 @@ def credit_exposure(
     InputError
         A bad plan (:func:`prepare_plan`); rows of a mixed-channel plan that are chat,
         deferred work or the voice classes of a priority pool
-        (:func:`staffing.planner.channels.check_simulable`).
+        (:func:`staffing.prepared.channels.check_simulable`).
     StaffingError
         Bad ``n_sims`` or ``volume_cv``.
 

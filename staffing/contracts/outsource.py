@@ -40,7 +40,7 @@ from staffing.planner import (
     plan,
     summarise,
 )
-from staffing.planner.channels import CHANNEL_COLUMNS
+from staffing.prepared.channels import CHANNEL_COLUMNS
 from staffing.queueing import required_agents
 from staffing.vocabulary import AbandonPolicy, Period, check_period, parse_rate
 
@@ -300,7 +300,7 @@ def outsource(
     is busy, which is peakier than Poisson, so the partner's true need is somewhat above
     what is shown.
 
-    **Mixed-channel forecasts** (:mod:`staffing.planner.channels`): the share of every
+    **Mixed-channel forecasts** (:mod:`staffing.prepared.channels`): the share of every
     queue goes to the partner, each side planned with its channels, pools and deferred
     work; the tables keep the planner's mixed-channel rows (the summary adds ``level``,
     ``channel`` and ``pool``), and ``service_level_10pct_more_calls`` covers the voice

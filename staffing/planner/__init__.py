@@ -5,18 +5,17 @@
 bands. Both take a :class:`QueueModel` (patience and abandon policy) and
 :class:`FteRules` (shrinkage and paid hours), and return tables with fixed, documented
 column lists (:mod:`staffing.planner.tables`). A forecast may mix voice, chat and
-deferred work, with pools and priorities (:mod:`staffing.planner.channels`,
-:class:`ChannelRules`; planned by :mod:`staffing.planner.mixed`). Files are read and written by
-:mod:`staffing.io`.
+deferred work, with pools and priorities (:mod:`staffing.prepared.channels`,
+:class:`ChannelRules`; planned by :mod:`staffing.planner.mixed`). The forecast is set up
+once below the planner (:mod:`staffing.prepared`), where :class:`QueueModel` and the
+targets per window live too; files are read and written by :mod:`staffing.io`.
 """
 
 from __future__ import annotations
 
 from staffing.planner.bands import BANDS, escalation_band
-from staffing.planner.channels import DEFAULT_CHANNEL_MODELS, MODELS, ChannelRules
 from staffing.planner.evaluation import EvaluationParts, evaluate_intervals, evaluate_staffing
-from staffing.planner.forecast import FORECAST_COLUMNS, interval_length, prepare_forecast
-from staffing.planner.models import FteRules, PatienceWarning, QueueModel
+from staffing.planner.models import FteRules
 from staffing.planner.requirement import plan, plan_intervals, round_heads
 from staffing.planner.roster import pool_members, pool_name, split_pooled_roster
 from staffing.planner.sanity import PlanWarning, SanityCheck
@@ -32,7 +31,21 @@ from staffing.planner.tables import (
     Evaluation,
     Plan,
 )
-from staffing.planner.windows import assign_targets, prepare_targets
+from staffing.prepared import (
+    DEFAULT_CHANNEL_MODELS,
+    FORECAST_COLUMNS,
+    MODELS,
+    ChannelRules,
+    PatienceWarning,
+    QueueModel,
+    assign_targets,
+    interval_length,
+    prepare_targets,
+    validate_forecast,
+)
+
+#: The name the validated forecast went by before :mod:`staffing.prepared` held it.
+prepare_forecast = validate_forecast
 
 __all__ = [
     "BANDS",
@@ -72,4 +85,5 @@ __all__ = [
     "split_pooled_roster",
     "summarise",
     "summarise_channels",
+    "validate_forecast",
 ]

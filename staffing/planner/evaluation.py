@@ -11,9 +11,8 @@ import pandas as pd
 from staffing.errors import InputError, TargetError
 from staffing.frames import bad_rows, check_column, queue_names, require_columns, to_timestamps
 from staffing.planner.bands import BANDS, check_edges, escalation_band
-from staffing.planner.channels import ChannelRules, channel_columns, has_channels
-from staffing.planner.intervals import forecast_arrays, interval_table, measures, setup
-from staffing.planner.models import FteRules, QueueModel
+from staffing.planner.intervals import interval_table
+from staffing.planner.models import FteRules
 from staffing.planner.roster import POOL_SEPARATOR, pool_members, split_pooled_roster
 from staffing.planner.sanity import PlanWarning
 from staffing.planner.summary import SummaryParts
@@ -23,8 +22,16 @@ from staffing.planner.tables import (
     EVALUATION_COLUMNS,
     Evaluation,
 )
-from staffing.queueing import evaluate, parse_targets, required_agents
-from staffing.queueing.targets import AbandonRate, ServiceLevel
+from staffing.prepared import (
+    ChannelRules,
+    PreparedForecast,
+    QueueModel,
+    channel_columns,
+    has_channels,
+    prepare,
+)
+from staffing.queueing import evaluate, required_agents
+from staffing.queueing.targets import Measures, TargetSet
 from staffing.vocabulary import AbandonPolicy, Period, check_period
 
 __all__ = [
@@ -134,20 +141,23 @@ def _split_pools(
     return split.drop(columns="pool")
 
 
-def _requirement(f: pd.DataFrame, keys: Any, patience: np.ndarray, model: QueueModel) -> np.ndarray:
+def _requirement(p: PreparedForecast) -> np.ndarray:
     """The agents :func:`plan` requires per forecast row, NaN where no target applies."""
-    calls, _, aht, interval = forecast_arrays(f)
-    required = np.full(len(f), np.nan)
-    for key in pd.unique(keys):
-        rows = np.flatnonzero(keys == key)
+    required = np.full(len(p), np.nan)
+    for targets, rows in p.target_groups():
         required[rows] = _required(
-            key, calls[rows], aht[rows], interval[rows], patience[rows], model.abandon_policy
+            targets,
+            p.calls[rows],
+            p.aht_s[rows],
+            p.interval_s[rows],
+            p.patience_s[rows],
+            p.abandon_policy,
         )
     return required
 
 
 def _required(
-    key: str,
+    targets: TargetSet,
     calls: np.ndarray,
     aht: np.ndarray,
     interval: np.ndarray,
@@ -155,13 +165,13 @@ def _required(
     abandon_policy: AbandonPolicy,
 ) -> np.ndarray:
     """The fewest agents meeting the interval's targets, NaN where there are none to meet."""
-    if not key:
+    if not targets:
         return np.full(calls.shape, np.nan)
     try:
         need = required_agents(
             calls,
             aht,
-            parse_targets(key),
+            targets,
             interval_s=interval,
             patience_s=patience,
             abandon_policy=abandon_policy,
@@ -172,7 +182,7 @@ def _required(
 
 
 def _shortfall(
-    key: str,
+    targets: TargetSet,
     calls: np.ndarray,
     aht: np.ndarray,
     agents: np.ndarray,
@@ -182,27 +192,23 @@ def _shortfall(
     abandon: np.ndarray,
 ) -> np.ndarray:
     """Worst shortfall below the service-level and abandon targets [percentage points]."""
-    worst = np.full(calls.shape, np.nan)
-    if not key:
-        return worst
-    for tg in parse_targets(key):
-        if isinstance(tg, ServiceLevel):
-            sl = evaluate(
-                calls,
-                aht,
-                agents,
-                interval_s=interval,
-                threshold_s=tg.threshold_s,
-                patience_s=patience,
-                abandon_policy=abandon_policy,
-            ).service_level
-            gap = 100.0 * (tg.fraction - np.asarray(sl, dtype=float))
-        elif isinstance(tg, AbandonRate):
-            gap = 100.0 * (abandon - tg.fraction)
-        else:  # ASA [s] and occupancy caps are not measured in points
-            continue
-        worst = np.fmax(worst, gap)
-    return worst
+    if not targets:
+        return np.full(calls.shape, np.nan)
+
+    def level(t: float) -> np.ndarray:
+        m = evaluate(
+            calls,
+            aht,
+            agents,
+            interval_s=interval,
+            threshold_s=t,
+            patience_s=patience,
+            abandon_policy=abandon_policy,
+        )
+        return np.asarray(m.service_level, dtype=float)
+
+    worst = targets.shortfall_points(Measures(level, abandon_rate=abandon))
+    return np.broadcast_to(np.asarray(worst, dtype=float), calls.shape).copy()
 
 
 def evaluate_staffing(
@@ -345,67 +351,58 @@ def evaluate_intervals(
     Parameters as for :func:`evaluate_staffing`.
     """
     check_edges(edges)
-    model = model or QueueModel()
     fte = fte or FteRules()
-    f, patience, keys, thresholds = setup(
-        forecast, targets, targets_table, interval_s, model, threshold_s, need_targets=False
+    p = prepare(
+        forecast,
+        targets,
+        targets_table=targets_table,
+        interval_s=interval_s,
+        model=model,
+        threshold_s=threshold_s,
+        need_targets=False,
     )
-    source = str(f.attrs.get("source", "forecast"))
-    agents = _staffing_per_interval(
-        f, staffing, source, lambda: _requirement(f, keys, patience, model)
-    )
-    calls, _, aht, interval = forecast_arrays(f)
+    f, source = p.frame, p.source
+    agents = _staffing_per_interval(f, staffing, source, lambda: _requirement(p))
+    calls, aht, interval, patience = p.calls, p.aht_s, p.interval_s, p.patience_s
     mixed = has_channels(f)
     voice = np.ones(len(f), dtype=bool)
     if mixed:
         ch = channel_columns(f, channels or ChannelRules(), source=source)
         voice = _voice_alone(f, ch)
-    values = measures(calls, aht, agents, interval, thresholds, patience, model.abandon_policy)
+    values = p.measures(agents)
     shortfall = np.full(len(f), np.nan)
     required = np.full(len(f), np.nan)
-    for key in pd.unique(keys):
-        rows = np.flatnonzero((keys == key) & voice)
+    for targets_of_rows, rows in p.target_groups(np.flatnonzero(voice)):
         required[rows] = _required(
-            key, calls[rows], aht[rows], interval[rows], patience[rows], model.abandon_policy
+            targets_of_rows,
+            calls[rows],
+            aht[rows],
+            interval[rows],
+            patience[rows],
+            p.abandon_policy,
         )
         shortfall[rows] = _shortfall(
-            key,
+            targets_of_rows,
             calls[rows],
             aht[rows],
             agents[rows],
             interval[rows],
             patience[rows],
-            model.abandon_policy,
+            p.abandon_policy,
             values["abandon_rate"][rows],
         )
     extra: dict[str, Any] = {}
     columns = EVALUATION_COLUMNS
     if mixed:
-        _evaluate_channels(
-            f,
-            ch,
-            voice,
-            agents,
-            keys,
-            thresholds,
-            patience,
-            model,
-            channels,
-            values,
-            required,
-            shortfall,
-        )
+        _evaluate_channels(p, ch, voice, agents, channels, values, required, shortfall)
         columns = CHANNEL_EVALUATION_COLUMNS
         extra = {c: ch[c].to_numpy() for c in ch.columns}
     intervals = interval_table(
         columns,
-        f,
+        p,
         agents,
         values,
         fte,
-        patience,
-        keys,
-        thresholds,
         required=required,
         shortfall_pts=shortfall,
         band=escalation_band(shortfall, edges),
@@ -414,7 +411,7 @@ def evaluate_intervals(
     if mixed:
         unsupported = ~voice & (ch["channel_model"].to_numpy() != "concurrent")
         intervals.loc[unsupported, "band"] = "n/a"
-    intervals.attrs = {"source": source, "abandon_policy": model.abandon_policy}
+    intervals.attrs = {"source": source, "abandon_policy": p.abandon_policy}
     return intervals
 
 
@@ -429,14 +426,10 @@ def _voice_alone(f: pd.DataFrame, ch: pd.DataFrame) -> np.ndarray:
 
 
 def _evaluate_channels(
-    f: pd.DataFrame,
+    p: PreparedForecast,
     ch: pd.DataFrame,
     voice: np.ndarray,
     agents: np.ndarray,
-    keys: Any,
-    thresholds: np.ndarray,
-    patience: np.ndarray,
-    model: QueueModel,
     channels: ChannelRules | None,
     values: dict[str, np.ndarray],
     required: np.ndarray,
@@ -448,7 +441,8 @@ def _evaluate_channels(
     from staffing.queueing.chat import evaluate_chat, required_chat_agents
 
     rules = channels or ChannelRules()
-    calls, _, aht, interval = forecast_arrays(f)
+    f, calls, aht, interval = p.frame, p.calls, p.aht_s, p.interval_s
+    thresholds, patience, policy = p.thresholds_s, p.patience_s, p.abandon_policy
     kind = ch["channel_model"].to_numpy()
     chat = np.flatnonzero(kind == "concurrent")
     if chat.size:
@@ -467,7 +461,7 @@ def _evaluate_channels(
                 interval_s=interval[chat],
                 threshold_s=threshold,
                 patience_s=patience[chat],
-                abandon_policy=model.abandon_policy,
+                abandon_policy=policy,
             )
 
         lo_m, hi_m = chat_measures(low, thresholds[chat]), chat_measures(high, thresholds[chat])
@@ -477,40 +471,34 @@ def _evaluate_channels(
             with np.errstate(invalid="ignore"):
                 values[name][chat] = np.where(weight > 0, a + weight * (b - a), a)
         values["sl_calls"][chat] = calls[chat]
-        text = np.asarray(keys, dtype=object).astype(str)[chat]
-        for key in pd.unique(text):
-            if not key:
+        for targets, rows in p.target_groups(chat):
+            if not targets:
                 continue
-            r = np.flatnonzero(text == key)
-            rows = chat[r]
+            r = np.searchsorted(chat, rows)
             try:
                 required[rows] = required_chat_agents(
                     calls[rows],
                     aht[rows],
-                    key,
+                    targets,
                     cc[r],
                     efficiency=rules.chat_efficiency,
                     interval_s=interval[rows],
                     patience_s=patience[rows],
-                    abandon_policy=model.abandon_policy,
+                    abandon_policy=policy,
                 )
             except TargetError:
                 continue
-            worst = np.full(r.size, np.nan)
-            for tg in parse_targets(key):
-                if isinstance(tg, ServiceLevel):
-                    sl = [
-                        np.asarray(m.service_level, dtype=float)
-                        for m in (
-                            chat_measures(low, np.full(chat.size, tg.threshold_s)),
-                            chat_measures(high, np.full(chat.size, tg.threshold_s)),
-                        )
-                    ]
-                    got = sl[0] + weight * (sl[1] - sl[0])
-                    worst = np.fmax(worst, 100.0 * (tg.fraction - got[r]))
-                elif isinstance(tg, AbandonRate):
-                    worst = np.fmax(worst, 100.0 * (values["abandon_rate"][rows] - tg.fraction))
-            shortfall[rows] = worst
+
+            def level(t: float, r: np.ndarray = r) -> np.ndarray:
+                at = np.full(chat.size, t)
+                low_sl, high_sl = (
+                    np.asarray(chat_measures(staff, at).service_level, dtype=float)
+                    for staff in (low, high)
+                )
+                return (low_sl + weight * (high_sl - low_sl))[r]
+
+            measured = Measures(level, abandon_rate=values["abandon_rate"][rows])
+            shortfall[rows] = targets.shortfall_points(measured)
     rest = ~voice & (kind != "concurrent")
     if rest.any():
         for name in ("service_level", "asa_s", "abandon_rate", "occupancy"):

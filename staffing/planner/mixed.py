@@ -1,7 +1,7 @@
 """A mixed-channel forecast planned: voice, priority pools, chat and deferred work together.
 
 :func:`plan_channels` is what :func:`staffing.planner.plan` runs for a forecast naming
-channels, pools or priorities (:mod:`staffing.planner.channels`). The queues are grouped
+channels, pools or priorities (:mod:`staffing.prepared.channels`). The queues are grouped
 into *units* of agents: a pool (every queue with the same ``pool``), or a queue alone.
 Each unit is staffed by the model of its queues:
 
@@ -45,7 +45,7 @@ References
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,20 +53,19 @@ import pandas as pd
 
 from staffing.errors import InputError, StaffingError, TargetError
 from staffing.frames import bad_rows
-from staffing.planner.channels import ChannelRules, channel_columns
-from staffing.planner.deferred import DeferredTarget, plan_deferred
-from staffing.planner.intervals import forecast_arrays, interval_table, measures
-from staffing.planner.models import FteRules, QueueModel
+from staffing.planner.deferred import plan_deferred
+from staffing.planner.intervals import interval_table
+from staffing.planner.models import FteRules
 from staffing.planner.sanity import PlanWarning
 from staffing.planner.tables import CHANNEL_INTERVAL_COLUMNS
-from staffing.planner.windows import canonical_targets
-from staffing.queueing import parse_targets
+from staffing.planner.voice import Progress, immediate_agents
+from staffing.prepared import ChannelRules, PreparedForecast, channel_columns
 from staffing.queueing.chat import evaluate_chat, required_chat_agents
 from staffing.queueing.priority import evaluate_priority, required_priority_agents
-from staffing.queueing.targets import ServiceLevel
+from staffing.queueing.targets import DeferredTarget, TargetSet
+from staffing.vocabulary import service_level_denominator
 
 if TYPE_CHECKING:
-    from staffing.planner.requirement import Progress
     from staffing.simulation.scaleout import SimulationOptions
 
 __all__ = ["plan_channels"]
@@ -184,21 +183,26 @@ def _sl_calls(
     policy: str,
 ) -> np.ndarray:
     """Calls in the service level's denominator under the abandon policy."""
-    if policy == "exclude":
-        return calls * (1.0 - abandon_rate)
+    within = None
     if policy == "exclude_within" and fail_service_level is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(service_level > 0, calls * fail_service_level / service_level, calls)
-    return calls.copy()
+            within = np.where(
+                service_level > 0, calls - calls * fail_service_level / service_level, 0.0
+            )
+    return np.asarray(
+        service_level_denominator(
+            policy,
+            offered=calls,
+            abandoned=calls * abandon_rate,
+            abandoned_within=within,
+        ),
+        dtype=float,
+    )
 
 
 def plan_channels(
-    f: pd.DataFrame,
-    patience: np.ndarray,
-    keys: Any,
-    thresholds: np.ndarray,
+    p: PreparedForecast,
     *,
-    model: QueueModel,
     fte: FteRules,
     rules: ChannelRules,
     method: str,
@@ -209,10 +213,10 @@ def plan_channels(
 
     Parameters
     ----------
-    f, patience, keys, thresholds
-        A prepared forecast and, per row, its patience [s], target key and reported
-        threshold [s] (:func:`staffing.planner.intervals.setup`).
-    model, fte, method, simulation, progress
+    p : PreparedForecast
+        The forecast with its patience, target sets and reported thresholds
+        (:func:`staffing.prepared.prepare`).
+    fte, method, simulation, progress
         As for :func:`staffing.planner.plan`.
     rules : ChannelRules
         Channel names, chat efficiency, the deferred work's hours, clock and occupancy.
@@ -239,45 +243,33 @@ def plan_channels(
     0  phone   voice    13.0         13.0
     1    web    chat     8.0          8.0
     """
-    source = str(f.attrs.get("source", "forecast"))
-    policy = model.abandon_policy
+    f = p.frame
+    source = p.source
+    policy = p.abandon_policy
     ch = channel_columns(f, rules, source=source)
     n = len(f)
-    calls, _, _, interval = forecast_arrays(f)
-    thresholds = np.asarray(thresholds, dtype=float).copy()
+    thresholds = p.thresholds_s.copy()
     out = _Columns(n)
     units = _units(f, ch, source)
-    queue = f["queue"].to_numpy(dtype=object)
+    queue = p.queues
     cm = ch["channel_model"].to_numpy(dtype=object)
     ns = _ns(f["interval_start"])
-    key_text = np.asarray(keys, dtype=object).astype(str)
 
     priority_units = [u for u in units if len(u.of("immediate")) > 1]
     in_priority = np.isin(queue, [q for u in priority_units for q in u.of("immediate")])
     alone = (cm == "immediate") & ~in_priority
     others = []
     if alone.any():
-        _voice_alone(
-            np.flatnonzero(alone),
-            f,
-            patience,
-            keys,
-            thresholds,
-            model,
-            method,
-            simulation,
-            progress,
-            out,
-        )
+        _voice_alone(np.flatnonzero(alone), p, method, simulation, progress, out)
     for u in priority_units:
-        _priority_pool(u, f, queue, patience, key_text, thresholds, interval, source, out)
+        _priority_pool(u, p, source, out)
         if method != "sipp":
             others.append(f"priority {u.name}")
         if progress is not None:
             progress(int(np.isin(queue, u.of("immediate")).sum()))
     chat = np.flatnonzero(cm == "concurrent")
     if chat.size:
-        _chat(chat, f, ch, patience, key_text, thresholds, rules, policy, out)
+        _chat(chat, p, ch, rules, out)
         if method != "sipp":
             others.append("chat")
         if progress is not None:
@@ -291,7 +283,7 @@ def plan_channels(
             if len(u.queues) == 1:
                 out.pool_agents[rows] = out.agents[rows]
             continue
-        _deferred(u, rows, f, voice_rows, ns, calls, interval, key_text, thresholds, rules, out)
+        _deferred(u, rows, p, voice_rows, ns, thresholds, rules, out)
         if progress is not None:
             progress(int(np.isin(queue, tickets).sum()))
     if others:
@@ -303,13 +295,10 @@ def plan_channels(
         )
     table = interval_table(
         CHANNEL_INTERVAL_COLUMNS,
-        f,
+        replace(p, thresholds_s=thresholds),
         out.agents,
         out.measured,
         fte,
-        patience,
-        keys,
-        thresholds,
         method=out.method,
         channel=ch["channel"].to_numpy(),
         channel_model=cm,
@@ -325,53 +314,26 @@ def plan_channels(
 
 def _voice_alone(
     rows: np.ndarray,
-    f: pd.DataFrame,
-    patience: np.ndarray,
-    keys: Any,
-    thresholds: np.ndarray,
-    model: QueueModel,
+    p: PreparedForecast,
     method: str,
     simulation: SimulationOptions | None,
     progress: Progress | None,
     out: _Columns,
 ) -> None:
     """Voice queues that are the only voice of their unit: the voice planner, any method."""
-    from staffing.planner.requirement import immediate_agents
-
-    sub = f.iloc[rows].reset_index(drop=True)
-    sub.attrs = dict(f.attrs)
-    sub_keys = pd.Categorical(np.asarray(keys, dtype=object)[rows])
-    agents = immediate_agents(
-        sub, patience[rows], sub_keys, thresholds[rows], model, method, simulation, progress
-    )
-    calls, _, aht, interval = forecast_arrays(sub)
-    values = measures(
-        calls,
-        aht,
-        agents.astype(float),
-        interval,
-        thresholds[rows],
-        patience[rows],
-        model.abandon_policy,
-    )
+    sub = p.take(rows)
+    agents = immediate_agents(sub, method, simulation, progress)
+    values = sub.measures(agents.astype(float))
     out.agents[rows] = agents
     for name, value in values.items():
         out.measured[name][rows] = value
     out.method[rows] = method
 
 
-def _priority_pool(
-    unit: _Unit,
-    f: pd.DataFrame,
-    queue: np.ndarray,
-    patience: np.ndarray,
-    key_text: np.ndarray,
-    thresholds: np.ndarray,
-    interval: np.ndarray,
-    source: str,
-    out: _Columns,
-) -> None:
+def _priority_pool(unit: _Unit, p: PreparedForecast, source: str, out: _Columns) -> None:
     """Several voice queues of one pool: priority classes on one set of agents (SIPP)."""
+    f, queue, patience, key_text = p.frame, p.queues, p.patience_s, p.key_text
+    thresholds, interval = p.thresholds_s, p.interval_s
     voice = unit.of("immediate")
     rows = np.flatnonzero(np.isin(queue, voice))
     if np.isfinite(patience[rows]).any():
@@ -413,7 +375,7 @@ def _priority_pool(
     for (c_i, _), found in per.items():
         fallback.setdefault(c_i, found)
     class_keys = [
-        [canonical_targets("+".join(sorted(per.get((c_i, t)) or fallback[c_i]))) for t in range(m)]
+        [str(TargetSet.parse(sorted(per.get((c_i, t)) or fallback[c_i]))) for t in range(m)]
         for c_i in range(k)
     ]
     # a class without calls in an interval imposes no constraint there (the core's rule)
@@ -456,26 +418,18 @@ def _priority_pool(
 
 
 def _chat(
-    rows: np.ndarray,
-    f: pd.DataFrame,
-    ch: pd.DataFrame,
-    patience: np.ndarray,
-    key_text: np.ndarray,
-    thresholds: np.ndarray,
-    rules: ChannelRules,
-    policy: Any,
-    out: _Columns,
+    rows: np.ndarray, p: PreparedForecast, ch: pd.DataFrame, rules: ChannelRules, out: _Columns
 ) -> None:
     """Chat rows: the exact concurrency chain, per target set (SIPP)."""
-    calls, _, aht, interval = forecast_arrays(f)
+    calls, aht, interval, patience = p.calls, p.aht_s, p.interval_s, p.patience_s
+    thresholds, policy = p.thresholds_s, p.abandon_policy
     cc = ch["concurrency"].to_numpy(dtype=float)
     eff = rules.chat_efficiency
-    for key in pd.unique(key_text[rows]):
-        r = rows[key_text[rows] == key]
+    for targets, r in p.target_groups(rows):
         need = required_chat_agents(
             calls[r],
             aht[r],
-            parse_targets(key),
+            targets,
             cc[r],
             efficiency=eff,
             interval_s=interval[r],
@@ -535,19 +489,16 @@ def deferred_target_of(key: str, what: str) -> DeferredTarget:
 def _deferred(
     unit: _Unit,
     rows: np.ndarray,
-    f: pd.DataFrame,
+    p: PreparedForecast,
     voice_rows: np.ndarray,
     ns: np.ndarray,
-    calls: np.ndarray,
-    interval: np.ndarray,
-    key_text: np.ndarray,
     thresholds: np.ndarray,
     rules: ChannelRules,
     out: _Columns,
 ) -> None:
     """The deferred queues of a unit: one linear program, blended with its voice."""
-    source = str(f.attrs.get("source", "forecast"))
-    queue = f["queue"].to_numpy(dtype=object)
+    f, source, queue = p.frame, p.source, p.queues
+    calls, interval, key_text = p.calls, p.interval_s, p.key_text
     dt = _one_interval(interval, rows, unit, source)
     step = round(dt * 1e9)
     t0 = int(ns[rows].min())
@@ -596,7 +547,7 @@ def _deferred(
     names = list(arrivals)
     single = len(names) == 1
     try:
-        p = plan_deferred(
+        lp = plan_deferred(
             arrivals[names[0]] if single else arrivals,
             handle[names[0]] if single else handle,
             targets[names[0]] if single else targets,
@@ -610,12 +561,12 @@ def _deferred(
         text = str(exc).replace("(`business_hours=True`)", "(`deadline_clock` business)")
         text = text.replace("`open` / `open_hours`", "`open_hours`")
         raise type(exc)(f"{unit.name}: {text}") from None
-    iv = p.intervals
+    iv = lp.intervals
     extra = iv["agents"].to_numpy(dtype=float)
     pool = iv["pool_agents"].to_numpy(dtype=float)
     occupancy = np.nan_to_num(iv["occupancy"].to_numpy(dtype=float))
     in_idle = iv["handled_in_idle"].to_numpy(dtype=float)
-    classes = p.classes
+    classes = lp.classes
     handled = {q: classes.loc[classes["priority"] == (q if not single else "all")] for q in names}
     work = np.vstack(
         [handled[q]["handled"].to_numpy(dtype=float) * float(np.mean(handle[q])) for q in names]

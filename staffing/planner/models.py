@@ -1,216 +1,23 @@
-"""The parameter objects every planning function takes: the queue model and the FTE rules.
+"""The FTE rules: how agents on the phones become scheduled staff and paid FTE.
 
-:class:`QueueModel` says how callers behave (patience, from which source) and how
-abandoned calls count in the service level; :class:`FteRules` how agents on the phones
-become scheduled staff and paid FTE. Each is validated once, when it is made, and then
-passed on unchanged by :func:`~staffing.planner.plan`,
-:func:`~staffing.planner.evaluate_staffing`, :func:`~staffing.contracts.compare`,
-:func:`~staffing.contracts.outsource` and the rest.
+:class:`FteRules` is validated once, when it is made, and then passed on unchanged by
+:func:`~staffing.planner.plan`, :func:`~staffing.planner.evaluate_staffing`,
+:func:`~staffing.contracts.compare`, :func:`~staffing.contracts.outsource` and the rest.
+The queue model (:class:`~staffing.prepared.QueueModel`) lives with the prepared
+forecast, below the planner and the simulation, which both use it.
 """
 
 from __future__ import annotations
 
-import math
-import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from staffing.errors import StaffingError, StaffingWarning
-from staffing.vocabulary import AbandonPolicy, check_abandon_policy, parse_rate
+from staffing.errors import StaffingError
+from staffing.vocabulary import parse_rate
 
-__all__ = ["FteRules", "PatienceWarning", "QueueModel"]
-
-
-class PatienceWarning(StaffingWarning):
-    """A queue's patience came from a less specific source than asked for."""
-
-
-@dataclass(frozen=True)
-class QueueModel:
-    """How callers behave and how abandoned calls count: Erlang C or Erlang A per interval.
-
-    Parameters
-    ----------
-    patience_s : float, optional
-        Mean customer patience [s] for intervals no more specific source covers; ``inf``
-        means nobody abandons (Erlang C).
-    calibration : mapping, optional
-        The content of ``calibration.json`` (:func:`staffing.io.load_calibration`, or
-        :meth:`staffing.calibration.Calibrator.to_dict`): patience per queue.
-    abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
-        How abandoned calls enter the service level (see :func:`staffing.evaluate`).
-    calibration_period : str, default "latest"
-        Which of the calibration's patience estimates to use where it fitted several
-        periods: ``"latest"`` (the most recent period), ``"pooled"`` (the whole history)
-        or a period label such as ``"2024Q3"`` or ``"2024-07"``.
-    abandonment : bool, default True
-        ``False`` plans every interval with Erlang C, whatever patience any source gives
-        (for comparing a plan with one that assumes nobody hangs up).
-
-    Notes
-    -----
-    **Patience, one precedence rule: the most specific source wins.** For each interval:
-
-    1. the calibration's patience for the interval's queue (a calibration of a single
-       queue applies to every queue);
-    2. else the interval's own ``patience_s`` in the forecast (empty = no value);
-    3. else ``patience_s`` given here;
-    4. else no patience: Erlang C.
-
-    A queue the calibration does not know falls back to 2 and 3 with a
-    :class:`PatienceWarning` naming it. ``inf`` at any step means Erlang C for that
-    interval and stops the search.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"queue": ["sales", "care", "care"],
-    ...                   "patience_s": [np.nan, 300.0, np.nan]})
-    >>> QueueModel(patience_s=120).patience(f).tolist()
-    [120.0, 300.0, 120.0]
-    >>> QueueModel().patience(f).tolist()
-    [inf, 300.0, inf]
-    """
-
-    patience_s: float | None = None
-    calibration: Mapping[str, Any] | None = field(default=None, repr=False)
-    abandon_policy: AbandonPolicy = "fail"
-    calibration_period: str = "latest"
-    abandonment: bool = True
-
-    def __post_init__(self) -> None:
-        if self.patience_s is not None:
-            value = float(self.patience_s)
-            if math.isnan(value) or value <= 0:
-                raise StaffingError(
-                    f"`patience_s` {self.patience_s!r}: give a mean patience above 0 s "
-                    "(or inf for Erlang C)"
-                )
-            object.__setattr__(self, "patience_s", value)
-        check_abandon_policy(self.abandon_policy)
-        if self.calibration is not None:
-            from staffing.calibration.schema import check_calibration
-
-            check_calibration(self.calibration)
-
-    @property
-    def has_patience(self) -> bool:
-        """Whether any source but a forecast column gives a finite patience."""
-        if not self.abandonment:
-            return False
-        if self.patience_s is not None and math.isfinite(self.patience_s):
-            return True
-        if self.calibration is None:
-            return False
-        from staffing.calibration.schema import calibrated_patience
-
-        table = calibrated_patience(self.calibration, self.calibration_period)
-        return any(math.isfinite(v) for v in table.values())
-
-    def patience(self, forecast: pd.DataFrame) -> np.ndarray:
-        """Mean patience [s] of every row of a forecast (``inf``: Erlang C).
-
-        Parameters
-        ----------
-        forecast : DataFrame
-            With ``queue`` and, optionally, ``patience_s``.
-
-        Returns
-        -------
-        ndarray of float
-            One value per row, by the precedence rule of the class notes.
-        """
-        n = len(forecast)
-        out = np.full(n, np.nan)
-        if not self.abandonment:
-            return np.full(n, np.inf)
-        if self.calibration is not None:
-            out = self._calibrated(forecast["queue"])
-        if "patience_s" in forecast.columns:
-            column = pd.to_numeric(forecast["patience_s"], errors="coerce").to_numpy(dtype=float)
-            out = np.where(np.isnan(out), column, out)
-        if self.patience_s is not None:
-            out = np.where(np.isnan(out), self.patience_s, out)
-        return np.where(np.isnan(out), np.inf, out)
-
-    def _calibrated(self, queues: pd.Series) -> np.ndarray:
-        from staffing.calibration.schema import calibrated_patience
-
-        table = calibrated_patience(self.calibration or {}, self.calibration_period)
-        single = next(iter(table.values())) if len(table) == 1 else None
-        lookup: dict[str, float] = {}
-        unknown: list[str] = []
-        for q in pd.unique(queues.astype(str)):
-            if q in table:
-                lookup[q] = table[q]
-            elif single is not None:
-                lookup[q] = single
-            else:
-                lookup[q] = math.nan
-                unknown.append(q)
-        if unknown:
-            names = ", ".join(f"'{q}'" for q in sorted(unknown))
-            warnings.warn(
-                f"the calibration has no patience for queue{'s' if len(unknown) > 1 else ''} "
-                f"{names} (it has {', '.join(sorted(table))}): using the forecast's "
-                "patience_s, else `patience_s`, else Erlang C",
-                PatienceWarning,
-                stacklevel=3,
-            )
-        return queues.astype(str).map(lookup).to_numpy(dtype=float)
-
-    def calibration_choice(self) -> str:
-        """Which of the calibration's patience estimates this model uses, queue by queue.
-
-        Examples
-        --------
-        >>> cal = {"queues": {"sales": {"patience_s": 95.0, "latest_period": "2024Q2",
-        ...                             "latest_patience_s": 80.0}}}
-        >>> QueueModel(calibration=cal).calibration_choice()
-        'latest period: sales 80 s (2024Q2)'
-        """
-        from staffing.calibration.schema import calibrated_patience
-
-        if self.calibration is None:
-            return ""
-        table = calibrated_patience(self.calibration, self.calibration_period)
-        parts = []
-        for queue, value in table.items():
-            entry = self.calibration["queues"][queue]
-            if self.calibration_period == "latest":
-                label = entry.get("latest_period", "whole history")
-            elif self.calibration_period == "pooled":
-                label = "whole history"
-            else:
-                label = self.calibration_period
-            shown = "no estimate (Erlang C)" if math.isinf(value) else f"{value:.0f} s"
-            parts.append(f"{queue} {shown} ({label})" if not math.isnan(value) else f"{queue} -")
-        return f"{self.calibration_period} period: " + ", ".join(parts)
-
-    def describe(self, forecast: pd.DataFrame | None = None) -> str:
-        """The model in words, for reports ("Erlang A with ...", "Erlang C ...")."""
-        if not self.abandonment:
-            return "Erlang C for every interval (abandonment left out)"
-        parts = []
-        if self.calibration is not None:
-            parts.append(f"the calibration's patience per queue ({self.calibration_period})")
-        column = (
-            forecast["patience_s"] if forecast is not None and "patience_s" in forecast else None
-        )
-        if column is not None and pd.to_numeric(column, errors="coerce").notna().any():
-            parts.append("the forecast's patience_s column")
-        if self.patience_s is not None:
-            parts.append(
-                "no abandonment"
-                if math.isinf(self.patience_s)
-                else f"a mean patience of {self.patience_s:g} s"
-            )
-        if not parts:
-            return "Erlang C (no abandonment)"
-        return "Erlang A with " + ", else ".join(parts) + " (Erlang C where none applies)"
+__all__ = ["FteRules"]
 
 
 @dataclass(frozen=True)

@@ -5,115 +5,30 @@ Intervals sharing a target set are solved together in one vectorised call of
 is given), in chunks so that memory stays flat, and evaluated in one call of
 :func:`staffing.evaluate`.
 
-Three staffing methods (``method``):
-
-* ``"sipp"``: the stationary independent period-by-period method every Erlang calculator
-  uses: each interval staffed as if it stood alone in steady state.
-* ``"mol"``: the modified offered load. The workload of each interval is the interval
-  mean of the offered load, the mean number of calls in service in the infinite-server
-  system fed by the forecast (:func:`staffing.queueing.offered_load.offered_load`), so
-  the calls of a peak still in service after it count where they are served. Each
-  queue-day's opening (and each reopening after a closed gap) keeps SIPP: the system
-  starts empty there.
-* ``"simulation"``: chronological simulation-based staffing (the iterative method of
-  Feldman, Mandelbaum, Massey and Whitt 2008): from the MOL plan, each interval in turn
-  gets the fewest agents with which its simulated calls meet every target of the
-  interval, common random numbers throughout
-  (:func:`staffing.simulation.simulation_agents`).
+The staffing methods (``method``: ``sipp``, ``mol``, ``simulation``) are
+:mod:`staffing.planner.voice`'s; a forecast with channel columns is planned by
+:mod:`staffing.planner.mixed`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from staffing.errors import StaffingError
-from staffing.planner.channels import ChannelRules, has_channels
-from staffing.planner.intervals import (
-    QueueDays,
-    chunks,
-    forecast_arrays,
-    interval_table,
-    measures,
-    queue_days,
-    setup,
-)
-from staffing.planner.models import FteRules, QueueModel
+from staffing.planner.intervals import interval_table
+from staffing.planner.mixed import plan_channels
+from staffing.planner.models import FteRules
 from staffing.planner.sanity import check_plan_sanity
 from staffing.planner.summary import summarise
 from staffing.planner.tables import INTERVAL_COLUMNS, Plan
-from staffing.queueing import parse_targets, required_agents
-from staffing.queueing.offered_load import offered_load
+from staffing.planner.voice import METHODS, Method, Progress, check_method, immediate_agents
+from staffing.prepared import ChannelRules, QueueModel, has_channels, prepare
+from staffing.simulation.scaleout import SimulationOptions
 from staffing.vocabulary import Period, check_period
 
-if TYPE_CHECKING:
-    from staffing.simulation.scaleout import SimulationOptions
-
 __all__ = ["METHODS", "Method", "Progress", "plan", "plan_intervals", "round_heads"]
-
-#: Called with the number of intervals just solved.
-Progress = Callable[[int], None]
-#: Staffing methods of :func:`plan`.
-Method = Literal["sipp", "mol", "simulation"]
-METHODS: tuple[str, ...] = ("sipp", "mol", "simulation")
-
-
-def check_method(method: str) -> None:
-    if method not in METHODS:
-        raise StaffingError(f"`method` {method!r}: use one of {', '.join(METHODS)}")
-
-
-def _solve(
-    calls: np.ndarray,
-    aht: np.ndarray,
-    interval: np.ndarray,
-    patience: np.ndarray,
-    keys: Any,
-    abandon_policy: Any,
-    progress: Progress | None,
-) -> np.ndarray:
-    """The fewest agents per row for ``calls`` (the workload's calls), per target set."""
-    agents = np.zeros(calls.size, dtype=np.int64)
-    for key in pd.unique(keys):
-        rows = np.flatnonzero(keys == key)
-        parsed = parse_targets(key)
-        for part in chunks(rows):
-            agents[part] = required_agents(
-                calls[part],
-                aht[part],
-                parsed,
-                interval_s=interval[part],
-                patience_s=patience[part],
-                abandon_policy=abandon_policy,
-            )
-            if progress is not None:
-                progress(int(part.size))
-    return agents
-
-
-def _mol_calls(
-    days: QueueDays,
-    calls: np.ndarray,
-    aht: np.ndarray,
-    interval: np.ndarray,
-    service_cv: float | None,
-) -> np.ndarray:
-    """Calls per row whose stationary workload is the interval's modified offered load.
-
-    ``m_k interval_s_k / aht_s_k`` with ``m_k`` the interval mean of the offered load of
-    the row's open stretch (started empty); the forecast's calls at each opening, and no
-    calls where none are forecast (no target to meet there).
-    """
-    o = days.order
-    load = np.empty(calls.size)
-    load[o] = offered_load(
-        calls[o], aht[o], interval_s=interval[o], service_cv=service_cv, day=days.stretch
-    )
-    effective = np.where(days.opening, calls, load * interval / aht)
-    return np.where(calls > 0, effective, 0.0)
 
 
 def plan(
@@ -143,7 +58,7 @@ def plan(
         Targets for every interval (``"80/20"``, ``["80/20", "abandon<=5%"]``); with a
         ``targets_table``, the default for intervals no rule matches.
     targets_table : DataFrame, optional
-        Targets per queue and weekday/time window (see :mod:`staffing.planner.windows`;
+        Targets per queue and weekday/time window (see :mod:`staffing.prepared.windows`;
         :func:`staffing.io.read_targets` reads a file).
     interval_s : float or str, optional
         Interval length [s] or ``"15min"``; inferred per queue from the timestamps when
@@ -173,7 +88,7 @@ def plan(
         scheduled hours do not carry up to one head of rounding per interval.
     channels : ChannelRules, optional
         For a forecast naming channels, pools or priorities (columns ``channel``,
-        ``concurrency``, ``pool``, ``priority``; see :mod:`staffing.planner.channels`):
+        ``concurrency``, ``pool``, ``priority``; see :mod:`staffing.prepared.channels`):
         the mapping of channel names to models, the chat efficiency table, and the
         deferred work's opening hours, deadline clock and occupancy cap.
 
@@ -268,37 +183,30 @@ def plan_intervals(
     [14, 0]
     """
     check_method(method)
-    model = model or QueueModel()
     fte = fte or FteRules()
-    f, patience, keys, thresholds = setup(
-        forecast, targets, targets_table, interval_s, model, threshold_s
+    p = prepare(
+        forecast,
+        targets,
+        targets_table=targets_table,
+        interval_s=interval_s,
+        model=model,
+        threshold_s=threshold_s,
     )
-    if has_channels(f):
-        from staffing.planner.mixed import plan_channels
-
+    if has_channels(p.frame):
         return plan_channels(
-            f,
-            patience,
-            keys,
-            thresholds,
-            model=model,
+            p,
             fte=fte,
             rules=channels or ChannelRules(),
             method=method,
             simulation=simulation,
             progress=progress,
         )
-    calls, _, aht, interval = forecast_arrays(f)
-    agents = immediate_agents(f, patience, keys, thresholds, model, method, simulation, progress)
-    values = measures(
-        calls, aht, agents.astype(float), interval, thresholds, patience, model.abandon_policy
-    )
-    intervals = interval_table(
-        INTERVAL_COLUMNS, f, agents, values, fte, patience, keys, thresholds, method=method
-    )
+    agents = immediate_agents(p, method, simulation, progress)
+    values = p.measures(agents.astype(float))
+    intervals = interval_table(INTERVAL_COLUMNS, p, agents, values, fte, method=method)
     intervals.attrs = {
-        "source": f.attrs.get("source", "forecast"),
-        "abandon_policy": model.abandon_policy,
+        "source": p.source,
+        "abandon_policy": p.abandon_policy,
         "method": method,
     }
     return intervals
@@ -318,62 +226,3 @@ def round_heads(intervals: pd.DataFrame) -> None:
     # a hair below a whole number is that number: 14 / (1 - 0.3) * (1 - 0.3) is not 14
     heads = np.ceil(np.round(intervals["scheduled"].to_numpy(dtype=float), 9))
     intervals["scheduled"] = heads.astype(np.int64)
-
-
-def immediate_agents(
-    f: pd.DataFrame,
-    patience: np.ndarray,
-    keys: Any,
-    thresholds: np.ndarray,
-    model: QueueModel,
-    method: str,
-    simulation: SimulationOptions | None,
-    progress: Progress | None,
-) -> np.ndarray:
-    """Agents per row of a prepared voice forecast by ``method`` (int64, one per row)."""
-    calls, _, aht, interval = forecast_arrays(f)
-    service_cv = simulation.service_cv if simulation is not None else None
-    solve_progress = progress if method != "simulation" else None
-    if method == "sipp":
-        return _solve(calls, aht, interval, patience, keys, model.abandon_policy, progress)
-    days = queue_days(f)
-    effective = _mol_calls(days, calls, aht, interval, service_cv)
-    agents = _solve(effective, aht, interval, patience, keys, model.abandon_policy, solve_progress)
-    if method == "simulation":
-        agents = _simulation_agents(
-            f, agents, patience, keys, thresholds, model, simulation, progress
-        )
-    return agents
-
-
-def _simulation_agents(
-    f: pd.DataFrame,
-    start: np.ndarray,
-    patience: np.ndarray,
-    keys: Any,
-    thresholds: np.ndarray,
-    model: QueueModel,
-    simulation: SimulationOptions | None,
-    progress: Progress | None,
-) -> np.ndarray:
-    """Simulation-based staffing of every queue-day, from the MOL plan ``start``."""
-    from staffing.simulation.plan import queue_day_tasks
-    from staffing.simulation.queue_day import STAFF, staff_queue_day
-    from staffing.simulation.scaleout import SimulationOptions, map_queue_days
-
-    options = simulation or SimulationOptions()
-    qd, tasks, _, _ = queue_day_tasks(
-        f, start, patience, keys, thresholds, model, options, purpose=STAFF
-    )
-    results = map_queue_days(
-        staff_queue_day,
-        tasks,
-        jobs=options.jobs,
-        scheduler=options.scheduler,
-        progress=progress,
-        weights=[t.size for t in tasks],
-    )
-    agents = np.zeros(len(f), dtype=np.int64)
-    for d, chosen in enumerate(results):
-        agents[qd.rows(d)] = chosen
-    return agents

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from staffing.errors import StaffingWarning, describe_rows
-from staffing.queueing import parse_targets
-from staffing.queueing.targets import AbandonRate, Asa
+from staffing.queueing.targets import Asa, TargetSet
 
 __all__ = [
     "ASA_ABANDON_LIMIT",
@@ -94,9 +93,8 @@ class SanityCheck:
             key = str(key)
             if not key or key == "nan":
                 continue
-            targets = parse_targets(key)
-            asa = [t for t in targets if isinstance(t, Asa)]
-            if not asa or any(isinstance(t, AbandonRate) for t in targets):
+            targets = TargetSet.parse(key)
+            if targets.asa_cap is None or targets.abandon_cap is not None:
                 continue
             hollow = np.flatnonzero((codes == k) & busy & (abandon > ASA_ABANDON_LIMIT))
             if hollow.size:
@@ -128,7 +126,7 @@ class SanityCheck:
                 stacklevel=stacklevel,
             )
         for key, (count, shown) in self._hollow.items():
-            asa = next(t for t in parse_targets(key) if isinstance(t, Asa))
+            asa = Asa(TargetSet.parse(key).asa_cap or 0.0)
             warnings.warn(
                 f"{source}: {asa} is met only with more than {ASA_ABANDON_LIMIT:.0%} of "
                 f"callers abandoning in {describe_rows(shown, total=count)}: add an abandon "

@@ -69,7 +69,7 @@ CHANNEL_EXTRA_COLUMNS: tuple[str, ...] = (
     "priority",
 )
 #: Columns of :attr:`Plan.intervals` for a forecast that names channels, pools or
-#: priorities (:mod:`staffing.planner.channels`), in order: every column of
+#: priorities (:mod:`staffing.prepared.channels`), in order: every column of
 #: :data:`INTERVAL_COLUMNS`, then the channel columns, the pool's agents and the deferred
 #: work's backlog.
 CHANNEL_INTERVAL_COLUMNS: tuple[str, ...] = (

@@ -39,7 +39,12 @@ from staffing.queueing.erlang import (
     erlang_c_wait_probability,
 )
 from staffing.queueing.erlang_a import erlang_a_measures
-from staffing.vocabulary import ABANDON_POLICIES, AbandonPolicy, check_abandon_policy
+from staffing.vocabulary import (
+    ABANDON_POLICIES,
+    AbandonPolicy,
+    check_abandon_policy,
+    service_level_parts,
+)
 
 __all__ = ["ABANDON_POLICIES", "Metrics", "evaluate"]
 
@@ -86,20 +91,17 @@ def policy_service_level(
     answered: np.ndarray,
     abandon_policy: str,
 ) -> np.ndarray:
-    """Service level under ``abandon_policy`` from fractions of offered calls."""
-    aw = answered_within
+    """Service level under ``abandon_policy`` from shares of offered calls (0 where its
+    denominator is empty), by :func:`staffing.vocabulary.service_level_parts`."""
+    num, den = service_level_parts(
+        abandon_policy,
+        answered_within=answered_within,
+        offered=1.0,
+        answered=answered,
+        abandoned_within=abandoned_within,
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        if abandon_policy == "fail":
-            value = aw
-        elif abandon_policy == "exclude":
-            value = np.where(answered > 0.0, aw / answered, 0.0)
-        else:
-            assert abandoned_within is not None
-            bw = abandoned_within
-            if abandon_policy == "exclude_within":
-                value = np.where(bw < 1.0, aw / (1.0 - bw), 0.0)
-            else:  # count_within
-                value = aw + bw
+        value = np.where(den > 0.0, num / np.where(den > 0.0, den, 1.0), 0.0)
     return np.clip(value, 0.0, 1.0)
 
 

@@ -39,7 +39,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -139,7 +139,7 @@ def _sl_table_a(fraction: float) -> np.ndarray:
 
 
 def _guess_erlang_a(
-    a: np.ndarray, aht_s: np.ndarray, patience_s: np.ndarray, targets: Sequence[Target]
+    a: np.ndarray, aht_s: np.ndarray, patience_s: np.ndarray, targets: Iterable[Target]
 ) -> np.ndarray:
     """First probe of the Erlang A search: the limit above for service-level targets, the
     Erlang C guess for ASA and occupancy targets (just above the workload when there is
@@ -187,7 +187,7 @@ def _lookup(u: np.ndarray, lo: float, hi: float, table: np.ndarray) -> np.ndarra
     return left + (pos - i) * (table[i + 1] - left)
 
 
-def _guess(a: np.ndarray, aht_s: np.ndarray, targets: Sequence[Target]) -> np.ndarray:
+def _guess(a: np.ndarray, aht_s: np.ndarray, targets: Iterable[Target]) -> np.ndarray:
     """Square-root-staffing estimate of the Erlang C requirement (may be off by a few).
 
     Halfin and Whitt's limit gives ``n = a + beta sqrt(a)`` with ``beta`` a function of one

@@ -142,8 +142,10 @@ class TargetKind:
     """What every target kind answers: its measure, its limit, and whether it is met.
 
     ``measure`` names what the target reads from :class:`Measures`; ``cap`` is true for
-    a ceiling (``asa<=30``) and false for a floor (``80/20``); ``rate`` is true when the
-    measure is a share, so that a miss can be told in percentage points.
+    a ceiling (``asa<=30``) and false for a floor (``80/20``); ``rate`` is true for the
+    targets whose miss a planner tells in percentage points below target (service level
+    and abandon rate: the escalation bands); an ASA in seconds and an occupancy cap are
+    judged, not counted in points.
     """
 
     measure: ClassVar[str]
@@ -172,7 +174,7 @@ class TargetKind:
 
     def shortfall_points(self, measures: Measures) -> np.ndarray | None:
         """The miss [percentage points] (negative: met by that much); ``None`` for a target
-        not measured as a share (ASA)."""
+        not counted in points (ASA, occupancy)."""
         if not self.rate:
             return None
         return -100.0 * self.margin(measures)
@@ -271,7 +273,7 @@ class Occupancy(TargetKind):
 
     measure: ClassVar[str] = "occupancy"
     cap: ClassVar[bool] = True
-    rate: ClassVar[bool] = True
+    rate: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         if not 0.0 < self.fraction <= 1.0:
@@ -537,8 +539,9 @@ class TargetSet:
             Naming ``what`` when the set is anything else.
         """
         if len(self.targets) != 1 or not isinstance(self.targets[0], ServiceLevel):
-            raise TargetError(f"{what} {str(self) or 'no target'!r}: give one service-level "
-                              "target, e.g. 80/20")
+            raise TargetError(
+                f"{what} {str(self) or 'no target'!r}: give one service-level target, e.g. 80/20"
+            )
         return self.targets[0]
 
     def deferred(self, what: str) -> DeferredTarget:
@@ -586,8 +589,8 @@ class TargetSet:
         return [t.margin(measures) for t in self.targets]
 
     def shortfall_points(self, measures: Measures) -> np.ndarray | Any:
-        """The worst miss of the rate targets (service level, abandon rate, occupancy) in
-        percentage points, negative when all are met (NaN without such a target)."""
+        """The worst miss of the service-level and abandon-rate targets in percentage
+        points, negative when all are met (NaN without such a target)."""
         worst: Any = np.nan
         for t in self.targets:
             gap = t.shortfall_points(measures)
@@ -604,7 +607,7 @@ def _set_of_text(text: str) -> TargetSet:
     return TargetSet(tuple(dict.fromkeys(_parse_text(text))))
 
 
-TargetsLike = str | Target | TargetSet | Iterable[str | Target]
+TargetsLike = str | Target | TargetSet | Iterable[str | Target | TargetSet]
 
 
 def parse_targets(targets: TargetsLike) -> tuple[Target, ...]:

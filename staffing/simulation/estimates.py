@@ -17,7 +17,7 @@ from scipy import special
 from staffing.errors import StaffingError
 from staffing.queueing.targets import Measures, TargetSet, TargetsLike
 from staffing.simulation.engine import SimulatedDay
-from staffing.vocabulary import AbandonPolicy, check_abandon_policy
+from staffing.vocabulary import AbandonPolicy, check_abandon_policy, service_level_parts
 
 __all__ = ["day_estimates", "interval_estimates", "target_text"]
 
@@ -64,13 +64,9 @@ def _sl_parts(
     abandon_policy: str,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Numerator and denominator of the service level under ``abandon_policy``."""
-    if abandon_policy == "fail":
-        return aw, offered
-    if abandon_policy == "exclude":
-        return aw, answered
-    if abandon_policy == "exclude_within":
-        return aw, offered - bw
-    return aw + bw, offered  # count_within
+    return service_level_parts(
+        abandon_policy, answered_within=aw, offered=offered, answered=answered, abandoned_within=bw
+    )
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,8 @@ handed to :mod:`staffing.simulation.queue_day` workers, here or elsewhere
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,22 +26,20 @@ import pandas as pd
 
 from staffing.errors import InputError
 from staffing.frames import check_column, numeric_column
-from staffing.planner.channels import check_simulable
-from staffing.planner.intervals import (
-    QueueDays,
-    forecast_arrays,
-    measures,
-    queue_days,
+from staffing.prepared import (
+    PreparedForecast,
+    QueueModel,
+    check_simulable,
+    prepare,
     report_thresholds,
-    setup,
 )
-from staffing.planner.models import QueueModel
-from staffing.planner.windows import canonical_targets
 from staffing.simulation.queue_day import (
     SIMULATE,
+    STAFF,
     QueueDay,
     queue_day_seed,
     simulate_queue_day,
+    staff_queue_day,
 )
 from staffing.simulation.scaleout import SimulationOptions, map_queue_days
 
@@ -50,9 +47,9 @@ __all__ = [
     "SIMULATION_COLUMNS",
     "SIMULATION_DAY_COLUMNS",
     "SimulatedPlan",
-    "patience_curves",
     "queue_day_tasks",
     "simulate_plan",
+    "simulation_staffing",
 ]
 
 #: Columns of :attr:`SimulatedPlan.intervals`, in order.
@@ -168,38 +165,6 @@ class SimulatedPlan:
         )
 
 
-def patience_curves(model: QueueModel, queues: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The calibration's patience survival curve (Kaplan-Meier) of each queue that has one.
-
-    The calibration is the most specific source of patience (see :class:`QueueModel`), so
-    where it holds a curve for a queue (``calibration.json`` from call records), the
-    simulation draws that queue's patience from it. A calibration of a single queue
-    applies to every queue. The curve covers the whole history, whatever
-    ``calibration_period`` chose for the mean.
-
-    Examples
-    --------
-    >>> cal = {"queues": {"sales": {"patience_s": 95.0, "kaplan_meier":
-    ...        {"time_s": [30.0, 90.0], "survival": [0.8, 0.5]}}, "care": {"patience_s": 60.0}}}
-    >>> sorted(patience_curves(QueueModel(calibration=cal), ["sales", "care"]))
-    ['sales']
-    """
-    if model.calibration is None:
-        return {}
-    entries: Mapping[str, Any] = model.calibration.get("queues", {})
-    single = next(iter(entries.values())) if len(entries) == 1 else None
-    out = {}
-    for q in pd.unique(pd.Series(queues).astype(str)):
-        entry = entries.get(q, single)
-        km = entry.get("kaplan_meier") if isinstance(entry, Mapping) else None
-        if not isinstance(km, Mapping) or not km.get("time_s"):
-            continue
-        t = np.asarray(km["time_s"], dtype=float)
-        s = np.asarray(km["survival"], dtype=float)
-        out[str(q)] = (t, s)
-    return out
-
-
 def _agents(f: pd.DataFrame) -> np.ndarray:
     source = str(f.attrs.get("source", "plan"))
     if "agents" not in f.columns:
@@ -215,69 +180,55 @@ def _agents(f: pd.DataFrame) -> np.ndarray:
     return agents.to_numpy(dtype=float)
 
 
-def _column_keys(f: pd.DataFrame) -> Any:
-    """Canonical target text per row from a plan's ``target`` column (``""`` where empty)."""
-    column = f["target"]
-    texts = {}
-    for value in pd.unique(column):
-        missing = value is None or (isinstance(value, float) and math.isnan(value))
-        text = "" if missing or not str(value).strip() else canonical_targets(str(value))
-        texts[value] = text
-    return pd.Categorical(column.map(texts).fillna("").astype(str))
-
-
-def _day_targets(qd: QueueDays, keys: np.ndarray, calls: np.ndarray) -> list[str]:
+def _day_targets(p: PreparedForecast) -> list[str]:
     """The target set of most of each queue-day's calls (ties: the earliest)."""
-    ordered = pd.DataFrame({"day": qd.day, "key": keys[qd.order], "calls": calls[qd.order]})
+    qd = p.days
+    ordered = pd.DataFrame({"day": qd.day, "key": p.key_text[qd.order], "calls": p.calls[qd.order]})
     sums = ordered.groupby(["day", "key"], sort=False)["calls"].sum()
     best = sums.groupby(level="day", sort=True).idxmax()
     return [key for _, key in best.to_numpy()]
 
 
 def queue_day_tasks(
-    f: pd.DataFrame,
+    p: PreparedForecast,
     agents: np.ndarray,
-    patience: np.ndarray,
-    keys: Any,
-    thresholds: np.ndarray,
-    model: QueueModel,
     options: SimulationOptions,
     purpose: int = SIMULATE,
-) -> tuple[QueueDays, list[QueueDay], list[str], np.ndarray]:
-    """Cut a prepared table into :class:`QueueDay` tasks (rows of ``f`` as given).
+) -> tuple[list[QueueDay], list[str], np.ndarray]:
+    """Cut a prepared forecast with its staffing into :class:`QueueDay` tasks.
 
-    Returns the grouping, the tasks (in queue-day order), each day's target and
-    threshold.
+    Returns the tasks (in queue-day order, :attr:`PreparedForecast.days`), each day's
+    target and each day's threshold.
     """
-    qd = queue_days(f)
-    calls, _, aht, interval = forecast_arrays(f)
-    text = np.asarray(keys, dtype=object).astype(str)
-    curves = patience_curves(model, f["queue"])
-    day_targets = _day_targets(qd, text, calls)
+    qd = p.days
+    curves = p.patience_curves
+    day_targets = _day_targets(p)
     day_thresholds = report_thresholds(pd.Categorical(day_targets), None)
     # the day's threshold: its target's, else the threshold most of its rows report
-    minutes = f["interval_start"].dt.hour.to_numpy() * 60 + f["interval_start"].dt.minute.to_numpy()
+    stamps = p.frame["interval_start"]
+    minutes = stamps.dt.hour.to_numpy() * 60 + stamps.dt.minute.to_numpy()
     dates = np.datetime_as_string(qd.dates, unit="D")
+    staff = np.asarray(agents, dtype=float)
     tasks = []
     for d in range(len(qd)):
         rows = qd.rows(d)
         queue, date = str(qd.queues[d]), str(dates[d])
         if not day_targets[d]:
-            day_thresholds[d] = float(pd.Series(thresholds[rows]).mode().iloc[0])
+            day_thresholds[d] = float(pd.Series(p.thresholds_s[rows]).mode().iloc[0])
         starts = tuple(int(x) for x in qd.stretch_starts(d))
         curve = curves.get(queue)
         tasks.append(
             QueueDay(
                 queue=queue,
                 date=date,
-                calls=calls[rows],
-                aht_s=aht[rows],
-                interval_s=interval[rows],
-                agents=np.asarray(agents, dtype=float)[rows],
-                patience_s=None if curve is not None else patience[rows],
+                calls=p.calls[rows],
+                aht_s=p.aht_s[rows],
+                interval_s=p.interval_s[rows],
+                agents=staff[rows],
+                patience_s=None if curve is not None else p.patience_s[rows],
                 patience_curve=curve,
-                targets=tuple(text[rows]),
-                threshold_s=thresholds[rows],
+                targets=tuple(p.key_text[rows]),
+                threshold_s=p.thresholds_s[rows],
                 day_target=day_targets[d],
                 day_threshold_s=float(day_thresholds[d]),
                 stretches=starts,
@@ -289,11 +240,43 @@ def queue_day_tasks(
                 replications=options.replications,
                 service_cv=options.service_cv,
                 volume_cv=options.volume_cv,
-                abandon_policy=model.abandon_policy,
+                abandon_policy=p.abandon_policy,
                 confidence=options.confidence,
             )
         )
-    return qd, tasks, day_targets, day_thresholds
+    return tasks, day_targets, day_thresholds
+
+
+def simulation_staffing(
+    p: PreparedForecast,
+    start: np.ndarray,
+    options: SimulationOptions,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """Simulation-based staffing of every queue-day of a prepared forecast.
+
+    Each queue-day is staffed interval by interval from ``start`` (the modified offered
+    load plan) with :func:`~staffing.simulation.staffing.simulation_agents`, on the
+    search's own random streams.
+
+    Returns
+    -------
+    ndarray of int64
+        Agents per row of the forecast.
+    """
+    tasks, _, _ = queue_day_tasks(p, start, options, purpose=STAFF)
+    results = map_queue_days(
+        staff_queue_day,
+        tasks,
+        jobs=options.jobs,
+        scheduler=options.scheduler,
+        progress=progress,
+        weights=[t.size for t in tasks],
+    )
+    agents = np.zeros(len(p), dtype=np.int64)
+    for d, chosen in enumerate(results):
+        agents[p.days.rows(d)] = chosen
+    return agents
 
 
 def simulate_plan(
@@ -329,7 +312,8 @@ def simulate_plan(
         Patience by the planner's one rule (calibration, the table's ``patience_s``, the
         model's ``patience_s``; none: nobody abandons), and the abandon policy. Where the
         calibration holds a Kaplan-Meier curve for a queue, patience is drawn from that
-        curve (:func:`patience_curves`); elsewhere it is exponential with the mean.
+        curve (:func:`staffing.prepared.patience_curves`); elsewhere it is exponential
+        with the mean.
     threshold_s : float, optional
         Threshold [s] of the reported service level for target sets without a
         service-level target (default: the table's ``threshold_s``, else 20 s).
@@ -350,7 +334,7 @@ def simulate_plan(
     InputError
         Bad table (missing or negative ``agents``, the forecast checks); rows of a
         mixed-channel plan that are chat, deferred work or the voice classes of a
-        priority pool (:func:`staffing.planner.channels.check_simulable`), before any
+        priority pool (:func:`staffing.prepared.channels.check_simulable`), before any
         simulation.
     StaffingError
         Bad options; an unreachable Dask scheduler.
@@ -398,32 +382,19 @@ def simulate_plan(
     """
     clock = time.perf_counter()
     check_simulable(intervals)
-    model = model or QueueModel()
     options = options or SimulationOptions()
-    from_column = targets is None and targets_table is None and "target" in intervals.columns
-    f, patience, keys, thresholds = setup(
+    p = prepare(
         intervals,
-        None if from_column else targets,
-        None if from_column else targets_table,
-        interval_s,
-        model,
-        threshold_s,
+        targets,
+        targets_table=targets_table,
+        interval_s=interval_s,
+        model=model,
+        threshold_s=threshold_s,
         need_targets=False,
+        column_targets=True,
     )
-    agents = _agents(f)
-    if from_column:
-        keys = _column_keys(f)
-        fallback = threshold_s
-        if fallback is None and "threshold_s" in f.columns:
-            column = pd.to_numeric(f["threshold_s"], errors="coerce").to_numpy(dtype=float)
-            thresholds = np.where(np.isfinite(column), column, 20.0)
-            with_sl = report_thresholds(keys, np.nan)
-            thresholds = np.where(np.isnan(with_sl), thresholds, with_sl)
-        else:
-            thresholds = report_thresholds(keys, fallback)
-    qd, tasks, day_targets, day_thresholds = queue_day_tasks(
-        f, agents, patience, keys, thresholds, model, options, SIMULATE
-    )
+    agents = _agents(p.frame)
+    tasks, day_targets, day_thresholds = queue_day_tasks(p, agents, options, SIMULATE)
     results = map_queue_days(
         simulate_queue_day,
         tasks,
@@ -432,33 +403,32 @@ def simulate_plan(
         progress=progress,
         weights=[t.size for t in tasks],
     )
-    calls, _, aht, interval = forecast_arrays(f)
-    n = len(f)
+    qd = p.days
+    n = len(p)
     sim: dict[str, np.ndarray] = {}
     for task_rows, res in zip((qd.rows(d) for d in range(len(qd))), results, strict=True):
         for name, values in res["intervals"].items():
             if name not in sim:
                 sim[name] = np.zeros(n, dtype=values.dtype)
             sim[name][task_rows] = values
-    predicted = measures(calls, aht, agents, interval, thresholds, patience, model.abandon_policy)
+    predicted = p.measures(agents)
+    f = p.frame
     table = pd.DataFrame(
         {
             "interval_start": f["interval_start"],
             "queue": f["queue"],
-            "calls": calls,
+            "calls": p.calls,
             "agents": agents.astype(np.int64) if np.all(agents == np.round(agents)) else agents,
             "predicted_service_level": predicted["service_level"],
             **{name: sim[name] for name in SIMULATION_COLUMNS[5:14]},
-            "target": np.asarray(keys, dtype=object).astype(str),
-            "threshold_s": thresholds,
+            "target": p.key_text,
+            "threshold_s": p.thresholds_s,
             "significant_miss": sim["significant_miss"].astype(bool),
         },
         columns=list(SIMULATION_COLUMNS),
     )
-    table.attrs = {"source": f.attrs.get("source", "plan"), "abandon_policy": model.abandon_policy}
-    days = _days_table(
-        f, qd, agents, calls, aht, interval, patience, model, day_targets, day_thresholds
-    )
+    table.attrs = {"source": f.attrs.get("source", "plan"), "abandon_policy": p.abandon_policy}
+    days = _days_table(p, agents, day_targets, day_thresholds)
     for name in SIMULATION_DAY_COLUMNS[6:17]:
         days[name] = [res["day"][name] for res in results]
     busy = table["calls"] > 0
@@ -476,29 +446,17 @@ def simulate_plan(
 
 
 def _days_table(
-    f: pd.DataFrame,
-    qd: QueueDays,
+    p: PreparedForecast,
     agents: np.ndarray,
-    calls: np.ndarray,
-    aht: np.ndarray,
-    interval: np.ndarray,
-    patience: np.ndarray,
-    model: QueueModel,
     day_targets: list[str],
     day_thresholds: np.ndarray,
 ) -> pd.DataFrame:
     """Calls, agent-hours, target and the predicted service level of each queue-day."""
-    day_of_row = np.empty(len(f), dtype=np.intp)
+    qd = p.days
+    calls, interval = p.calls, p.interval_s
+    day_of_row = np.empty(len(p), dtype=np.intp)
     day_of_row[qd.order] = qd.day
-    at_day = measures(
-        calls,
-        aht,
-        agents,
-        interval,
-        day_thresholds[day_of_row],
-        patience,
-        model.abandon_policy,
-    )
+    at_day = p.measures(agents, day_thresholds[day_of_row])
     size = len(qd)
     weight = at_day["sl_calls"]
     sl_num = np.bincount(day_of_row, at_day["service_level"] * weight, minlength=size)

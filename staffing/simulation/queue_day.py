@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from staffing.errors import TargetError
-from staffing.queueing.targets import ServiceLevel, parse_targets
+from staffing.queueing.targets import TargetSet
 from staffing.simulation.engine import SimulatedDay, simulate_day
 from staffing.simulation.estimates import day_estimates, interval_estimates
 from staffing.simulation.staffing import simulation_agents
@@ -183,8 +183,7 @@ class QueueDay:
         found = [float(x) for x in self.threshold_s]
         found.append(float(self.day_threshold_s))
         for key in dict.fromkeys((*self.targets, self.day_target)):
-            if key:
-                found += [t.threshold_s for t in parse_targets(key) if isinstance(t, ServiceLevel)]
+            found += TargetSet.parse(key).thresholds
         return tuple(sorted(set(found)))
 
     def where(self) -> str:

@@ -231,7 +231,10 @@ def _met_all(
     def level(t: float) -> np.ndarray:
         i = thresholds.index(t)
         y, x = _sl_parts(
-            tally.answered_within[i], tally.abandoned_within[i], offered, tally.answered,
+            tally.answered_within[i],
+            tally.abandoned_within[i],
+            offered,
+            tally.answered,
             abandon_policy,
         )
         return _share(y, x, 1.0)

@@ -41,7 +41,7 @@ __all__ = [
     "DEFAULT_QUEUE",
     "FORECAST_COLUMNS",
     "interval_length",
-    "prepare_forecast",
+    "validate_forecast",
 ]
 
 #: Queue name given to a forecast without a ``queue`` column.
@@ -81,7 +81,7 @@ def interval_length(interval: str | float) -> float:
     return seconds
 
 
-def prepare_forecast(
+def validate_forecast(
     forecast: pd.DataFrame,
     *,
     interval_s: str | float | None = None,

@@ -7,7 +7,7 @@ column       meaning
 ===========  =================================================================
 ``queue``    queue the rule applies to; empty or ``*`` = every queue
 ``channel``  optional: channel the rule applies to (``chat``, ``email``; see
-             :mod:`staffing.planner.channels`); empty or ``*`` = every channel
+             :mod:`staffing.prepared.channels`); empty or ``*`` = every channel
 ``weekday``  optional: ``Mon-Fri``, ``Sat,Sun``, ``Mon``, ``weekdays``, ``weekend``;
              empty = every day
 ``start``    optional time of day the window opens (``09:00``); empty = 00:00
@@ -26,31 +26,18 @@ the general ones (the rest of the day). Intervals no row matches get the default
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from staffing.errors import InputError, StaffingError
 from staffing.frames import queue_names, require_columns
-from staffing.queueing import parse_targets
+from staffing.queueing.targets import TargetSet
 from staffing.vocabulary import parse_time_of_day, parse_weekdays
 
-__all__ = ["RULE_COLUMNS", "assign_targets", "canonical_targets", "prepare_targets"]
+__all__ = ["RULE_COLUMNS", "assign_targets", "prepare_targets"]
 
 #: Columns of prepared target rules.
 RULE_COLUMNS: tuple[str, ...] = ("queue", "weekdays", "start_s", "end_s", "target", "channel")
-
-
-def canonical_targets(targets: Any) -> str:
-    """One canonical text for a set of targets (``"80/20+abandon<=5%"``).
-
-    Examples
-    --------
-    >>> canonical_targets(["80/20", "abandon <= 5 %"])
-    '80/20+abandon<=5%'
-    """
-    return "+".join(str(t) for t in parse_targets(targets))
 
 
 def prepare_targets(targets: pd.DataFrame) -> pd.DataFrame:
@@ -108,7 +95,8 @@ def prepare_targets(targets: pd.DataFrame) -> pd.DataFrame:
         queue = queues.iloc[i]
         queue_name = "*" if pd.isna(queue) or not queue else str(queue)
         try:
-            target = canonical_targets(str(row["target"]) if pd.notna(row["target"]) else "")
+            text = str(row["target"]) if pd.notna(row["target"]) else ""
+            target = str(TargetSet.of(text))
         except StaffingError as exc:
             raise fail("target", str(exc)) from None
         try:
