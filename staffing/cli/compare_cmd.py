@@ -233,14 +233,7 @@ def compare_command(
         )
     if do_sweep:
         if at is None:
-            from staffing.queueing.targets import ServiceLevel
-
-            firsts = [
-                t
-                for s in scenarios
-                for t in parse_scenario(s).targets
-                if isinstance(t, ServiceLevel)
-            ]
+            firsts = [t for s in scenarios for t in parse_scenario(s).targets.service_levels]
             at = str(firsts[0]) if firsts else "80/20"
         tables["sweep"] = sweep(frame, at=at, fractions=fractions, thresholds_s=seconds, **common)
         if set(tables["sweep"]["model"]) == {"Erlang C"}:

@@ -30,10 +30,10 @@ _WINDOW = 5  # rows shown either side of the requirement by default
 
 def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
     from staffing.errors import TargetError
-    from staffing.queueing import parse_targets
+    from staffing.queueing.targets import TargetSet
 
     try:
-        return parse_targets(values or ("80/20",))
+        return TargetSet.of(values or ("80/20",))
     except TargetError as exc:
         raise click.BadParameter(str(exc), ctx, param) from None
 
@@ -116,7 +116,7 @@ def erlang_command(
     interval_s: float,
     aht_s: float,
     patience_s: float | None,
-    targets: tuple[Any, ...],
+    targets: Any,
     agents: tuple[int, int] | None,
     threshold_s: float | None,
     abandon_policy: AbandonPolicy,
@@ -136,7 +136,7 @@ def erlang_command(
 
     import numpy as np
 
-    from staffing.queueing import ServiceLevel, evaluate, required_agents
+    from staffing.queueing import evaluate, required_agents
     from staffing.queueing.chat import DEFAULT_EFFICIENCY, evaluate_chat, required_chat_agents
 
     if chat_efficiency is not None and concurrency is None:
@@ -154,9 +154,8 @@ def erlang_command(
             _chat_required, required_chat_agents, concurrency, efficiency
         )
 
-    sl_targets = [t for t in targets if isinstance(t, ServiceLevel)]
     if threshold_s is None:
-        threshold_s = sl_targets[0].threshold_s if sl_targets else 20.0
+        threshold_s = targets.report_threshold()
     if patience_s is not None and math.isinf(patience_s):
         patience_s = None  # inf: nobody abandons, Erlang C
     required = required_agents(
@@ -190,7 +189,7 @@ def erlang_command(
         "occupancy": m.occupancy,
         "p_wait": m.p_wait,
     }
-    extra = sorted({t.threshold_s for t in sl_targets} - {threshold_s})
+    extra = sorted(set(targets.thresholds) - {threshold_s})
     for t in extra:
         rows[f"service_level_{t:g}s"] = evaluate(
             calls,

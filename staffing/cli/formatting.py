@@ -53,10 +53,10 @@ def _sl_header(threshold_s: Any) -> str:
 
 def _target_threshold(table: Any) -> float | None:
     """The threshold of the target a credit table was made for (``attrs["target"]``)."""
-    from staffing.queueing import parse_targets
+    from staffing.queueing.targets import TargetSet
 
     target = table.attrs.get("target")
-    return float(parse_targets(target)[0].threshold_s) if target else None  # type: ignore[union-attr]
+    return TargetSet.parse(target).only_service_level("target").threshold_s if target else None
 
 
 def service_level_column(table: Any) -> dict[str, Any]:

@@ -192,10 +192,9 @@ def outsource_command(
     history = None
     if actuals is not None:
         from staffing.io import read_history
-        from staffing.queueing import parse_targets
-        from staffing.queueing.targets import ServiceLevel
+        from staffing.queueing.targets import TargetSet
 
-        sl = [t for t in parse_targets(goal.default or "80/20") if isinstance(t, ServiceLevel)]
+        sl = TargetSet.parse(goal.default or "80/20").service_levels
         if not sl:
             raise click.UsageError("--actuals needs a service-level --target such as 80/20")
         history = read_history(

@@ -108,8 +108,7 @@ def _settings_of(
 def _headline(result: Any, *, given: bool = False) -> str:
     """The plan (or the evaluated staffing) in one paragraph, from the summary's total row:
     the service level with its threshold, and the abandon rate against any abandon target."""
-    from staffing.queueing import parse_targets
-    from staffing.queueing.targets import AbandonRate
+    from staffing.queueing.targets import TargetSet
     from staffing.vocabulary import format_duration
 
     total = result.summary.iloc[-1]
@@ -118,11 +117,9 @@ def _headline(result: Any, *, given: bool = False) -> str:
     within = f"within {format_duration(t)}" if t == t else "at each interval's own threshold"
     caps = sorted(
         {
-            tg.fraction
+            cap
             for key in result.intervals["target"].dropna().unique()
-            if key
-            for tg in parse_targets(key)
-            if isinstance(tg, AbandonRate)
+            if (cap := TargetSet.parse(key).abandon_cap) is not None
         }
     )
     abandon = f"abandon rate {percent(total['abandon_rate'])}"

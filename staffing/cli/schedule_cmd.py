@@ -299,8 +299,7 @@ def _threshold(settings: dict[str, Any], table: Any) -> float | None:
     """The threshold [s] the coverage's service level is reported at (as the library picks
     it: the target given, else the plan's one target, else its one threshold_s, else 20 s);
     None when the plan mixes thresholds."""
-    from staffing.queueing import parse_targets
-    from staffing.queueing.targets import ServiceLevel
+    from staffing.queueing.targets import TargetSet
 
     texts = [settings["service_target"]]
     if "target" in table:
@@ -308,10 +307,9 @@ def _threshold(settings: dict[str, Any], table: Any) -> float | None:
         if len(common) == 1:
             texts.append(str(common[0]))
     for text in texts:
-        if text:
-            for t in parse_targets(text):
-                if isinstance(t, ServiceLevel):
-                    return float(t.threshold_s)
+        thresholds = TargetSet.parse(text).thresholds
+        if thresholds:
+            return float(thresholds[0])
     if "threshold_s" in table:
         values = table["threshold_s"].dropna().unique()
         if len(values) > 1:

@@ -163,10 +163,10 @@ class TargetList(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from staffing.errors import TargetError
-        from staffing.queueing import parse_targets
+        from staffing.queueing.targets import TargetSet
 
         try:
-            return "+".join(str(t) for t in parse_targets(str(value)))
+            return str(TargetSet.of(str(value)))
         except TargetError as exc:
             self.fail(str(exc), param, ctx)
 

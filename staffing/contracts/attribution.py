@@ -17,7 +17,7 @@ from staffing.contracts._measures import expected_counts, weighted
 from staffing.contracts.credits import POLICY_COLUMNS
 from staffing.errors import InputError, TargetError
 from staffing.frames import period_start
-from staffing.queueing.targets import ServiceLevel, parse_targets
+from staffing.queueing.targets import ServiceLevel, TargetSet
 from staffing.vocabulary import AbandonPolicy, Period, check_abandon_policy, check_period
 
 __all__ = [
@@ -96,9 +96,9 @@ class Attribution:
 def service_level_goal(targets: Any, partner_intervals: pd.DataFrame) -> ServiceLevel:
     keys = [targets] if targets is not None else list(pd.unique(partner_intervals["target"]))
     for key in keys:
-        for tg in parse_targets(key):
-            if isinstance(tg, ServiceLevel):
-                return tg
+        levels = TargetSet.parse(key).service_levels
+        if levels:
+            return levels[0]
     raise TargetError("judging actuals needs a service-level target such as 80/20")
 
 
@@ -166,10 +166,10 @@ def attribute_partner(
        committed_service_level  expected_service_level     cause
     0                   0.8884                  0.6402  staffing
     """
-    goal = parse_targets(target)
-    if len(goal) != 1 or not isinstance(goal[0], ServiceLevel):
+    goal = TargetSet.parse(target)
+    if len(goal) != 1 or not goal.service_levels:
         raise TargetError(f"target {target!r}: judging actuals needs one target such as 80/20")
-    sl_goal = goal[0]
+    sl_goal = goal.service_levels[0]
     check_abandon_policy(abandon_policy)
     check_period(period)
     src = str(actuals.attrs.get("source", "actuals"))

@@ -38,7 +38,7 @@ from staffing.planner import (
 from staffing.planner.requirement import METHODS, Method, check_method
 from staffing.prepared.channels import channel_columns, has_channels
 from staffing.prepared.windows import prepare_targets
-from staffing.queueing.targets import AbandonRate, ServiceLevel, Target, parse_targets
+from staffing.queueing.targets import ServiceLevel, TargetSet
 from staffing.simulation.scaleout import SimulationOptions
 
 __all__ = [
@@ -109,15 +109,15 @@ class Scenario:
     name : str
         Label in tables and figures (default: the targets' canonical text, with
         ``" @method"`` when a method is named).
-    targets : tuple of targets
-        Parsed with :func:`staffing.parse_targets`.
+    targets : TargetSet
+        Parsed once with :meth:`staffing.queueing.TargetSet.parse`.
     method : {"sipp", "mol", "simulation"} or None
         Staffing method (:func:`staffing.planner.plan`); ``None``: the comparison's
         default.
     """
 
     name: str
-    targets: tuple[Target, ...]
+    targets: TargetSet
     method: Method | None = None
 
     def __post_init__(self) -> None:
@@ -127,7 +127,7 @@ class Scenario:
     @property
     def text(self) -> str:
         """The targets in canonical syntax, e.g. ``"90/10+99/300"``."""
-        return "+".join(str(t) for t in self.targets)
+        return str(self.targets)
 
 
 def parse_scenario(spec: str | Scenario) -> Scenario:
@@ -140,8 +140,8 @@ def parse_scenario(spec: str | Scenario) -> Scenario:
     Examples
     --------
     >>> parse_scenario("name=premium:90/10+99/300")
-    Scenario(name='premium', targets=(ServiceLevel(fraction=0.9, threshold_s=10.0), \
-ServiceLevel(fraction=0.99, threshold_s=300.0)), method=None)
+    Scenario(name='premium', targets=TargetSet(targets=(ServiceLevel(fraction=0.9, \
+threshold_s=10.0), ServiceLevel(fraction=0.99, threshold_s=300.0))), method=None)
     >>> parse_scenario("abandon<=5%").name
     'abandon<=5%'
     >>> s = parse_scenario("80/20 @mol")
@@ -164,12 +164,12 @@ ServiceLevel(fraction=0.99, threshold_s=300.0)), method=None)
         spec = m.group("spec")
     m = _NAMED.match(spec)
     if m:
-        targets = parse_targets(m.group("spec"))
+        targets = TargetSet.of(m.group("spec"))
         return Scenario(m.group("name").strip(), targets, method)  # type: ignore[arg-type]
     if spec.strip().lower().startswith("name="):
         raise TargetError(f"scenario {spec!r}: write name=LABEL:TARGETS, e.g. name=premium:90/10")
-    targets = parse_targets(spec)
-    name = "+".join(str(t) for t in targets) + (f" @{method}" if method else "")
+    targets = TargetSet.of(spec)
+    name = str(targets) + (f" @{method}" if method else "")
     return Scenario(name, targets, method)  # type: ignore[arg-type]
 
 
@@ -348,8 +348,8 @@ class Comparison:
         if cost_per_fte is not None and not (np.isfinite(cost_per_fte) and cost_per_fte >= 0):
             raise StaffingError(f"cost per FTE {cost_per_fte!r}: give an amount >= 0")
         if threshold_s is None:
-            firsts = [t for sc in self.items for t in sc.targets if isinstance(t, ServiceLevel)]
-            threshold_s = firsts[0].threshold_s if firsts else 20.0
+            firsts = [t for sc in self.items for t in sc.targets.thresholds]
+            threshold_s = firsts[0] if firsts else 20.0
         if not (np.isfinite(threshold_s) and threshold_s >= 0):
             raise StaffingError(f"threshold {threshold_s!r} s: give a number of seconds >= 0")
         self.threshold_s = float(threshold_s)
@@ -378,7 +378,7 @@ class Comparison:
             return
         if not _has_patience(prepared, self.model):
             for sc in self.items:
-                if any(isinstance(t, AbandonRate) for t in sc.targets):
+                if sc.targets.abandon_cap is not None:
                     raise TargetError(
                         f"scenario {sc.name!r}: an abandon-rate target needs customer patience "
                         "(Erlang A); give a patience_s column, `patience_s` or a `calibration`"
@@ -386,7 +386,7 @@ class Comparison:
         for k, sc in enumerate(self.items):  # one vectorised plan per scenario
             intervals = plan_intervals(
                 forecast,
-                list(sc.targets),
+                sc.targets,
                 interval_s=self.interval_s,
                 model=self.model,
                 fte=self.fte,
@@ -570,10 +570,10 @@ def sweep(
             "sweep: the budget curves are for voice forecasts (one target for every "
             "queue); compare scenarios of a forecast with channels instead"
         )
-    goal = parse_targets(at)
-    if len(goal) != 1 or not isinstance(goal[0], ServiceLevel):
+    goal = TargetSet.parse(at)
+    if len(goal) != 1 or not goal.service_levels:
         raise TargetError(f"sweep point {at!r}: give one service-level target, e.g. 80/20")
-    point = goal[0]
+    point = goal.service_levels[0]
     fr = sorted({float(x) for x in (fractions if fractions is not None else DEFAULT_FRACTIONS)})
     th = sorted(
         {float(x) for x in (thresholds_s if thresholds_s is not None else DEFAULT_THRESHOLDS)},

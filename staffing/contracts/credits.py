@@ -42,7 +42,7 @@ from staffing.contracts.terms import CreditTerms
 from staffing.errors import InputError, StaffingError, TargetError
 from staffing.frames import local_dates, period_start
 from staffing.planner.bands import escalation_band
-from staffing.queueing.targets import ServiceLevel, parse_targets
+from staffing.queueing.targets import ServiceLevel, TargetSet
 from staffing.vocabulary import (
     SERVICE_LEVEL_COUNTS,
     AbandonPolicy,
@@ -90,13 +90,13 @@ def service_level_target(target: Any) -> ServiceLevel:
     >>> service_level_target("80/20")
     ServiceLevel(fraction=0.8, threshold_s=20.0)
     """
-    parsed = parse_targets(target)
-    if len(parsed) != 1 or not isinstance(parsed[0], ServiceLevel):
-        names = "+".join(str(t) for t in parsed)
+    parsed = TargetSet.parse(target)
+    if len(parsed) != 1 or not parsed.service_levels:
         raise TargetError(
-            f"target {names!r}: a credit clause needs exactly one service-level target, e.g. 80/20"
+            f"target {str(parsed)!r}: a credit clause needs exactly one service-level target, "
+            "e.g. 80/20"
         )
-    return parsed[0]
+    return parsed.service_levels[0]
 
 
 def period_service_level(

@@ -7,8 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from staffing.queueing import parse_targets
-from staffing.queueing.targets import ServiceLevel
+from staffing.queueing.targets import TargetSet
 
 __all__ = ["plot_simulation", "simulation_figure"]
 
@@ -22,10 +21,8 @@ def _sl_target(key: Any) -> float:
     """Fraction of the first service-level target of a target text (NaN if none)."""
     if not isinstance(key, str) or not key:
         return np.nan
-    for tg in parse_targets(key):
-        if isinstance(tg, ServiceLevel):
-            return tg.fraction
-    return np.nan
+    levels = TargetSet.parse(key).service_levels
+    return levels[0].fraction if levels else np.nan
 
 
 def _grid(one: pd.DataFrame) -> pd.DataFrame:

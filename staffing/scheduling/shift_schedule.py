@@ -21,8 +21,7 @@ import numpy as np
 import pandas as pd
 
 from staffing.errors import StaffingError, TargetError
-from staffing.queueing import parse_targets
-from staffing.queueing.targets import ServiceLevel
+from staffing.queueing.targets import ServiceLevel, TargetSet
 from staffing.scheduling.coverage import SCHEDULE_COLUMNS, schedule_coverage, schedule_summary
 from staffing.scheduling.model import (
     Candidates,
@@ -381,7 +380,7 @@ def _service_target(
         if objective == "service":
             raise StaffingError("the service objective needs `service_target` (e.g. 80/20)")
         return None
-    levels = [t for t in parse_targets(spec) if isinstance(t, ServiceLevel)]
+    levels = TargetSet.parse(spec).service_levels
     if not levels:
         if given is None:
             if objective == "service":
