@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -48,11 +49,15 @@ __all__ = [
     "SERVICE_LEVEL_COUNTS",
     "WEEKDAYS",
     "AbandonPolicy",
+    "OpeningHours",
     "Period",
     "check_abandon_policy",
     "check_period",
     "format_duration",
     "format_percent",
+    "infer_interval_s",
+    "interval_length",
+    "interval_steps",
     "parse_duration",
     "parse_rate",
     "parse_time_of_day",
@@ -598,3 +603,281 @@ def parse_weekdays(value: Any, *, what: str = "weekdays") -> frozenset[int]:
         span = (_weekday(hi, value, what) - first) % 7 if dash else 0
         days.update((first + k) % 7 for k in range(span + 1))
     return frozenset(days)
+
+
+# --------------------------------------------------------------------------- opening hours
+
+_CLOSED = ("closed", "none", "off", "-")
+_RANGE = re.compile(r"^\s*([0-9:]+)\s*-\s*([0-9:]+)\s*$")
+_HOURS_PART = re.compile(r"^\s*(?P<days>[^0-9]*?)\s*(?P<hours>\d.*|closed|none|off)?\s*$", re.I)
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds) % 86400 if seconds != 86400 else 86400
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}"
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Opening hours per weekday: when a line is open, agents work, or deadlines run.
+
+    One grammar for every command and function (``plan --open``, ``schedule --open``,
+    ``open_hours=`` in Python). Parts separated by ``;`` (or given as a list), each
+    weekdays then hours:
+
+    * ``Mon-Fri 08:00-18:00``: weekdays as :func:`parse_weekdays` reads them (``Sat,Sun``,
+      ``weekend``, ``all``); no weekdays means every day (``07:00-22:00``);
+    * several ranges joined by ``,`` (``08:00-12:00,13:00-18:00``);
+    * a range that ends before it starts runs past midnight (``Fri 22:00-06:00`` is open
+      from Friday 22:00 to Saturday 06:00);
+    * ``Sun closed`` closes a day; a day not named is closed.
+
+    A mapping works too: weekday text or number (Monday = 0) to hours text, or to
+    ``(open, close)`` as clock times or seconds after midnight.
+
+    Parameters
+    ----------
+    ranges : tuple of 7 tuples of (float, float)
+        Monday to Sunday: each day's ``(open_s, close_s)`` in seconds after that day's
+        midnight; ``close_s`` above 86400 runs into the next day.
+
+    Examples
+    --------
+    >>> h = OpeningHours.parse("Mon-Fri 22:00-06:00; Sat 08:00-12:00,13:00-18:00; Sun closed")
+    >>> str(h)
+    'Mon-Fri 22:00-06:00; Sat 08:00-12:00,13:00-18:00'
+    >>> h.is_open(np.array([5, 5, 6]), np.array([3600.0, 12 * 3600.0, 3600.0])).tolist()
+    [True, False, False]
+    >>> str(OpeningHours.parse({"Mon-Fri": ("08:00", "18:00"), 5: (32400, 46800)}))
+    'Mon-Fri 08:00-18:00; Sat 09:00-13:00'
+    >>> OpeningHours.parse("Mon-Fri")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    staffing.errors.StaffingError: opening hours 'Mon-Fri': give hours after the days, ...
+    """
+
+    ranges: tuple[tuple[tuple[float, float], ...], ...]
+
+    @classmethod
+    def parse(cls, value: Any, *, what: str = "opening hours") -> OpeningHours | None:
+        """Opening hours from any accepted spelling (class notes); ``None`` is always open.
+
+        Raises
+        ------
+        StaffingError
+            One line naming the part that cannot be read and how to write it.
+        """
+        if value is None or isinstance(value, OpeningHours):
+            return value
+        days: dict[int, tuple[tuple[float, float], ...]] = {}
+        if isinstance(value, Mapping):
+            items = list(value.items())
+        else:
+            texts = [value] if isinstance(value, str) else [str(v) for v in value]
+            items = []
+            for text in texts:
+                for part in (p for p in re.split(r"[;\n]", str(text)) if p.strip()):
+                    m = _HOURS_PART.match(part)
+                    hours = m.group("hours") if m else None
+                    if m is None or hours is None:
+                        raise StaffingError(
+                            f"{what} {part.strip()!r}: give hours after the days, e.g. "
+                            "'Mon-Fri 08:00-18:00' (or 'Sun closed')"
+                        )
+                    items.append((m.group("days") or "all", hours))
+            if not items:
+                raise StaffingError(f"{what} {_show(value)}: no hours given (e.g. 08:00-18:00)")
+        for key, hours in items:
+            if isinstance(key, int | np.integer) and not isinstance(key, bool):
+                if not 0 <= int(key) <= 6:
+                    raise StaffingError(f"{what} weekday {key!r}: use 0 (Monday) to 6 (Sunday)")
+                weekdays = frozenset([int(key)])
+            else:
+                weekdays = parse_weekdays(key, what=what)
+            spans = _spans(hours, f"{what} {_show(key)}")
+            for day in sorted(weekdays):
+                if day in days and days[day] != spans:
+                    raise StaffingError(
+                        f"{what}: {WEEKDAYS[day].title()} is given twice with different hours "
+                        "(join several ranges with a comma: 08:00-12:00,13:00-18:00)"
+                    )
+                days[day] = spans
+        return cls(tuple(days.get(d, ()) for d in range(7)))
+
+    def is_open(self, weekday: Any, seconds: Any) -> np.ndarray:
+        """Whether each moment is open.
+
+        Parameters
+        ----------
+        weekday : array of int
+            Weekday of each moment, Monday = 0 (on the local wall clock).
+        seconds : array of float
+            Seconds after that day's midnight.
+        """
+        wd = np.asarray(weekday, dtype=np.int64)
+        t = np.asarray(seconds, dtype=float)
+        out = np.zeros(np.broadcast(wd, t).shape, dtype=bool)
+        for day, spans in enumerate(self.ranges):
+            today = wd == day
+            after = wd == (day + 1) % 7
+            for start, end in spans:
+                out |= today & (t >= start) & (t < end)
+                if end > 86400.0:  # past midnight, into the next day
+                    out |= after & (t + 86400.0 >= start) & (t + 86400.0 < end)
+        return out
+
+    def __str__(self) -> str:
+        texts = [",".join(f"{_clock(a)}-{_clock(b)}" for a, b in spans) for spans in self.ranges]
+        parts: list[str] = []
+        day = 0
+        while day < 7:
+            end = day
+            while end + 1 < 7 and texts[end + 1] == texts[day]:
+                end += 1
+            if texts[day]:
+                label = WEEKDAYS[day].title()
+                if end > day:
+                    label += "-" + WEEKDAYS[end].title()
+                parts.append(texts[day] if (day, end) == (0, 6) else f"{label} {texts[day]}")
+            day = end + 1
+        return "; ".join(parts) if parts else "closed"
+
+
+def _spans(hours: Any, what: str) -> tuple[tuple[float, float], ...]:
+    """``(open_s, close_s)`` ranges of one day's hours (close past 86400: next day)."""
+    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
+        return ()
+    if isinstance(hours, tuple | list) and len(hours) == 2:
+        pairs = [tuple(hours)]
+    else:
+        text = str(hours).strip().lower()
+        if text in ("", *_CLOSED):
+            return ()
+        pairs = []
+        for part in (p for p in text.split(",") if p.strip()):
+            m = _RANGE.match(part)
+            if m is None:
+                raise StaffingError(
+                    f"{what}: {_show(hours)} is not a time range (use e.g. 08:00-18:00, or closed)"
+                )
+            pairs.append((m.group(1), m.group(2)))
+    out = []
+    for a, b in pairs:
+        bounds = []
+        for v in (a, b):
+            if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
+                s = float(v)
+                if not 0.0 <= s <= 86400.0:
+                    raise StaffingError(f"{what}: {v!r} s is not a time of day (0 to 86400 s)")
+            else:
+                s = parse_time_of_day(v, what=what)
+            bounds.append(s)
+        start, end = bounds
+        if end == start:
+            raise StaffingError(f"{what}: {_show(hours)} opens and closes at the same time")
+        if end < start:
+            end += 86400.0
+        out.append((start, end))
+    return tuple(sorted(out))
+
+
+# --------------------------------------------------------------------------- interval length
+
+
+def interval_length(interval: Any, *, what: str = "`interval_s`") -> float:
+    """Interval length [s] of ``"15min"``, ``"30m"``, ``"1h"``, ``"00:15:00"`` or ``900``.
+
+    A bare number is seconds, as everywhere; an interval shorter than a minute is refused
+    as a likely slip (``15`` meant as minutes), in every command and function.
+
+    Examples
+    --------
+    >>> interval_length("15min"), interval_length("1h"), interval_length(1800)
+    (900.0, 3600.0, 1800.0)
+    >>> interval_length("15")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    staffing.errors.StaffingError: `interval_s` '15' is 15 seconds: give a unit, e.g. 15min ...
+    """
+    seconds = parse_duration(interval, what=what, allow_zero=False)
+    if seconds < 60:
+        raise StaffingError(
+            f"{what} {_show(interval)} is {seconds:g} seconds: give a unit, e.g. "
+            f"{seconds:g}min (intervals are at least a minute)"
+        )
+    return seconds
+
+
+def interval_steps(
+    stamps_ns: Any, groups: Any = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Steps between consecutive timestamps of each group (a queue), in time order.
+
+    Parameters
+    ----------
+    stamps_ns : array of int64
+        Timestamps as nanoseconds (UTC for time-zone-aware ones).
+    groups : array of int, optional
+        Group code of each timestamp (0, 1, ...); default one group.
+
+    Returns
+    -------
+    step_s, later, earlier, group : ndarray
+        Each step [s], the positions of the later and the earlier timestamp, and the
+        step's group.
+    """
+    ns = np.asarray(stamps_ns, dtype=np.int64)
+    codes = np.zeros(ns.size, dtype=np.int64) if groups is None else np.asarray(groups)
+    if codes.size and codes.max(initial=0) < 2**15:
+        codes = codes.astype(np.int16)  # a stable sort of small integers is a radix sort
+    order = np.argsort(ns, kind="stable")
+    order = order[np.argsort(codes[order], kind="stable")]
+    c, t = codes[order], ns[order]
+    same = c[1:] == c[:-1]
+    step = (t[1:] - t[:-1]) / 1e9
+    return step[same], order[1:][same], order[:-1][same], c[1:][same].astype(np.int64)
+
+
+def infer_interval_s(stamps_ns: Any, groups: Any = None) -> np.ndarray:
+    """The interval length [s] of each group of a table's timestamps.
+
+    The one rule every reader uses: the most common step between consecutive distinct
+    timestamps of the group (ties go to the shorter step), so closed hours and a missing
+    interval or two do not change it; NaN for a group with fewer than two distinct
+    timestamps. (Whether every step is a whole multiple of it is each reader's check.)
+
+    Parameters
+    ----------
+    stamps_ns : array of int64
+        Timestamps as nanoseconds (UTC for time-zone-aware ones).
+    groups : array of int, optional
+        Group code of each timestamp (0 .. G-1); default one group.
+
+    Returns
+    -------
+    ndarray of float
+        One length per group.
+
+    Examples
+    --------
+    >>> minutes = np.array([0, 30, 60, 90, 180, 0, 15, 30]) * 60 * 10**9
+    >>> infer_interval_s(minutes, np.array([0, 0, 0, 0, 0, 1, 1, 1])).tolist()
+    [1800.0, 900.0]
+    >>> infer_interval_s(np.array([0, 10**9 * 900])).tolist()
+    [900.0]
+    """
+    codes = np.zeros(np.size(stamps_ns), dtype=np.int64) if groups is None else np.asarray(groups)
+    size = int(codes.max(initial=-1)) + 1
+    step, _, _, group = interval_steps(stamps_ns, codes)
+    keep = step > 0
+    step, group = step[keep], group[keep]
+    out = np.full(size, np.nan)
+    if step.size:
+        # most common (group, step) first, then the shorter step
+        pairs, counts = np.unique(np.stack([group.astype(float), step]), axis=1, return_counts=True)
+        order = np.lexsort((pairs[1], -counts, pairs[0]))
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = pairs[0][order][1:] != pairs[0][order][:-1]
+        chosen = order[first]
+        out[pairs[0][chosen].astype(np.int64)] = pairs[1][chosen]
+    return out

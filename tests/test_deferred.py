@@ -184,8 +184,10 @@ def test_open_hours_per_weekday() -> None:
     assert hours["2024-03-11 08:00"]
     same = open_intervals(starts, {4: (28800, 64800), 5: "09:00-13:00", 0: "08:00-18:00"})
     np.testing.assert_array_equal(same, flags)
-    with pytest.raises(StaffingError, match="before closing"):
-        open_intervals(starts, {"Mon": "18:00-08:00"})
+    # hours that end before they start run past midnight, as in every command
+    night = pd.date_range("2024-03-11 17:00", periods=16, freq="h")  # Monday 17:00 on
+    wrapped = open_intervals(night, {"Mon": "18:00-08:00"})
+    assert wrapped.tolist() == [False] + [True] * 14 + [False]
     with pytest.raises(StaffingError, match="twice"):
         open_intervals(starts, {"Mon-Fri": "08:00-18:00", "Fri": "08:00-12:00"})
 

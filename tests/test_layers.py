@@ -9,8 +9,17 @@ the import. The rules:
   (one exception: ``Metrics.to_frame`` imports pandas when it is called, to hand its
   numbers over as a DataFrame; importing and using the core stays free of pandas, which
   ``tests/test_import_light.py`` checks in a fresh interpreter);
-* the domain packages (planner, calibration, contracts, simulation, scheduling) and the
-  frame helpers never import ``staffing.io``, ``staffing.cli`` or ``staffing.plotting``;
+* the prepared forecast (``staffing.prepared``) sits below every domain package: it
+  imports the standard library, numpy, scipy, pandas, the queueing core, the frame
+  helpers, the vocabulary and ``staffing.errors`` only;
+* the domain packages (planner, simulation, scheduling, calibration, forecasting), the
+  prepared forecast and the frame helpers never import ``staffing.io``, ``staffing.cli``
+  or ``staffing.plotting``, nor the packages on the floor above them (contracts, risk,
+  capacity: what users are judged on), which may use them;
+* no circle between packages of the domain floors: at run time (imports guarded by
+  ``if TYPE_CHECKING:`` are left out) the packages import each other one way only, and
+  ``staffing.simulation`` never imports ``staffing.planner`` (the planner may call
+  simulation-based staffing, through the prepared forecast, not the other way);
 * ``staffing.io`` never imports ``staffing.cli`` or ``staffing.plotting``;
 * only ``staffing.plotting`` imports matplotlib, and only ``staffing.cli`` imports click.
 """
@@ -25,8 +34,30 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "staffing"
-DOMAIN = ("planner", "calibration", "contracts", "simulation", "scheduling", "frames")
+DOMAIN = (
+    "planner",
+    "calibration",
+    "contracts",
+    "simulation",
+    "scheduling",
+    "forecasting",
+    "risk",
+    "capacity",
+    "prepared",
+    "frames",
+)
+#: The floor of what users are judged on: above the domain packages, below io.
+JUDGED = ("staffing.contracts", "staffing.risk", "staffing.capacity")
 UPPER = ("staffing.io", "staffing.cli", "staffing.plotting")
+#: What the prepared forecast may import besides the standard library.
+PREPARED_USES = ("numpy", "scipy", "pandas")
+PREPARED_PACKAGES = (
+    "staffing.errors",
+    "staffing.vocabulary",
+    "staffing.queueing",
+    "staffing.frames",
+    "staffing.prepared",
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +65,7 @@ class Import:
     module: str  # the importing module, e.g. "staffing.planner.models"
     line: int
     target: str  # what it imports, absolute: "pandas", "staffing.io.tables"
+    typing_only: bool = False  # under ``if TYPE_CHECKING:``
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -43,12 +75,30 @@ def _module_name(path: Path, root: Path) -> str:
     return ".".join(parts)
 
 
+def _typing_only_lines(tree: ast.AST) -> set[int]:
+    """Lines of the statements inside ``if TYPE_CHECKING:`` blocks."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            test = node.test
+            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+            if name == "TYPE_CHECKING":
+                for stmt in node.body:
+                    lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return lines
+
+
 def imports_of(source: str, module: str, *, package: bool = False) -> list[Import]:
     """Every import in ``source`` (module level or inside functions), made absolute."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    typing_only = _typing_only_lines(tree)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [Import(module, node.lineno, alias.name) for alias in node.names]
+            found += [
+                Import(module, node.lineno, alias.name, node.lineno in typing_only)
+                for alias in node.names
+            ]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = module.split(".")
@@ -57,7 +107,7 @@ def imports_of(source: str, module: str, *, package: bool = False) -> list[Impor
                 target = ".".join([*base, node.module] if node.module else base)
             else:
                 target = node.module or ""
-            found.append(Import(module, node.lineno, target))
+            found.append(Import(module, node.lineno, target, node.lineno in typing_only))
     return found
 
 
@@ -100,8 +150,20 @@ def violations(imports: list[Import]) -> list[str]:
             )
             if not ok:
                 bad.append(f"{where} (the queueing core: numpy and scipy only)")
-        if any(_within(m, f"staffing.{d}") for d in DOMAIN) and any(_within(t, u) for u in UPPER):
+        in_domain = any(_within(m, f"staffing.{d}") for d in DOMAIN)
+        if in_domain and any(_within(t, u) for u in UPPER):
             bad.append(f"{where} (a domain package imports a layer above it)")
+        judged = any(_within(m, j) for j in JUDGED)
+        if in_domain and not judged and any(_within(t, j) for j in JUDGED):
+            bad.append(f"{where} (a domain package imports the floor above it)")
+        if _within(m, "staffing.prepared"):
+            ok = _top(t) in stdlib | set(PREPARED_USES) or any(
+                _within(t, p) for p in PREPARED_PACKAGES
+            )
+            if not ok:
+                bad.append(f"{where} (the prepared forecast: below every domain package)")
+        if _within(m, "staffing.simulation") and _within(t, "staffing.planner"):
+            bad.append(f"{where} (the simulation never imports the planner)")
         if _within(m, "staffing.io") and any(_within(t, u) for u in UPPER[1:]):
             bad.append(f"{where} (io imports a layer above it)")
         if _top(t) == "matplotlib" and not _within(m, "staffing.plotting"):
@@ -118,9 +180,68 @@ def test_no_import_runs_up() -> None:
     assert violations(imports) == []
 
 
+def package_of(name: str) -> str | None:
+    """The domain-floor package a module belongs to (``staffing.planner``), if any."""
+    parts = name.split(".")
+    if len(parts) >= 2 and parts[0] == "staffing" and parts[1] in DOMAIN:
+        return ".".join(parts[:2])
+    return None
+
+
+def package_cycles(imports: list[Import]) -> list[list[str]]:
+    """Circles between domain-floor packages at run time (typing-only imports left out)."""
+    graph: dict[str, set[str]] = {}
+    for imp in imports:
+        a, b = package_of(imp.module), package_of(imp.target)
+        if a and b and a != b and not imp.typing_only:
+            graph.setdefault(a, set()).add(b)
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append([*stack[stack.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return cycles
+
+
+def test_no_circle_between_domain_packages() -> None:
+    """Planner, simulation, scheduling, calibration, forecasting, the prepared forecast and
+    the packages above them use each other one way only."""
+    assert package_cycles(all_imports()) == []
+
+
+def test_the_circle_check_can_fail() -> None:
+    """Two packages importing each other are reported, a typing-only import is not."""
+    both = [
+        *imports_of("from staffing.simulation import x", "staffing.planner.voice"),
+        *imports_of("from staffing.planner import y", "staffing.simulation.plan"),
+    ]
+    assert package_cycles(both) == [["staffing.planner", "staffing.simulation", "staffing.planner"]]
+    typed = imports_of(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from staffing.planner import y",
+        "staffing.simulation.plan",
+    )
+    assert package_cycles([both[0], *typed]) == []
+
+
 @pytest.mark.parametrize(
     ("module", "source", "needle"),
     [
+        ("staffing.prepared.model", "from staffing.planner import plan", "prepared forecast"),
+        ("staffing.simulation.plan", "from staffing.planner import plan", "never imports"),
+        ("staffing.planner.summary", "from staffing.contracts import compare", "floor above"),
         ("staffing.planner.models", "from staffing.io import read_forecast", "domain package"),
         ("staffing.calibration.patience", "from ..io import tables", "domain package"),
         ("staffing.contracts.credits", "import staffing.cli.options", "domain package"),

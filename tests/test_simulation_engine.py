@@ -76,7 +76,7 @@ CASES = [
 def test_matches_event_reference(calls, aht_s, agents, patience_s, interval_s) -> None:
     """Every count equals the event-by-event reference on the same draws (drops in
     staffing, an interval without agents, abandons, uneven intervals)."""
-    day = engine._make_day(calls, aht_s, interval_s, (20.0, 60.0), patience_s, None, None, 0.0)
+    day = engine.make_day(calls, aht_s, interval_s, (20.0, 60.0), patience_s, None, None, 0.0)
     reps = 6
     sim = simulate_day(
         calls,
@@ -89,7 +89,7 @@ def test_matches_event_reference(calls, aht_s, agents, patience_s, interval_s) -
         seed=11,
         batch_size=4,
     )
-    callers = engine._draw(day, engine._seeds(11, reps))
+    callers = engine.draw_callers(day, engine.replication_seeds(11, reps))
     k = len(calls)
     for r in range(reps):
         n = int(callers.before[-1, r])
@@ -193,21 +193,21 @@ def test_volume_cv_spreads_daily_calls() -> None:
     """A gamma day factor with CV c gives Var(N) = m + c^2 m^2 for the day's calls N
     (mixed Poisson), checked within 4 standard errors of the sample variance."""
     m, cv, reps = 200.0, 0.2, 2000
-    day = engine._make_day([m / 2, m / 2], 300, 1800, 20, None, None, None, cv)
-    day_calls = engine._draw(day, engine._seeds(8, reps)).before[-1].astype(float)
+    day = engine.make_day([m / 2, m / 2], 300, 1800, 20, None, None, None, cv)
+    day_calls = engine.draw_callers(day, engine.replication_seeds(8, reps)).before[-1].astype(float)
     expected = m + cv * cv * m * m
     assert abs(day_calls.mean() - m) < 4 * math.sqrt(expected / reps)
     se_var = expected * math.sqrt(2.0 / (reps - 1)) * 1.2  # near-normal counts, some slack
     assert abs(day_calls.var(ddof=1) - expected) < 4 * se_var
-    plain = engine._make_day([m / 2, m / 2], 300, 1800, 20, None, None, None, 0.0)
-    poisson = engine._draw(plain, engine._seeds(8, reps)).before[-1].astype(float)
+    plain = engine.make_day([m / 2, m / 2], 300, 1800, 20, None, None, None, 0.0)
+    poisson = engine.draw_callers(plain, engine.replication_seeds(8, reps)).before[-1].astype(float)
     assert abs(poisson.var(ddof=1) - m) < 4 * m * math.sqrt(2.0 / (reps - 1)) * 1.2
 
 
 def test_lognormal_service_draws() -> None:
     """Lognormal service keeps the interval's AHT as its mean and has the asked CV."""
-    day = engine._make_day([2000.0], 300.0, 1800.0, 20, None, None, 0.5, 0.0)
-    callers = engine._draw(day, engine._seeds(3, 20))
+    day = engine.make_day([2000.0], 300.0, 1800.0, 20, None, None, 0.5, 0.0)
+    callers = engine.draw_callers(day, engine.replication_seeds(3, 20))
     x = np.concatenate([callers.service[r, : callers.before[-1, r]] for r in range(20)])
     se = 300 * 0.5 / math.sqrt(x.size)
     assert abs(x.mean() - 300.0) < 4 * se

@@ -34,7 +34,7 @@ from staffing.frames.values import (
     reconcile_counts,
     seconds_column,
 )
-from staffing.vocabulary import parse_duration
+from staffing.vocabulary import infer_interval_s, parse_duration
 
 __all__ = [
     "DEFAULT_QUEUE",
@@ -316,18 +316,18 @@ def validate_intervals(
 
 
 def _infer_interval_s(out: pd.DataFrame, interval: str | float) -> float:
-    """Smallest step between consecutive intervals of a queue [s] (gaps are allowed)."""
-    steps = (
-        out.sort_values(["queue", "interval_start"])
-        .groupby("queue", sort=False)["interval_start"]
-        .diff()
-        .dt.total_seconds()
-        .to_numpy()
-    )
-    steps = steps[np.isfinite(steps) & (steps > 0)]
-    if steps.size == 0:
+    """The history's interval length [s]: its queues' by the vocabulary's one rule
+    (:func:`staffing.vocabulary.infer_interval_s`), the shortest where queues differ;
+    ``interval`` where no queue has two intervals."""
+    t = out["interval_start"]
+    if isinstance(t.dtype, pd.DatetimeTZDtype):
+        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
+    ns = t.to_numpy().astype("datetime64[ns]").astype(np.int64)
+    lengths = infer_interval_s(ns, pd.factorize(out["queue"])[0])
+    lengths = lengths[np.isfinite(lengths)]
+    if lengths.size == 0:
         return parse_duration(interval, what="`interval`", allow_zero=False)
-    return float(steps.min())
+    return float(lengths.min())
 
 
 def validate_records(df: pd.DataFrame, *, source: str = "history") -> pd.DataFrame:

@@ -10,7 +10,7 @@ import click
 from staffing.cli.command import OneLineCommand
 from staffing.cli.options import on_inconsistent_option, read_options
 from staffing.cli.output import Outputs, plot_option, report_option
-from staffing.cli.types import Duration, Percent
+from staffing.cli.types import Duration, Interval, Percent
 
 __all__ = ["calibrate_command"]
 
@@ -31,7 +31,7 @@ __all__ = ["calibrate_command"]
 @on_inconsistent_option()
 @click.option(
     "--interval",
-    type=Duration(),
+    type=Interval(),
     default="30min",
     show_default=True,
     metavar="DURATION",

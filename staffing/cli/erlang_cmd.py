@@ -18,7 +18,7 @@ import click
 
 from staffing.cli.command import OneLineCommand
 from staffing.cli.options import abandon_policy_option, chat_efficiency_option
-from staffing.cli.types import AgentRange, Duration, FiniteFloat
+from staffing.cli.types import AgentRange, Duration, FiniteFloat, Interval
 
 if TYPE_CHECKING:
     from staffing.vocabulary import AbandonPolicy
@@ -45,7 +45,7 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 @click.option(
     "--interval",
     "interval_s",
-    type=Duration(),
+    type=Interval(),
     default="30min",
     show_default=True,
     help="Interval length: 15min, 30min, 1h, 900 (seconds) or 00:30:00.",

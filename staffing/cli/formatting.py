@@ -106,7 +106,7 @@ def readable(table: Any) -> Any:
     times as ``Mon 03 Mar 08:30``, numbers rounded (a DataFrame of text)."""
     import pandas as pd
 
-    from staffing.io.tables import _is_percent
+    from staffing.io.tables import is_percent_column
 
     out = {}
     if "service_level" in table and "threshold_s" in table:
@@ -118,7 +118,7 @@ def readable(table: Any) -> Any:
             continue
         if col.dtype.kind == "M" or isinstance(col.dtype, pd.DatetimeTZDtype):
             out[label] = col.map(lambda t: "" if pd.isna(t) else f"{t:%a %d %b %H:%M}")
-        elif col.dtype.kind == "f" and _is_percent(str(name)):
+        elif col.dtype.kind == "f" and is_percent_column(str(name)):
             out[label] = col.map(percent)
         elif col.dtype.kind == "f":
             out[label] = col.map(lambda x: "" if x != x else f"{x:,.1f}")

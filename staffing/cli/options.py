@@ -22,6 +22,8 @@ from staffing.cli.types import (
     ColumnMapping,
     Duration,
     FiniteFloat,
+    Interval,
+    OpenHours,
     Percent,
     Size,
     TargetList,
@@ -208,7 +210,7 @@ forecast_input = stack(
     click.option(
         "--interval",
         "interval_s",
-        type=Duration(),
+        type=Interval(),
         default=None,
         metavar="DURATION",
         help="Interval length (15min, 30min, 900); inferred per queue when omitted.",
@@ -679,6 +681,7 @@ def channel_options() -> Decorator:
             "--open",
             "open_hours",
             multiple=True,
+            type=OpenHours(text=True),
             metavar="'DAYS HH:MM-HH:MM'",
             help="Hours agents work deferred items, e.g. 'Mon-Fri 08:00-18:00' (repeatable; "
             "days not named are closed)  [default: always].",

@@ -9,7 +9,6 @@ shared ones of :mod:`staffing.cli.options`.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,52 +20,9 @@ from staffing.cli.command import OneLineCommand
 from staffing.cli.formatting import percent, readable
 from staffing.cli.options import abandon_policy_option, collect, read_options, stack
 from staffing.cli.output import Outputs, out_option, plot_option, report_option
-from staffing.cli.types import Duration, FiniteFloat, Percent, TargetList
+from staffing.cli.types import Duration, FiniteFloat, OpenHours, Percent, TargetList
 
-__all__ = ["OpenHours", "schedule_command", "solver_line"]
-
-
-class OpenHours(click.ParamType):
-    """Opening hours per weekday: ``'Mon-Fri 07:00-22:00; Sat 08:00-20:00; Sun closed'``.
-
-    Each ``;``-separated part is weekdays (``Mon-Fri``, ``Sat,Sun``, ``weekend``, ``all``)
-    then hours (``07:00-22:00``, several joined by ``,``; ``closed``); a day not named is
-    closed. Weekdays and times are read by the shared vocabulary (through
-    :func:`staffing.scheduling.open_slots`, which checks them here, before any work).
-    """
-
-    name = "hours"
-    _PART = re.compile(r"^\s*(?P<days>.*?[A-Za-z].*?)\s+(?P<hours>(?:closed|\d).*)$", re.I)
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> dict[str, str]:
-        if isinstance(value, dict):
-            return value
-        spec: dict[str, str] = {}
-        for part in (p for p in str(value).split(";") if p.strip()):
-            m = self._PART.match(part)
-            if m is None:
-                self.fail(
-                    f"{part.strip()!r}: write weekdays then hours, e.g. 'Mon-Fri 07:00-22:00; "
-                    "Sat 08:00-20:00'",
-                    param,
-                    ctx,
-                )
-            days, hours = m.group("days").strip(), m.group("hours").strip()
-            spec[days] = f"{spec[days]}, {hours}" if days in spec else hours
-        if not spec:
-            self.fail("no opening hours given", param, ctx)
-        import numpy as np
-
-        from staffing.errors import StaffingError
-        from staffing.scheduling import open_slots
-
-        try:
-            open_slots(spec, np.datetime64("2025-03-03"), 7, 60)
-        except StaffingError as exc:
-            self.fail(str(exc), param, ctx)
-        return spec
+__all__ = ["schedule_command", "solver_line"]
 
 
 def _settings(**values: Any) -> dict[str, Any]:
@@ -410,7 +366,7 @@ def _settings_text(settings: dict[str, Any], families: Any, shifts_name: str) ->
     if settings["start_step"]:
         parts.append(f"Starts every {format_duration(settings['start_step'])} from midnight.")
     if settings["open_hours"]:
-        hours = "; ".join(f"{d} {h}" for d, h in settings["open_hours"].items())
+        hours = str(settings["open_hours"])
         parts.append(f"Open {hours}.")
     if settings["cyclic"]:
         parts.append("The horizon wraps (a shift past its end covers its start).")

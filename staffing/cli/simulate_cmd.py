@@ -18,7 +18,7 @@ from staffing.cli.options import (
     threshold_option,
 )
 from staffing.cli.output import Outputs, out_option, plot_option
-from staffing.cli.types import Duration
+from staffing.cli.types import Interval
 
 __all__ = ["simulate_command"]
 
@@ -87,7 +87,7 @@ def _pretty_days(days: Any) -> Any:
 @click.option(
     "--interval",
     "interval_s",
-    type=Duration(),
+    type=Interval(),
     default=None,
     metavar="DURATION",
     help="Interval length (15min, 30min); default PLAN's interval_s, else inferred.",

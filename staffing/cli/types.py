@@ -17,6 +17,8 @@ __all__ = [
     "ColumnMapping",
     "Duration",
     "FiniteFloat",
+    "Interval",
+    "OpenHours",
     "Percent",
     "Size",
     "TargetList",
@@ -64,6 +66,41 @@ class Duration(_Vocabulary):
                 value, what="", allow_zero=self.allow_zero, allow_inf=self.allow_inf
             )
         )
+
+
+class Interval(_Vocabulary):
+    """An interval length: ``15min``, ``30min``, ``1h``, ``900`` (seconds); under a minute is
+    refused as a slip (``15`` meant as minutes), as everywhere."""
+
+    name = "interval"
+
+    def parse(self, value: Any) -> float:
+        return float(_vocabulary().interval_length(value, what=""))
+
+
+class OpenHours(click.ParamType):
+    """Opening hours in the vocabulary's one grammar:
+    ``'Mon-Fri 07:00-22:00; Sat 08:00-20:00; Sun closed'``
+    (:class:`staffing.vocabulary.OpeningHours`); a day not named is closed.
+
+    Gives the parsed hours, or with ``text=True`` the text as given (for a repeatable
+    option whose parts are joined later), once it has been checked.
+    """
+
+    name = "hours"
+
+    def __init__(self, *, text: bool = False) -> None:
+        self.text = text
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from staffing.errors import StaffingError
+        from staffing.vocabulary import OpeningHours
+
+        try:
+            parsed = OpeningHours.parse(value, what="")
+        except StaffingError as exc:
+            self.fail(str(exc).strip(), param, ctx)
+        return str(value) if self.text else parsed
 
 
 class Percent(_Vocabulary):

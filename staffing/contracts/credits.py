@@ -61,6 +61,7 @@ __all__ = [
     "period_service_level",
     "service_credits",
     "service_level_target",
+    "shortfall_points",
 ]
 
 #: Columns of the credit table, in order.
@@ -369,7 +370,7 @@ def credit_table(
     period, fee, band_edges = terms.period, terms.fee, terms.band_edges
     p = periods.sort_values("period_start").reset_index(drop=True)
     sl = p["service_level"].to_numpy(dtype=float)
-    shortfall = _shortfall(goal.fraction, sl)
+    shortfall = shortfall_points(goal.fraction, sl)
     credit = credit_pct(
         shortfall, step=terms.step, credit_per_step=terms.credit_per_step, cap=terms.cap
     )
@@ -401,7 +402,7 @@ def credit_table(
         total_sl = float(p["within"].sum() / p["base"].sum())
     else:
         total_sl = float(np.nanmean(sl)) if np.isfinite(sl).any() else np.nan
-    total_shortfall = _shortfall(goal.fraction, np.array([total_sl]))
+    total_shortfall = shortfall_points(goal.fraction, np.array([total_sl]))
     owed = np.where(forgiven, 0.0, credit)
     n = max(len(p), 1)
     total = pd.DataFrame(
@@ -500,7 +501,7 @@ def service_credits(
     return credit_table(per, goal, terms=terms)
 
 
-def _shortfall(target: float, sl: np.ndarray) -> np.ndarray:
+def shortfall_points(target: float, sl: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         gap = np.round(100.0 * (target - sl), _DIGITS)
     return np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))

@@ -39,11 +39,11 @@ import pandas as pd
 
 from staffing.contracts._measures import expected_counts, outcome_probabilities, policy_counts
 from staffing.contracts.credits import (
-    _shortfall,
     credit_pct,
     earned_back_matrix,
     period_position,
     service_level_target,
+    shortfall_points,
 )
 from staffing.contracts.terms import CreditTerms
 from staffing.errors import StaffingError
@@ -230,7 +230,7 @@ def credit_exposure(
     with np.errstate(divide="ignore", invalid="ignore"):
         sl = np.where(base > 0, within / base, np.nan)
     sl = np.clip(sl, 0.0, 1.0)
-    shortfall = _shortfall(goal.fraction, sl)
+    shortfall = shortfall_points(goal.fraction, sl)
     credit = credit_pct(
         shortfall, step=terms.step, credit_per_step=terms.credit_per_step, cap=terms.cap
     )

@@ -40,7 +40,7 @@ import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
 from staffing.errors import InputError
-from staffing.frames.values import _is_blank, _rows, _Scan, _warn, _where
+from staffing.frames.values import TextScan, file_row_numbers, is_blank, warn_repair, where_text
 
 __all__ = [
     "FIRST_YEAR",
@@ -221,7 +221,7 @@ def parse_timestamps(
     >>> got.dt.strftime("%d %b %H:%M").tolist()
     ['04 Mar 08:00', '04 Mar 08:30']
     """
-    blank = _is_blank(values)
+    blank = is_blank(values)
     kind = values.dtype.kind
     if kind == "M":
         out = values.astype(values.dtype)
@@ -230,7 +230,9 @@ def parse_timestamps(
     else:
         out = _parse_objects(values, blank, column, source, dayfirst, date_format)
     if blank.any():
-        raise InputError("missing timestamps", source=source, column=column, rows=_rows(blank))
+        raise InputError(
+            "missing timestamps", source=source, column=column, rows=file_row_numbers(blank)
+        )
     _check_years(out, values, column, source)
     out = out.astype(_with_unit(out.dtype))
     return pd.Series(out.to_numpy(), index=values.index, name=values.name, dtype=out.dtype)
@@ -252,7 +254,7 @@ def _check_years(out: pd.Series, values: pd.Series, column: str, source: str) ->
             "is the year mistyped?",
             source=source,
             column=column,
-            rows=_rows(wrong),
+            rows=file_row_numbers(wrong),
         )
 
 
@@ -266,7 +268,7 @@ def _excel_serials(values: pd.Series, blank: np.ndarray, column: str, source: st
             "timestamps as text such as 2025-03-04 08:00",
             source=source,
             column=column,
-            rows=_rows(far),
+            rows=file_row_numbers(far),
         )
     ms = np.round(np.where(blank, 0.0, days) * 86_400_000.0).astype(np.int64)
     stamps = (_EXCEL_EPOCH.astype("datetime64[ms]") + ms.astype("timedelta64[ms]")).astype(
@@ -281,13 +283,13 @@ def _excel_serials(values: pd.Series, blank: np.ndarray, column: str, source: st
             f"{years[i]}); write the timestamps as text such as 2025-03-04 08:00",
             source=source,
             column=column,
-            rows=_rows(wrong),
+            rows=file_row_numbers(wrong),
         )
     out = pd.Series(np.where(blank, np.datetime64("NaT"), stamps).astype(_UNIT))
     if (~blank).any():
         i = int(np.flatnonzero(~blank)[0])
-        _warn(
-            f"{_where(source, column)}: numbers read as Excel serial dates (days since "
+        warn_repair(
+            f"{where_text(source, column)}: numbers read as Excel serial dates (days since "
             f"1899-12-30; row {i + 2}: {days[i]:.10g} is {out.iloc[i]})"
         )
     return out
@@ -319,7 +321,10 @@ def _parse_objects(
         i = int(np.flatnonzero(other)[0])
         what = "times of day without a date" if isinstance(objects[i], dt.time) else "not dates"
         raise InputError(
-            f"{what} (e.g. {_show(values, i)})", source=source, column=column, rows=_rows(other)
+            f"{what} (e.g. {_show(values, i)})",
+            source=source,
+            column=column,
+            rows=file_row_numbers(other),
         )
     parts: list[tuple[np.ndarray, pd.Series]] = []
     if is_stamp.any():
@@ -420,7 +425,7 @@ def _with_format(
             f"(e.g. {_show(values, int(np.flatnonzero(bad)[0]))})",
             source=source,
             column=column,
-            rows=_rows(bad),
+            rows=file_row_numbers(bad),
         )
     return out
 
@@ -434,7 +439,7 @@ def _day_month(
     dayfirst: bool | None,
 ) -> pd.Series:
     """Year-first or day-month dates, read by their digit runs (vectorised)."""
-    scan = _Scan.of(text)
+    scan = TextScan.of(text)
     lay = _layouts(scan.shapes)
     kind = lay.kind[scan.codes]
     kind[blank] = 0
@@ -449,7 +454,7 @@ def _day_month(
             "them as e.g. 2025-03-04 08:00, or give `date_format`",
             source=source,
             column=column,
-            rows=_rows(unknown),
+            rows=file_row_numbers(unknown),
         )
     year_first, day_month = kind == 1, kind == 2
     if year_first.any() and day_month.any():
@@ -494,7 +499,7 @@ def _convention(
                 f" has no month {int((q if dayfirst else p)[against][0])}); check `dayfirst`",
                 source=source,
                 column=column,
-                rows=_rows(against),
+                rows=file_row_numbers(against),
             )
         return np.full(p.shape, bool(dayfirst))
     if only_day.any() and only_month.any():
@@ -524,8 +529,8 @@ def _convention(
     settling = only_day if first_day else only_month
     if open_rows.any():
         way = "day-first (dd/mm)" if first_day else "month-first (mm/dd)"
-        _warn(
-            f"{_where(source, column)}: dates read {way} in every row, as "
+        warn_repair(
+            f"{where_text(source, column)}: dates read {way} in every row, as "
             f"{_examples(values, settling)} can only be {'day' if first_day else 'month'}-first"
             "; give `dayfirst` or "
             "`date_format` to state it"
@@ -608,7 +613,7 @@ def _assemble(
             "is the year mistyped?",
             source=source,
             column=column,
-            rows=_rows(bad_year),
+            rows=file_row_numbers(bad_year),
         )
     y = np.where(blank, 2000, year).astype(np.int64)
     m = np.clip(month, 1, 12).astype(np.int64)
@@ -623,7 +628,7 @@ def _assemble(
             f"impossible dates or times (e.g. {_show(values, i)})",
             source=source,
             column=column,
-            rows=_rows(wrong),
+            rows=file_row_numbers(wrong),
         )
     days = _days_since_epoch(y, m, d)
     seconds = hour * 3600 + minute * 60 + second
@@ -701,7 +706,7 @@ def time_of_day_column(values: pd.Series, *, column: str, source: str) -> pd.Ser
     >>> time_of_day_column(s, column="Interval", source="f.csv").tolist()
     [28800.0, 30600.0, 47700.0]
     """
-    blank = _is_blank(values)
+    blank = is_blank(values)
     kind = values.dtype.kind
     seconds = np.full(len(values), np.nan)
     if kind in "iuf":
@@ -726,7 +731,9 @@ def time_of_day_column(values: pd.Series, *, column: str, source: str) -> pd.Ser
     else:
         seconds = _clock_objects(values, blank)
     if blank.any():
-        raise InputError("missing times", source=source, column=column, rows=_rows(blank))
+        raise InputError(
+            "missing times", source=source, column=column, rows=file_row_numbers(blank)
+        )
     bad = ~((seconds >= 0) & (seconds < 86400.0))
     if bad.any():
         raise InputError(
@@ -734,7 +741,7 @@ def time_of_day_column(values: pd.Series, *, column: str, source: str) -> pd.Ser
             "as e.g. 08:00 or 08:00 - 08:30",
             source=source,
             column=column,
-            rows=_rows(bad),
+            rows=file_row_numbers(bad),
         )
     return pd.Series(seconds, index=values.index, name=values.name)
 
@@ -767,7 +774,7 @@ def _clock_objects(values: pd.Series, blank: np.ndarray) -> np.ndarray:
 
 def _clock_text(text: np.ndarray) -> np.ndarray:
     """Seconds after midnight of distinct clock texts and interval labels; NaN if not."""
-    scan = _Scan.of(text)
+    scan = TextScan.of(text)
     shapes = [_CLOCK_SHAPE.match(s) for s in scan.shapes]
     good = [k for k, m in enumerate(shapes) if m]
     runs = scan.numbers(good, 4)
@@ -836,7 +843,7 @@ def combine_date_time(
             "map it as the timestamp column",
             source=source,
             column=date_column,
-            rows=_rows(timed),
+            rows=file_row_numbers(timed),
         )
     seconds = time_of_day_column(time, column=time_column, source=source)
     offset = pd.to_timedelta(np.round(seconds.to_numpy() * 1e9).astype(np.int64), unit="ns")

@@ -59,12 +59,17 @@ __all__ = [
     "DataWarning",
     "InconsistentPolicy",
     "Reconciled",
+    "TextScan",
     "answered_within_count",
     "duration_column",
+    "file_row_numbers",
     "id_text",
+    "is_blank",
     "percent_column",
     "reconcile_counts",
     "seconds_column",
+    "warn_repair",
+    "where_text",
 ]
 
 #: dtype a CSV reader gives id columns (``pd.read_csv(..., dtype={"queue": ID_DTYPE})``).
@@ -102,7 +107,7 @@ class DataWarning(StaffingWarning):
     """
 
 
-def _warn(message: str) -> None:
+def warn_repair(message: str) -> None:
     """Emit a :class:`DataWarning` attributed to the first caller outside this package."""
     level, frame = 1, sys._getframe(0)
     while frame is not None and frame.f_globals.get("__name__", "").startswith("staffing.frames"):
@@ -110,7 +115,7 @@ def _warn(message: str) -> None:
     warnings.warn(message, DataWarning, stacklevel=level)
 
 
-def _where(source: str | None, column: str | None) -> str:
+def where_text(source: str | None, column: str | None) -> str:
     parts = [p for p in (source, f"column '{column}'" if column else None) if p]
     return ": ".join(parts)
 
@@ -122,7 +127,7 @@ _DIGIT = re.compile(r"9+")
 
 
 @dataclass
-class _Scan:
+class TextScan:
     """Texts cut into digit runs, vectorised: the front end of every parser here.
 
     ``shapes`` holds each distinct *shape* once: the text with every digit written ``9``
@@ -146,7 +151,7 @@ class _Scan:
         return self.text_shapes[self.value_codes]
 
     @classmethod
-    def of(cls, text: Any) -> _Scan:
+    def of(cls, text: Any) -> TextScan:
         series = text if isinstance(text, pd.Series) else pd.Series(np.asarray(text, dtype=object))
         series = series.fillna("")
         head = series.iloc[:4096]
@@ -224,7 +229,7 @@ def _distinct_rows(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return inverse.astype(np.intp), firsts
 
 
-def _is_blank(values: pd.Series) -> np.ndarray:
+def is_blank(values: pd.Series) -> np.ndarray:
     """Missing cells and cells holding only spaces."""
     blank = np.array(values.isna().to_numpy(dtype=bool))
     if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
@@ -233,7 +238,7 @@ def _is_blank(values: pd.Series) -> np.ndarray:
     return blank
 
 
-def _rows(mask: np.ndarray) -> list[int]:
+def file_row_numbers(mask: np.ndarray) -> list[int]:
     return [int(i) + 2 for i in np.flatnonzero(mask)]
 
 
@@ -316,7 +321,7 @@ def duration_column(
     staffing.errors.InputError: f.csv: column 'AHT': 1 row (row 3) not a duration (e.g. 'soon'); ...
     """
     seconds = np.full(len(values), np.nan)
-    blank = _is_blank(values)
+    blank = is_blank(values)
     kind = values.dtype.kind
     if kind in "iuf":
         seconds = values.to_numpy(dtype=float, na_value=np.nan).copy()
@@ -339,15 +344,19 @@ def duration_column(
             "use seconds (294) or e.g. 4:54, 0:04:54, 15min",
             source=source,
             column=column,
-            rows=_rows(bad),
+            rows=file_row_numbers(bad),
         )
     with np.errstate(invalid="ignore"):
         negative = seconds < 0
         infinite = np.isinf(seconds) & ~negative
     if negative.any():
-        raise InputError("negative durations", source=source, column=column, rows=_rows(negative))
+        raise InputError(
+            "negative durations", source=source, column=column, rows=file_row_numbers(negative)
+        )
     if infinite.any() and not allow_inf:
-        raise InputError("infinite durations", source=source, column=column, rows=_rows(infinite))
+        raise InputError(
+            "infinite durations", source=source, column=column, rows=file_row_numbers(infinite)
+        )
     return pd.Series(seconds, index=values.index, name=values.name)
 
 
@@ -385,7 +394,7 @@ def _duration_text(text: np.ndarray) -> np.ndarray:
     out = np.array(pd.to_numeric(pd.Series(stripped), errors="coerce").to_numpy(dtype=float))
     rest = np.flatnonzero(np.isnan(out) & (np.char.str_len(stripped) > 0))
     if rest.size:
-        scan = _Scan.of(stripped[rest])
+        scan = TextScan.of(stripped[rest])
         clock = [k for k, s in enumerate(scan.shapes) if _CLOCK_SHAPE.match(s)]
         if clock:
             runs = scan.numbers(clock, 4)
@@ -462,7 +471,7 @@ def percent_column(values: pd.Series, *, column: str, source: str) -> pd.Series:
     >>> print(caught[0].message)  # doctest: +ELLIPSIS
     f.csv: column 'SL': values run above 1 (up to 96.2, row 2), so the column is read as ...
     """
-    blank = _is_blank(values)
+    blank = is_blank(values)
     percent_sign = np.zeros(len(values), dtype=bool)
     if values.dtype.kind in "iuf":
         number = values.to_numpy(dtype=float, na_value=np.nan).copy()
@@ -492,7 +501,7 @@ def percent_column(values: pd.Series, *, column: str, source: str) -> pd.Series:
             f"not a percentage (e.g. {str(values.iloc[int(np.flatnonzero(bad)[0])]).strip()!r})",
             source=source,
             column=column,
-            rows=_rows(bad),
+            rows=file_row_numbers(bad),
         )
     plain = ~percent_sign & ~blank
     with np.errstate(invalid="ignore"):
@@ -509,12 +518,12 @@ def percent_column(values: pd.Series, *, column: str, source: str) -> pd.Series:
             f"outside 0-100% (e.g. {shown!r})",
             source=source,
             column=column,
-            rows=_rows(outside),
+            rows=file_row_numbers(outside),
         )
     if above.any():
         top = int(np.flatnonzero(above)[np.argmax(number[above])])
-        _warn(
-            f"{_where(source, column)}: values run above 1 (up to {number[top]:g}, "
+        warn_repair(
+            f"{where_text(source, column)}: values run above 1 (up to {number[top]:g}, "
             f"row {top + 2}), so the column is read as percentages "
             f"({number[top]:g} = {number[top]:g}%)"
         )
@@ -536,7 +545,9 @@ def _counts(values: pd.Series, name: str, source: str) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         bad = ~(np.isfinite(number) & (number >= 0))
     if bad.any():
-        raise InputError("negative or missing counts", source=source, column=name, rows=_rows(bad))
+        raise InputError(
+            "negative or missing counts", source=source, column=name, rows=file_row_numbers(bad)
+        )
     return number
 
 
@@ -610,15 +621,16 @@ def reconcile_counts(
     if over.any():
         lo, hi = excess[over].min(), excess[over].max()
         size = f"{lo:g} call{'s' if hi != 1 else ''}" if lo == hi else f"{lo:g} to {hi:g} calls"
-        what = f"answered + abandoned exceeds offered by {size} in {describe_rows(_rows(over))}"
+        rows = describe_rows(file_row_numbers(over))
+        what = f"answered + abandoned exceeds offered by {size} in {rows}"
         if policy == "fail":
             raise InputError(f"{what}; give `on_inconsistent` repair or drop", source=source)
         if policy == "repair":
             o = np.where(over, a + b, o)
-            _warn(f"{source}: {what}: offered raised to answered + abandoned")
+            warn_repair(f"{source}: {what}: offered raised to answered + abandoned")
         else:
             keep = ~over
-            _warn(f"{source}: {what}: rows dropped")
+            warn_repair(f"{source}: {what}: rows dropped")
     index = offered.index
     return Reconciled(
         pd.Series(o, index=index, name=offered.name), pd.Series(keep, index=index, name="keep")
@@ -690,7 +702,7 @@ def answered_within_count(
             f"(e.g. {within[i]:.4g} > {got[i]:g})",
             source=source,
             column=column,
-            rows=_rows(too_many),
+            rows=file_row_numbers(too_many),
         )
     return pd.Series(np.fmin(within, got), index=service_level.index, name="answered_within")
 

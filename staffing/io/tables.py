@@ -33,6 +33,7 @@ __all__ = [
     "OutputSet",
     "TableSink",
     "atomic_write",
+    "is_percent_column",
     "read_table",
     "write_table",
 ]
@@ -555,7 +556,7 @@ PERCENT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _is_percent(name: str) -> bool:
+def is_percent_column(name: str) -> bool:
     return any(
         name == p or name.startswith(p + "_") or name.endswith("_" + p) for p in PERCENT_COLUMNS
     )
@@ -576,7 +577,7 @@ def _format_sheet(sheet: Any, df: pd.DataFrame) -> None:
             fmt = "yyyy-mm-dd hh:mm" if has_time else "yyyy-mm-dd"
             width = 16 if has_time else 11
         else:
-            if col.dtype.kind == "f" and _is_percent(str(name)):
+            if col.dtype.kind == "f" and is_percent_column(str(name)):
                 fmt = "0.0%"
             text = col.head(200).astype(str)
             width = int(max([len(str(name)), *text.str.len().tolist()], default=8))

@@ -36,12 +36,11 @@ from staffing.errors import InputError, StaffingError, TargetError
 from staffing.frames import local_dates, wall_clock
 from staffing.queueing.targets import DeferredTarget, ServiceLevel, TargetSet
 from staffing.vocabulary import (
-    WEEKDAYS,
+    OpeningHours,
     format_duration,
+    infer_interval_s,
     parse_duration,
     parse_rate,
-    parse_time_of_day,
-    parse_weekdays,
 )
 
 __all__ = [
@@ -176,60 +175,7 @@ def deferred_target(target: TargetLike, *, late_within_s: Any = None) -> Deferre
 
 # --------------------------------------------------------------------------- opening hours
 
-OpenHoursLike = str | Mapping[Any, Any]
-
-
-def _day_hours(value: Any, what: str) -> tuple[float, float]:
-    """``(open_s, close_s)`` from ``(open, close)`` or ``"08:00-18:00"``."""
-    if isinstance(value, str):
-        first, dash, second = value.partition("-")
-        if not dash:
-            raise StaffingError(f"{what} {value!r}: give opening hours as e.g. 08:00-18:00")
-        value = (first, second)
-    if not (isinstance(value, Sequence) and len(value) == 2):
-        raise StaffingError(f"{what} {value!r}: give (open, close), e.g. ('08:00', '18:00')")
-    bounds = []
-    for v in value:
-        if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
-            seconds = float(v)
-            if not 0.0 <= seconds <= 86400.0:
-                raise StaffingError(f"{what} {v!r} s: a time of day lies between 0 and 86400 s")
-        else:
-            seconds = parse_time_of_day(v, what=what)
-        bounds.append(seconds)
-    if not bounds[0] < bounds[1]:
-        raise StaffingError(
-            f"{what} {value!r}: opening must come before closing on the same day (split a "
-            "night shift into two days)"
-        )
-    return bounds[0], bounds[1]
-
-
-def _weekly_hours(hours: OpenHoursLike) -> dict[int, tuple[float, float]]:
-    """Opening hours per weekday (Monday = 0); days not named are closed."""
-    if isinstance(hours, str):
-        hours = {"all": hours}
-    if not isinstance(hours, Mapping):
-        raise StaffingError(
-            f"`open_hours` {hours!r}: give a mapping of weekdays to hours, e.g. "
-            "{'Mon-Fri': '08:00-18:00'}"
-        )
-    out: dict[int, tuple[float, float]] = {}
-    for key, value in hours.items():
-        if isinstance(key, int | np.integer) and not isinstance(key, bool):
-            if not 0 <= int(key) <= 6:
-                raise StaffingError(f"`open_hours` weekday {key!r}: use 0 (Monday) to 6 (Sunday)")
-            days = frozenset([int(key)])
-        else:
-            days = parse_weekdays(key, what="`open_hours`")
-        span = _day_hours(value, f"`open_hours` {key!r}")
-        for day in days:
-            if day in out and out[day] != span:
-                raise StaffingError(
-                    f"`open_hours`: {WEEKDAYS[day].title()} is given twice with different hours"
-                )
-            out[day] = span
-    return out
+OpenHoursLike = OpeningHours | str | Sequence[str] | Mapping[Any, Any]
 
 
 def _timestamps(interval_start: Any) -> pd.Series:
@@ -258,17 +204,18 @@ def open_intervals(interval_start: Any, open_hours: OpenHoursLike) -> np.ndarray
     ----------
     interval_start : array-like of datetime64 or Series
         Start of each interval, naive or time-zone-aware (the local wall clock counts).
-    open_hours : str or mapping
-        ``"08:00-18:00"`` (every day), or a mapping of weekdays to hours:
-        ``{"Mon-Fri": "08:00-18:00", "Sat": ("09:00", "13:00")}`` or
-        ``{0: (28800, 64800)}`` (Monday = 0, seconds after midnight). Weekdays are read by
-        :func:`~staffing.vocabulary.parse_weekdays`, clock times by
-        :func:`~staffing.vocabulary.parse_time_of_day`. Days not named are closed.
+    open_hours : str, sequence of str, mapping or OpeningHours
+        In the vocabulary's one grammar (:class:`~staffing.vocabulary.OpeningHours`):
+        ``"08:00-18:00"`` (every day), ``"Mon-Fri 08:00-18:00; Sat 09:00-13:00"``, or a
+        mapping of weekdays to hours such as ``{"Mon-Fri": "08:00-18:00", "Sat": ("09:00",
+        "13:00")}`` or ``{0: (28800, 64800)}`` (Monday = 0, seconds after midnight).
+        Days not named are closed; hours ending before they start run past midnight.
 
     Returns
     -------
     ndarray of bool
-        ``True`` where the interval's start lies in ``[open, close)`` of its weekday.
+        ``True`` where the interval's start lies in an open range of its weekday (or in
+        the previous day's range that runs past midnight).
 
     Examples
     --------
@@ -276,19 +223,16 @@ def open_intervals(interval_start: Any, open_hours: OpenHoursLike) -> np.ndarray
     >>> open_intervals(starts, {"Mon-Fri": "08:00-18:00"}).tolist()
     [True, False, False, False]
     """
-    weekly = _weekly_hours(open_hours)
+    hours = OpeningHours.parse(open_hours, what="`open_hours`")
     local = wall_clock(_timestamps(interval_start))
-    weekday = local.dt.day_of_week.to_numpy()
+    if hours is None:
+        return np.ones(len(local), dtype=bool)
     seconds = (
         local.dt.hour.to_numpy() * 3600.0
         + local.dt.minute.to_numpy() * 60.0
         + local.dt.second.to_numpy()
     )
-    opens = np.full(7, np.inf)
-    closes = np.full(7, -np.inf)
-    for day, (a, b) in weekly.items():
-        opens[day], closes[day] = a, b
-    return np.asarray((seconds >= opens[weekday]) & (seconds < closes[weekday]), dtype=bool)
+    return hours.is_open(local.dt.day_of_week.to_numpy(), seconds)
 
 
 # --------------------------------------------------------------------------- result
@@ -412,7 +356,7 @@ def _interval_length(interval_s: Any, starts: pd.Series | None) -> float:
     if isinstance(t.dtype, pd.DatetimeTZDtype):
         t = t.dt.tz_convert("UTC").dt.tz_localize(None)
     ns = t.to_numpy().astype("datetime64[ns]").astype(np.int64)
-    return float(ns[1] - ns[0]) / 1e9
+    return float(infer_interval_s(ns)[0])
 
 
 def _check_starts(starts: pd.Series, dt: float) -> None:

@@ -33,12 +33,7 @@ from staffing.prepared.channels import (
     has_channels,
 )
 from staffing.prepared.days import QueueDays, queue_days
-from staffing.prepared.forecast import (
-    DEFAULT_QUEUE,
-    FORECAST_COLUMNS,
-    interval_length,
-    validate_forecast,
-)
+from staffing.prepared.forecast import DEFAULT_QUEUE, FORECAST_COLUMNS, validate_forecast
 from staffing.prepared.model import PatienceWarning, QueueModel
 from staffing.prepared.prepared import (
     PreparedForecast,
@@ -49,6 +44,7 @@ from staffing.prepared.prepared import (
     row_chunks,
 )
 from staffing.prepared.windows import RULE_COLUMNS, assign_targets, prepare_targets
+from staffing.vocabulary import interval_length
 
 __all__ = [
     "CALIBRATION_PERIODS",

@@ -43,7 +43,7 @@ import pandas as pd
 from staffing.errors import InputError, StaffingError
 from staffing.frames import bad_rows, check_column, numeric_column, queue_names
 from staffing.queueing.chat import DEFAULT_EFFICIENCY, efficiency_table
-from staffing.vocabulary import parse_rate, parse_weekdays
+from staffing.vocabulary import OpeningHours, parse_rate
 
 __all__ = [
     "CHANNEL_COLUMNS",
@@ -99,47 +99,29 @@ def channel_names(values: Any) -> pd.Series:
     return text.fillna("").replace("", DEFAULT_CHANNEL).astype(object)
 
 
-def parse_open_hours(value: Any) -> dict[str, str] | None:
-    """Opening hours as a mapping of weekdays to hours, from any accepted spelling.
+def parse_open_hours(value: Any) -> OpeningHours | None:
+    """Opening hours of deferred work, in the vocabulary's one grammar.
 
     Parameters
     ----------
     value : str, sequence of str, mapping or None
         ``"Mon-Fri 08:00-18:00"``, ``"08:00-18:00"`` (every day), several such texts
-        (``["Mon-Fri 08:00-18:00", "Sat 09:00-13:00"]``), or a mapping as
-        :func:`staffing.planner.deferred.open_intervals` takes it.
+        (``["Mon-Fri 08:00-18:00", "Sat 09:00-13:00"]``), or a mapping
+        (:class:`staffing.vocabulary.OpeningHours`).
 
     Returns
     -------
-    dict or None
-        ``{"Mon-Fri": "08:00-18:00", ...}``; ``None`` for ``None`` (always open).
+    OpeningHours or None
+        ``None`` for ``None`` (always open).
 
     Examples
     --------
-    >>> parse_open_hours(["Mon-Fri 08:00-18:00", "Sat 09:00-13:00"])
-    {'Mon-Fri': '08:00-18:00', 'Sat': '09:00-13:00'}
-    >>> parse_open_hours("07:00-19:00")
-    {'all': '07:00-19:00'}
+    >>> str(parse_open_hours(["Mon-Fri 08:00-18:00", "Sat 09:00-13:00"]))
+    'Mon-Fri 08:00-18:00; Sat 09:00-13:00'
+    >>> str(parse_open_hours("07:00-19:00"))
+    '07:00-19:00'
     """
-    from staffing.planner.deferred import _weekly_hours
-
-    if value is None:
-        return None
-    if isinstance(value, Mapping):
-        out = {str(k): v for k, v in value.items()}
-    else:
-        items = [value] if isinstance(value, str) else list(value)
-        out = {}
-        for item in items:
-            text = str(item).strip()
-            days, _, hours = text.rpartition(" ")
-            days = days.strip() or "all"
-            parse_weekdays(days, what="`open_hours`")
-            if days in out:
-                raise StaffingError(f"`open_hours`: {days} is given twice")
-            out[days] = hours
-    _weekly_hours(out)  # validates every day and span
-    return out
+    return OpeningHours.parse(value, what="`open_hours`")
 
 
 @dataclass(frozen=True)
@@ -168,13 +150,13 @@ class ChannelRules:
     --------
     >>> r = ChannelRules(channel_models={"WhatsApp": "concurrent"},
     ...                  open_hours="Mon-Fri 08:00-18:00")
-    >>> r.model_of("whatsapp"), r.model_of("email"), r.open_hours
-    ('concurrent', 'deferred', {'Mon-Fri': '08:00-18:00'})
+    >>> r.model_of("whatsapp"), r.model_of("email"), str(r.open_hours)
+    ('concurrent', 'deferred', 'Mon-Fri 08:00-18:00')
     """
 
     channel_models: Mapping[str, str] = field(default_factory=dict)
     chat_efficiency: Sequence[float] = DEFAULT_EFFICIENCY
-    open_hours: Any = None
+    open_hours: OpeningHours | str | Sequence[str] | Mapping[Any, Any] | None = None
     deadline_clock: DeadlineClock = "calendar"
     max_occupancy: float | str = 0.9
 
@@ -225,11 +207,7 @@ class ChannelRules:
     def describe(self) -> str:
         """The rules in words, for reports."""
         eff = ", ".join(f"{x:g}" for x in self.chat_efficiency)
-        hours = (
-            "always open"
-            if self.open_hours is None
-            else "open " + ", ".join(f"{k} {v}" for k, v in self.open_hours.items())
-        )
+        hours = "always open" if self.open_hours is None else f"open {self.open_hours}"
         return (
             f"Chat efficiency {eff} (throughput with 1, 2, ... chats). Deferred work: "
             f"{hours}, deadlines on the {self.deadline_clock} clock, occupancy at most "

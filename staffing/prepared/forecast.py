@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from staffing.errors import InputError, StaffingError
+from staffing.errors import InputError
 from staffing.frames import (
     bad_rows,
     check_column,
@@ -35,12 +35,11 @@ from staffing.frames import (
 )
 from staffing.frames.values import seconds_column
 from staffing.queueing.erlang import MAX_WORKLOAD_ERLANGS
-from staffing.vocabulary import parse_duration
+from staffing.vocabulary import infer_interval_s, interval_length, interval_steps
 
 __all__ = [
     "DEFAULT_QUEUE",
     "FORECAST_COLUMNS",
-    "interval_length",
     "validate_forecast",
 ]
 
@@ -55,30 +54,6 @@ FORECAST_COLUMNS: tuple[str, ...] = (
     "interval_s",
     "patience_s",
 )
-
-
-def interval_length(interval: str | float) -> float:
-    """Interval length [s] of ``"15min"``, ``"30m"``, ``"1h"``, ``"00:15:00"`` or ``900``.
-
-    A bare number is seconds, as everywhere (:mod:`staffing.vocabulary`); an interval
-    shorter than a minute is refused as a likely slip (``15`` meant as minutes).
-
-    Examples
-    --------
-    >>> interval_length("15min"), interval_length("1h"), interval_length(1800)
-    (900.0, 3600.0, 1800.0)
-    >>> interval_length("15")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    staffing.errors.StaffingError: `interval_s` '15' is 15 seconds: give a unit, e.g. 15min ...
-    """
-    seconds = parse_duration(interval, what="`interval_s`", allow_zero=False)
-    if seconds < 60:
-        raise StaffingError(
-            f"`interval_s` {interval!r} is {seconds:g} seconds: give a unit, e.g. "
-            f"{seconds:g}min (intervals are at least a minute)"
-        )
-    return seconds
 
 
 def validate_forecast(
@@ -174,7 +149,7 @@ def validate_forecast(
                 rows=bad_rows(~varying),
             )
     else:
-        out["interval_s"] = _infer_interval(out, steps, source)
+        out["interval_s"] = _infer_interval(out, source)
     _check_steps(steps, out["interval_s"].to_numpy(dtype=float), source)
     with np.errstate(invalid="ignore", over="ignore"):
         workload = calls * aht / out["interval_s"]
@@ -214,20 +189,15 @@ class _Steps:
 
     @classmethod
     def of(cls, df: pd.DataFrame) -> _Steps:
-        codes = pd.factorize(df["queue"])[0]
-        t = df["interval_start"]
-        if isinstance(t.dtype, pd.DatetimeTZDtype):
-            t = t.dt.tz_convert("UTC").dt.tz_localize(None)
-        ns = t.to_numpy().astype("datetime64[ns]").astype(np.int64)
-        if codes.max(initial=0) < 2**15:
-            codes = codes.astype(np.int16)  # stable sort of small integers is a radix sort
-        order = np.argsort(ns, kind="stable")
-        order = order[np.argsort(codes[order], kind="stable")]
-        sorted_codes = codes[order]
-        ns = ns[order]
-        same = sorted_codes[1:] == sorted_codes[:-1]
-        step = (ns[1:] - ns[:-1]) / 1e9
-        return cls(step[same], order[1:][same], order[:-1][same], sorted_codes[1:][same])
+        return cls(*interval_steps(_ns(df["interval_start"]), pd.factorize(df["queue"])[0]))
+
+
+def _ns(times: pd.Series) -> np.ndarray:
+    """Timestamps as int64 nanoseconds (UTC for time-zone-aware ones)."""
+    t = times
+    if isinstance(t.dtype, pd.DatetimeTZDtype):
+        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
+    return np.asarray(t.to_numpy().astype("datetime64[ns]").astype(np.int64))
 
 
 def _check_steps(steps: _Steps, interval_s: np.ndarray, source: str) -> None:
@@ -246,19 +216,12 @@ def _check_steps(steps: _Steps, interval_s: np.ndarray, source: str) -> None:
         )
 
 
-def _infer_interval(df: pd.DataFrame, steps: _Steps, source: str) -> np.ndarray:
-    """Interval length per row: the most common step within the row's queue."""
-    step, step_codes = steps.step, steps.code
+def _infer_interval(df: pd.DataFrame, source: str) -> np.ndarray:
+    """Interval length per row: its queue's, by the vocabulary's one rule
+    (:func:`staffing.vocabulary.infer_interval_s`); a queue of one timestamp takes the
+    length the others agree on."""
     codes, names = pd.factorize(df["queue"])
-    lengths = np.full(len(names), np.nan)
-    if step.size:
-        counts = pd.DataFrame({"code": step_codes, "step": step}).value_counts()
-        # most common step per queue; ties go to the shorter step
-        best = counts.reset_index().sort_values(
-            ["code", "count", "step"], ascending=[True, False, True], kind="stable"
-        )
-        first = best.drop_duplicates("code")
-        lengths[first["code"].to_numpy()] = first["step"].to_numpy()
+    lengths = infer_interval_s(_ns(df["interval_start"]), codes)
     known = set(lengths[np.isfinite(lengths)].tolist())
     for code in np.flatnonzero(np.isnan(lengths)):
         if len(known) != 1:

@@ -33,7 +33,6 @@ day; intervals without a row need no agents.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +50,7 @@ from staffing.frames import (
     wall_clock,
 )
 from staffing.planner.roster import pool_name
-from staffing.vocabulary import parse_duration, parse_time_of_day, parse_weekdays
+from staffing.vocabulary import OpeningHours, infer_interval_s, parse_duration
 
 __all__ = ["DEFAULT_QUEUE", "Requirement", "open_slots", "prepare_requirement"]
 
@@ -227,10 +226,10 @@ def _interval(df: pd.DataFrame, times: pd.Series, interval_s: Any, source: str) 
             )
         seconds = float(distinct[0])
     else:
-        stamps = np.unique(times.to_numpy())
+        stamps = np.unique(times.to_numpy().astype("datetime64[ns]").astype(np.int64))
         if stamps.size < 2:
             raise StaffingError(f"{source}: one interval only; give `interval_s` (e.g. 30min)")
-        seconds = float(np.diff(stamps).min() / np.timedelta64(1, "s"))
+        seconds = float(infer_interval_s(stamps)[0])
     if seconds < 60 or seconds % 60 or _DAY_S % seconds:
         raise StaffingError(
             f"interval of {seconds:g} s: give a whole number of minutes that divides a day "
@@ -300,11 +299,9 @@ def _common_target(df: pd.DataFrame) -> str | None:
 
 # --------------------------------------------------------------------------- open hours
 
-_HOURS = re.compile(r"^\s*([0-9:]+)\s*-\s*([0-9:]+)\s*$")
-
 
 def open_slots(
-    open_hours: Mapping[str, Any] | None,
+    open_hours: OpeningHours | Mapping[Any, Any] | str | None,
     first_day: np.datetime64,
     days: int,
     slot_s: int,
@@ -313,11 +310,12 @@ def open_slots(
 
     Parameters
     ----------
-    open_hours : mapping or None
-        Weekdays to opening hours: ``{"Mon-Fri": "07:00-22:00", "Sat": "08:00-20:00"}``;
-        a day not named is closed, ``"closed"`` (or an empty value) closes a day, hours
-        that end before they start run past midnight (``"22:00-06:00"``), several ranges
-        are separated by ``,`` or ``;``. None: always open.
+    open_hours : OpeningHours, str, mapping or None
+        Opening hours in the vocabulary's one grammar
+        (:class:`~staffing.vocabulary.OpeningHours`): ``"Mon-Fri 07:00-22:00; Sat
+        08:00-20:00"`` or ``{"Mon-Fri": "07:00-22:00"}``; a day not named is closed,
+        ``closed`` closes a day, hours that end before they start run past midnight
+        (``22:00-06:00``), several ranges are joined by ``,``. None: always open.
     first_day : numpy.datetime64
         First day of the horizon.
     days : int
@@ -339,41 +337,15 @@ def open_slots(
     """
     per_day = _DAY_S // slot_s
     total = (days + 2) * per_day
-    if open_hours is None:
+    hours = OpeningHours.parse(open_hours, what="open hours")
+    if hours is None:
         return np.ones(total, dtype=bool)
-    hours: dict[int, list[tuple[float, float]]] = {d: [] for d in range(7)}
-    for spec, value in open_hours.items():
-        weekdays = parse_weekdays(spec, what="open hours")
-        for start, end in _ranges(spec, value):
-            for d in weekdays:
-                hours[d].append((start, end))
     mask = np.zeros(total + per_day, dtype=bool)
     # weekday of the day before the horizon: 1970-01-01 was a Thursday (3)
     weekday0 = int((first_day.astype("datetime64[D]").astype(np.int64) - 1 + 3) % 7)
     for i in range(days + 2):
-        for start, end in hours[(weekday0 + i) % 7]:
+        for start, end in hours.ranges[(weekday0 + i) % 7]:
             lo = i * per_day + math.ceil(start / slot_s)
             hi = i * per_day + math.floor(end / slot_s)
             mask[lo:hi] = True
     return mask[:total]
-
-
-def _ranges(spec: str, value: Any) -> list[tuple[float, float]]:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    text = str(value).strip().lower()
-    if text in ("", "closed", "none"):
-        return []
-    out = []
-    for part in (p for p in re.split(r"[;,]", text) if p.strip()):
-        m = _HOURS.match(part)
-        if m is None:
-            raise StaffingError(
-                f"open hours {spec!r}: {value!r} is not a time range (use e.g. 07:00-22:00)"
-            )
-        start = parse_time_of_day(m.group(1), what=f"open hours {spec!r}")
-        end = parse_time_of_day(m.group(2), what=f"open hours {spec!r}")
-        if end <= start:
-            end += _DAY_S
-        out.append((start, end))
-    return out

@@ -48,6 +48,12 @@ per replication, so replication ``r`` draws the same numbers however replication
 batched. Within a replication the draws are made in a fixed order, independent of the
 staffing: the same seed gives the same arrivals, service and patience to every plan
 simulated with it (common random numbers).
+
+The building blocks are public for the simulation-based staffing search
+(:mod:`staffing.simulation.staffing`), which draws the callers once and re-runs the day
+from checkpoints: :func:`make_day` (the day's arrays, checked), :func:`replication_seeds`,
+:func:`draw_callers` (:class:`Callers`), :func:`advance` (place callers on the agents of
+an :class:`AgentState`) and :func:`tally_intervals` (count them into a :class:`Tally`).
 """
 
 from __future__ import annotations
@@ -60,7 +66,20 @@ import numpy as np
 
 from staffing.errors import StaffingError
 
-__all__ = ["SimulatedDay", "curve_mean_s", "simulate_day"]
+__all__ = [
+    "AgentState",
+    "Callers",
+    "DayModel",
+    "SimulatedDay",
+    "Tally",
+    "advance",
+    "curve_mean_s",
+    "draw_callers",
+    "make_day",
+    "replication_seeds",
+    "simulate_day",
+    "tally_intervals",
+]
 
 FractionalAgents = Literal["random", "round"]
 SeedLike = int | np.random.SeedSequence | None
@@ -73,7 +92,7 @@ _NEVER = 1e300  # arrival time of padding callers: later than any real event, st
 
 
 @dataclass(frozen=True)
-class _Day:
+class DayModel:
     """A validated queue-day: arrays of length ``K`` and the shared options."""
 
     calls: np.ndarray
@@ -146,7 +165,7 @@ def curve_mean_s(patience_curve: Any) -> float:
     return body + float(s[-1]) / hazard if hazard > 0 else float("inf")
 
 
-def _make_day(
+def make_day(
     calls: Any,
     aht_s: Any,
     interval_s: Any,
@@ -155,7 +174,7 @@ def _make_day(
     patience_curve: Any,
     service_cv: float | None,
     volume_cv: float,
-) -> _Day:
+) -> DayModel:
     c = _vector(calls, None, "calls")
     if c.ndim != 1 or c.size == 0:
         raise StaffingError("give `calls` as a 1-d sequence with one value per interval")
@@ -187,7 +206,7 @@ def _make_day(
     if thr.size == 0 or not np.all(np.isfinite(thr) & (thr >= 0)):
         raise StaffingError("`threshold_s` must be one or more finite numbers of seconds >= 0")
     bounds = np.concatenate([[0.0], np.cumsum(iv)])
-    return _Day(
+    return DayModel(
         calls=c,
         aht_s=h,
         interval_s=iv,
@@ -204,7 +223,7 @@ def _make_day(
 
 
 @dataclass
-class _Callers:
+class Callers:
     """Callers of a batch of replications, one row each in arrival order, padded to ``M``.
 
     Padding arrives at ``_NEVER`` with patience ``-inf``: it never takes an agent.
@@ -223,7 +242,7 @@ class _Callers:
         return np.diff(self.before, axis=0)
 
 
-def _seeds(seed: SeedLike, replications: int) -> list[np.random.SeedSequence]:
+def replication_seeds(seed: SeedLike, replications: int) -> list[np.random.SeedSequence]:
     if isinstance(seed, np.random.SeedSequence):
         # A copy, so that spawning twice from the same object gives the same children.
         root = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
@@ -234,7 +253,7 @@ def _seeds(seed: SeedLike, replications: int) -> list[np.random.SeedSequence]:
     return root.spawn(replications)
 
 
-def _draw(day: _Day, seeds: Sequence[np.random.SeedSequence]) -> _Callers:
+def draw_callers(day: DayModel, seeds: Sequence[np.random.SeedSequence]) -> Callers:
     """One replication per seed; draws in a fixed order independent of any staffing.
 
     Each replication's stream gives, in order: the day factor (if ``volume_cv > 0``), the
@@ -291,7 +310,7 @@ def _draw(day: _Day, seeds: Sequence[np.random.SeedSequence]) -> _Callers:
     patience[~real] = -np.inf
     before = np.zeros((k + 1, b), dtype=np.int64)
     before[1:] = np.cumsum(counts, axis=1).T
-    return _Callers(arrival, patience, service, before, unit)
+    return Callers(arrival, patience, service, before, unit)
 
 
 def _curve_patience(curve: tuple[np.ndarray, np.ndarray, float], level: np.ndarray) -> np.ndarray:
@@ -332,7 +351,7 @@ def _columns_staffing(
 
 
 @dataclass
-class _State:
+class AgentState:
     """Where each column (replication) is: sorted end times, last virtual start, next caller."""
 
     slots: np.ndarray  # (N + 1, C): ascending end times of the last N starts; row N is +inf
@@ -340,31 +359,31 @@ class _State:
     pointer: np.ndarray  # (C,) int64: next caller to place
 
     @classmethod
-    def empty(cls, slots: int, columns: int) -> _State:
+    def empty(cls, slots: int, columns: int) -> AgentState:
         s = np.full((slots + 1, columns), -np.inf)
         s[slots] = np.inf
         return cls(s, np.full(columns, -np.inf), np.zeros(columns, dtype=np.int64))
 
-    def widened(self, slots: int) -> _State:
+    def widened(self, slots: int) -> AgentState:
         """The same state with at least ``slots`` end-time slots (free ones added below)."""
         have = self.slots.shape[0] - 1
         if slots <= have:
             return self
         extra = np.full((slots - have, self.slots.shape[1]), -np.inf)
-        return _State(np.vstack([extra, self.slots]), self.last_start, self.pointer)
+        return AgentState(np.vstack([extra, self.slots]), self.last_start, self.pointer)
 
-    def tiled(self, copies: int) -> _State:
-        return _State(
+    def tiled(self, copies: int) -> AgentState:
+        return AgentState(
             np.tile(self.slots, (1, copies)),
             np.tile(self.last_start, copies),
             np.tile(self.pointer, copies),
         )
 
 
-def _advance(
-    callers: _Callers,
+def advance(
+    callers: Callers,
     replica: np.ndarray,
-    state: _State,
+    state: AgentState,
     staff: np.ndarray,
     bounds: np.ndarray,
     stop: np.ndarray,
@@ -431,7 +450,7 @@ def _advance(
                     good = (cand < b_end[jj]) | (jj == k_last)
                     start[idx[good]] = cand[good]
                     idx, jj = idx[~good], jj[~good]
-            answered = start <= arrive + pat_f[at]  # as in _place_all and _tally
+            answered = start <= arrive + pat_f[at]  # as in _place_all and tally_intervals
             commit = live & (start < until_s) if bounded else live
             if bounded and not commit.any():
                 break
@@ -458,7 +477,7 @@ def _advance(
 
 
 @dataclass
-class _Tally:
+class Tally:
     """Per interval and column sums, ``(K, C)`` (``(T, K, C)`` for the thresholds)."""
 
     answered: np.ndarray
@@ -470,7 +489,7 @@ class _Tally:
     busy_s: np.ndarray
 
     @classmethod
-    def zeros(cls, k: int, t: int, c: int) -> _Tally:
+    def zeros(cls, k: int, t: int, c: int) -> Tally:
         z = np.zeros((k, c))
         return cls(
             z.copy(),
@@ -482,11 +501,11 @@ class _Tally:
             z.copy(),
         )
 
-    def add(self, other: _Tally) -> _Tally:
-        return _Tally(*(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__))
+    def add(self, other: Tally) -> Tally:
+        return Tally(*(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__))
 
-    def tiled(self, copies: int) -> _Tally:
-        return _Tally(*(np.tile(getattr(self, f), copies) for f in self.__dataclass_fields__))
+    def tiled(self, copies: int) -> Tally:
+        return Tally(*(np.tile(getattr(self, f), copies) for f in self.__dataclass_fields__))
 
 
 def _segment_sums(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -507,14 +526,14 @@ def _segment_sums(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
 _TALLY_ROWS = 64  # rows tallied at a time, so that temporaries stay in cache
 
 
-def _tally(
-    day: _Day,
+def tally_intervals(
+    day: DayModel,
     arrival: np.ndarray,
     patience: np.ndarray,
     service: np.ndarray,
     start: np.ndarray,
     edges: np.ndarray,
-) -> _Tally:
+) -> Tally:
     """Sums per arrival interval of callers in ``(C, W)`` arrays, in arrival order by row.
 
     Row ``c`` holds the callers of interval ``k`` at positions ``edges[k, c]`` to
@@ -533,22 +552,22 @@ def _tally(
         )
         for lo in range(0, arrival.shape[0], _TALLY_ROWS)
     ]
-    return _Tally(
+    return Tally(
         *(
             np.concatenate([getattr(p, f) for p in parts], axis=-1)
-            for f in _Tally.__dataclass_fields__
+            for f in Tally.__dataclass_fields__
         )
     )
 
 
 def _tally_rows(
-    day: _Day,
+    day: DayModel,
     arrival: np.ndarray,
     patience: np.ndarray,
     service: np.ndarray,
     start: np.ndarray,
     edges: np.ndarray,
-) -> _Tally:
+) -> Tally:
     k = day.size
     columns = arrival.shape[0]
     with np.errstate(invalid="ignore"):
@@ -584,7 +603,7 @@ def _tally_rows(
         below = np.cumsum(sums, axis=0)[: k + 1]  # sum of values < b_m
         n_below = np.cumsum(counts, axis=0)[: k + 1]
         f += sign * (below + bounds[:, None] * (counts.sum(axis=0) - n_below))
-    return _Tally(
+    return Tally(
         answered=total(answered),
         answered_within=answered_within,
         abandoned=total(abandoned),
@@ -725,7 +744,7 @@ def simulate_day(
     >>> bool(est["service_level_lo"][1] < est["service_level"][1] < est["service_level_hi"][1])
     True
     """
-    day = _make_day(
+    day = make_day(
         calls, aht_s, interval_s, threshold_s, patience_s, patience_curve, service_cv, volume_cv
     )
     n = _check_agents(agents, day.size)
@@ -737,10 +756,10 @@ def simulate_day(
         batch_size = int(np.clip(_BATCH_CALLERS / max(day.calls.sum(), 1.0), 16, 1000))
     if int(batch_size) != batch_size or batch_size < 1:
         raise StaffingError(f"`batch_size` must be a whole number >= 1 (got {batch_size!r})")
-    seeds = _seeds(seed, int(replications))
-    parts: list[tuple[np.ndarray, _Tally, np.ndarray]] = []
+    seeds = replication_seeds(seed, int(replications))
+    parts: list[tuple[np.ndarray, Tally, np.ndarray]] = []
     for first in range(0, len(seeds), int(batch_size)):
-        callers = _draw(day, seeds[first : first + int(batch_size)])
+        callers = draw_callers(day, seeds[first : first + int(batch_size)])
         staff = _columns_staffing(n, callers.unit, fractional_agents)
         tally = _run_full(day, callers, staff)
         parts.append((callers.offered, tally, staff))
@@ -748,17 +767,19 @@ def simulate_day(
     return _assemble(day, parts)
 
 
-def _run_full(day: _Day, callers: _Callers, staff: np.ndarray) -> _Tally:
+def _run_full(day: DayModel, callers: Callers, staff: np.ndarray) -> Tally:
     """Simulate every caller of a batch with per-replication staffing ``(K + 1, B)``.
 
-    The same recursion as :func:`_advance`, specialised to every row placing its caller
+    The same recursion as :func:`advance`, specialised to every row placing its caller
     ``i`` at step ``i`` (padding callers never take an agent), so a step needs no masks.
     """
     starts = _place_all(day, callers, staff)
-    return _tally(day, callers.arrival, callers.patience, callers.service, starts.T, callers.before)
+    return tally_intervals(
+        day, callers.arrival, callers.patience, callers.service, starts.T, callers.before
+    )
 
 
-def _place_all(day: _Day, callers: _Callers, staff: np.ndarray) -> np.ndarray:
+def _place_all(day: DayModel, callers: Callers, staff: np.ndarray) -> np.ndarray:
     """Virtual starts ``(M, B)`` of every caller (see :func:`_run_full`)."""
     rows, width = callers.arrival.shape
     n_slots = int(staff.max())
@@ -807,7 +828,7 @@ def _place_all(day: _Day, callers: _Callers, staff: np.ndarray) -> np.ndarray:
     return starts
 
 
-def _assemble(day: _Day, parts: Sequence[tuple[np.ndarray, _Tally, np.ndarray]]) -> SimulatedDay:
+def _assemble(day: DayModel, parts: Sequence[tuple[np.ndarray, Tally, np.ndarray]]) -> SimulatedDay:
     def cat(get: Any) -> np.ndarray:
         return np.concatenate([get(p) for p in parts], axis=-1)
 

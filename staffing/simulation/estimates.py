@@ -19,7 +19,13 @@ from staffing.queueing.targets import Measures, TargetSet, TargetsLike
 from staffing.simulation.engine import SimulatedDay
 from staffing.vocabulary import AbandonPolicy, check_abandon_policy, service_level_parts
 
-__all__ = ["day_estimates", "interval_estimates", "target_text"]
+__all__ = [
+    "day_estimates",
+    "interval_estimates",
+    "service_level_sums",
+    "share_of",
+    "target_text",
+]
 
 
 def _z(confidence: float) -> float:
@@ -56,7 +62,7 @@ def _threshold_index(sim: SimulatedDay, threshold_s: float) -> int:
     )
 
 
-def _sl_parts(
+def service_level_sums(
     aw: np.ndarray,
     bw: np.ndarray,
     offered: np.ndarray,
@@ -114,7 +120,9 @@ def _measures(
     out: dict[str, np.ndarray] = {"calls": sums.offered.mean(axis=0)}
     out["agents"] = sums.staffed.mean(axis=0) / sums.length
     i = _threshold_index(sim, threshold_s)
-    y, x = _sl_parts(sums.aw[..., i], sums.bw[..., i], sums.offered, sums.answered, abandon_policy)
+    y, x = service_level_sums(
+        sums.aw[..., i], sums.bw[..., i], sums.offered, sums.answered, abandon_policy
+    )
     sl, lo, hi = _ratio(y, x, z, 1.0)
     out["service_level"], out["service_level_lo"], out["service_level_hi"] = (
         sl,
@@ -141,15 +149,15 @@ def _measures(
 
     def parts(t: float) -> tuple[np.ndarray, np.ndarray]:
         j = _threshold_index(sim, t)
-        return _sl_parts(
+        return service_level_sums(
             sums.aw[..., j], sums.bw[..., j], sums.offered, sums.answered, abandon_policy
         )
 
     each = Measures(
-        lambda t: _share(*parts(t), 1.0),
-        asa_s=lambda: _share(sums.wait, sums.answered, 0.0),
-        abandon_rate=lambda: _share(sums.abandoned, sums.offered, 0.0),
-        occupancy=lambda: _share(sums.busy, sums.staffed, 0.0),
+        lambda t: share_of(*parts(t), 1.0),
+        asa_s=lambda: share_of(sums.wait, sums.answered, 0.0),
+        abandon_rate=lambda: share_of(sums.abandoned, sums.offered, 0.0),
+        occupancy=lambda: share_of(sums.busy, sums.staffed, 0.0),
     )
     favourable = Measures(
         lambda t: np.nan_to_num(_ratio(*parts(t), z, 1.0)[2], nan=1.0),
@@ -166,7 +174,7 @@ def _measures(
     return out
 
 
-def _share(y: np.ndarray, x: np.ndarray, empty: float) -> np.ndarray:
+def share_of(y: np.ndarray, x: np.ndarray, empty: float) -> np.ndarray:
     """``y / x`` element-wise, ``empty`` where ``x`` is not positive (nothing to judge)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(x > 0, y / np.where(x > 0, x, 1.0), empty)

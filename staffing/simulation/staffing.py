@@ -27,21 +27,26 @@ from staffing.queueing.offered_load import offered_load
 from staffing.queueing.solver import required_agents
 from staffing.queueing.targets import Measures, TargetSet, TargetsLike
 from staffing.simulation.engine import (
+    AgentState,
+    Callers,
+    DayModel,
     SeedLike,
     SimulatedDay,
-    _advance,
-    _Callers,
-    _Day,
-    _draw,
-    _make_day,
-    _seeds,
-    _State,
-    _Tally,
-    _tally,
+    Tally,
+    advance,
     curve_mean_s,
+    draw_callers,
+    make_day,
+    replication_seeds,
     simulate_day,
+    tally_intervals,
 )
-from staffing.simulation.estimates import _share, _sl_parts, interval_estimates, target_text
+from staffing.simulation.estimates import (
+    interval_estimates,
+    service_level_sums,
+    share_of,
+    target_text,
+)
 from staffing.vocabulary import AbandonPolicy, check_abandon_policy
 
 __all__ = ["SimulationStaffing", "mol_agents", "simulation_agents"]
@@ -202,7 +207,7 @@ def _target_groups(
 
 
 def _met(
-    tally: _Tally,
+    tally: Tally,
     offered: np.ndarray,
     staffed_s: np.ndarray,
     groups: _Groups,
@@ -219,7 +224,7 @@ def _met(
 
 
 def _met_all(
-    tally: _Tally,
+    tally: Tally,
     offered: np.ndarray,
     staffed_s: np.ndarray,
     targets: TargetSet,
@@ -230,20 +235,20 @@ def _met_all(
 
     def level(t: float) -> np.ndarray:
         i = thresholds.index(t)
-        y, x = _sl_parts(
+        y, x = service_level_sums(
             tally.answered_within[i],
             tally.abandoned_within[i],
             offered,
             tally.answered,
             abandon_policy,
         )
-        return _share(y, x, 1.0)
+        return share_of(y, x, 1.0)
 
     measures = Measures(
         level,
-        asa_s=lambda: _share(tally.wait_answered_s, tally.answered, 0.0),
-        abandon_rate=lambda: _share(tally.abandoned, offered, 0.0),
-        occupancy=lambda: _share(tally.busy_s, staffed_s, 0.0),
+        asa_s=lambda: share_of(tally.wait_answered_s, tally.answered, 0.0),
+        abandon_rate=lambda: share_of(tally.abandoned, offered, 0.0),
+        occupancy=lambda: share_of(tally.busy_s, staffed_s, 0.0),
     )
     return np.broadcast_to(targets.met_by(measures), tally.answered.shape)
 
@@ -253,8 +258,8 @@ class _Search:
 
     def __init__(
         self,
-        day: _Day,
-        callers: _Callers,
+        day: DayModel,
+        callers: Callers,
         plan: np.ndarray,
         targets: _Groups,
         abandon_policy: str,
@@ -264,8 +269,8 @@ class _Search:
         self.targets, self.policy = targets, abandon_policy
         self.size = day.size
         self.reps = callers.arrival.shape[0]
-        self.state = _State.empty(max(1, int(plan.max())), self.reps)
-        self.committed = _Tally.zeros(self.size, len(day.thresholds_s), self.reps)
+        self.state = AgentState.empty(max(1, int(plan.max())), self.reps)
+        self.committed = Tally.zeros(self.size, len(day.thresholds_s), self.reps)
         self.offered = callers.offered.sum(axis=1, keepdims=True).astype(float)  # (K, 1)
         self.candidates = 0
         # Intervals that met every target as of the last interval set (kept meeting them).
@@ -292,12 +297,12 @@ class _Search:
         stop = np.tile(callers.before[k + 1], w)
         steps = max(int((stop - base).max()), 1)
         starts = np.full((r * w, steps), np.nan)
-        _advance(callers, replica, state, staff, self.day.bounds, stop, starts=starts, base=base)
+        advance(callers, replica, state, staff, self.day.bounds, stop, starts=starts, base=base)
         width = callers.arrival.shape[1]
         pos = np.minimum(base[:, None] + np.arange(steps)[None, :], width - 1)
         flat = replica[:, None] * width + pos
         edges = np.clip(callers.before[:, replica] - base[None, :], 0, (stop - base)[None, :])
-        part = _tally(
+        part = tally_intervals(
             self.day,
             callers.arrival.ravel()[flat],
             callers.patience.ravel()[flat],
@@ -306,7 +311,7 @@ class _Search:
             edges,
         )
         total = self.committed.tiled(w).add(part)
-        pooled = _Tally(
+        pooled = Tally(
             *(
                 getattr(total, f).reshape(*getattr(total, f).shape[:-1], w, r).sum(axis=-1)
                 for f in total.__dataclass_fields__
@@ -329,7 +334,7 @@ class _Search:
         steps = max(int((callers.before[k + 1] - base).max()), 1)
         # Callers placed now start before b_{k+1}; all of them arrived before it.
         starts = np.full((self.reps, steps), np.nan)
-        _advance(
+        advance(
             callers,
             np.arange(self.reps),
             self.state,
@@ -346,7 +351,7 @@ class _Search:
         placed = self.state.pointer
         edges = np.clip(callers.before - base[None, :], 0, (placed - base)[None, :])
         self.committed = self.committed.add(
-            _tally(
+            tally_intervals(
                 self.day,
                 callers.arrival.ravel()[flat],
                 callers.patience.ravel()[flat],
@@ -438,7 +443,7 @@ def simulation_agents(
     groups = _target_groups(targets, interval_targets, size)
     found = (t for tg, _ in groups for t in tg.thresholds)
     thresholds = tuple(dict.fromkeys(found)) or (20.0,)
-    day = _make_day(
+    day = make_day(
         calls, aht_s, interval_s, thresholds, patience_s, patience_curve, service_cv, volume_cv
     )
     if int(replications) != replications or replications < 2:
@@ -464,7 +469,7 @@ def simulation_agents(
         if plan.shape != (day.size,) or np.any(plan < 0):
             raise StaffingError("`start_agents` must give a whole number >= 0 per interval")
     start = plan.copy()
-    callers = _draw(day, _seeds(seed, int(replications)))
+    callers = draw_callers(day, replication_seeds(seed, int(replications)))
     search = _Search(day, callers, plan, groups, abandon_policy)
     ceiling = 10 * int(max(plan.max(), 1)) + 50
     for k in range(day.size):
@@ -513,7 +518,7 @@ def simulation_agents(
     estimates = interval_estimates(
         sim, interval_targets=per_interval, abandon_policy=abandon_policy
     )
-    pooled = _Tally(
+    pooled = Tally(
         answered=sim.answered.sum(axis=0)[:, None].astype(float),
         answered_within=sim.answered_within.sum(axis=0).T[:, :, None].astype(float),
         abandoned=sim.abandoned.sum(axis=0)[:, None].astype(float),
