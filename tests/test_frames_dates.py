@@ -7,7 +7,6 @@ spreadsheet shows them (header = row 1).
 from __future__ import annotations
 
 import datetime as dt
-import time
 import warnings
 
 import numpy as np
@@ -331,27 +330,20 @@ def test_day_first_round_trip(stamps, form):
 # --------------------------------------------------------------------------- speed
 
 
-def _timed(function, *args, **kwargs) -> float:
-    start = time.process_time()
-    function(*args, **kwargs)
-    return time.process_time() - start
-
-
-def test_speed_on_a_million_rows():
-    """1M ISO rows well under a second, 1M day-first rows in a few seconds (CPU time,
-    so that other work on a shared machine does not count; about 0.45 s and 1.5 s on the
-    development machine)."""
-    stamps = pd.date_range("2020-01-01", periods=1_000_000, freq="15min")
+def test_a_long_column_reads_exactly():
+    """100,000 ISO and day-first rows read back to the same instants (the speed on a
+    million rows is measured by ``benchmarks/bench_dates.py``, not asserted here)."""
+    stamps = pd.date_range("2020-01-01", periods=100_000, freq="15min")
     iso = pd.Series(np.datetime_as_string(stamps.to_numpy(), unit="m"), dtype="str")
     iso = iso.str.replace("T", " ", regex=False)
     piece = iso.str.slice
     uk = piece(8, 10) + "/" + piece(5, 7) + "/" + piece(0, 4) + piece(10, 16)
-    assert _timed(parse_timestamps, iso, column="t", source="f") < 1.5
+    expected = np.asarray(stamps, dtype="datetime64[ns]")
+    assert (parse_timestamps(iso, column="t", source="f").to_numpy() == expected).all()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
-        assert _timed(parse_timestamps, uk, column="t", source="f") < 5.0
         got = parse_timestamps(uk, column="t", source="f")
-    assert (got.to_numpy() == np.asarray(stamps, dtype="datetime64[ns]")).all()
+    assert (got.to_numpy() == expected).all()
 
 
 def test_many_shapes_in_one_column():
