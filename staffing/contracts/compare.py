@@ -26,18 +26,16 @@ import pandas as pd
 
 from staffing.contracts._measures import plan_counts
 from staffing.errors import StaffingError, TargetError
-from staffing.planner import (
+from staffing.planner import FteRules, SummaryParts, plan, plan_intervals
+from staffing.planner.voice import METHODS, Method, check_method
+from staffing.prepared import (
     ChannelRules,
-    FteRules,
     QueueModel,
-    SummaryParts,
-    plan,
-    plan_intervals,
-    prepare_forecast,
+    channel_columns,
+    has_channels,
+    prepare_targets,
+    validate_forecast,
 )
-from staffing.planner.requirement import METHODS, Method, check_method
-from staffing.prepared.channels import channel_columns, has_channels
-from staffing.prepared.windows import prepare_targets
 from staffing.queueing.targets import ServiceLevel, TargetSet
 from staffing.simulation.scaleout import SimulationOptions
 
@@ -368,7 +366,7 @@ class Comparison:
 
     def add(self, forecast: pd.DataFrame) -> None:
         """Plan a chunk of whole queues under every scenario."""
-        prepared = prepare_forecast(forecast, interval_s=self.interval_s)
+        prepared = validate_forecast(forecast, interval_s=self.interval_s)
         mixed = has_channels(prepared)
         if self._mixed is not None and mixed != self._mixed:
             raise StaffingError("the chunks of one comparison must all have, or all lack, channels")
@@ -588,7 +586,7 @@ def sweep(
     without = forecast.drop(columns="patience_s", errors="ignore")
     without.attrs = dict(forecast.attrs)
     models = [("Erlang C", without, QueueModel(abandon_policy=model.abandon_policy))]
-    if _has_patience(prepare_forecast(forecast, interval_s=interval_s), model):
+    if _has_patience(validate_forecast(forecast, interval_s=interval_s), model):
         models.append(("Erlang A", forecast, model))
     rows = []
     for name, frame, queue_model in models:

@@ -48,8 +48,7 @@ from staffing.contracts.credits import (
 from staffing.contracts.terms import CreditTerms
 from staffing.errors import StaffingError
 from staffing.frames import check_column, local_dates, numeric_column, period_start, require_columns
-from staffing.planner import QueueModel, prepare_forecast
-from staffing.prepared.channels import check_simulable
+from staffing.prepared import QueueModel, check_simulable, prepare, validate_forecast
 
 __all__ = ["EXPOSURE_COLUMNS", "credit_exposure", "prepare_plan"]
 
@@ -76,7 +75,7 @@ _PLAN_COLUMNS = ("interval_start", "calls", "aht_s", "agents")
 def prepare_plan(plan: pd.DataFrame, *, interval_s: float | str | None = None) -> pd.DataFrame:
     """A plan's interval table checked for simulation: a valid forecast plus ``agents``.
 
-    The forecast columns are checked as :func:`staffing.planner.prepare_forecast` checks
+    The forecast columns are checked as :func:`staffing.prepared.validate_forecast` checks
     them (duplicate intervals of a queue, mixed lengths and an empty table included);
     ``agents`` must be present, finite and at least 0 on every row.
 
@@ -87,7 +86,7 @@ def prepare_plan(plan: pd.DataFrame, *, interval_s: float | str | None = None) -
     """
     src = str(plan.attrs.get("source", "plan"))
     require_columns(plan, list(_PLAN_COLUMNS), source=src)
-    out = prepare_forecast(plan, interval_s=interval_s, source=src)
+    out = validate_forecast(plan, interval_s=interval_s, source=src)
     agents = numeric_column(plan.reset_index(drop=True), "agents", source=src)
     check_column(
         out, "agents", np.isfinite(agents) & (agents >= 0), "negative or missing agents", source=src
@@ -183,12 +182,10 @@ def credit_exposure(
         raise StaffingError(f"volume_cv {volume_cv!r}: give a coefficient of variation >= 0")
     check_simulable(intervals, what="the credit exposure")
     plan = prepare_plan(intervals, interval_s=interval_s)
-    calls = plan["calls"].to_numpy(dtype=float)
-    aht = np.where(calls > 0, plan["aht_s"].to_numpy(dtype=float), 1.0)
+    prepared = prepare(plan, goal, model=model)
+    calls, aht, length = prepared.calls, prepared.aht_s, prepared.interval_s
     agents = plan["agents"].to_numpy(dtype=float)
-    length = plan["interval_s"].to_numpy(dtype=float)
-    resolved = model.patience(plan)
-    patience = resolved if np.isfinite(resolved).any() else None
+    patience = prepared.patience_s if np.isfinite(prepared.patience_s).any() else None
 
     starts = period_start(plan["interval_start"], period)
     codes, labels = pd.factorize(starts, sort=True)

@@ -22,7 +22,7 @@ from staffing.errors import InputError
 from staffing.frames.dates import combine_date_time, parse_timestamps
 from staffing.frames.values import InconsistentPolicy
 from staffing.io.tables import read_table
-from staffing.planner import prepare_forecast, prepare_targets
+from staffing.prepared import prepare_targets, validate_forecast
 from staffing.scheduling import ShiftFamily, shift_families
 
 __all__ = [
@@ -138,7 +138,7 @@ def _options(options: ReadOptions | None) -> ReadOptions:
 def read_forecast(
     path: PathLike, *, options: ReadOptions | None = None, interval_s: str | float | None = None
 ) -> pd.DataFrame:
-    """Read and validate a forecast file (see :func:`staffing.planner.prepare_forecast`).
+    """Read and validate a forecast file (see :func:`staffing.prepared.validate_forecast`).
 
     Parameters
     ----------
@@ -158,7 +158,7 @@ def read_forecast(
     {'premium': 1800.0, 'sales': 1800.0, 'service': 1800.0}
     """
     df = _options(options).read(path)
-    return prepare_forecast(df, interval_s=interval_s, source=df.attrs["source"])
+    return validate_forecast(df, interval_s=interval_s, source=df.attrs["source"])
 
 
 def read_targets(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:

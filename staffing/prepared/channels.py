@@ -223,7 +223,7 @@ def channel_columns(
     Parameters
     ----------
     f : DataFrame
-        A forecast from :func:`~staffing.planner.prepare_forecast` (row ``i`` is the
+        A forecast from :func:`~staffing.prepared.validate_forecast` (row ``i`` is the
         file's row ``i + 2``), with any of :data:`CHANNEL_COLUMNS`.
     rules : ChannelRules
         The channel name mapping and the chat efficiency table.
