@@ -122,6 +122,9 @@ SOLVER_COLUMNS: tuple[str, ...] = (
 )
 
 
+_SERVICE_GAP = 0.01
+
+
 class CapacityWarning(StaffingWarning):
     """Weeks no class can reach are short, or a service level was not reached."""
 
@@ -279,7 +282,10 @@ def _plan_to_service(
     Each round simulates the plan (the same seed every round: common random numbers),
     and for each reachable week still short too often raises its floor to the plan's
     productive FTE plus what the ``1 - service`` quantile lacks, at least a quarter FTE,
-    then solves again; floors only rise, so the rounds end (at most 25).
+    then solves again; floors only rise, so the rounds end (at most 25). Each round is
+    solved to a gap of at least 1%: the floors carry the simulation's noise (the
+    quantile of 1,000 replications moves by about an FTE), which a closer gap would not
+    remove, and proving a closer gap under many floors can take HiGHS minutes.
     """
     floor = np.full(D.size, np.nan)
     solution = solve(None)
@@ -403,12 +409,14 @@ def capacity_plan(
         Seed of the simulation.
     service : float or str, optional
         Re-plan so that every week a class can reach has productive FTE at or above the
-        requirement with at least this probability (``"90%"``).
+        requirement with at least this probability (``"90%"``); each round is solved to a
+        gap of at least 1% (see the Notes).
     commit : {"week", "month", "quarter"}, optional
         Add :attr:`CapacityPlan.commitment`: FTE to commit to a partner per period (weeks
         given as dates).
     time_limit_s, gap : float
-        HiGHS's time limit per solve [s] and relative gap.
+        HiGHS's time limit per solve [s] and relative gap (see
+        :func:`staffing.capacity.solve_hiring`).
 
     Returns
     -------
@@ -429,6 +437,14 @@ def capacity_plan(
     the spreadsheet's roll-forward in :mod:`staffing.capacity.rollforward`. Weeks before
     lead + classroom are beyond any class's reach: their shortage, if any, is the same
     for every plan and is said in a :class:`CapacityWarning`.
+
+    **Service level.** Random attrition spreads productive FTE around the plan's. To
+    cover every week with probability ``p``, the plan is simulated, and each week whose
+    ``1 - p`` quantile falls below the requirement gets a floor, the plan's productive
+    FTE plus the shortfall of that quantile, in the cover rows of the model; the rounds
+    repeat with the same seed until every week a class can reach is covered often enough.
+    Sizing against simulated outcomes rather than the mean is what Robbins & Harrison
+    (2011) do for the staffing of a new outsourced project.
 
     The plan ends with the horizon: classes that would only pay off after it are not
     hired, so plan a few months beyond the period to be decided and act on its first
@@ -504,8 +520,10 @@ def capacity_plan(
             N0: float = N0,
             m: ClassMatrices = m,
         ) -> Any:
-            return solve_hiring(D, N0, rules, floor=floor, time_limit_s=time_limit_s, gap=gap,
-                                matrices=m)  # fmt: skip
+            # to a service level: at least a 1% gap (the floors carry simulation noise)
+            wanted = gap if level is None else max(gap, _SERVICE_GAP)
+            return solve_hiring(D, N0, rules, floor=floor, time_limit_s=time_limit_s,
+                                gap=wanted, matrices=m)  # fmt: skip
 
         sim = None
         rounds = 1
