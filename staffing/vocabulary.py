@@ -285,7 +285,10 @@ def parse_weeks(value: Any, *, what: str = "weeks", allow_zero: bool = True) -> 
             raise StaffingError(
                 f"{what} {_show(value)} has no unit (a bare number is seconds): write {text}w"
             )
-        weeks = parse_duration(value, what=what) / _WEEK_S
+        seconds = _duration_seconds(value)
+        if seconds is None or math.isnan(seconds):
+            raise StaffingError(f"{what} {_show(value)} is not a number of weeks (e.g. 5w, 35d)")
+        weeks = seconds / _WEEK_S
     if not math.isfinite(weeks) or weeks < 0:
         raise StaffingError(f"{what} {_show(value)}: give a number of weeks of 0 or more (5w)")
     whole = round(weeks)

@@ -9,8 +9,12 @@ the import. The rules:
   (one exception: ``Metrics.to_frame`` imports pandas when it is called, to hand its
   numbers over as a DataFrame; importing and using the core stays free of pandas, which
   ``tests/test_import_light.py`` checks in a fresh interpreter);
-* the domain packages (planner, calibration, contracts, simulation, scheduling) and the
-  frame helpers never import ``staffing.io``, ``staffing.cli`` or ``staffing.plotting``;
+* the domain packages (planner, calibration, contracts, simulation, scheduling, capacity)
+  and the frame helpers never import ``staffing.io``, ``staffing.cli`` or
+  ``staffing.plotting``;
+* ``staffing.capacity`` sits on the upper domain floor: it may use the planner, the
+  contracts and the queueing core, and nothing below it (nor ``staffing.contracts``, its
+  neighbour on that floor) imports it;
 * ``staffing.io`` never imports ``staffing.cli`` or ``staffing.plotting``;
 * only ``staffing.plotting`` imports matplotlib, and only ``staffing.cli`` imports click.
 """
@@ -25,7 +29,18 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "staffing"
-DOMAIN = ("planner", "calibration", "contracts", "simulation", "scheduling", "frames")
+DOMAIN = ("planner", "calibration", "contracts", "simulation", "scheduling", "frames", "capacity")
+#: Packages that never import the capacity plan (the floor below it, and its neighbour).
+BELOW_CAPACITY = (
+    "staffing.planner",
+    "staffing.calibration",
+    "staffing.contracts",
+    "staffing.simulation",
+    "staffing.scheduling",
+    "staffing.frames",
+    "staffing.queueing",
+    "staffing.vocabulary",
+)
 UPPER = ("staffing.io", "staffing.cli", "staffing.plotting")
 
 
@@ -102,6 +117,8 @@ def violations(imports: list[Import]) -> list[str]:
                 bad.append(f"{where} (the queueing core: numpy and scipy only)")
         if any(_within(m, f"staffing.{d}") for d in DOMAIN) and any(_within(t, u) for u in UPPER):
             bad.append(f"{where} (a domain package imports a layer above it)")
+        if any(_within(m, b) for b in BELOW_CAPACITY) and _within(t, "staffing.capacity"):
+            bad.append(f"{where} (staffing.capacity is imported only from above it)")
         if _within(m, "staffing.io") and any(_within(t, u) for u in UPPER[1:]):
             bad.append(f"{where} (io imports a layer above it)")
         if _top(t) == "matplotlib" and not _within(m, "staffing.plotting"):
@@ -131,6 +148,10 @@ def test_no_import_runs_up() -> None:
         ("staffing.io.tables", "from staffing.plotting import planner", "io imports"),
         ("staffing.cli.plan_cmd", "import matplotlib.pyplot as plt", "matplotlib"),
         ("staffing.planner.summary", "    import click", "click"),
+        ("staffing.capacity.plan", "from staffing.io import read_table", "domain package"),
+        ("staffing.capacity.model", "from ..plotting import capacity", "domain package"),
+        ("staffing.planner.summary", "from staffing.capacity import plan", "only from above"),
+        ("staffing.contracts.commitment", "import staffing.capacity", "only from above"),
     ],
 )
 def test_the_check_can_fail(module: str, source: str, needle: str) -> None:
