@@ -111,9 +111,11 @@ class CapacityRules:
 
     def __post_init__(self) -> None:
         annual = parse_period_rate(
-            self.attrition_per_year, per="year", what="`attrition_per_year`",
+            self.attrition_per_year,
+            per="year",
+            what="`attrition_per_year`",
             default_period="year",
-        )  # fmt: skip
+        )
         set_ = object.__setattr__
         set_(self, "attrition_per_year", annual)
         for name in ("hire_lead_weeks", "classroom_weeks", "ramp_weeks"):

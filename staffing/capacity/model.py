@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -137,6 +138,7 @@ def solve_hiring(
     time_limit_s: float = 60.0,
     gap: float = 1e-4,
     matrices: ClassMatrices | None = None,
+    week_names: Sequence[str] | None = None,
 ) -> HiringSolution:
     """Solve the hiring model of the module notes.
 
@@ -157,6 +159,8 @@ def solve_hiring(
         paid FTE-weeks, about one FTE-week).
     matrices : ClassMatrices, optional
         The cohort model, when already built.
+    week_names : sequence of str, optional
+        How messages name the weeks (default ``week 1``, ``week 2``, ...).
 
     Returns
     -------
@@ -202,21 +206,33 @@ def solve_hiring(
         c[n + H : n + 2 * H] = rules.surplus_cost
     blocks = [
         sparse.hstack(
-            [sparse.csr_array(A), sparse.eye_array(H), -sparse.eye_array(H),
-             sparse.csr_array((H, n_y))],
+            [
+                sparse.csr_array(A),
+                sparse.eye_array(H),
+                -sparse.eye_array(H),
+                sparse.csr_array((H, n_y)),
+            ],
         ),
-    ]  # fmt: skip
+    ]
     lo = [D - T]
     hi = [D - T]
     covered = np.flatnonzero(~np.isnan(F))
     if covered.size:
-        blocks.append(sparse.hstack([sparse.csr_array(A[covered]),
-                                     sparse.csr_array((covered.size, 2 * H + n_y))]))  # fmt: skip
+        blocks.append(
+            sparse.hstack(
+                [sparse.csr_array(A[covered]), sparse.csr_array((covered.size, 2 * H + n_y))]
+            )
+        )
         lo.append(F[covered] - T[covered])
         hi.append(np.full(covered.size, np.inf))
     if windows:
-        link = sparse.hstack([sparse.eye_array(n), sparse.csr_array((n, 2 * H)),
-                              -rules.class_max * sparse.eye_array(n)])  # fmt: skip
+        link = sparse.hstack(
+            [
+                sparse.eye_array(n),
+                sparse.csr_array((n, 2 * H)),
+                -rules.class_max * sparse.eye_array(n),
+            ]
+        )
         starts = np.arange(n)
         rows = np.repeat(starts, k)
         cols = rows + np.tile(np.arange(k), n)
@@ -240,12 +256,15 @@ def solve_hiring(
         integrality=integrality,
         bounds=Bounds(lower, upper),
         constraints=LinearConstraint(matrix, np.concatenate(lo), np.concatenate(hi)),
-        options={"time_limit": max(float(time_limit_s), 0.1), "mip_rel_gap": float(gap),
-                 "disp": False},
-    )  # fmt: skip
+        options={
+            "time_limit": max(float(time_limit_s), 0.1),
+            "mip_rel_gap": float(gap),
+            "disp": False,
+        },
+    )
     elapsed = time.perf_counter() - t0
     if res.status == 2:
-        raise StaffingError(_infeasible_message(D, F, m, rules))
+        raise StaffingError(_infeasible_message(D, F, m, rules, week_names))
     if res.x is None:
         raise StaffingError(
             f"no hiring plan found within {time_limit_s:g} s ({res.message}); give more "
@@ -270,7 +289,11 @@ def solve_hiring(
 
 
 def _infeasible_message(
-    D: np.ndarray, F: np.ndarray, m: ClassMatrices, rules: CapacityRules
+    D: np.ndarray,
+    F: np.ndarray,
+    m: ClassMatrices,
+    rules: CapacityRules,
+    week_names: Sequence[str] | None,
 ) -> str:
     """The first week whose floor even the largest classes every allowed week miss."""
     most = m.tenured + m.productive.sum(axis=1) * rules.class_max
@@ -287,8 +310,9 @@ def _infeasible_message(
     )
     if short.size:
         t = int(short[0])
+        week = week_names[t] if week_names is not None else f"week {t + 1}"
         return (
-            f"no hiring plan covers week {t + 1}: it needs {F[t]:,.1f} productive FTE, and "
+            f"no hiring plan covers {week}: it needs {F[t]:,.1f} productive FTE, and "
             f"classes of {rules.class_max} {every} reach at most {most[t]:,.1f} by then; " + remedy
         )
     return (

@@ -325,13 +325,14 @@ def _simulation_rows(
         "requirement": D,
         "productive": productive,
         "productive_mean": sim.productive.mean(axis=0),
-        "productive_se": sim.productive.std(axis=0, ddof=1) / math.sqrt(n) if n > 1 else
-        np.full(D.size, np.nan),
+        "productive_se": sim.productive.std(axis=0, ddof=1) / math.sqrt(n)
+        if n > 1
+        else np.full(D.size, np.nan),
         "productive_p10": sim.quantile(0.1),
         "paid_mean": sim.paid.mean(axis=0),
         "p_short": p,
         "p_short_se": np.sqrt(p * (1.0 - p) / n),
-    }  # fmt: skip
+    }
 
 
 # ------------------------------------------------------------------------- the plan
@@ -490,8 +491,11 @@ def capacity_plan(
             f"a horizon of {H} weeks is not longer than `hire_lead_weeks` + "
             f"`classroom_weeks` ({reach} weeks): no class would produce within it"
         )
-    level = None if service is None else parse_rate(service, what="`service`", allow_zero=False,
-                                                    allow_one=False)  # fmt: skip
+    level = (
+        None
+        if service is None
+        else parse_rate(service, what="`service`", allow_zero=False, allow_one=False)
+    )
     n_sims = int(simulations)
     if n_sims < 0:
         raise StaffingError(f"`simulations` {simulations!r}: give 0 or more replications")
@@ -513,17 +517,29 @@ def capacity_plan(
         D = one["fte"].to_numpy(dtype=float)
         N0 = counts[queue]
         m = class_matrices(H, N0, rules)
+        names = [_name(w, dated) for w in one["week"]]
+        if len(queues) > 1:
+            names = [f"{n} of queue '{queue}'" for n in names]
 
         def solve(
             floor: np.ndarray | None,
             D: np.ndarray = D,
             N0: float = N0,
             m: ClassMatrices = m,
+            names: list[str] = names,
         ) -> Any:
             # to a service level: at least a 1% gap (the floors carry simulation noise)
             wanted = gap if level is None else max(gap, _SERVICE_GAP)
-            return solve_hiring(D, N0, rules, floor=floor, time_limit_s=time_limit_s,
-                                gap=wanted, matrices=m)  # fmt: skip
+            return solve_hiring(
+                D,
+                N0,
+                rules,
+                floor=floor,
+                time_limit_s=time_limit_s,
+                gap=wanted,
+                matrices=m,
+                week_names=names,
+            )
 
         sim = None
         rounds = 1
@@ -547,13 +563,15 @@ def capacity_plan(
                 "optimised": sim
                 if sim is not None
                 else simulate_weeks(best.classes, N0, rules, m, simulations=n_sims, seed=stream),
-                "hire-to-gap": simulate_weeks(sheet.classes, N0, rules, m, simulations=n_sims,
-                                              seed=stream),
-            }  # fmt: skip
+                "hire-to-gap": simulate_weeks(
+                    sheet.classes, N0, rules, m, simulations=n_sims, seed=stream
+                ),
+            }
             for plan_name, traj in zip(PLANS, (best, sheet), strict=True):
                 rows = _simulation_rows(sims[plan_name], D, traj.columns["productive"])
-                sf = pd.DataFrame({"week": one["week"].to_numpy(), "queue": queue,
-                                   "plan": plan_name, **rows})  # fmt: skip
+                sf = pd.DataFrame(
+                    {"week": one["week"].to_numpy(), "queue": queue, "plan": plan_name, **rows}
+                )
                 sim_frames.append(sf)
                 p_max[plan_name] = float(np.max(rows["p_short"]))
                 if plan_name == "optimised":
@@ -561,8 +579,9 @@ def capacity_plan(
                     frame["productive_p10"] = rows["productive_p10"]
         week_frames.append(frame)
         for plan_name, traj in zip(PLANS, (best, sheet), strict=True):
-            class_rows.append(_classes(traj.classes, m, rules, one["week"], dated, queue,
-                                       plan_name))  # fmt: skip
+            class_rows.append(
+                _classes(traj.classes, m, rules, one["week"], dated, queue, plan_name)
+            )
             c = traj.columns
             total_rows.append(
                 {
@@ -598,8 +617,9 @@ def capacity_plan(
         )
 
     weeks = pd.concat(week_frames, ignore_index=True)
-    simulation = pd.concat(sim_frames, ignore_index=True)[list(SIMULATION_COLUMNS)] if sim_frames \
-        else None  # fmt: skip
+    simulation = (
+        pd.concat(sim_frames, ignore_index=True)[list(SIMULATION_COLUMNS)] if sim_frames else None
+    )
     commitment = None
     if commit is not None:
         given = weeks[["week", "queue", "requirement"]].assign(in_house=weeks["productive"])
@@ -644,6 +664,10 @@ def _classes(
             "survivors_end": x[hired] * rules.survival(end - start),
         }
     )
+
+
+def _name(week: Any, dated: bool) -> str:
+    return f"the week of {pd.Timestamp(week).date()}" if dated else f"week {week}"
 
 
 def _warn_unreachable(

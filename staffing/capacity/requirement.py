@@ -73,8 +73,11 @@ def _weeks(
 ) -> tuple[pd.Series, bool]:
     """The ``week`` column as week numbers (int64) or first days (datetime64[ns])."""
     values = df["week"]
-    numbers = pd.to_numeric(values, errors="coerce")
-    if values.dtype.kind in "iuf" or (numbers.notna().all() and len(values)):
+    is_date = values.dtype.kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype)
+    numbers = (
+        pd.Series(np.nan, index=values.index) if is_date else pd.to_numeric(values, errors="coerce")
+    )
+    if not is_date and (values.dtype.kind in "iuf" or (numbers.notna().all() and len(values))):
         check_column(
             df,
             "week",
@@ -158,8 +161,9 @@ def prepare_requirement(
         raise InputError("no weeks: the requirement table is empty", source=source)
     df = df.reset_index(drop=True)
     fte = numeric_column(df, "fte", source=source)
-    check_column(df, "fte", fte.notna() & (fte >= 0) & np.isfinite(fte), "negative or missing",
-                 source=source)  # fmt: skip
+    check_column(
+        df, "fte", fte.notna() & (fte >= 0) & np.isfinite(fte), "negative or missing", source=source
+    )
     weeks, dated = _weeks(df, source, dayfirst, date_format)
     if "queue" in df.columns:
         queue = queue_names(df["queue"])

@@ -31,8 +31,9 @@ def _x(one: pd.DataFrame) -> Any:
     return pd.DatetimeIndex(week) if week.dtype.kind == "M" else week.to_numpy()
 
 
-def plot_capacity(weeks: pd.DataFrame, queue: str | None = None, *, ax: Any = None,
-                  legend: bool = True) -> Any:  # fmt: skip
+def plot_capacity(
+    weeks: pd.DataFrame, queue: str | None = None, *, ax: Any = None, legend: bool = True
+) -> Any:
     """Requirement, productive and paid FTE per week, both plans.
 
     Parameters
@@ -63,21 +64,59 @@ def plot_capacity(weeks: pd.DataFrame, queue: str | None = None, *, ax: Any = No
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 4), layout="constrained")
     if "productive_p10" in one:
-        ax.fill_between(x, one["productive_p10"], one["productive"], step="mid", color=_OPT,
-                        alpha=0.15, linewidth=0, label="optimised: 10th percentile")  # fmt: skip
+        ax.fill_between(
+            x,
+            one["productive_p10"],
+            one["productive"],
+            step="mid",
+            color=_OPT,
+            alpha=0.15,
+            linewidth=0,
+            label="optimised: 10th percentile",
+        )
     ax.step(x, one["requirement"], where="mid", color=_REQ, linewidth=1.6, label="requirement")
-    ax.step(x, one["productive"], where="mid", color=_OPT, linewidth=1.6,
-            label="optimised: productive")  # fmt: skip
-    ax.step(x, one["paid"], where="mid", color=_OPT, linewidth=1.1, linestyle="--",
-            label="optimised: paid")  # fmt: skip
-    ax.step(x, one["gap_productive"], where="mid", color=_GAP, linewidth=1.4,
-            label="hire-to-gap: productive")  # fmt: skip
-    ax.step(x, one["gap_paid"], where="mid", color=_GAP, linewidth=1.0, linestyle="--",
-            label="hire-to-gap: paid")  # fmt: skip
+    ax.step(
+        x, one["productive"], where="mid", color=_OPT, linewidth=1.6, label="optimised: productive"
+    )
+    ax.step(
+        x,
+        one["paid"],
+        where="mid",
+        color=_OPT,
+        linewidth=1.1,
+        linestyle="--",
+        label="optimised: paid",
+    )
+    ax.step(
+        x,
+        one["gap_productive"],
+        where="mid",
+        color=_GAP,
+        linewidth=1.4,
+        label="hire-to-gap: productive",
+    )
+    ax.step(
+        x,
+        one["gap_paid"],
+        where="mid",
+        color=_GAP,
+        linewidth=1.0,
+        linestyle="--",
+        label="hire-to-gap: paid",
+    )
     short = one["shortage"].to_numpy(dtype=float) > 0
     with np.errstate(invalid="ignore"):
-        ax.fill_between(x, one["productive"], one["requirement"], where=short, step="mid",
-                        color="#de2d26", alpha=0.35, linewidth=0, label="optimised: short")  # fmt: skip
+        ax.fill_between(
+            x,
+            one["productive"],
+            one["requirement"],
+            where=short,
+            step="mid",
+            color="#de2d26",
+            alpha=0.35,
+            linewidth=0,
+            label="optimised: short",
+        )
     ax.set_ylabel("FTE")
     ax.grid(axis="y", alpha=0.3)
     ax.set_title(f"{queue}: requirement, productive and paid FTE per week")
@@ -86,8 +125,9 @@ def plot_capacity(weeks: pd.DataFrame, queue: str | None = None, *, ax: Any = No
     return ax
 
 
-def plot_classes(weeks: pd.DataFrame, queue: str | None = None, *, ax: Any = None,
-                 legend: bool = True) -> Any:  # fmt: skip
+def plot_classes(
+    weeks: pd.DataFrame, queue: str | None = None, *, ax: Any = None, legend: bool = True
+) -> Any:
     """People in the classes decided each week, both plans side by side as bars.
 
     Parameters
@@ -116,8 +156,7 @@ def plot_classes(weeks: pd.DataFrame, queue: str | None = None, *, ax: Any = Non
     opt = one["decided"].to_numpy(dtype=float)
     gap = one["gap_decided"].to_numpy(dtype=float)
     ax.bar(x - shift, opt, width=width, color=_OPT, label=f"optimised ({opt.sum():.0f} hires)")
-    ax.bar(x + shift, gap, width=width, color=_GAP,
-           label=f"hire-to-gap ({gap.sum():.0f} hires)")  # fmt: skip
+    ax.bar(x + shift, gap, width=width, color=_GAP, label=f"hire-to-gap ({gap.sum():.0f} hires)")
     ax.set_ylabel("people hired")
     ax.grid(axis="y", alpha=0.3)
     ax.set_title("classes, by the week they are decided")
