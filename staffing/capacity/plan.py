@@ -685,7 +685,7 @@ def _warn_unreachable(
     labels = [str(pd.Timestamp(w).date()) if dated else f"week {w}" for w in weeks.iloc[idx]]
     span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
     warnings.warn(
-        f"queue '{queue}': {idx.size} weeks ({span}) come before any class can produce "
+        f"queue '{queue}': {idx.size} week{'s' if idx.size > 1 else ''} ({span}) come before any class can produce "
         f"(lead + classroom, {reach} weeks) and are {shortage[idx].sum():,.1f} FTE-weeks "
         "short whatever is hired: start from more headcount or commit them to a partner",
         CapacityWarning,
