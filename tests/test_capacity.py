@@ -258,7 +258,7 @@ def test_class_every_and_the_infeasible_message() -> None:
 
 def test_unreachable_weeks_are_said() -> None:
     """Weeks before lead + classroom cannot be helped by any class: one warning."""
-    with pytest.warns(CapacityWarning, match=r"9 weeks \(week 1 to week 9\) come before"):
+    with pytest.warns(CapacityWarning, match=r"9 weeks \(week 1 to week 9\) before any class"):
         capacity_plan(_weeks([120.0] * 20), 100)
 
 

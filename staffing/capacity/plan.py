@@ -345,7 +345,7 @@ def _headcounts(
         given = {str(k): v for k, v in headcount.items()}
         if not by_queue:
             raise StaffingError(
-                "a `headcount` per queue plans each queue apart: give `by_queue`, or one "
+                "a `headcount` per queue is for queues planned apart (`by_queue`); give one "
                 "headcount for the queues together"
             )
         missing = [q for q in queues if q not in given]
@@ -684,8 +684,9 @@ def _warn_unreachable(
     idx = np.flatnonzero(out)
     labels = [str(pd.Timestamp(w).date()) if dated else f"week {w}" for w in weeks.iloc[idx]]
     span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+    count = f"{idx.size} weeks" if idx.size > 1 else "1 week"
     warnings.warn(
-        f"queue '{queue}': {idx.size} week{'s' if idx.size > 1 else ''} ({span}) come before any class can produce "
+        f"queue '{queue}': {count} ({span}) before any class can produce "
         f"(lead + classroom, {reach} weeks) and are {shortage[idx].sum():,.1f} FTE-weeks "
         "short whatever is hired: start from more headcount or commit them to a partner",
         CapacityWarning,

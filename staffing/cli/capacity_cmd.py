@@ -293,6 +293,7 @@ def _settings(**values: Any) -> Any:
 )
 @click.option(
     "--by",
+    "by_queue",
     type=click.Choice(["total", "queue"]),
     default="total",
     show_default=True,
@@ -369,7 +370,7 @@ def capacity_command(
     class_every_weeks: int,
     shortage_cost: float,
     surplus_cost: float,
-    by: str,
+    by_queue: str,
     simulations: int,
     seed: int,
     service: float | None,
@@ -436,7 +437,7 @@ def capacity_command(
         }
     )
     name = Path(requirement_path).name
-    requirement = read_requirement(requirement_path, options=read, by_queue=by == "queue")
+    requirement = read_requirement(requirement_path, options=read, by_queue=by_queue == "queue")
     from staffing.cli.schedule_cmd import _solver_output_elsewhere
 
     with _solver_output_elsewhere():
@@ -445,7 +446,7 @@ def capacity_command(
             counts,
             rules,
             horizon_weeks=horizon_weeks,
-            by_queue=by == "queue",
+            by_queue=by_queue == "queue",
             simulations=simulations,
             seed=seed,
             service=service,
