@@ -63,6 +63,7 @@ WEEK_COLUMNS: tuple[str, ...] = (
     "week",
     "queue",
     "requirement",
+    "reachable",
     *_PHASE,
     *(f"gap_{name}" for name in _PHASE),
 )
@@ -136,7 +137,8 @@ class CapacityPlan:
     Attributes
     ----------
     weeks : DataFrame
-        Columns :data:`WEEK_COLUMNS`, one row per week and queue. For the optimised plan:
+        Columns :data:`WEEK_COLUMNS`, one row per week and queue. ``reachable``: some
+        class can produce in the week (after lead and classroom). For the optimised plan:
         ``decided`` (people in the class decided that week), ``starting`` (in the class
         starting the classroom), ``tenured`` (starting staff and classes past their ramp),
         ``classroom``, ``ramping`` (expected survivors of the classes in each phase),
@@ -199,7 +201,7 @@ class CapacityPlan:
         the horizon, the ``week`` left empty (as a plan summary's horizon total)."""
         frames = []
         for queue, one in self.weeks.groupby("queue", sort=False):
-            sums = one.drop(columns=["week", "queue"]).sum(numeric_only=True)
+            sums = one.drop(columns=["week", "queue", "reachable"]).sum(numeric_only=True)
             for name in ("p_short", "productive_p10"):
                 if name in sums:
                     sums[name] = np.nan
@@ -552,7 +554,14 @@ def capacity_plan(
         sheet = _trajectory(hire_to_gap(D, N0, rules), m, rules, D)
         _warn_unreachable(queue, one["week"], dated, m, best.columns["shortage"], reach)
 
-        frame = pd.DataFrame({"week": one["week"].to_numpy(), "queue": queue, "requirement": D})
+        frame = pd.DataFrame(
+            {
+                "week": one["week"].to_numpy(),
+                "queue": queue,
+                "requirement": D,
+                "reachable": m.reachable,
+            }
+        )
         for name in _PHASE:
             frame[name] = best.columns[name]
         for name in _PHASE:

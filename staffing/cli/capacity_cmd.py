@@ -145,7 +145,8 @@ def _first_classes(result: Any, lead: int, show: int = 4) -> str:
         + (f" [{r.queue}]" if _many(result.classes["queue"]) else "")
         for r in opt.head(show).itertuples()
     ]
-    more = f"; {len(opt) - show} more classes" if len(opt) > show else ""
+    rest = len(opt) - show
+    more = f"; {rest} more class{'es' if rest > 1 else ''}" if rest > 0 else ""
     return "First classes: " + "; ".join(rows) + more + "."
 
 
@@ -153,15 +154,22 @@ def _simulation_lines(result: Any, n: int, seed: int) -> list[str]:
     if result.simulation is None:
         return []
     sim = result.simulation
+    reach = {
+        str(q): one["reachable"].to_numpy(dtype=bool)
+        for q, one in result.weeks.groupby("queue", sort=False)
+    }
     lines = [f"Random attrition, {n:,} simulations (seed {seed}):"]
     for (queue, plan), one in sim.groupby(["queue", "plan"], sort=False):
-        risky = one["p_short"] > 0.1
+        risky = (one["p_short"] > 0.1).to_numpy()
+        early = int((risky & ~reach[str(queue)]).sum())
+        before = f" ({early} before any class can produce)" if early else ""
         worst = one.loc[one["p_short"].idxmax()]
         name = f"{queue}, " if _many(sim["queue"]) else ""
         lines.append(
             f"  {name}{plan}: short with probability above 10% in {int(risky.sum())} of "
-            f"{len(one)} weeks; worst {_week(worst['week'])}, {percent(worst['p_short'])} "
-            f"(10th percentile {worst['productive_p10']:,.1f} for {worst['requirement']:,.1f})"
+            f"{len(one)} weeks{before}; worst {_week(worst['week'])}, "
+            f"{percent(worst['p_short'])} (10th percentile {worst['productive_p10']:,.1f} for "
+            f"{worst['requirement']:,.1f})"
         )
     if result.service is not None:
         lines.append(
@@ -540,6 +548,8 @@ def _readable_weeks(table: Any) -> Any:
             out[name] = col.map(lambda w: "total" if pd.isna(w) else _week(w))
         elif name == "p_short":
             out[name] = col.map(percent)
+        elif name == "reachable":
+            out[name] = col.map(lambda x: "yes" if x is True or x == 1 else "")
         elif col.dtype.kind in "iu":
             out[name] = col.map(lambda x: f"{x:,}")
         elif col.dtype.kind == "f":
