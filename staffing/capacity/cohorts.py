@@ -26,7 +26,7 @@ linear-programming hiring plan comes within 1% of the optimal policy in most cas
 References
 ----------
 .. [1] N. Gans and Y.-P. Zhou, "Managing learning and turnover in employee staffing",
-   Operations Research 50(6), 991-1006, 2002. :doi:`10.1287/opre.50.6.991.350`
+   Operations Research 50(6), 991-1006, 2002. :doi:`10.1287/opre.50.6.991.343`
 """
 
 from __future__ import annotations

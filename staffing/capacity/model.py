@@ -42,7 +42,7 @@ difference committed to a partner.
 References
 ----------
 .. [1] N. Gans and Y.-P. Zhou, "Managing learning and turnover in employee staffing",
-   Operations Research 50(6), 991-1006, 2002. :doi:`10.1287/opre.50.6.991.350`
+   Operations Research 50(6), 991-1006, 2002. :doi:`10.1287/opre.50.6.991.343`
 .. [2] T. R. Robbins and T. P. Harrison, "New project staffing for outsourced call
    centers with global service level agreements", Service Science 3(1), 41-66, 2011.
    :doi:`10.1287/serv.3.1.41`
