@@ -446,22 +446,19 @@ def capacity_command(
     )
     name = Path(requirement_path).name
     requirement = read_requirement(requirement_path, options=read, by_queue=by_queue == "queue")
-    from staffing.cli.schedule_cmd import _solver_output_elsewhere
-
-    with _solver_output_elsewhere():
-        result = capacity_plan(
-            requirement,
-            counts,
-            rules,
-            horizon_weeks=horizon_weeks,
-            by_queue=by_queue == "queue",
-            simulations=simulations,
-            seed=seed,
-            service=service,
-            commit=commit,  # type: ignore[arg-type]
-            time_limit_s=time_limit_s,
-            gap=gap,
-        )
+    result = capacity_plan(
+        requirement,
+        counts,
+        rules,
+        horizon_weeks=horizon_weeks,
+        by_queue=by_queue == "queue",
+        simulations=simulations,
+        seed=seed,
+        service=service,
+        commit=commit,  # type: ignore[arg-type]
+        time_limit_s=time_limit_s,
+        gap=gap,
+    )
     weeks = result.weeks
     first, last = weeks["week"].iloc[0], weeks["week"].iloc[-1]
     n_weeks = int(weeks["week"].nunique())
