@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         calibrate,
         patience_for,
     )
+    from staffing.capacity import CapacityPlan, CapacityRules, capacity_plan
     from staffing.contracts import (
         CreditTerms,
         compare,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
         outsource,
         service_credits,
     )
-    from staffing.io import load_calibration, read_forecast, read_history
+    from staffing.io import load_calibration, read_forecast, read_history, read_requirement
     from staffing.planner import (
         ChannelRules,
         FteRules,
@@ -81,6 +82,10 @@ _LAZY: dict[str, str] = {
     # schedules: shifts and breaks from the requirement
     "Schedule": "staffing.scheduling",
     "schedule": "staffing.scheduling",
+    # capacity over months: hiring classes, training, attrition
+    "CapacityPlan": "staffing.capacity",
+    "CapacityRules": "staffing.capacity",
+    "capacity_plan": "staffing.capacity",
     # simulation through the day
     "SimulatedPlan": "staffing.simulation",
     "SimulationOptions": "staffing.simulation",
@@ -89,6 +94,7 @@ _LAZY: dict[str, str] = {
     "load_calibration": "staffing.io",
     "read_forecast": "staffing.io",
     "read_history": "staffing.io",
+    "read_requirement": "staffing.io",
 }
 
 __all__ = [
@@ -96,6 +102,8 @@ __all__ = [
     "Asa",
     "CalibrationFitter",
     "Calibrator",
+    "CapacityPlan",
+    "CapacityRules",
     "ChannelRules",
     "CreditTerms",
     "FteRules",
@@ -113,6 +121,7 @@ __all__ = [
     "TargetError",
     "__version__",
     "calibrate",
+    "capacity_plan",
     "compare",
     "credit_exposure",
     "erlang_b",
@@ -126,6 +135,7 @@ __all__ = [
     "plan",
     "read_forecast",
     "read_history",
+    "read_requirement",
     "required_agents",
     "schedule",
     "service_credits",

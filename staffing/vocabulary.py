@@ -9,7 +9,9 @@ A bare number is **seconds**, everywhere: ``900`` and ``"900"`` are 15 minutes. 
 ``s``/``sec``, ``m``/``min``, ``h``/``hr``, ``d``/``day`` (plurals and spaces allowed), and
 compounds such as ``1h30``, ``8h30`` (8 h 30 min), ``1h30min`` or ``2m 30s``. Clock
 spellings: ``H:MM:SS`` (``0:04:54``, ``00:30:00``) and ``M:SS`` (``4:54`` is 4 minutes
-54 seconds, as ACD reports print handle times).
+54 seconds, as ACD reports print handle times). Weeks (``w``/``wk``/``week``) serve the
+plans that run over months: :func:`parse_weeks` reads ``5w`` (or ``35d``) as a whole
+number of weeks.
 
 Rates and percentages
 ---------------------
@@ -17,6 +19,12 @@ One rule for every option, target and column that holds a share: a ``%`` sign me
 percent (``40%``, ``0.5%``); a bare number **above 1** is a percentage (``40`` is 40%); a bare
 number **below 1** is a fraction (``0.4`` is 40%); a bare ``1`` is ambiguous (1% or 100%?)
 and is refused with a message asking for ``1%`` or ``100%``. ``0`` is zero either way.
+
+A share that happens over time names its period: ``34%/year``, ``3%/month``,
+``0.8% per week`` (:func:`parse_period_rate`). The period of a year is 52 weeks, a quarter
+13, a month 52/12 and a day 1/7 of a week; a share is carried from one period to another
+by compounding, ``1 - (1 - r)^(weeks per new period / weeks per old period)``, as the
+people who stay are the ones who did not leave in any of the shorter periods.
 
 Abandon policies
 ----------------
@@ -46,6 +54,7 @@ from staffing.errors import StaffingError
 __all__ = [
     "ABANDON_POLICIES",
     "PERIODS",
+    "RATE_PERIODS",
     "SERVICE_LEVEL_COUNTS",
     "WEEKDAYS",
     "AbandonPolicy",
@@ -59,9 +68,11 @@ __all__ = [
     "interval_length",
     "interval_steps",
     "parse_duration",
+    "parse_period_rate",
     "parse_rate",
     "parse_time_of_day",
     "parse_weekdays",
+    "parse_weeks",
     "period_days",
     "period_floor",
     "period_label",
@@ -91,13 +102,19 @@ _UNITS: dict[str, float] = {
     "d": 86400.0,
     "day": 86400.0,
     "days": 86400.0,
+    "w": 604800.0,
+    "wk": 604800.0,
+    "wks": 604800.0,
+    "week": 604800.0,
+    "weeks": 604800.0,
 }
 _NUMBER = r"[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?"
 _BARE = re.compile(rf"^[+-]?{_NUMBER}$", re.IGNORECASE)
 _PART = re.compile(rf"({_NUMBER})\s*([a-z]+)", re.IGNORECASE)
 _COMPOUND = re.compile(rf"^(?:{_NUMBER}\s*[a-z]+\s*)+(?:{_NUMBER})?$", re.IGNORECASE)
 _CLOCK = re.compile(r"^(\d+):([0-5]?\d)(?::([0-5]?\d(?:\.\d+)?))?$")
-_NEXT_SMALLER = {86400.0: 3600.0, 3600.0: 60.0, 60.0: 1.0}
+_NEXT_SMALLER = {604800.0: 86400.0, 86400.0: 3600.0, 3600.0: 60.0, 60.0: 1.0}
+_WEEK_S = 604800.0
 
 
 def parse_duration(
@@ -233,6 +250,63 @@ def format_duration(seconds: float) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}"
 
 
+def parse_weeks(value: Any, *, what: str = "weeks", allow_zero: bool = True) -> int:
+    """A whole number of weeks: ``"5w"``, ``"5 weeks"``, ``"35d"``, or a count such as ``5``.
+
+    Parameters
+    ----------
+    value : str, int or float
+        A duration spelled with its unit (``5w``, ``2w3d`` is refused: not whole weeks),
+        or a Python number of weeks. Text without a unit is refused (a bare number is
+        seconds in every duration), except ``"0"``.
+    what : str, default "weeks"
+        What the value is, for the message (``"--hire-lead"``).
+    allow_zero : bool, default True
+        Whether zero weeks are accepted.
+
+    Returns
+    -------
+    int
+        Weeks.
+
+    Raises
+    ------
+    StaffingError
+        Not a duration, negative, not a whole number of weeks, or zero when not allowed.
+
+    Examples
+    --------
+    >>> [parse_weeks(v) for v in ("5w", "5 weeks", "35d", "1wk", 12, "0")]
+    [5, 5, 5, 1, 12, 0]
+    >>> parse_weeks("5", what="--hire-lead")
+    Traceback (most recent call last):
+    ...
+    staffing.errors.StaffingError: --hire-lead '5' has no unit (a bare number is seconds): write 5w
+    """
+    if isinstance(value, bool):
+        raise StaffingError(f"{what} {value!r} is not a number of weeks (e.g. 5w)")
+    if isinstance(value, int | float | np.integer | np.floating):
+        weeks = float(value)
+    else:
+        text = str(value).strip()
+        if _BARE.match(text) and float(text) != 0:
+            raise StaffingError(
+                f"{what} {_show(value)} has no unit (a bare number is seconds): write {text}w"
+            )
+        seconds = _duration_seconds(value)
+        if seconds is None or math.isnan(seconds):
+            raise StaffingError(f"{what} {_show(value)} is not a number of weeks (e.g. 5w, 35d)")
+        weeks = seconds / _WEEK_S
+    if not math.isfinite(weeks) or weeks < 0:
+        raise StaffingError(f"{what} {_show(value)}: give a number of weeks of 0 or more (5w)")
+    whole = round(weeks)
+    if abs(weeks - whole) > 1e-9:
+        raise StaffingError(f"{what} {_show(value)} is not a whole number of weeks (e.g. 5w)")
+    if whole == 0 and not allow_zero:
+        raise StaffingError(f"{what} {_show(value)} must be at least one week")
+    return int(whole)
+
+
 # --------------------------------------------------------------------------- rates
 
 
@@ -307,6 +381,112 @@ def _rate_fraction(value: Any, what: str) -> float:
     if number == 1.0:
         raise StaffingError(f"{what} {_show(value)} is ambiguous: write 1% or 100%")
     return number
+
+
+#: Weeks in each period a rate may name (a year is 52 weeks, a month a twelfth of it).
+RATE_PERIODS: dict[str, float] = {
+    "day": 1.0 / 7.0,
+    "week": 1.0,
+    "month": 52.0 / 12.0,
+    "quarter": 13.0,
+    "year": 52.0,
+}
+_RATE_PERIOD_NAMES: dict[str, str] = {
+    "d": "day",
+    "day": "day",
+    "w": "week",
+    "wk": "week",
+    "week": "week",
+    "mo": "month",
+    "month": "month",
+    "q": "quarter",
+    "qtr": "quarter",
+    "quarter": "quarter",
+    "y": "year",
+    "yr": "year",
+    "year": "year",
+    "annum": "year",
+}
+_PER = re.compile(r"^(?P<share>.*?)\s*(?:/|\bper\b|\ba\b)\s*(?P<period>[a-z]+)$", re.IGNORECASE)
+
+
+def parse_period_rate(
+    value: Any,
+    *,
+    per: str = "year",
+    what: str = "rate",
+    default_period: str | None = None,
+    allow_one: bool = False,
+) -> float:
+    """A share per period, carried to ``per``: ``"34%/year"``, ``"3%/month"``, ``"0.8% per week"``.
+
+    Parameters
+    ----------
+    value : str, int or float
+        A share (read by :func:`parse_rate`) followed by ``/`` (or ``per``) and a period:
+        ``day``, ``week`` (``wk``, ``w``), ``month`` (``mo``), ``quarter`` (``q``) or
+        ``year`` (``yr``, ``y``, ``annum``); plurals allowed.
+    per : {"day", "week", "month", "quarter", "year"}, default "year"
+        The period of the share returned.
+    what : str, default "rate"
+        What the value is, for the message (``"--attrition"``).
+    default_period : str, optional
+        The period of a share given without one (a number, or ``"34%"``); when None such
+        a share is refused, as ``3%`` could be a month's or a year's.
+    allow_one : bool, default False
+        Whether 100% per period is accepted.
+
+    Returns
+    -------
+    float
+        The share per ``per``, in ``[0, 1]``: ``1 - (1 - r)^(weeks(per) / weeks(period))``.
+
+    Raises
+    ------
+    StaffingError
+        Not a share, no period where one is needed, an unknown period, a negative share
+        or one of 100% or more (unless ``allow_one``).
+
+    Examples
+    --------
+    >>> round(parse_period_rate("34%/year", per="week"), 6)
+    0.007959
+    >>> round(parse_period_rate("3% per month"), 4), parse_period_rate("34%", default_period="year")
+    (0.3062, 0.34)
+    >>> parse_period_rate("34%", what="--attrition")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    staffing.errors.StaffingError: --attrition '34%' needs its period: write e.g. 34%/year ...
+    """
+    if per not in RATE_PERIODS:
+        raise StaffingError(f"period {per!r}: use one of {', '.join(RATE_PERIODS)}")
+    share: Any = value
+    period = default_period
+    if isinstance(value, str):
+        m = _PER.match(value.strip())
+        if m is not None:
+            name = m.group("period").lower()
+            name = name[:-1] if name.endswith("s") and name[:-1] in _RATE_PERIOD_NAMES else name
+            period = _RATE_PERIOD_NAMES.get(name)
+            if period is None:
+                raise StaffingError(
+                    f"{what} {_show(value)}: unknown period {m.group('period')!r}; use "
+                    "day, week, month, quarter or year (34%/year)"
+                )
+            share = m.group("share")
+    if period is None:
+        raise StaffingError(
+            f"{what} {_show(value)} needs its period: write e.g. 34%/year or 0.8%/week"
+        )
+    fraction = _rate_fraction(share, f"{what} {_show(value)}:")
+    if not 0.0 <= fraction <= 1.0:
+        raise StaffingError(f"{what} {_show(value)} must lie between 0% and 100%")
+    if fraction == 1.0:
+        if not allow_one:
+            raise StaffingError(f"{what} {_show(value)} must be below 100%")
+        return 1.0
+    exponent = RATE_PERIODS[per] / RATE_PERIODS[period]
+    return float(-math.expm1(exponent * math.log1p(-fraction)))
 
 
 def format_percent(fraction: float, decimals: int = 1) -> str:

@@ -15,7 +15,8 @@ the import. The rules:
 * the domain packages (planner, simulation, scheduling, calibration, forecasting), the
   prepared forecast and the frame helpers never import ``staffing.io``, ``staffing.cli``
   or ``staffing.plotting``, nor the packages on the floor above them (contracts, risk,
-  capacity: what users are judged on), which may use them;
+  capacity: what users are judged on), which may use them; on that floor, capacity and
+  risk use the contracts, never the other way;
 * no circle between packages of the domain floors: at run time (imports guarded by
   ``if TYPE_CHECKING:`` are left out) the packages import each other one way only, and
   ``staffing.simulation`` never imports ``staffing.planner`` (the planner may call
@@ -162,6 +163,9 @@ def violations(imports: list[Import]) -> list[str]:
             )
             if not ok:
                 bad.append(f"{where} (the prepared forecast: below every domain package)")
+        neighbours = ("staffing.capacity", "staffing.risk")
+        if _within(m, "staffing.contracts") and any(_within(t, n) for n in neighbours):
+            bad.append(f"{where} (capacity and risk use the contracts, not the other way)")
         if _within(m, "staffing.simulation") and _within(t, "staffing.planner"):
             bad.append(f"{where} (the simulation never imports the planner)")
         if _within(m, "staffing.io") and any(_within(t, u) for u in UPPER[1:]):
@@ -252,6 +256,10 @@ def test_the_circle_check_can_fail() -> None:
         ("staffing.io.tables", "from staffing.plotting import planner", "io imports"),
         ("staffing.cli.plan_cmd", "import matplotlib.pyplot as plt", "matplotlib"),
         ("staffing.planner.summary", "    import click", "click"),
+        ("staffing.capacity.plan", "from staffing.io import read_table", "domain package"),
+        ("staffing.capacity.model", "from ..plotting import capacity", "domain package"),
+        ("staffing.planner.summary", "from staffing.capacity import plan", "floor above"),
+        ("staffing.contracts.commitment", "import staffing.capacity", "use the contracts"),
     ],
 )
 def test_the_check_can_fail(module: str, source: str, needle: str) -> None:

@@ -82,6 +82,11 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "simulate_command",
         "Simulate a plan through the whole day: every interval, with confidence intervals.",
     ),
+    "capacity": (
+        "staffing.cli.capacity_cmd",
+        "capacity_command",
+        "Hiring classes over months: training, ramp and attrition (HiGHS).",
+    ),
     "schedule": (
         "staffing.cli.schedule_cmd",
         "schedule_command",

@@ -20,8 +20,10 @@ __all__ = [
     "Interval",
     "OpenHours",
     "Percent",
+    "PeriodRate",
     "Size",
     "TargetList",
+    "Weeks",
 ]
 
 
@@ -118,6 +120,38 @@ class Percent(_Vocabulary):
                 value, what="", allow_zero=self.allow_zero, allow_one=self.allow_one
             )
         )
+
+
+class Weeks(click.ParamType):
+    """A whole number of weeks: ``5w``, ``5 weeks``, ``35d`` (a bare number is refused: it
+    would be seconds)."""
+
+    name = "weeks"
+
+    def __init__(self, *, allow_zero: bool = True) -> None:
+        self.allow_zero = allow_zero
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from staffing.errors import StaffingError
+
+        if isinstance(value, int):
+            return value
+        try:
+            return int(_vocabulary().parse_weeks(value, what="", allow_zero=self.allow_zero))
+        except StaffingError as exc:
+            self.fail(str(exc).strip(), param, ctx)
+
+
+class PeriodRate(_Vocabulary):
+    """A share per period, carried to ``per``: ``34%/year``, ``3%/month``, ``0.8%/week``."""
+
+    name = "rate/period"
+
+    def __init__(self, *, per: str = "year") -> None:
+        self.per = per
+
+    def parse(self, value: Any) -> float:
+        return float(_vocabulary().parse_period_rate(value, per=self.per, what=""))
 
 
 class FiniteFloat(click.FloatRange):

@@ -1,5 +1,8 @@
 """SLA contracts: what-if target comparison, outsourcer sizing, service credits.
 
+A partner's FTE per month from a capacity plan's shortfall is
+:func:`fte_commitment`.
+
 Every function takes tables and the parameter objects of the planner
 (:class:`~staffing.planner.QueueModel`, :class:`~staffing.planner.FteRules`) and of the
 credit clause (:class:`CreditTerms`); files are read by :mod:`staffing.io`.
@@ -13,6 +16,7 @@ from staffing.contracts.attribution import (
     Attribution,
     attribute_partner,
 )
+from staffing.contracts.commitment import FTE_COMMITMENT_COLUMNS, fte_commitment
 from staffing.contracts.compare import (
     COMPARE_COLUMNS,
     SWEEP_COLUMNS,
@@ -51,6 +55,7 @@ __all__ = [
     "CONTRACTS",
     "CREDIT_COLUMNS",
     "EXPOSURE_COLUMNS",
+    "FTE_COMMITMENT_COLUMNS",
     "OUTSOURCE_INTERVAL_COLUMNS",
     "OUTSOURCE_SUMMARY_COLUMNS",
     "PARTIES",
@@ -66,6 +71,7 @@ __all__ = [
     "credit_pct",
     "credit_table",
     "earned_back",
+    "fte_commitment",
     "outsource",
     "parse_scenario",
     "period_service_level",

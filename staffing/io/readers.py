@@ -17,6 +17,7 @@ import pandas as pd
 
 from staffing.calibration import BANK_FIELDS, BANK_MONTHS, bank_records, prepare_history
 from staffing.calibration.history import normalise_history_columns, validate_records
+from staffing.capacity import prepare_requirement
 from staffing.contracts import prepare_plan
 from staffing.errors import InputError
 from staffing.frames.dates import combine_date_time, parse_timestamps
@@ -33,6 +34,7 @@ __all__ = [
     "read_forecast",
     "read_history",
     "read_plan",
+    "read_requirement",
     "read_roster",
     "read_shifts",
     "read_targets",
@@ -295,6 +297,45 @@ def read_plan(
     See :func:`staffing.contracts.prepare_plan`.
     """
     return prepare_plan(_options(options).read(path), interval_s=interval_s)
+
+
+def read_requirement(
+    path: PathLike, *, options: ReadOptions | None = None, by_queue: bool = False
+) -> pd.DataFrame:
+    """Read the weekly requirement of a capacity plan (productive FTE per week).
+
+    Parameters
+    ----------
+    path : str or path-like
+        CSV, Excel or Parquet: ``week, queue?, fte`` (``week`` the first day of each week,
+        or week numbers), or a plan's summary by week (``staffing plan ... --period week
+        --summary``).
+    options : ReadOptions, optional
+        Column mapping (``{"fte": "FTE required"}``), date convention, sheet.
+    by_queue : bool, default False
+        Keep the queues apart; else their FTE are summed week by week.
+
+    Returns
+    -------
+    DataFrame
+        ``week, queue, fte`` (:func:`staffing.capacity.prepare_requirement`).
+
+    Examples
+    --------
+    >>> from staffing.data import sample_path
+    >>> r = read_requirement(sample_path("requirement.csv"))
+    >>> len(r), r["queue"].iloc[0], str(r["week"].iloc[0].date())
+    (52, 'sales+service', '2026-07-06')
+    """
+    opts = _options(options)
+    df = opts.read(path)
+    return prepare_requirement(
+        df,
+        by_queue=by_queue,
+        source=str(df.attrs.get("source", path)),
+        dayfirst=opts.dayfirst,
+        date_format=opts.date_format,
+    )
 
 
 def _bank_files(path: PathLike | Iterable[PathLike]) -> list[Path]:
