@@ -62,6 +62,7 @@ __all__ = [
     "Period",
     "check_abandon_policy",
     "check_period",
+    "covered_days",
     "format_duration",
     "format_percent",
     "infer_interval_s",
@@ -71,6 +72,7 @@ __all__ = [
     "parse_period_rate",
     "parse_rate",
     "parse_time_of_day",
+    "parse_week_start",
     "parse_weekdays",
     "parse_weeks",
     "period_days",
@@ -633,7 +635,29 @@ def _days(dates: Any) -> np.ndarray:
     return np.asarray(dates).astype("datetime64[D]")
 
 
-def period_floor(dates: Any, period: str) -> np.ndarray:
+def parse_week_start(value: Any, *, what: str = "week start") -> int:
+    """The weekday weeks start on (Monday = 0 ... Sunday = 6) from ``mon``, ``Sunday``,
+    ``sat`` or a number 0-6.
+
+    The centre's weeks: a Sunday-to-Saturday bank's weeks start on ``sun``; the default
+    everywhere is Monday.
+
+    Examples
+    --------
+    >>> parse_week_start("sun"), parse_week_start("Monday"), parse_week_start(5)
+    (6, 0, 5)
+    """
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        if 0 <= int(value) <= 6:
+            return int(value)
+        raise StaffingError(f"{what} {value!r}: use mon, tue, ... sun (or 0 = Monday to 6)")
+    key = str(value).strip().lower()[:3]
+    if key in WEEKDAYS and str(value).strip().lower().startswith(key):
+        return WEEKDAYS.index(key)
+    raise StaffingError(f"{what} {_show(value)}: use mon, tue, wed, thu, fri, sat or sun")
+
+
+def period_floor(dates: Any, period: str, week_start: int = 0) -> np.ndarray:
     """First day of the period each wall-clock date falls in (``datetime64[D]``).
 
     Parameters
@@ -641,12 +665,16 @@ def period_floor(dates: Any, period: str) -> np.ndarray:
     dates : array-like of datetime64
         Wall-clock dates or times (no time zone); times are truncated to their date.
     period : {"day", "week", "month", "quarter"}
+    week_start : int, default 0
+        Weekday weeks start on, Monday = 0 (:func:`parse_week_start`).
 
     Examples
     --------
     >>> d = np.array(["2024-03-06T08:30", "2024-03-31T23:30"], dtype="datetime64[m]")
     >>> period_floor(d, "week").tolist()
     [datetime.date(2024, 3, 4), datetime.date(2024, 3, 25)]
+    >>> period_floor(d, "week", week_start=6).tolist()  # Sunday weeks
+    [datetime.date(2024, 3, 3), datetime.date(2024, 3, 31)]
     >>> period_floor(d, "quarter").tolist()
     [datetime.date(2024, 1, 1), datetime.date(2024, 1, 1)]
     """
@@ -656,14 +684,14 @@ def period_floor(dates: Any, period: str) -> np.ndarray:
         return days
     if period == "week":
         # 1970-01-01 was a Thursday: (days since the epoch + 3) mod 7 is 0 on Mondays
-        return days - (days.astype(np.int64) + 3) % 7
+        return days - (days.astype(np.int64) + 3 - int(week_start)) % 7
     months = days.astype("datetime64[M]")
     if period == "quarter":
         months = months - months.astype(np.int64) % 3
     return months.astype("datetime64[D]")
 
 
-def period_ordinal(starts: Any, period: str) -> np.ndarray:
+def period_ordinal(starts: Any, period: str, week_start: int = 0) -> np.ndarray:
     """Position of each period on the calendar, so that consecutive periods differ by 1.
 
     Examples
@@ -673,16 +701,16 @@ def period_ordinal(starts: Any, period: str) -> np.ndarray:
     ([648, 649, 651], [216, 216, 217])
     """
     check_period(period)
-    days = period_floor(starts, period)
+    days = period_floor(starts, period, week_start)
     if period == "day":
         return days.astype(np.int64)
     if period == "week":
-        return (days.astype(np.int64) + 3) // 7
+        return (days.astype(np.int64) + 3 - int(week_start)) // 7
     months = days.astype("datetime64[M]").astype(np.int64)
     return months if period == "month" else months // 3
 
 
-def period_days(starts: Any, period: str) -> np.ndarray:
+def period_days(starts: Any, period: str, week_start: int = 0) -> np.ndarray:
     """Calendar days in each period starting at ``starts`` (1, 7, 28-31, 90-92).
 
     Examples
@@ -692,7 +720,7 @@ def period_days(starts: Any, period: str) -> np.ndarray:
     ([29, 31], [91, 91])
     """
     check_period(period)
-    days = period_floor(starts, period)
+    days = period_floor(starts, period, week_start)
     if period == "day":
         return np.ones(days.shape, dtype=np.int64)
     if period == "week":
@@ -702,7 +730,7 @@ def period_days(starts: Any, period: str) -> np.ndarray:
     return (end - days).astype(np.int64)
 
 
-def period_label(starts: Any, period: str) -> list[str]:
+def period_label(starts: Any, period: str, week_start: int = 0) -> list[str]:
     """``"2024-03-04"`` (day, week), ``"2024-03"`` (month), ``"2024Q1"`` (quarter).
 
     Examples
@@ -710,13 +738,72 @@ def period_label(starts: Any, period: str) -> list[str]:
     >>> period_label(np.array(["2024-05-17"], dtype="datetime64[D]"), "quarter")
     ['2024Q2']
     """
-    days = period_floor(starts, period)
+    days = period_floor(starts, period, week_start)
     if period in ("day", "week"):
         return [str(d) for d in days]
     months = days.astype("datetime64[M]")
     if period == "month":
         return [str(m) for m in months]
     return [f"{str(m)[:4]}Q{int(str(m)[5:7]) // 3 + 1}" for m in months]
+
+
+def covered_days(
+    dates: Any, period: str, week_start: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The periods a set of dates falls in, each with its calendar days and the days the
+    dates cover.
+
+    A table covers a period's day when the day lies between its first and last date, or
+    when it is a weekday the table never has (a day the centre is always closed) within
+    the weeks that hold its dates: a forecast of Monday-to-Saturday weeks covers whole
+    weeks, and a one-week forecast covers that week of its month, not the month. A
+    period covered in part (a forecast starting on a Sunday, summarised in Monday weeks)
+    has its FTE worked out over the days it covers, never over the whole period.
+
+    Parameters
+    ----------
+    dates : array-like of datetime64
+        The table's wall-clock dates (repeats allowed).
+    period : {"day", "week", "month", "quarter"}
+    week_start : int, default 0
+        Weekday weeks start on (Monday = 0).
+
+    Returns
+    -------
+    starts, days, covered : ndarray
+        First day of each period (sorted), its calendar days, and its days covered.
+
+    Examples
+    --------
+    A Sunday-to-Saturday week in Monday weeks: one day of the first, six of the second.
+
+    >>> d = np.arange(np.datetime64("2025-03-02"), np.datetime64("2025-03-09"))
+    >>> starts, days, covered = covered_days(d, "week")
+    >>> [str(s) for s in starts], days.tolist(), covered.tolist()
+    (['2025-02-24', '2025-03-03'], [7, 7], [1, 6])
+    >>> covered_days(d, "week", week_start=6)[2].tolist()  # Sunday weeks: whole
+    [7]
+    >>> covered_days(d[1:6], "month")[2].tolist()  # Mon-Fri of one week: that week
+    [7]
+    """
+    days = np.unique(_days(dates))
+    if days.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype="datetime64[D]"), empty, empty
+    starts = np.unique(period_floor(days, period, week_start))
+    lengths = period_days(starts, period, week_start)
+    weekdays_seen = list(set(((days.astype(np.int64) + 3) % 7).tolist()))
+    covered = np.zeros(starts.size, dtype=np.int64)
+    first, last = days.min(), days.max()
+    hull_first = period_floor(first, "week", week_start)
+    hull_end = period_floor(last, "week", week_start) + np.timedelta64(7, "D")
+    for i, (start, n) in enumerate(zip(starts, lengths, strict=True)):
+        span = start + np.arange(int(n))
+        inside = (span >= first) & (span <= last)
+        closed = ~np.isin((span.astype(np.int64) + 3) % 7, weekdays_seen)
+        in_hull = (span >= hull_first) & (span < hull_end)
+        covered[i] = int((inside | (closed & in_hull)).sum())
+    return starts, lengths, covered
 
 
 # --------------------------------------------------------------------------- clock and weekdays

@@ -64,7 +64,9 @@ def test_plan_demo_outputs(runner: CliRunner) -> None:
     intervals = pd.read_csv("out/plan.csv")
     summary = pd.read_csv("out/summary.csv")
     assert tuple(intervals.columns) == INTERVAL_COLUMNS
-    assert tuple(summary.columns) == SUMMARY_COLUMNS
+    # a daily summary also gives the people needed each day (heads) after the FTE
+    fte_at = SUMMARY_COLUMNS.index("fte") + 1
+    assert tuple(summary.columns) == (*SUMMARY_COLUMNS[:fte_at], "heads", *SUMMARY_COLUMNS[fte_at:])
     assert len(intervals) == 454
     assert summary["queue"].iloc[-1] == "total"
     assert summary["fte"].iloc[-1] == pytest.approx(

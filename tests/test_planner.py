@@ -34,6 +34,7 @@ from staffing.planner import (
     prepare_targets,
     summarise,
 )
+from staffing.planner.summary import PartialPeriodWarning
 from staffing.vocabulary import parse_time_of_day, parse_weekdays
 
 
@@ -199,8 +200,11 @@ def test_fte_total_shrinkage_day_and_month() -> None:
     day = plan(SMALL, "80/20", period="day", fte=FteRules(total=0.3)).summary.set_index("queue")
     assert day.loc["sales", "fte"] == pytest.approx(4.666667, rel=1e-6)
     assert day.loc["sales", "scheduled_hours"] == pytest.approx(25.0)
-    month = plan(SMALL, "80/20", period="month", fte=FteRules(total=0.3)).summary.set_index("queue")
+    with pytest.warns(PartialPeriodWarning, match=r"2025-03-01 \(7 of 31 days\)"):
+        month = plan(SMALL, "80/20", period="month", fte=FteRules(total=0.3)).summary
+    month = month.set_index("queue")
     assert month.loc["sales", "fte"] == pytest.approx(17.5 / 0.7 / 37.5)
+    assert bool(month.loc["sales", "partial"])
     assert month.loc["sales", "period_days"] == 7.0
     assert str(month["period_start"].iloc[0].date()) == "2025-03-01"
     week = plan(SMALL, "80/20", period="week", fte=FteRules(total=0.3)).summary.set_index("queue")
@@ -215,7 +219,8 @@ def test_month_fte_of_a_week_across_two_months() -> None:
     same agents are paid all week), and the grand total is the week's FTE too."""
     starts = pd.date_range("2025-04-28 09:00", periods=7, freq="D")
     f = pd.DataFrame({"interval_start": starts, "calls": 100.0, "aht_s": 180.0})
-    s = plan(f, "80/20", interval_s=1800, period="month", fte=FteRules(total=0.3)).summary
+    with pytest.warns(PartialPeriodWarning, match="3 of 30 days.*4 of 31 days"):
+        s = plan(f, "80/20", interval_s=1800, period="month", fte=FteRules(total=0.3)).summary
     assert s["period_days"].tolist() == [3.0, 4.0, 7.0]
     weekly = 7 * 14 * 0.5 / 0.7 / 37.5  # 14 agents for 30 minutes a day, 7 days
     assert s["fte"].tolist() == pytest.approx([weekly, weekly, weekly])

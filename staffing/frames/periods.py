@@ -30,13 +30,15 @@ def local_dates(times: pd.Series) -> np.ndarray:
     return wall_clock(times).to_numpy().astype("datetime64[D]")
 
 
-def period_start(times: pd.Series, period: str) -> pd.Series:
-    """Start (local midnight) of the day, Monday week, month or quarter of each timestamp.
+def period_start(times: pd.Series, period: str, week_start: int = 0) -> pd.Series:
+    """Start (local midnight) of the day, week, month or quarter of each timestamp.
 
     Parameters
     ----------
     times : Series of datetime64 (naive or time-zone-aware)
     period : {"day", "week", "month", "quarter"}
+    week_start : int, default 0
+        Weekday weeks start on, Monday = 0 (:func:`staffing.vocabulary.parse_week_start`).
 
     Returns
     -------
@@ -56,7 +58,7 @@ def period_start(times: pd.Series, period: str) -> pd.Series:
     >>> str(period_start(t, "day").iloc[0])
     '2024-11-03 00:00:00-04:00'
     """
-    days = period_floor(local_dates(times), period)
+    days = period_floor(local_dates(times), period, week_start)
     naive = pd.Series(days.astype("datetime64[ns]"), index=times.index, name=times.name)
     if isinstance(times.dtype, pd.DatetimeTZDtype):
         naive = naive.dt.tz_localize(times.dt.tz, ambiguous=True, nonexistent="shift_forward")

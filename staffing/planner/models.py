@@ -36,13 +36,21 @@ class FteRules:
         One total shrinkage instead of the two stages, applied at the interval level.
     hours_per_fte : float, default 37.5
         Paid hours of one FTE per week [h].
+    days_per_week : float, default 5
+        Days one FTE works in a week: a day's paid hours are ``hours_per_fte /
+        days_per_week`` (7.5 h by default), the length of the day a daily headcount is
+        counted in (:meth:`heads`).
 
     Notes
     -----
     ``scheduled = agents / (1 - s_in)`` per interval and ``fte = agent_hours / ((1 - s_in)
-    (1 - s_out)) / (hours_per_fte * days / 7)`` over a period of ``days`` calendar days.
-    With ``total`` = ``s``, ``scheduled = agents / (1 - s)`` and ``fte = agent_hours /
-    (1 - s) / ...``.
+    (1 - s_out)) / (hours_per_fte * days / 7)`` over a period of ``days`` calendar days
+    covered: the FTE that would be paid if every day were like the period's days. Over a
+    day that is the week's FTE at that day's load (a Monday may read 224 FTE in a 160-FTE
+    week), so a daily summary also gives ``heads = agent_hours / ((1 - s_in) (1 -
+    s_out)) / (hours_per_fte / days_per_week)``: the people needed that day at one
+    working day's paid hours. With ``total`` = ``s``, ``scheduled = agents / (1 - s)``
+    and ``fte = agent_hours / (1 - s) / ...``.
 
     Examples
     --------
@@ -59,6 +67,7 @@ class FteRules:
     out_of_centre: float = 0.0
     total: float | None = None
     hours_per_fte: float = 37.5
+    days_per_week: float = 5.0
 
     def __post_init__(self) -> None:
         for name in ("in_centre", "out_of_centre", "total"):
@@ -77,6 +86,12 @@ class FteRules:
                 f"`hours_per_fte` {hours!r}: give the paid hours of one FTE per week (e.g. 37.5)"
             )
         object.__setattr__(self, "hours_per_fte", float(hours))
+        days = self.days_per_week
+        if not (isinstance(days, int | float | np.number) and 0 < float(days) <= 7):
+            raise StaffingError(
+                f"`days_per_week` {days!r}: give the days one FTE works in a week (e.g. 5)"
+            )
+        object.__setattr__(self, "days_per_week", float(days))
 
     @property
     def interval_shrinkage(self) -> float:
@@ -97,6 +112,12 @@ class FteRules:
     def fte(self, agent_hours: Any, period_days: Any) -> Any:
         """Paid FTE for ``agent_hours`` on the phones over ``period_days`` calendar days."""
         return agent_hours / (1.0 - self.total_shrinkage) / (self.hours_per_fte * period_days / 7.0)
+
+    def heads(self, agent_hours: Any) -> Any:
+        """People needed for ``agent_hours`` on the phones in one day, each paid one
+        working day (``hours_per_fte / days_per_week``)."""
+        day = self.hours_per_fte / self.days_per_week
+        return agent_hours / (1.0 - self.total_shrinkage) / day
 
     def describe(self) -> str:
         """The rules in words, for reports."""

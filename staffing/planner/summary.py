@@ -14,17 +14,25 @@ of interval percentages.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from staffing.errors import StaffingError
+from staffing.errors import StaffingError, StaffingWarning
 from staffing.frames import local_dates, period_start
 from staffing.planner.models import FteRules
 from staffing.planner.tables import CHANNEL_SUMMARY_COLUMNS, LEVELS, SUMMARY_COLUMNS, TOTAL
-from staffing.vocabulary import Period, check_period, period_days, period_floor
+from staffing.vocabulary import (
+    WEEKDAYS,
+    Period,
+    check_period,
+    covered_days,
+    parse_week_start,
+    period_days,
+)
 
 __all__ = ["PERIODS", "SummaryParts", "summarise", "summarise_channels"]
 
@@ -32,25 +40,8 @@ __all__ = ["PERIODS", "SummaryParts", "summarise", "summarise_channels"]
 PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter")
 
 
-def _horizon_weeks(t: pd.Series) -> tuple[np.datetime64, np.datetime64]:
-    """First Monday and the day after the last Sunday of the whole Monday-to-Sunday weeks
-    holding the timestamps (wall clock)."""
-    mondays = period_floor(local_dates(pd.Series([t.min(), t.max()])), "week")
-    return mondays.min(), mondays.max() + np.timedelta64(7, "D")
-
-
-def _period_days(
-    start: pd.Series, period: str, horizon: tuple[np.datetime64, np.datetime64]
-) -> np.ndarray:
-    """Days each period's FTE is scaled by: a day is 1, a week 7, a month or quarter its
-    days inside the horizon of whole weeks (a one-week forecast summarised by month is one
-    week of FTE, not a week's hours spread over the month)."""
-    if period in ("day", "week"):
-        return period_days(local_dates(start), period).astype(float)
-    first = local_dates(start)
-    end = first + period_days(first, period).astype("timedelta64[D]")
-    lo, hi = np.maximum(first, horizon[0]), np.minimum(end, horizon[1])
-    return (hi - lo).astype(np.int64).astype(float)
+class PartialPeriodWarning(StaffingWarning):
+    """A summary period the table covers only in part: its FTE is over the days covered."""
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -201,10 +192,18 @@ class SummaryParts:
     """
 
     def __init__(
-        self, *, period: Period = "week", fte: FteRules | None = None, extra: Sequence[str] = ()
+        self,
+        *,
+        period: Period = "week",
+        fte: FteRules | None = None,
+        extra: Sequence[str] = (),
+        week_start: int | str = 0,
     ) -> None:
         check_period(period)
         self.period: Period = period
+        self.week_start = parse_week_start(week_start, what="`week_start`")
+        self._dates: np.ndarray = np.zeros(0, dtype="datetime64[D]")
+        self._source: str | None = None
         self.rules = fte or FteRules()
         self.extra = tuple(extra)
         self._cells: list[pd.DataFrame] = []
@@ -239,13 +238,18 @@ class SummaryParts:
         self._first = first if self._first is None else min(self._first, first)
         self._last = last if self._last is None else max(self._last, last)
         self._dtype = starts.dtype
+        self._dates = np.union1d(self._dates, np.unique(local_dates(starts)))
+        if self._source is None:
+            self._source = str(iv.attrs.get("source", "")) or None
         parts = (
             _channel_parts(iv, self.rules, self.extra)
             if mixed
             else _voice_parts(iv, self.rules, self.extra)
         )
         agents = iv["agents"].to_numpy(dtype=float)
-        p_codes, periods = pd.factorize(period_start(starts, self.period), sort=True)
+        p_codes, periods = pd.factorize(
+            period_start(starts, self.period, self.week_start), sort=True
+        )
         q_codes, queues = _queue_codes(iv["queue"])
         t_codes, t_uniques = pd.factorize(starts)
         n_q, n_t = len(queues), len(t_uniques)
@@ -328,7 +332,9 @@ class SummaryParts:
             unit = np.where(in_pool, "pool\x1f" + pool.astype(str), "queue\x1f" + queue.astype(str))
             c_codes, channels = pd.factorize(iv["channel"].astype(str).to_numpy(dtype=object))
             p_of_t = np.zeros(n_t, dtype=np.int64)
-            p_codes, periods = pd.factorize(period_start(iv["interval_start"], self.period))
+            p_codes, periods = pd.factorize(
+                period_start(iv["interval_start"], self.period, self.week_start)
+            )
             p_of_t[t_codes] = p_codes
         else:
             unit = q_codes  # each queue its own unit, numbered by first appearance below
@@ -367,7 +373,7 @@ class SummaryParts:
         stamps = pd.Series(pd.to_datetime(self._time_index.to_numpy().astype("datetime64[ns]")))
         if isinstance(self._dtype, pd.DatetimeTZDtype):
             stamps = stamps.dt.tz_localize("UTC").dt.tz_convert(self._dtype.tz)
-        codes, periods = pd.factorize(period_start(stamps, self.period), sort=True)
+        codes, periods = pd.factorize(period_start(stamps, self.period, self.week_start), sort=True)
         return codes, pd.Index(periods)
 
     def summary(self) -> pd.DataFrame:
@@ -378,10 +384,46 @@ class SummaryParts:
         cells = cells.sort_values(["period", "queue"], kind="stable", ignore_index=True)
         out = self._channel_summary(cells) if self._mixed else self._voice_summary(cells)
         out["fte"] = self.rules.fte(out["agent_hours"], out["period_days"])
+        if self.period == "day":
+            out.insert(
+                list(out.columns).index("fte") + 1, "heads", self.rules.heads(out["agent_hours"])
+            )
+        self._warn_partial(out)
         return out
 
-    def _horizon(self) -> tuple[np.datetime64, np.datetime64]:
-        return _horizon_weeks(pd.Series([self._first, self._last], dtype=self._dtype))
+    def _covered(self, periods: pd.Index) -> tuple[np.ndarray, np.ndarray, float]:
+        """Days covered and whether each period is partial; days covered in all."""
+        starts, days, covered = covered_days(self._dates, self.period, self.week_start)
+        first = local_dates(pd.Series(periods))
+        index = np.searchsorted(starts, first)
+        # the horizon: the weeks holding the dates, their closed weekdays included
+        whole = float(covered_days(self._dates, "week", self.week_start)[2].sum())
+        return covered[index].astype(float), covered[index] < days[index], whole
+
+    def _warn_partial(self, out: pd.DataFrame) -> None:
+        """One warning naming the periods the table covers only in part."""
+        part = out[out["partial"] & out["period_start"].notna()].drop_duplicates("period_start")
+        if part.empty:
+            return
+        size = {"day": 1, "week": 7}.get(self.period)
+        shown = []
+        for start, days in zip(part["period_start"], part["period_days"], strict=True):
+            whole = size or int(period_days(local_dates(pd.Series([start])), self.period)[0])
+            shown.append(f"{pd.Timestamp(start):%Y-%m-%d} ({days:g} of {whole} days)")
+        listed = ", ".join(shown[:4]) + (f" and {len(shown) - 4} more" if len(shown) > 4 else "")
+        day = WEEKDAYS[self.week_start].title()
+        hint = (
+            f"; weeks start on {day}: give the centre's week start (--week-start, "
+            "`week_start`) if it is another day"
+            if self.period == "week"
+            else ""
+        )
+        warnings.warn(
+            f"{self._source or 'the table'}: {self.period}s covered in part: {listed}; their "
+            f"FTE is over the days covered, not the whole {self.period}{hint}",
+            PartialPeriodWarning,
+            stacklevel=3,
+        )
 
     def _sums(self, cells: pd.DataFrame, ids: np.ndarray, size: int) -> dict[str, np.ndarray]:
         names = [*_SUMMED, *self.extra]
@@ -433,9 +475,9 @@ class SummaryParts:
         starts = pd.Series(periods).take(p_index).reset_index(drop=True)
         table.insert(0, "queue", np.concatenate(labels)[order])
         table.insert(0, "period_start", starts)
-        horizon = self._horizon()
-        days = _period_days(pd.Series(periods), self.period, horizon)
+        days, partial, all_days = self._covered(pd.Index(periods))
         table["period_days"] = days[p_index]
+        table["partial"] = partial[p_index]
 
         zeros = np.zeros(n_c, dtype=np.int64)
         grand_sums = self._sums(cells, zeros, 1)
@@ -450,7 +492,8 @@ class SummaryParts:
         )
         grand.insert(0, "queue", np.array([TOTAL], dtype=object))
         grand.insert(0, "period_start", pd.Series([pd.NaT], dtype=starts.dtype))
-        grand["period_days"] = float((horizon[1] - horizon[0]).astype(np.int64))
+        grand["period_days"] = all_days
+        grand["partial"] = False
         out = pd.concat([table, grand], ignore_index=True)
         out["fte"] = 0.0
         if self._integer:
@@ -542,9 +585,9 @@ class SummaryParts:
         starts = pd.Series(periods).take(per_period["_period"].to_numpy()).reset_index(drop=True)
         per_period = per_period.reset_index(drop=True)
         per_period.insert(0, "period_start", starts)
-        horizon = self._horizon()
-        days = _period_days(pd.Series(periods), self.period, horizon)
+        days, partial, all_days = self._covered(pd.Index(periods))
         per_period["period_days"] = days[per_period["_period"].to_numpy()]
+        per_period["partial"] = partial[per_period["_period"].to_numpy()]
 
         whole = np.zeros(len(cells), dtype=np.int64)
         levels = [(everything, "total")]
@@ -555,7 +598,8 @@ class SummaryParts:
             ignore_index=True,
         )
         grand.insert(0, "period_start", pd.Series([pd.NaT] * len(grand), dtype=starts.dtype))
-        grand["period_days"] = float((horizon[1] - horizon[0]).astype(np.int64))
+        grand["period_days"] = all_days
+        grand["partial"] = False
         out = pd.concat([per_period, grand], ignore_index=True)
         out["fte"] = 0.0
         return out[[*CHANNEL_SUMMARY_COLUMNS, *self.extra]]

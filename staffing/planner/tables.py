@@ -59,6 +59,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "occupancy",
     "asa_s",
     "period_days",
+    "partial",
 )
 #: Columns a mixed-channel forecast's interval tables gain (plan and evaluation).
 CHANNEL_EXTRA_COLUMNS: tuple[str, ...] = (
