@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         outsource,
         service_credits,
     )
+    from staffing.forecasting import ForecastResult, Reforecast, forecast, reforecast
     from staffing.io import load_calibration, read_forecast, read_history
     from staffing.planner import (
         ChannelRules,
@@ -85,6 +86,11 @@ _LAZY: dict[str, str] = {
     "SimulatedPlan": "staffing.simulation",
     "SimulationOptions": "staffing.simulation",
     "simulate_plan": "staffing.simulation",
+    # forecasts from history, and the day reforecast
+    "ForecastResult": "staffing.forecasting",
+    "Reforecast": "staffing.forecasting",
+    "forecast": "staffing.forecasting",
+    "reforecast": "staffing.forecasting",
     # files
     "load_calibration": "staffing.io",
     "read_forecast": "staffing.io",
@@ -98,12 +104,14 @@ __all__ = [
     "Calibrator",
     "ChannelRules",
     "CreditTerms",
+    "ForecastResult",
     "FteRules",
     "InputError",
     "Metrics",
     "Occupancy",
     "Plan",
     "QueueModel",
+    "Reforecast",
     "Schedule",
     "ServiceLevel",
     "SimulatedPlan",
@@ -119,6 +127,7 @@ __all__ = [
     "erlang_c",
     "evaluate",
     "evaluate_staffing",
+    "forecast",
     "load_calibration",
     "outsource",
     "parse_targets",
@@ -126,6 +135,7 @@ __all__ = [
     "plan",
     "read_forecast",
     "read_history",
+    "reforecast",
     "required_agents",
     "schedule",
     "service_credits",

@@ -82,6 +82,16 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "simulate_command",
         "Simulate a plan through the whole day: every interval, with confidence intervals.",
     ),
+    "forecast": (
+        "staffing.cli.forecast_cmd",
+        "forecast_command",
+        "Forecast calls per interval from history, with its own back-test.",
+    ),
+    "reforecast": (
+        "staffing.cli.forecast_cmd",
+        "reforecast_command",
+        "Reforecast the rest of the day from the morning's actual calls.",
+    ),
     "schedule": (
         "staffing.cli.schedule_cmd",
         "schedule_command",
