@@ -39,9 +39,12 @@ def _is_bank_log(path: Path) -> bool:
 
 def _check_offsets(df: pd.DataFrame, column: str, source: str) -> None:
     """Refuse timestamps whose UTC offsets change: a daylight-saving change in the file."""
-    if column not in df.columns or df[column].dtype != object:
+    if column not in df.columns:
         return
-    text = df[column].astype(str).str.strip()
+    col = df[column]
+    if pd.api.types.is_datetime64_any_dtype(col) or pd.api.types.is_numeric_dtype(col):
+        return
+    text = col.astype(str).str.strip()
     offsets = text.str.extract(r"([+-]\d{2}:?\d{2}|Z)\s*$", expand=False)
     if offsets.isna().all():
         return
