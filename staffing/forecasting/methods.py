@@ -156,6 +156,10 @@ def _by_lead(per_weekday: np.ndarray, panel: CountPanel, origins: np.ndarray, le
     return per_weekday[:, o, wd]
 
 
+#: The ``ets`` parameters are estimated on at most this many weeks of open days.
+_FIT_SEASONS = 52
+
+
 def _daily_series(panel: CountPanel, q: int, open_days: np.ndarray, weeks: int) -> Any:
     """The log daily totals of queue ``q`` over the open weekdays, gaps filled.
 
@@ -225,7 +229,9 @@ def ets_daily(
         Weeks behind each gap filled in.
     fitted : dict, optional
         Queue index -> parameters already estimated (filled in as queues are fitted), so
-        the forecast reuses the back-test's estimates.
+        the forecast reuses the back-test's estimates. The parameters are estimated on at
+        most the last 52 weeks of open days before ``fit_before``, and the states run
+        from the start of those weeks.
 
     Returns
     -------
@@ -274,6 +280,10 @@ def ets_daily(
             )
             continue
         n_fit = int(np.searchsorted(days, fit_before))
+        # at most a year of open days is fitted, and the states run from its start
+        first = max(n_fit - _FIT_SEASONS * m, 0)
+        days, y, n_fit = days[first:], y[first:], n_fit - first
+        first = 0
         kwargs: dict[str, Any] = (
             {"seasonal": "add", "seasonal_periods": m} if m >= 2 else {"seasonal": None}
         )
@@ -283,7 +293,9 @@ def ets_daily(
                 p = fitted[q]
             else:
                 p = (
-                    ExponentialSmoothing(y[:n_fit], initialization_method="estimated", **kwargs)
+                    ExponentialSmoothing(
+                        y[first:n_fit], initialization_method="estimated", **kwargs
+                    )
                     .fit()
                     .params
                 )
