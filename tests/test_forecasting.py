@@ -143,6 +143,9 @@ def test_finer_counts_are_summed_and_coarser_refused() -> None:
     hourly = five.assign(interval_start=pd.date_range("2024-01-01", periods=12, freq="1h"))
     with pytest.raises(InputError, match="60 min, longer than the 30-min"):
         call_counts(hourly, interval="30min")
+    twenty = five.assign(interval_start=pd.date_range("2024-01-01", periods=12, freq="20min"))
+    with pytest.raises(InputError, match="20-min intervals do not nest in the 30-min"):
+        call_counts(twenty, interval="30min")
 
 
 @pytest.mark.parametrize(

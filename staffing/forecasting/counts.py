@@ -169,17 +169,17 @@ def _from_records(frame: pd.DataFrame, source: str, interval_s: float) -> pd.Dat
 
 
 def _source_step(long: pd.DataFrame) -> float:
-    """The history's own interval [s]: the most common step between a queue's rows."""
-    t = long["interval_start"].to_numpy(dtype="datetime64[ns]").astype(np.int64) / 1e9
+    """The history's own interval [s]: the shortest step between two rows of a queue on
+    the same day (0 when no day has two rows: then it cannot be told)."""
+    t = long["interval_start"].to_numpy(dtype="datetime64[ns]")
+    day = t.astype("datetime64[D]")
     codes = pd.factorize(long["queue"])[0]
     order = np.lexsort((t, codes))
-    t, codes = t[order], codes[order]
-    step = np.diff(t)[codes[1:] == codes[:-1]]
+    t, day, codes = t[order], day[order], codes[order]
+    same = (codes[1:] == codes[:-1]) & (day[1:] == day[:-1])
+    step = (np.diff(t.astype(np.int64)) / 1e9)[same]
     step = step[step > 0]
-    if step.size == 0:
-        return 0.0
-    values, counts = np.unique(np.round(step, 3), return_counts=True)
-    return float(values[np.argmax(counts)])
+    return float(step.min()) if step.size else 0.0
 
 
 def _duplicates(long: pd.DataFrame, frame: pd.DataFrame, source: str) -> None:
@@ -268,20 +268,13 @@ def call_counts(
                 source=name,
                 column="interval_start",
             )
-        seconds = (
-            (long["interval_start"] - long["interval_start"].dt.normalize())
-            .dt.total_seconds()
-            .to_numpy()
-        )
-        if step > 0 and (interval_s % step > 1e-6 or np.any(np.abs(np.fmod(seconds, step)) > 1e-6)):
-            off = np.abs(np.fmod(seconds, step)) > 1e-6 if interval_s % step <= 1e-6 else None
+        if step > 0 and interval_s % step > 1e-6:
             raise InputError(
                 f"the history's {step / 60:g}-min intervals do not nest in the "
                 f"{interval_s / 60:g}-min `interval`: give an `interval` that is a multiple "
-                "of the history's, starting on the hour",
+                "of the history's",
                 source=name,
                 column="interval_start",
-                rows=bad_rows(~off) if off is not None and off.any() else None,
             )
         long = long.assign(
             handle=np.where(long["aht_calls"] > 0, long["aht_s"] * long["aht_calls"], 0.0),

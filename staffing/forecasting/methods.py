@@ -246,7 +246,8 @@ def ets_daily(
     season (ETS(A,N,A)) on the logarithm of each open day's calls, one season per open
     weekday, fitted by statsmodels' ``ExponentialSmoothing``: the initial level and
     season from a decomposition of the first weeks (its heuristic initialisation), the
-    smoothing weights by least squares (Hyndman et al. 2008, ch. 2-3). Its h-step forecast from the last state is
+    smoothing weights by least squares (Hyndman et al. 2008, ch. 2-3). Its h-step
+    forecast from the last state is
     :math:`\\ell_t + s_{t+h-m(k+1)}` with :math:`k = \\lfloor (h-1)/m \\rfloor`. On the log
     scale the forecast is the median day, which is what a WAPE rewards. Days that are not
     data are filled before fitting (:func:`_daily_series`). Trends are left out: over
