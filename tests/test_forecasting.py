@@ -14,6 +14,7 @@ import staffing
 from staffing.errors import InputError, StaffingError
 from staffing.forecasting import (
     CountPanel,
+    ForecastWarning,
     RatioBands,
     call_counts,
     ets_available,
@@ -123,7 +124,8 @@ def test_a_weekday_never_seen_is_closed_and_fewer_weeks_are_said() -> None:
         weeks=6,
         value=lambda k, w, s: None if w == 6 or (w == 0 and k in (1, 3, 4)) else 10 + k + 3 * s,
     )
-    result = staffing.forecast(history, "1w", method="average")
+    with pytest.warns(ForecastWarning, match="Mon from fewer than 4 weeks"):
+        result = staffing.forecast(history, "1w", method="average")
     assert not (result.table["interval_start"].dt.day_of_week == 6).any()
     assert any("Mon" in n and "fewer than 4 weeks" in n for n in result.notes)
     # Mondays left: weeks 0, 2, 5 -> (10 + 12 + 15) / 3
@@ -216,8 +218,8 @@ def test_partial_last_day_left_out_of_the_fit() -> None:
             & (history["interval_start"].dt.minute == 30)
         )
     ]
-    result = staffing.forecast(cut, "1d", method="average")
-    assert any("before its usual closing" in n for n in result.notes)
+    with pytest.warns(ForecastWarning, match="before its usual closing"):
+        result = staffing.forecast(cut, "1d", method="average")
     assert result.start == MONDAY + pd.Timedelta(days=34, hours=9, minutes=30)
 
 

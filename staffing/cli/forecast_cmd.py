@@ -11,7 +11,7 @@ import click
 
 from staffing.cli.command import OneLineCommand
 from staffing.cli.options import read_options
-from staffing.cli.output import Outputs, out_option, plot_option, report_option, warn
+from staffing.cli.output import Outputs, out_option, plot_option, report_option
 from staffing.cli.types import Duration, Percent
 
 __all__ = ["forecast_command", "reforecast_command"]
@@ -219,8 +219,6 @@ def forecast_command(
         backtest_weeks=backtest_weeks,
         intraday=intraday,
     )
-    for note in result.notes:
-        warn(note)
     figure = None
     if plot_path is not None or report_path is not None:
         from staffing.plotting.forecast import forecast_figure
@@ -376,8 +374,6 @@ def reforecast_command(
         weeks=weeks,
         coverage=coverage,
     )
-    for note in result.notes:
-        warn(note)
     with outputs:
         outputs.table("--out", result.table)
     click.echo(result.message(), err=True)

@@ -24,6 +24,7 @@ they are (``calls_lo``, ``calls_hi`` and ``method`` are carried along).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from staffing.errors import InputError, StaffingError
+from staffing.errors import InputError, StaffingError, StaffingWarning
 from staffing.forecasting.backtest import LEAD_BUCKETS, Backtest, bucket_of, run_backtest
 from staffing.forecasting.bands import RatioBands
 from staffing.forecasting.counts import (
@@ -53,6 +54,7 @@ __all__ = [
     "FORECAST_COLUMNS",
     "MAX_HORIZON_DAYS",
     "ForecastResult",
+    "ForecastWarning",
     "forecast",
 ]
 
@@ -69,6 +71,11 @@ FORECAST_COLUMNS: tuple[str, ...] = (
 #: Longest horizon accepted [days]: two years.
 MAX_HORIZON_DAYS = 731
 _ETS_MISSING = "method 'ets' needs statsmodels: pip install 'staffing[forecast]'"
+
+
+class ForecastWarning(StaffingWarning):
+    """What a forecast assumed or left out: fewer weeks than asked, a day cut short, history
+    after the start not used, a method that could not run. Each is also in ``.notes``."""
 
 
 @dataclass
@@ -90,7 +97,8 @@ class ForecastResult:
     counts : DataFrame
         The history as calls per interval (:func:`call_counts`).
     notes : list of str
-        What was assumed or left out (fewer weeks than asked, a day cut short, ...).
+        What was assumed or left out (fewer weeks than asked, a day cut short, ...), each
+        also given as a :class:`ForecastWarning`.
     intraday : DataFrame or None
         The rest-of-day back-test of the reforecast (:func:`reforecast_backtest`), when
         asked for.
@@ -468,6 +476,8 @@ def forecast(
         from staffing.forecasting.intraday import reforecast_backtest
 
         intraday_table = reforecast_backtest(panel, times, bt, weeks=weeks, method_of=choice)
+    for note in notes:
+        warnings.warn(note, ForecastWarning, stacklevel=2)
     origins = None
     if bt.origins.size:
         origins = (

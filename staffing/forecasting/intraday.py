@@ -40,13 +40,14 @@ References
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from staffing.errors import InputError, StaffingError
+from staffing.errors import InputError, StaffingError, StaffingWarning
 from staffing.forecasting.backtest import Backtest
 from staffing.forecasting.bands import RatioBands, poisson_interval
 from staffing.forecasting.counts import CountPanel, call_counts
@@ -58,11 +59,17 @@ __all__ = [
     "DEFAULT_DAY_CV",
     "REFORECAST_METHODS",
     "Reforecast",
+    "ReforecastWarning",
     "learn_weight",
     "reforecast",
     "reforecast_backtest",
     "shrunk_weight",
 ]
+
+
+class ReforecastWarning(StaffingWarning):
+    """Actuals left out (after ``at``, or of queues the forecast has but the actuals lack)."""
+
 
 #: Reforecast methods: the learned weight, the full ratio, or no update.
 REFORECAST_METHODS: tuple[str, ...] = ("shrunk", "ratio", "none")
@@ -415,6 +422,8 @@ def reforecast(
     left = [q for q in f_queues if q not in a_queues]
     if left:
         notes.append(f"no actuals for queue {', '.join(left)}: left out")
+    for note in notes:
+        warnings.warn(note, ReforecastWarning, stacklevel=2)
     columns = ["interval_start", "queue", "calls", "aht_s", "calls_lo", "calls_hi", "method"]
     table = pd.concat(rows, ignore_index=True)[columns]
     return Reforecast(table, pd.DataFrame(summary), day, at_ts, method, notes)
