@@ -416,9 +416,10 @@ def test_israeli_bank_small_centre() -> None:
     from staffing.io import read_call_history
 
     log = read_call_history(REAL / "anonymous_bank_1999" / "monthly")
-    holidays = list(pd.date_range("1999-03-31", "1999-04-08")) + [
-        pd.Timestamp("1999-04-20"),
-        pd.Timestamp("1999-04-21"),
+    holidays = [
+        *pd.date_range("1999-03-31", "1999-04-08"),  # Passover
+        pd.Timestamp("1999-04-20"),  # Memorial Day
+        pd.Timestamp("1999-04-21"),  # Independence Day
     ]
     result = staffing.forecast(
         log, "1w", queues=["PS+PE+NE+NW+TT"], holidays=holidays, intraday=["10:00"]
