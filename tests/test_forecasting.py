@@ -198,6 +198,18 @@ def test_volume_only_history_needs_aht() -> None:
     assert set(result.table["aht_s"]) == {300.0}
 
 
+def test_plot_and_counts_round_trip() -> None:
+    """``.plot()`` draws history, forecast and band on an Axes; a table of counts read
+    back keeps its handle-time weights."""
+    history = weekly_history()
+    result = staffing.forecast(history, "1w", method="average")
+    ax = result.plot(days=7)
+    assert "history and forecast" in ax.get_title() and len(ax.lines) >= 2
+    counts = call_counts(history)
+    again = call_counts(counts)
+    pd.testing.assert_frame_equal(again, counts, check_like=True)
+
+
 def test_pooled_queues() -> None:
     """``A+B`` is the sum of two queues, handle times weighted by their calls."""
     a = weekly_history().assign(queue="a")

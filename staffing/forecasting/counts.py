@@ -117,8 +117,11 @@ def _from_counts(frame: pd.DataFrame, source: str) -> pd.DataFrame:
             ok = np.isnan(aht) | (aht > 0) | (calls == 0)
         check_column(frame, "aht_s", ok, "zero or negative handle time", source=source)
         known = np.isfinite(aht) & (aht > 0)
+        weight = calls
+        if "aht_calls" in frame.columns:  # a table of call_counts: its own weights
+            weight = numeric_column(frame, "aht_calls", source=source).fillna(0.0).to_numpy()
         out["aht_s"] = np.where(known, aht, np.nan)
-        out["aht_calls"] = np.where(known, calls, 0.0)
+        out["aht_calls"] = np.where(known, weight, 0.0)
     else:
         out["aht_s"] = np.nan
         out["aht_calls"] = 0.0
