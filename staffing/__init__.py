@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         outsource,
         service_credits,
     )
+    from staffing.forecasting import ForecastResult, Reforecast, forecast, reforecast
     from staffing.io import load_calibration, read_forecast, read_history, read_requirement
     from staffing.planner import (
         ChannelRules,
@@ -90,6 +91,11 @@ _LAZY: dict[str, str] = {
     "SimulatedPlan": "staffing.simulation",
     "SimulationOptions": "staffing.simulation",
     "simulate_plan": "staffing.simulation",
+    # forecasts from history, and the day reforecast
+    "ForecastResult": "staffing.forecasting",
+    "Reforecast": "staffing.forecasting",
+    "forecast": "staffing.forecasting",
+    "reforecast": "staffing.forecasting",
     # files
     "load_calibration": "staffing.io",
     "read_forecast": "staffing.io",
@@ -106,12 +112,14 @@ __all__ = [
     "CapacityRules",
     "ChannelRules",
     "CreditTerms",
+    "ForecastResult",
     "FteRules",
     "InputError",
     "Metrics",
     "Occupancy",
     "Plan",
     "QueueModel",
+    "Reforecast",
     "Schedule",
     "ServiceLevel",
     "SimulatedPlan",
@@ -128,6 +136,7 @@ __all__ = [
     "erlang_c",
     "evaluate",
     "evaluate_staffing",
+    "forecast",
     "load_calibration",
     "outsource",
     "parse_targets",
@@ -136,6 +145,7 @@ __all__ = [
     "read_forecast",
     "read_history",
     "read_requirement",
+    "reforecast",
     "required_agents",
     "schedule",
     "service_credits",

@@ -6,7 +6,8 @@ and function. Standard library and numpy only, so the queueing core can use it t
 Durations
 ---------
 A bare number is **seconds**, everywhere: ``900`` and ``"900"`` are 15 minutes. Units:
-``s``/``sec``, ``m``/``min``, ``h``/``hr``, ``d``/``day`` (plurals and spaces allowed), and
+``s``/``sec``, ``m``/``min``, ``h``/``hr``, ``d``/``day``, ``w``/``week`` (plurals and
+spaces allowed; a forecast horizon of ``6w`` is 42 days), and
 compounds such as ``1h30``, ``8h30`` (8 h 30 min), ``1h30min`` or ``2m 30s``. Clock
 spellings: ``H:MM:SS`` (``0:04:54``, ``00:30:00``) and ``M:SS`` (``4:54`` is 4 minutes
 54 seconds, as ACD reports print handle times). Weeks (``w``/``wk``/``week``) serve the
@@ -156,6 +157,8 @@ def parse_duration(
     [900.0, 900.0, 900.0, 3600.0, 1800.0, 294.0, 294.0]
     >>> parse_duration("8h30"), parse_duration("1h 30min"), parse_duration("2m30s")
     (30600.0, 5400.0, 150.0)
+    >>> parse_duration("6w") / 86400, parse_duration("1w 2d") / 86400
+    (42.0, 9.0)
     >>> parse_duration("soon", what="--aht")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...

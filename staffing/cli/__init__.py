@@ -87,6 +87,16 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "capacity_command",
         "Hiring classes over months: training, ramp and attrition (HiGHS).",
     ),
+    "forecast": (
+        "staffing.cli.forecast_cmd",
+        "forecast_command",
+        "Forecast calls per interval from history, with its own back-test.",
+    ),
+    "reforecast": (
+        "staffing.cli.forecast_cmd",
+        "reforecast_command",
+        "Reforecast the rest of the day from the morning's actual calls.",
+    ),
     "schedule": (
         "staffing.cli.schedule_cmd",
         "schedule_command",

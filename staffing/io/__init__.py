@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from staffing.frames import bad_rows, check_column, require_columns, to_timestamps
 from staffing.io.calibration import load_calibration, write_calibration
+from staffing.io.forecasting import read_aht_table, read_call_history, read_holidays
 from staffing.io.readers import (
     ReadOptions,
     read_bank_log,
@@ -41,10 +42,13 @@ __all__ = [
     "bad_rows",
     "check_column",
     "load_calibration",
+    "read_aht_table",
     "read_bank_log",
+    "read_call_history",
     "read_call_records",
     "read_forecast",
     "read_history",
+    "read_holidays",
     "read_plan",
     "read_requirement",
     "read_roster",
