@@ -654,9 +654,11 @@ def parse_week_start(value: Any, *, what: str = "week start") -> int:
         if 0 <= int(value) <= 6:
             return int(value)
         raise StaffingError(f"{what} {value!r}: use mon, tue, ... sun (or 0 = Monday to 6)")
-    key = str(value).strip().lower()[:3]
-    if key in WEEKDAYS and str(value).strip().lower().startswith(key):
-        return WEEKDAYS.index(key)
+    text = str(value).strip().lower()
+    names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    for day, (short, full) in enumerate(zip(WEEKDAYS, names, strict=True)):
+        if text in (short, full, full[:4] if day in (1, 3) else short):
+            return day
     raise StaffingError(f"{what} {_show(value)}: use mon, tue, wed, thu, fri, sat or sun")
 
 

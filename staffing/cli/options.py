@@ -27,6 +27,7 @@ from staffing.cli.types import (
     Percent,
     Size,
     TargetList,
+    WeekStart,
 )
 
 __all__ = [
@@ -323,8 +324,25 @@ def abandon_policy_option(help: str = "How abandoned calls enter the service lev
 # --------------------------------------------------------------------------- shrinkage and FTE
 
 
+def week_start_option() -> Decorator:
+    """``--week-start``: the weekday the centre's weeks start on."""
+    return click.option(
+        "--week-start",
+        "week_start",
+        type=WeekStart(),
+        default="mon",
+        show_default=True,
+        help="Weekday the centre's weeks start on (mon, sun, sat, ...): weekly figures are "
+        "counted over these weeks.",
+    )
+
+
 def _fte_rules(
-    shrinkage: float | None, in_centre: float, out_of_centre: float, hours_per_fte: float
+    shrinkage: float | None,
+    in_centre: float,
+    out_of_centre: float,
+    hours_per_fte: float,
+    week_start: int,
 ) -> Any:
     from staffing.planner import FteRules
 
@@ -333,6 +351,7 @@ def _fte_rules(
         out_of_centre=out_of_centre,
         total=shrinkage,
         hours_per_fte=hours_per_fte,
+        week_start=week_start,
     )
 
 
@@ -371,7 +390,12 @@ def fte_options() -> Decorator:
             show_default=True,
             help="Paid hours of one FTE per week.",
         ),
-        collect("fte", ["shrinkage", "in_centre", "out_of_centre", "hours_per_fte"], _fte_rules),
+        week_start_option(),
+        collect(
+            "fte",
+            ["shrinkage", "in_centre", "out_of_centre", "hours_per_fte", "week_start"],
+            _fte_rules,
+        ),
     )
 
 
@@ -381,7 +405,7 @@ def period_option(periods: Sequence[str] = ("day", "week", "month", "quarter")) 
         type=click.Choice(list(periods)),
         default="week",
         show_default=True,
-        help="Summary period (weeks start on Monday).",
+        help="Summary period (weeks start on --week-start).",
     )
 
 
@@ -464,6 +488,7 @@ def _credit_terms(**values: Any) -> Any:
 
 credit_terms_options = stack(
     period_option(),
+    week_start_option(),
     click.option(
         "--step",
         type=FiniteFloat(0.0, min_open=True),
@@ -517,6 +542,7 @@ credit_terms_options = stack(
             "earn_back_periods",
             "abandon_policy",
             "band_edges",
+            "week_start",
         ],
         _credit_terms,
     ),

@@ -23,6 +23,7 @@ __all__ = [
     "PeriodRate",
     "Size",
     "TargetList",
+    "WeekStart",
     "Weeks",
 ]
 
@@ -103,6 +104,22 @@ class OpenHours(click.ParamType):
         except StaffingError as exc:
             self.fail(str(exc).strip(), param, ctx)
         return str(value) if self.text else parsed
+
+
+class WeekStart(click.ParamType):
+    """The weekday the centre's weeks start on: ``mon``, ``sun``, ``sat`` ... (Monday = 0)."""
+
+    name = "weekday"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from staffing.errors import StaffingError
+
+        if isinstance(value, int):
+            return value
+        try:
+            return int(_vocabulary().parse_week_start(value, what=""))
+        except StaffingError as exc:
+            self.fail(str(exc).strip(), param, ctx)
 
 
 class Percent(_Vocabulary):

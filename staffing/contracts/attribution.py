@@ -18,7 +18,13 @@ from staffing.contracts.credits import POLICY_COLUMNS
 from staffing.errors import InputError, TargetError
 from staffing.frames import period_start
 from staffing.queueing.targets import ServiceLevel, TargetSet
-from staffing.vocabulary import AbandonPolicy, Period, check_abandon_policy, check_period
+from staffing.vocabulary import (
+    AbandonPolicy,
+    Period,
+    check_abandon_policy,
+    check_period,
+    parse_week_start,
+)
 
 __all__ = [
     "ATTRIBUTION_COLUMNS",
@@ -109,6 +115,7 @@ def attribute_partner(
     *,
     abandon_policy: AbandonPolicy = "fail",
     period: Period = "week",
+    week_start: int | str = 0,
 ) -> Attribution:
     """Split a partner's service-level misses into volume, staffing and other causes.
 
@@ -127,6 +134,8 @@ def attribute_partner(
         The contract's service-level target, e.g. ``"80/20"``.
     abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
     period : {"day", "week", "month", "quarter"}, default "week"
+    week_start : str or int, default "mon"
+        The weekday weeks start on (:func:`staffing.vocabulary.parse_week_start`).
 
     Returns
     -------
@@ -284,7 +293,9 @@ def attribute_partner(
     intervals = intervals[list(ATTRIBUTION_COLUMNS)]
 
     # Per period and queue, then totals: sum the parts, then take the ratios.
-    parts["period_start"] = period_start(parts["interval_start"], period)
+    parts["period_start"] = period_start(
+        parts["interval_start"], period, parse_week_start(week_start)
+    )
     parts["committed_agent_hours"] = committed * parts["_hours"]
     parts["agent_hours"] = staffed * parts["_hours"]
     summed = [

@@ -48,6 +48,7 @@ from staffing.vocabulary import (
     AbandonPolicy,
     Period,
     check_abandon_policy,
+    parse_week_start,
     period_ordinal,
 )
 
@@ -106,6 +107,7 @@ def period_service_level(
     period: Period = "week",
     abandon_policy: AbandonPolicy = "fail",
     source: str | None = None,
+    week_start: int | str = 0,
 ) -> pd.DataFrame:
     """Volume-weighted service level per period from interval counts.
 
@@ -172,7 +174,7 @@ def period_service_level(
             rows = [int(i) + 2 for i in history.index[~ok.to_numpy()]]
             raise InputError("negative or missing counts", source=src, column=c, rows=rows)
 
-    starts = period_start(history["interval_start"], period)
+    starts = period_start(history["interval_start"], period, parse_week_start(week_start))
     frame = pd.DataFrame(
         {
             "period_start": starts.to_numpy(),
@@ -379,7 +381,7 @@ def credit_table(
     else:
         forgiven = earned_back(
             sl,
-            period_position(p["period_start"], period),
+            period_position(p["period_start"], period, terms.week_start),
             credit > 0,
             earn_back_target=terms.earn_back_target,
             earn_back_periods=terms.earn_back_periods,
@@ -496,7 +498,11 @@ def service_credits(
             )
         history = history[history["queue"].astype(str).isin(wanted)]
     per = period_service_level(
-        history, period=terms.period, abandon_policy=terms.abandon_policy, source=src
+        history,
+        period=terms.period,
+        abandon_policy=terms.abandon_policy,
+        source=src,
+        week_start=terms.week_start,
     )
     return credit_table(per, goal, terms=terms)
 
@@ -507,7 +513,9 @@ def shortfall_points(target: float, sl: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))
 
 
-def period_position(starts: pd.Series | pd.Index, period: str) -> np.ndarray:
+def period_position(
+    starts: pd.Series | pd.Index, period: str, week_start: int | str = 0
+) -> np.ndarray:
     """Position of each period start on the calendar: consecutive periods differ by 1.
 
     Counted on wall-clock dates, so local weeks across a daylight-saving change are still
@@ -522,5 +530,5 @@ def period_position(starts: pd.Series | pd.Index, period: str) -> np.ndarray:
     s = pd.Series(starts)
     if s.empty:
         return np.zeros(0, dtype=np.int64)
-    ordinal = period_ordinal(local_dates(s), period)
+    ordinal = period_ordinal(local_dates(s), period, parse_week_start(week_start))
     return ordinal - ordinal.min()

@@ -187,11 +187,11 @@ def credit_exposure(
     agents = plan["agents"].to_numpy(dtype=float)
     patience = prepared.patience_s if np.isfinite(prepared.patience_s).any() else None
 
-    starts = period_start(plan["interval_start"], period)
+    starts = period_start(plan["interval_start"], period, int(terms.week_start))
     codes, labels = pd.factorize(starts, sort=True)
     n_periods = len(labels)
     day_codes = pd.factorize(local_dates(plan["interval_start"]), sort=True)[0]
-    positions = period_position(pd.Series(labels), period)
+    positions = period_position(pd.Series(labels), period, terms.week_start)
 
     planned_within, planned_base = expected_counts(
         calls, aht, agents, length, goal.threshold_s, patience, abandon_policy

@@ -418,12 +418,17 @@ def outsource(
     summary = _side_by_side(
         pooled.summary, in_house.summary, partner.summary, ih, pa, pi, fte, period
     )
-    commitment = _commitment(partner, contract, period, model.abandon_policy)
+    commitment = _commitment(partner, contract, period, model.abandon_policy, fte.week_start)
     attribution = None
     if actuals is not None:
         goal = service_level_goal(targets, pa)
         attribution = attribute_partner(
-            actuals, pa, goal, abandon_policy=model.abandon_policy, period=period
+            actuals,
+            pa,
+            goal,
+            abandon_policy=model.abandon_policy,
+            period=period,
+            week_start=fte.week_start,
         )
     intervals.attrs.update({"contract": contract, "split": how})
     return Outsourcing(
@@ -474,7 +479,11 @@ def _side_by_side(
 
 
 def _commitment(
-    partner: Plan, contract: str, period: Period, abandon_policy: AbandonPolicy
+    partner: Plan,
+    contract: str,
+    period: Period,
+    abandon_policy: AbandonPolicy,
+    week_start: int | str = 0,
 ) -> pd.DataFrame:
     """What the partner is held to, per period and queue (the partner's plan summary)."""
     pa = partner.intervals
@@ -492,7 +501,7 @@ def _commitment(
         threshold = pa["threshold_s"].to_numpy(dtype=float)
         within[busy], base[busy] = plan_counts(pa, more, busy, threshold, abandon_policy)
     extra = pa.assign(_more_within=within, _more_base=base)
-    s = summarise(extra, period=period, extra=["_more_within", "_more_base"])
+    s = summarise(extra, period=period, extra=["_more_within", "_more_base"], week_start=week_start)
     # FTE from the partner's own plan summary (its shrinkage).
     s["fte"] = partner.summary["fte"].to_numpy()
     targets = (

@@ -14,6 +14,7 @@ from staffing.vocabulary import (
     check_abandon_policy,
     check_period,
     parse_rate,
+    parse_week_start,
 )
 
 __all__ = ["CreditTerms"]
@@ -26,7 +27,9 @@ class CreditTerms:
     Parameters
     ----------
     period : {"day", "week", "month", "quarter"}, default "week"
-        Contract period (weeks start on Monday).
+        Contract period.
+    week_start : str or int, default "mon"
+        The weekday the contract's weeks start on (``"sun"``, or 0 = Monday to 6).
     step : float, default 0.5
         Credit step [percentage points below target]; each started step counts.
     credit_per_step : float or str, default 0.01
@@ -64,9 +67,13 @@ class CreditTerms:
     earn_back_periods: int = 1
     abandon_policy: AbandonPolicy = "fail"
     band_edges: tuple[float, float] = (5.0, 10.0)
+    week_start: int | str = 0
 
     def __post_init__(self) -> None:
         check_period(self.period)
+        object.__setattr__(
+            self, "week_start", parse_week_start(self.week_start, what="`week_start`")
+        )
         check_abandon_policy(self.abandon_policy)
         if not (_number(self.step) and math.isfinite(self.step) and self.step > 0):
             raise StaffingError(f"`step` {self.step!r}: give a positive number of points, e.g. 0.5")

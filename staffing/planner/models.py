@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from staffing.errors import StaffingError
-from staffing.vocabulary import parse_rate
+from staffing.vocabulary import parse_rate, parse_week_start
 
 __all__ = ["FteRules"]
 
@@ -40,6 +40,10 @@ class FteRules:
         Days one FTE works in a week: a day's paid hours are ``hours_per_fte /
         days_per_week`` (7.5 h by default), the length of the day a daily headcount is
         counted in (:meth:`heads`).
+    week_start : str or int, default "mon"
+        The weekday the centre's weeks start on (``"sun"``, ``"sat"``, or 0 = Monday to
+        6): weekly FTE is counted over the centre's weeks
+        (:func:`staffing.vocabulary.parse_week_start`).
 
     Notes
     -----
@@ -68,6 +72,7 @@ class FteRules:
     total: float | None = None
     hours_per_fte: float = 37.5
     days_per_week: float = 5.0
+    week_start: int | str = 0
 
     def __post_init__(self) -> None:
         for name in ("in_centre", "out_of_centre", "total"):
@@ -92,6 +97,9 @@ class FteRules:
                 f"`days_per_week` {days!r}: give the days one FTE works in a week (e.g. 5)"
             )
         object.__setattr__(self, "days_per_week", float(days))
+        object.__setattr__(
+            self, "week_start", parse_week_start(self.week_start, what="`week_start`")
+        )
 
     @property
     def interval_shrinkage(self) -> float:

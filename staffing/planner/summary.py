@@ -197,14 +197,15 @@ class SummaryParts:
         period: Period = "week",
         fte: FteRules | None = None,
         extra: Sequence[str] = (),
-        week_start: int | str = 0,
+        week_start: int | str | None = None,
     ) -> None:
         check_period(period)
         self.period: Period = period
-        self.week_start = parse_week_start(week_start, what="`week_start`")
+        self.rules = fte or FteRules()
+        given = self.rules.week_start if week_start is None else week_start
+        self.week_start = parse_week_start(given, what="`week_start`")
         self._dates: np.ndarray = np.zeros(0, dtype="datetime64[D]")
         self._source: str | None = None
-        self.rules = fte or FteRules()
         self.extra = tuple(extra)
         self._cells: list[pd.DataFrame] = []
         self._pool_peaks: list[pd.DataFrame] = []
@@ -616,6 +617,7 @@ def summarise(
     period: Period = "week",
     fte: FteRules | None = None,
     extra: Sequence[str] = (),
+    week_start: int | str | None = None,
 ) -> pd.DataFrame:
     """Calls, agent-hours, FTE and volume-weighted performance per period and queue.
 
@@ -626,9 +628,15 @@ def summarise(
         ``calls``, ``agents``, ``interval_s``, ``service_level``, ``abandon_rate``,
         ``occupancy``; ``scheduled``, ``asa_s`` and ``sl_calls`` are used when present).
     period : {"day", "week", "month", "quarter"}, default "week"
-        Weeks start on Monday; a month or quarter is a calendar one.
+        Weeks start on ``week_start``; a month or quarter is a calendar one. A period the
+        table covers only in part (:func:`staffing.vocabulary.covered_days`) has its FTE
+        over the days covered, is flagged ``partial``, and is named in a
+        :class:`PartialPeriodWarning`.
     fte : FteRules, optional
-        Shrinkage and paid hours (default: none and 37.5 h a week).
+        Shrinkage, paid hours and the centre's week start (default: none, 37.5 h a week,
+        Monday).
+    week_start : str or int, optional
+        The weekday weeks start on, instead of ``fte.week_start``.
     extra : sequence of str
         Further numeric columns of ``intervals`` to sum per period (appended).
 
@@ -686,7 +694,11 @@ def summarise(
     two percentages. The total covers the whole week the forecast falls in (the other days
     are closed): ``19 / 0.75 / 35 = 0.724`` FTE, and ``(90 + 180 + 50) / 450 = 71.1%``.
     """
-    return SummaryParts(period=period, fte=fte, extra=extra).add(intervals).summary()
+    return (
+        SummaryParts(period=period, fte=fte, extra=extra, week_start=week_start)
+        .add(intervals)
+        .summary()
+    )
 
 
 def summarise_channels(
@@ -695,6 +707,7 @@ def summarise_channels(
     period: Period = "week",
     fte: FteRules | None = None,
     extra: Sequence[str] = (),
+    week_start: int | str | None = None,
 ) -> pd.DataFrame:
     """Calls, agent-hours, FTE and performance per queue, pool, channel and in total.
 
@@ -753,4 +766,8 @@ def summarise_channels(
     """
     if "channel" not in intervals.columns:
         raise StaffingError("summarise_channels needs a `channel` column (a mixed-channel table)")
-    return SummaryParts(period=period, fte=fte, extra=extra).add(intervals).summary()
+    return (
+        SummaryParts(period=period, fte=fte, extra=extra, week_start=week_start)
+        .add(intervals)
+        .summary()
+    )
