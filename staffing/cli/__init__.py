@@ -82,6 +82,11 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "simulate_command",
         "Simulate a plan through the whole day: every interval, with confidence intervals.",
     ),
+    "profile": (
+        "staffing.cli.profile_cmd",
+        "profile_command",
+        "How an export is read, and an import profile to save for it.",
+    ),
     "capacity": (
         "staffing.cli.capacity_cmd",
         "capacity_command",

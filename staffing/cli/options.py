@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import click
@@ -126,6 +127,14 @@ def _read_options(
 ) -> Any:
     from staffing.io import ReadOptions
 
+    if date_format is not None and dayfirst is not None:
+        day, month = date_format.find("%d"), date_format.find("%m")
+        if day >= 0 and month >= 0 and (day < month) != dayfirst:
+            way = "--dayfirst" if dayfirst else "--monthfirst"
+            raise click.UsageError(
+                f"{way} contradicts --date-format {date_format!r}: give one of them"
+            )
+
     return ReadOptions(
         columns=_mapping("--column", read_columns),
         dayfirst=dayfirst,
@@ -134,14 +143,70 @@ def _read_options(
     )
 
 
+def _apply_profile(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Load the import profile (given, or ``staffing.toml`` found in the working
+    directory) into the command's defaults, before its other options are read."""
+    from staffing.errors import InputError
+    from staffing.io.profile import find_profile, load_profile
+
+    path = value
+    if path is None:
+        found = find_profile()
+        if found is None:
+            return None
+        path = str(found)
+        click.echo(f"profile: {found.name}", err=True)
+    try:
+        profile = load_profile(path)
+    except InputError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+    command = ctx.info_name or ""
+    settings = profile.settings_for(command)
+    own = profile.commands.get(command, {})
+    names: dict[str, str] = {}
+    for p in ctx.command.params:
+        for opt in (*p.opts, *p.secondary_opts):
+            if opt.startswith("--"):
+                names.setdefault(opt[2:], str(p.name))
+    defaults: dict[str, Any] = {}
+    for key, setting in settings.items():
+        name = names.get(key) or names.get(key.replace("_", "-"))
+        if name is None:
+            if key in own:
+                raise click.BadParameter(
+                    f"{Path(path).name}: [{command}] has no option --{key}", ctx, param
+                )
+            continue  # a setting for other commands
+        defaults[name] = setting
+    ctx.default_map = {**defaults, **(ctx.default_map or {})}
+    return path
+
+
+def profile_option() -> Decorator:
+    """``--profile FILE``: an import profile (column mapping, date convention, defaults)."""
+    return click.option(
+        "--profile",
+        type=click.Path(exists=True, dir_okay=False),
+        default=None,
+        is_eager=True,
+        expose_value=False,
+        callback=_apply_profile,
+        help="Import profile (TOML): column mapping, date convention and option defaults "
+        "for this export; default ./staffing.toml when there is one (see `staffing "
+        "profile`).",
+    )
+
+
 def read_options(what: str = "a column") -> Decorator:
     """How the command's files are read, built into a ``ReadOptions`` named ``read``.
 
     ``--column OURS=THEIRS`` (repeatable; ``date=`` and ``time=`` build interval_start from
     two columns), ``--dayfirst/--monthfirst`` and ``--date-format`` (only needed when no
-    date settles the convention), ``--sheet`` (Excel).
+    date settles the convention), ``--sheet`` (Excel), and ``--profile`` (all of these and
+    any option's default from an import profile).
     """
     return stack(
+        profile_option(),
         click.option(
             "--column",
             "read_columns",
