@@ -4,12 +4,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo test test-fast lint bench notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# notebooks are committed without outputs (.gitattributes): saving one with its
+	@# figures does not dirty the repository
+	-@git config filter.strip-notebook-outputs.clean '$(BIN)/python notebooks/strip_outputs.py' 2>/dev/null
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -17,7 +20,15 @@ demo: $(STAMP)
 	$(BIN)/staffing plan data/forecast.csv --target 80/20 --target 'abandon<=5%' \
 		--in-centre 15% --out-of-centre 20% --hours-per-fte 37.5 --period day \
 		--out out/plan.csv --summary out/summary.csv --plot out/plan.png --report out/plan.html
-	@echo "wrote out/plan.csv out/summary.csv out/plan.png out/plan.html"
+	@echo ""
+	@echo "The plan is in out/: plan.csv (agents per interval), summary.csv (FTE per day),"
+	@echo "plan.png and plan.html (open it in a browser)."
+	@echo "Run the command line as $(BIN)/staffing --help (or: source $(BIN)/activate;"
+	@echo "staffing --help); 'make notebooks' runs the notebooks into out/notebooks."
+
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/run_all.py out/notebooks
+	@echo "open them with Jupyter or VS Code, e.g. $(BIN)/python -m pip install jupyterlab"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
