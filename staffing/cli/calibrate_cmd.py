@@ -137,8 +137,10 @@ def calibrate_command(
     if report_path is not None:
         text = cal.report(with_warnings=False).replace("\n", "\n\n")
         blocks = [("Summary", text), ("Figures", figure)]
+        from staffing.cli.formatting import readable
+
         for name, frame in cal.tables().items():
-            blocks.append((name.replace("_", " ").capitalize(), frame))
+            blocks.append((name.replace("_", " ").capitalize(), readable(frame, statistics=True)))
         if cal.warnings_:
             blocks.append(("Warnings", "\n\n".join(cal.warnings_)))
 

@@ -101,9 +101,13 @@ _LABELS = {
 }
 
 
-def readable(table: Any) -> Any:
+def readable(table: Any, *, statistics: bool = False) -> Any:
     """Any of the tool's tables for reading: headers with units, shares as percentages,
-    times as ``Mon 03 Mar 08:30``, numbers rounded (a DataFrame of text)."""
+    times as ``Mon 03 Mar 08:30``, numbers rounded (a DataFrame of text).
+
+    ``statistics`` (a calibration's tables): small numbers (estimates, standard errors,
+    z-scores) keep three decimals, p-values two significant digits, flags read yes/no.
+    """
     import pandas as pd
 
     from staffing.io.tables import is_percent_column
@@ -120,8 +124,14 @@ def readable(table: Any) -> Any:
             out[label] = col.map(lambda t: "" if pd.isna(t) else f"{t:%a %d %b %H:%M}")
         elif col.dtype.kind == "f" and is_percent_column(str(name)):
             out[label] = col.map(percent)
+        elif col.dtype.kind == "f" and statistics and "p_value" in str(name):
+            out[label] = col.map(lambda x: "" if x != x else f"{x:.2g}")
+        elif col.dtype.kind == "f" and statistics and float(col.abs().median() or 0) < 10:
+            out[label] = col.map(lambda x: "" if x != x else f"{x:,.3f}")
         elif col.dtype.kind == "f":
             out[label] = col.map(lambda x: "" if x != x else f"{x:,.1f}")
+        elif col.dtype.kind == "b" and statistics:
+            out[label] = col.map(lambda x: "yes" if x else "no")
         elif col.dtype.kind in "iu":
             out[label] = col.map(lambda x: f"{x:,}")
         else:

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from staffing.errors import InputError
@@ -563,11 +564,13 @@ def is_percent_column(name: str) -> bool:
 
 
 def _format_sheet(sheet: Any, df: pd.DataFrame) -> None:
-    """A sheet ready to read: header frozen, widths to fit, percentages as %, dates as
-    dates (times only where a column has them)."""
+    """A sheet ready to read: header frozen, a filter on every column, widths to fit,
+    percentages as %, dates as dates (times only where a column has them)."""
     from openpyxl.utils import get_column_letter
 
     sheet.freeze_panes = "A2"
+    if len(df.columns):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{len(df) + 1}"
     for j, name in enumerate(df.columns, start=1):
         col = df[name]
         fmt = None
@@ -587,13 +590,33 @@ def _format_sheet(sheet: Any, df: pd.DataFrame) -> None:
                 cell.number_format = fmt
 
 
+def _significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """``values`` rounded to ``digits`` significant digits (NaN, infinities and numbers
+    too small to scale left as they are)."""
+    finite = np.isfinite(values) & (values != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(np.where(finite, values, 1.0))))
+    decimals = digits - 1 - magnitude
+    scalable = finite & (np.abs(decimals) <= 300)
+    scale = 10.0 ** np.where(scalable, decimals, 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = np.round(values * scale) / scale
+    return np.where(scalable & np.isfinite(rounded), rounded, values)
+
+
 def _excel_ready(df: pd.DataFrame) -> pd.DataFrame:
-    """Excel stores no time zones: write tz-aware timestamps as local wall time."""
+    """Excel stores no time zones: tz-aware timestamps are written as local wall time; and
+    floats are rounded to 12 significant digits, so a cell shows 2238.8, not the
+    2238.800000000001 that summing in binary leaves."""
     out = df
     for name in df.columns:
-        if isinstance(df[name].dtype, pd.DatetimeTZDtype):
+        col = df[name]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
             out = out.copy() if out is df else out
-            out[name] = df[name].dt.tz_localize(None)
+            out[name] = col.dt.tz_localize(None)
+        elif col.dtype.kind == "f":
+            out = out.copy() if out is df else out
+            out[name] = _significant(col.to_numpy(dtype=float), 12)
     return out
 
 

@@ -307,6 +307,9 @@ def plot_outsource(outsourcing: Any, *, ax: Any = None) -> Any:
         fontsize=11,
     )
     ax.set_ylabel("Agents on the phones (all queues)")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole agents on the axis
     ax.legend(frameon=False, loc="upper right", ncols=3, fontsize=9)
     import matplotlib.dates as mdates
 

@@ -111,6 +111,9 @@ def plot_requirement(
         )
     ax.set_ylabel("agents")
     ax.set_ylim(bottom=0)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole agents on the axis
     ax.grid(axis="y", alpha=0.3)
     ax.set_title(
         f"{queue}: peak {int(np.nanmax(grid['agents'].to_numpy(dtype=float))):d} agents, "

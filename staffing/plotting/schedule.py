@@ -149,6 +149,9 @@ def plot_coverage(
     )
     ax.set_ylabel("agents")
     ax.set_ylim(bottom=0)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole agents on the axis
     ax.grid(axis="y", alpha=0.3)
     if day is not None:
         ax.set_xlim(0, 24)

@@ -191,10 +191,27 @@ def simulation_figure(
 
     names = queues if queues is not None else [str(q) for q in pd.unique(intervals["queue"])]
     fig, axes = plt.subplots(
-        len(names), 1, figsize=(12, 3.2 * len(names) + 0.6), layout="constrained", squeeze=False
+        len(names),
+        1,
+        figsize=(12, 3.2 * len(names) + 0.9),
+        layout="constrained",
+        squeeze=False,
+        sharex=True,
     )
-    for i, (q, ax) in enumerate(zip(names, axes[:, 0], strict=True)):
-        plot_simulation(intervals, q, ax=ax, legend=i == 0)
+    found: dict[str, Any] = {}
+    for q, ax in zip(names, axes[:, 0], strict=True):
+        plot_simulation(intervals, q, ax=ax, legend=False)
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            found.setdefault(label, handle)
     if heading:
         fig.suptitle(heading, fontsize=13, fontweight="bold")
+    # one legend for every panel, below them: it never covers a panel's lines
+    fig.legend(
+        list(found.values()),
+        list(found.keys()),
+        loc="outside lower center",
+        ncols=min(len(found), 5),
+        fontsize=8,
+        frameon=False,
+    )
     return fig
