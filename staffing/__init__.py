@@ -7,6 +7,20 @@ pandas and matplotlib and are imported on first use of one of their names.
 
 from __future__ import annotations
 
+import sys as _sys
+
+if _sys.argv and (_sys.argv[0] == "-m" or _sys.argv[0].rsplit("/", 1)[-1] == "staffing"):
+    # The command line is starting (numpy and scipy load first): Ctrl-C now says
+    # "Aborted!" as it does later, not a traceback. `staffing.cli.main` hands Ctrl-C back
+    # to click once it runs. A library import is never touched.
+    import signal as _signal
+
+    def _aborted(signum: int, frame: object) -> None:
+        _sys.stderr.write("Aborted!\n")
+        raise SystemExit(1)
+
+    _signal.signal(_signal.SIGINT, _aborted)
+
 import importlib
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any

@@ -61,6 +61,7 @@ __all__ = [
     "AbandonPolicy",
     "OpeningHours",
     "Period",
+    "Share",
     "check_abandon_policy",
     "check_period",
     "covered_days",
@@ -315,6 +316,14 @@ def parse_weeks(value: Any, *, what: str = "weeks", allow_zero: bool = True) -> 
 # --------------------------------------------------------------------------- rates
 
 
+class Share(float):
+    """A share already read as a fraction (``Share(1.0)`` is 100%): :func:`parse_rate`
+    takes it as it is, so a value read once (a command-line ``100%``) is never judged
+    again by the spelling rule meant for what a person types (a bare ``1``)."""
+
+    __slots__ = ()
+
+
 def parse_rate(
     value: Any,
     *,
@@ -337,8 +346,9 @@ def parse_rate(
 
     Returns
     -------
-    float
-        A fraction in ``[0, 1]``.
+    Share
+        A fraction in ``[0, 1]`` (a float), marked as read: parsing it again gives it back
+        as it is, so ``100%`` read once is never taken for an ambiguous bare ``1``.
 
     Raises
     ------
@@ -349,6 +359,8 @@ def parse_rate(
     --------
     >>> [parse_rate(v) for v in ("40%", "40", 0.4, "0.5%", 30, "100%", 0)]
     [0.4, 0.4, 0.4, 0.005, 0.3, 1.0, 0.0]
+    >>> parse_rate(parse_rate("100%"))  # read once: never ambiguous again
+    1.0
     >>> parse_rate("1", what="--cap")
     Traceback (most recent call last):
     ...
@@ -361,12 +373,14 @@ def parse_rate(
         raise StaffingError(f"{what} {_show(value)} must be above 0%")
     if fraction == 1.0 and not allow_one:
         raise StaffingError(f"{what} {_show(value)} must be below 100%")
-    return fraction
+    return Share(fraction)
 
 
 def _rate_fraction(value: Any, what: str) -> float:
     if isinstance(value, bool):
         raise StaffingError(f"{what} {value!r} is not a percentage (e.g. 40% or 0.4)")
+    if isinstance(value, Share):
+        return float(value)
     percent = False
     if isinstance(value, int | float | np.integer | np.floating):
         number = float(value)

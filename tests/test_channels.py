@@ -77,8 +77,12 @@ def test_plain_voice_tables_are_unchanged() -> None:
     for kwargs in ({"targets_table": t}, {"targets": ["80/20", "abandon<=5%"], "period": "day"}):
         p = plan(f, fte=rules, **kwargs)
         assert tuple(p.intervals.columns) == INTERVAL_COLUMNS
-        assert tuple(p.summary.columns) == SUMMARY_COLUMNS
+        daily = ("heads",) if kwargs.get("period") == "day" else ()
+        assert set(p.summary.columns) == {*SUMMARY_COLUMNS, *daily}
         for table in p.tables().values():
+            # the figures of that commit: the columns added since (partial periods, daily
+            # heads) are left out of the digest
+            table = table.drop(columns=["partial", "heads"], errors="ignore")
             text = table.to_csv(index=False, float_format="%.10g")
             found.append(hashlib.sha256(text.encode()).hexdigest()[:16])
     assert found == ["ef0e1971232056b3", "50060f55049a4651", "48181c730500f41a", "b812a37c0d376ee7"]

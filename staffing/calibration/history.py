@@ -34,6 +34,7 @@ from staffing.frames.values import (
     reconcile_counts,
     seconds_column,
 )
+from staffing.queueing.erlang import MAX_AGENTS, MAX_WORKLOAD_ERLANGS
 from staffing.vocabulary import infer_interval_s, parse_duration
 
 __all__ = [
@@ -308,6 +309,18 @@ def validate_intervals(
     else:
         iv = np.full(n, _infer_interval_s(out, interval))
     out["interval_s"] = iv
+    with np.errstate(invalid="ignore", over="ignore"):
+        load = out["offered"].to_numpy(dtype=float) * aht / iv
+    _check(
+        df,
+        "offered",
+        ~(load > MAX_WORKLOAD_ERLANGS),
+        f"workload (offered x aht_s / interval) beyond the supported {MAX_WORKLOAD_ERLANGS:,.0f} "
+        "Erlangs",
+        source,
+    )
+    staffed = out["agents"].to_numpy(dtype=float)
+    _check(df, "agents", ~(staffed > MAX_AGENTS), f"above {MAX_AGENTS:,.0f} agents", source)
 
     out = out[keep].sort_values(["queue", "interval_start"], kind="stable")
     out = out.reset_index(drop=True)[HISTORY_COLUMNS]

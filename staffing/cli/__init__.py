@@ -158,6 +158,13 @@ _CURRENT: dict[str, click.Command | None] = {}
 
 
 class _LazyGroup(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        import signal
+
+        # Ctrl-C is click's again: "Aborted!" and exit status 1 (see staffing/__init__.py)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        return super().main(*args, **kwargs)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(_COMMANDS)
 

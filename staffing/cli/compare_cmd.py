@@ -21,7 +21,7 @@ from staffing.cli.options import (
     threshold_option,
 )
 from staffing.cli.output import Outputs, out_option, plot_option, warn
-from staffing.cli.types import FiniteFloat
+from staffing.cli.types import FiniteFloat, ScenarioText, TargetList
 from staffing.vocabulary import format_duration
 
 __all__ = ["compare_command"]
@@ -88,6 +88,7 @@ def _compare_chunked(run: ForecastRun, scenarios: list[str], **options: Any) -> 
     "--scenario",
     "scenarios",
     multiple=True,
+    type=ScenarioText(),
     metavar="TARGETS",
     help="Target scenario, e.g. 80/20, 90/10+99/300, 'abandon<=5%', "
     "name=premium:90/10+99/300, or with a staffing method after @: '80/20 @mol' "
@@ -129,6 +130,7 @@ def _compare_chunked(run: ForecastRun, scenarios: list[str], **options: Any) -> 
 @click.option(
     "--at",
     default=None,
+    type=TargetList(),
     metavar="X/T",
     help="Fixed point of the sweep (default: the first scenario's service-level target, "
     "else 80/20).",

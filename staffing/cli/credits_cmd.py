@@ -16,14 +16,20 @@ from staffing.cli.options import (
     read_options,
 )
 from staffing.cli.output import Outputs, out_option, plot_option, warn
-from staffing.cli.types import FiniteFloat
+from staffing.cli.types import FiniteFloat, TargetList
 
 __all__ = ["credits_command"]
 
 
 @click.command("credits", cls=OneLineCommand)
 @click.argument("performance", type=click.Path(exists=True, dir_okay=False), required=False)
-@click.option("--target", required=True, metavar="X/T", help="The contract's target, e.g. 80/20.")
+@click.option(
+    "--target",
+    required=True,
+    type=TargetList(),
+    metavar="X/T",
+    help="The contract's target, e.g. 80/20.",
+)
 @credit_terms_options
 @click.option(
     "--queue",

@@ -117,6 +117,7 @@ def _time(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 @click.option(
     "--start",
     default=None,
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]),
     metavar="DATE",
     help="First interval of the forecast [default: the one after the history]; history "
     "from it on is not used.",
@@ -171,7 +172,7 @@ def forecast_command(
     weeks: int,
     holidays: str | None,
     coverage: float,
-    start: str | None,
+    start: Any,
     aht: str | None,
     queues: tuple[str, ...],
     backtest_weeks: int,

@@ -11,6 +11,7 @@ imported inside the builders, which keeps ``staffing --help`` fast.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,11 @@ def _read_options(
 ) -> Any:
     from staffing.io import ReadOptions
 
+    if date_format is not None and not re.search(r"%[dmbBYyjU]", date_format):
+        raise click.BadParameter(
+            f"{date_format!r} names no day, month or year (e.g. '%d/%m/%Y %H:%M')",
+            param_hint="--date-format",
+        )
     if date_format is not None and dayfirst is not None:
         day, month = date_format.find("%d"), date_format.find("%m")
         if day >= 0 and month >= 0 and (day < month) != dayfirst:
@@ -741,6 +747,11 @@ def _channel_rules(
         if not sep or not name.strip() or not model.strip():
             raise click.BadParameter(
                 f"{pair!r}: use CHANNEL=MODEL, e.g. whatsapp=concurrent",
+                param_hint="--channel-model",
+            )
+        if model.strip().lower() not in ("immediate", "concurrent", "deferred"):
+            raise click.BadParameter(
+                f"{pair!r}: the model must be one of immediate, concurrent, deferred",
                 param_hint="--channel-model",
             )
         models[name.strip()] = model.strip()

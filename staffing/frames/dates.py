@@ -185,8 +185,10 @@ def parse_timestamps(
         ``True``: ``04/03/2025`` is 4 March; ``False``: 3 April. Needed only when no value
         settles it.
     date_format : str, optional
-        strftime format every text value must match (e.g. ``"%d/%m/%Y %H:%M"``); takes
-        precedence over ``dayfirst``.
+        strftime format the text values must match (e.g. ``"%d/%m/%Y %H:%M"``); takes
+        precedence over ``dayfirst``. A column written in ISO 8601 (``2025-03-04 08:00``)
+        is read as ISO whatever the format says, so one format given for a command's
+        day-first file does not refuse its ISO roster.
 
     Returns
     -------
@@ -376,13 +378,17 @@ def _parse_text(
     date_format: str | None,
 ) -> pd.Series:
     text = values.astype("string").str.strip().fillna("")
-    if date_format is not None:
-        return _with_format(text, values, blank, column, source, date_format)
     first = int(np.flatnonzero(~blank)[0]) if (~blank).any() else -1
-    if first >= 0 and re.match(r"^\d{4}-\d", str(text.iloc[first])):
+    iso_like = first >= 0 and re.match(r"^\d{4}-\d", str(text.iloc[first])) is not None
+    year_day = date_format is not None and date_format.startswith("%Y-%d")
+    if iso_like and not year_day:
+        # ISO 8601 is unambiguous: a column written so is read so, whatever `date_format`
+        # says of the other files a command reads (a day-first forecast, an ISO roster)
         iso = _iso(text, blank)
         if iso is not None:
             return iso
+    if date_format is not None:
+        return _with_format(text, values, blank, column, source, date_format)
     return _day_month(text, values, blank, column, source, dayfirst)
 
 
@@ -396,9 +402,61 @@ def _iso(text: pd.Series, blank: np.ndarray) -> pd.Series | None:
         if not has_offset.all():
             return None
         out = pd.to_datetime(filled, format="ISO8601", errors="coerce", utc=True)
+        if not out.isna().any():
+            out = _as_written(out, filled)
     if out.isna().any():
         return None
     return out.where(~pd.Series(blank, index=text.index))
+
+
+_OFFSET = re.compile(r"(?:([zZ])|([+-])(\d\d):?(\d\d)?)$")
+
+
+def _as_written(utc: pd.Series, text: pd.Series) -> pd.Series:
+    """Timestamps whose UTC offsets differ (a daylight-saving change), in a time zone
+    that gives every one of them the offset it was written with, so that each keeps its
+    wall-clock date and time as written (a day is the day the export says, not a UTC
+    day). Without such a zone they stay in UTC."""
+    import zoneinfo
+
+    found = text.str.extract(_OFFSET.pattern)
+    sign = np.where(found[1].fillna("+") == "-", -1, 1)
+    hours = pd.to_numeric(found[2], errors="coerce").fillna(0).to_numpy()
+    minutes = pd.to_numeric(found[3], errors="coerce").fillna(0).to_numpy()
+    offset = sign * (hours * 3600 + minutes * 60)
+    pairs = pd.DataFrame({"t": utc, "offset": offset}).drop_duplicates("offset", keep="first")
+    # one instant per offset, and the instants either side of each change of offset
+    changes = np.flatnonzero(np.diff(offset) != 0)
+    picks = np.unique(np.concatenate([changes, changes + 1, pairs.index.to_numpy()]))
+    instants = utc.iloc[picks].dt.tz_localize(None).to_numpy().astype("datetime64[s]")
+    wanted = offset[picks]
+    import datetime as _dt
+
+    common = (
+        "Europe/London",
+        "Europe/Paris",
+        "Europe/Helsinki",
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Los_Angeles",
+        "America/Sao_Paulo",
+        "Australia/Sydney",
+        "Asia/Jerusalem",
+    )
+    rest = sorted(set(zoneinfo.available_timezones()) - set(common))
+    for name in (*common, *rest):
+        zone = zoneinfo.ZoneInfo(name)
+        ok = True
+        for instant, seconds in zip(instants, wanted, strict=True):
+            moment = _dt.datetime.fromisoformat(str(instant)).replace(tzinfo=_dt.UTC)
+            delta = zone.utcoffset(moment.astimezone(zone))
+            if delta is None or delta.total_seconds() != seconds:
+                ok = False
+                break
+        if ok:
+            return utc.dt.tz_convert(name)
+    return utc
 
 
 def _with_format(

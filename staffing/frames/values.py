@@ -455,7 +455,10 @@ def percent_column(values: pd.Series, *, column: str, source: str) -> pd.Series:
     the other values are percentages when any of them is above 1, else fractions. So
     ``[77.1, 0.5]`` is 77.1% and 0.5%, while ``[0.771, 0.5]`` is 77.1% and 50%; a column
     of percentages that never exceeds 1% cannot be told from fractions, and is read as
-    fractions (write the ``%`` sign). Shares of a whole are what this reads: service
+    fractions (write the ``%`` sign). But a column of fractions with a few values above 1
+    (more than nine fractions for each of them) is not switched to percentages: its rows
+    above 1 are refused, named, since reading ``0.8`` as 0.8% would turn every other row
+    into nonsense. Shares of a whole are what this reads: service
     level, abandon rate, occupancy, shrinkage.
 
     Examples
@@ -506,6 +509,19 @@ def percent_column(values: pd.Series, *, column: str, source: str) -> pd.Series:
     plain = ~percent_sign & ~blank
     with np.errstate(invalid="ignore"):
         above = plain & (number > 1.0)
+        fractions = plain & (number > 0.0) & (number <= 1.0)
+    if above.any() and fractions.sum() > 9 * above.sum():
+        # a column of fractions with a few values above 1: those rows are wrong, not the
+        # unit of the column (reading it as percentages would turn 0.8 into 0.8%)
+        top = int(np.flatnonzero(above)[0])
+        raise InputError(
+            f"values above 1 in a column of fractions (e.g. {number[top]:g}; "
+            f"{int(fractions.sum())} other rows are fractions up to 1): a share is at most 1 "
+            "(100%); correct these rows, or write every value as a percentage with a % sign",
+            source=source,
+            column=column,
+            rows=file_row_numbers(above),
+        )
     as_percent = percent_sign | (plain if above.any() else False)
     # number / 100 to the 12th decimal: 77.1% is 0.771, not 0.7709999999999999
     fraction = np.where(as_percent, np.round(number / 100.0, 12), number)

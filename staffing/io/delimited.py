@@ -24,6 +24,7 @@ import contextlib
 import csv
 import os
 import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from staffing.errors import InputError
+from staffing.frames.values import DataWarning
 
 __all__ = [
     "ID_COLUMNS",
@@ -54,6 +56,7 @@ MISSING_TOKENS: tuple[str, ...] = ("", "NaN", "nan", "-nan", "NULL", "null", "#N
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
 _DECIMAL_COMMA = r"^\s*[+-]?(\d+|\d*,\d+)\s*$"
+_NOT_THOUSANDS = r",(\d{1,2}|\d{4,})\s*$"
 _TRUE, _FALSE = ("True", "TRUE", "true"), ("False", "FALSE", "false")
 #: Bytes of text pyarrow parses at a time when streaming.
 BLOCK_BYTES = 4 << 20
@@ -238,8 +241,29 @@ def read_delimited(
             raise _parse_error(exc, layout, encoding, bad_row) from None
         except UnicodeDecodeError:
             continue
+        warn_if_cut_off(layout.path, source, table.num_rows)
         return frame_from_arrow(table, layout.ids(columns), decimal_comma=layout.delimiter != ",")
     raise InputError("cannot decode the text (save it as UTF-8)", source=source)
+
+
+def warn_if_cut_off(path: Path, source: str, rows: int) -> None:
+    """Warn when a text file does not end with a line break: its last row may be cut off
+    in the middle (a partial copy or download), every cell present but the last one
+    short; the rows before it are whole."""
+    with path.open("rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        if fh.tell() == 0:
+            return
+        fh.seek(-1, os.SEEK_END)
+        last = fh.read(1)
+    if last in (b"\n", b"\r") or rows == 0:
+        return
+    warnings.warn(
+        f"{source}: the file does not end with a line break, so its last row (row "
+        f"{rows + 1}) may be cut off: check that row, or save the file whole again",
+        DataWarning,
+        stacklevel=3,
+    )
 
 
 def stream_delimited(
@@ -302,9 +326,14 @@ def _numbers(col: pa.ChunkedArray | pa.Array, decimal_comma: bool) -> np.ndarray
             if attempt or not _padded(col):
                 break
             text = pc.utf8_trim_whitespace(col)
-    if decimal_comma and pc.any(pc.match_substring(head, ",")).as_py():
+    if pc.any(pc.match_substring(head, ",")).as_py():
         present = pc.drop_null(col)
-        if pc.all(pc.match_substring_regex(present, _DECIMAL_COMMA)).as_py():
+        if pc.all(pc.match_substring_regex(present, _DECIMAL_COMMA)).as_py() and (
+            decimal_comma
+            # a comma-separated file's quoted "81,4": a decimal comma when some value has
+            # other than three digits after it (1,234 alone could be a thousands comma)
+            or pc.any(pc.match_substring_regex(present, _NOT_THOUSANDS)).as_py()
+        ):
             dotted = pc.replace_substring(pc.utf8_trim_whitespace(col), ",", ".")
             return pc.cast(dotted, pa.float64()).to_numpy(zero_copy_only=False)
     return None

@@ -8,6 +8,7 @@ whole table has been written), so a failed run never leaves a half-written outpu
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import sys
@@ -34,6 +35,7 @@ __all__ = [
     "OutputSet",
     "TableSink",
     "atomic_write",
+    "check_unique_columns",
     "is_percent_column",
     "read_table",
     "write_table",
@@ -61,17 +63,50 @@ def _read_excel(
         raise InputError(f"cannot read as a spreadsheet ({exc})", source=source) from None
 
 
+#: Column names that mark a sheet as one of our tables (a forecast, a history, a plan...).
+_TABLE_MARKS = frozenset(
+    {
+        "interval_start",
+        "calls",
+        "offered",
+        "aht_s",
+        "agents",
+        "answered",
+        "arrival",
+        "date",
+        "time",
+        "queue",
+        "shift",
+        "target",
+    }
+)
+
+
+def _header(book: pd.ExcelFile, name: str) -> list[str]:
+    return [str(c).strip() for c in pd.read_excel(book, sheet_name=name, nrows=0).columns]
+
+
 def _read_sheet(
     book: pd.ExcelFile, source: str, columns: Mapping[str, str] | None, sheet: str | None
 ) -> pd.DataFrame:
-    """One sheet of an open workbook: ``sheet``, or the first (said when there are more)."""
+    """One sheet of an open workbook: ``sheet``; else the first sheet whose header holds
+    our columns (or the mapped ones), said when the workbook has several."""
     names = [str(n) for n in book.sheet_names]
     if sheet is None:
-        chosen = names[0]
+        wanted = {c.casefold() for c in _TABLE_MARKS} | {
+            str(v).strip().casefold() for v in (columns or {}).values()
+        }
+        holding = [n for n in names if wanted & {c.casefold() for c in _header(book, n)}]
+        chosen = holding[0] if holding else names[0]
         if len(names) > 1:
+            why = (
+                f" (the first with the expected columns; {names[0]!r} has none)"
+                if chosen != names[0]
+                else f", the first of {len(names)}"
+            )
             warnings.warn(
-                f"{source}: read sheet '{chosen}', the first of {len(names)} "
-                f"({', '.join(names)}); choose another with `sheet`",
+                f"{source}: read sheet '{chosen}'{why} ({', '.join(names)}); choose another "
+                "with `sheet`",
                 DataWarning,
                 stacklevel=5,
             )
@@ -175,8 +210,10 @@ def normalise_table(
     renamed, id columns as text (``ids_read``: they already are), ``attrs["source"]`` set.
     """
     df.columns = [str(c).strip().lstrip("\ufeff").strip() for c in df.columns]
+    check_unique_columns(list(df.columns), source)
     if columns:
         df = _rename(df, columns, source)
+        check_unique_columns(list(df.columns), source, mapped=True)
     if not ids_read:
         for name in ID_COLUMNS:
             if name in df.columns:
@@ -191,6 +228,7 @@ def file_columns(
     """Our name -> the file's column name, for every column of ``header`` as
     :func:`read_table` names it (a mapped column the header lacks is an error)."""
     stripped = [str(c).strip().lstrip("\ufeff").strip() for c in header]
+    check_unique_columns(stripped, source)
     raw = dict(zip(stripped, header, strict=True))
     renames = _renames(stripped, columns, source) if columns else {}
     shadowed = {ours for ours in renames.values() if ours in stripped and ours not in renames}
@@ -201,6 +239,33 @@ def file_columns(
         elif name not in shadowed:
             out.setdefault(name, raw[name])
     return out
+
+
+def check_unique_columns(names: Sequence[str], source: str, *, mapped: bool = False) -> None:
+    """Refuse a header naming one column twice (which would be read as the other).
+
+    Raises
+    ------
+    InputError
+        Naming the column and its positions (1 = the first column).
+    """
+    seen: dict[str, list[int]] = {}
+    for position, name in enumerate(names, start=1):
+        seen.setdefault(name, []).append(position)
+    twice = {name: at for name, at in seen.items() if len(at) > 1}
+    if not twice:
+        return
+    name, at = next(iter(twice.items()))
+    where = " and ".join(str(p) for p in at)
+    how = (
+        "a --column mapping names a column the file already has: map one of them away"
+        if mapped
+        else "keep one, or rename one in the file"
+    )
+    raise InputError(
+        f"column '{name}' appears {len(at)} times (columns {where} of the header): {how}",
+        source=source,
+    )
 
 
 def _renames(found: list[str], columns: Mapping[str, str], source: str) -> dict[str, str]:
@@ -291,8 +356,14 @@ class OutputSet:
         return InputError(f"cannot write the file ({exc.strerror or exc})", source=str(dest))
 
     def stage(self, path: str | os.PathLike[str]) -> Path:
-        """A temporary path to write ``path``'s content to (same directory and extension)."""
+        """A temporary path to write ``path``'s content to (same directory and extension).
+
+        A symbolic link is written through, as a shell's ``>`` would: the file it points
+        to gets the new content and the link stays a link.
+        """
         dest = Path(path)
+        if dest.is_symlink():
+            dest = dest.resolve()
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
             _remove_stale_temps(dest)
@@ -699,12 +770,16 @@ def _write_file(tables: Mapping[str, pd.DataFrame], tmp: Path, suffix: str) -> N
         (df,) = tables.values()
         _without_attrs(df).to_parquet(tmp, index=False)
     else:
+        # the workbook is built in memory and written in one go: a full disk is then one
+        # OSError here, not a half-closed zip archive complaining when it is collected
         taken: set[str] = set()
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             for name, df in tables.items():
                 sheet = _sheet_name(name, taken)
                 _excel_ready(df).to_excel(writer, sheet_name=sheet, index=False)
                 _format_sheet(writer.sheets[sheet], df)
+        tmp.write_bytes(buffer.getvalue())
 
 
 def _without_attrs(df: pd.DataFrame) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from staffing.prepared import (
     prepare,
 )
 from staffing.queueing import evaluate, required_agents
+from staffing.queueing.erlang import MAX_AGENTS
 from staffing.queueing.targets import Measures, TargetSet
 from staffing.vocabulary import AbandonPolicy, Period, check_period
 
@@ -68,6 +69,7 @@ def _staffing_per_interval(
     with np.errstate(invalid="ignore"):
         ok = np.isfinite(agents) & (agents >= 0)
     check_column(table, "agents", ok, "negative, missing or not a number", source=source)
+    check_column(table, "agents", agents <= MAX_AGENTS, f"above {MAX_AGENTS:,.0f}", source=source)
     if staffing is None:
         return agents.to_numpy()
 

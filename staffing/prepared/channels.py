@@ -281,6 +281,15 @@ def channel_columns(
         with np.errstate(invalid="ignore"):
             whole = np.isfinite(cc) & (cc >= 1) & (cc == np.round(cc))
         check_column(f, "concurrency", whole, "not a whole number of at least 1", source=source)
+        if "channel" in f.columns:
+            blank = f["channel"].astype("string").str.strip().fillna("").eq("").to_numpy()
+            check_column(
+                f,
+                "channel",
+                ~(blank & (cc > 1)),
+                "empty, on rows whose concurrency is above 1: name their channel (e.g. chat)",
+                source=source,
+            )
         check_column(
             f,
             "concurrency",

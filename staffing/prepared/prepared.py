@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from staffing.errors import StaffingError
+from staffing.frames import check_column
+from staffing.frames.values import seconds_column
 from staffing.prepared.calibration import patience_curves
 from staffing.prepared.days import QueueDays, queue_days
 from staffing.prepared.forecast import validate_forecast
@@ -98,6 +100,26 @@ def report_thresholds(keys: Any, threshold_s: float | None = None) -> np.ndarray
     default = DEFAULT_THRESHOLD_S if threshold_s is None else float(threshold_s)
     values = np.array([TargetSet.parse(str(k)).report_threshold(default) for k in keys.categories])
     return values[keys.codes] if values.size else np.full(len(keys), np.nan)
+
+
+def _column_thresholds(f: pd.DataFrame, keys: Any) -> np.ndarray:
+    """The threshold [s] of each row of a plan read back: its target's first service
+    level, else the table's ``threshold_s`` cell, which must then be a duration >= 0."""
+    source = str(f.attrs.get("source", "plan"))
+    given = seconds_column(f, "threshold_s", source=source).to_numpy(dtype=float)
+    with_sl = report_thresholds(keys, np.nan)
+    needed = np.isnan(with_sl)
+    with np.errstate(invalid="ignore"):
+        bad = needed & ~(np.isfinite(given) & (given >= 0))
+    check_column(
+        f,
+        "threshold_s",
+        ~bad,
+        "missing or negative threshold where the target has no service level "
+        "(give a threshold in seconds, or --threshold)",
+        source=source,
+    )
+    return np.where(needed, given, with_sl)
 
 
 def row_chunks(index: np.ndarray) -> list[np.ndarray]:
@@ -401,10 +423,7 @@ def prepare(
     if from_column:
         keys = column_keys(f["target"])
         if threshold_s is None and "threshold_s" in f.columns:
-            column = pd.to_numeric(f["threshold_s"], errors="coerce").to_numpy(dtype=float)
-            given = np.where(np.isfinite(column), column, DEFAULT_THRESHOLD_S)
-            with_sl = report_thresholds(keys, np.nan)
-            thresholds = np.where(np.isnan(with_sl), given, with_sl)
+            thresholds = _column_thresholds(f, keys)
         else:
             thresholds = report_thresholds(keys, threshold_s)
     elif not need_targets and targets is None and targets_table is None:

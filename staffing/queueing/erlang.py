@@ -86,7 +86,7 @@ def _beyond(name: str, values: np.ndarray, limit: float, unit: str, what: str) -
     if values.size > 1:
         head = ", ".join(str(int(i)) for i in wrong[:5])
         more = f", ... (+{wrong.size - 5} more)" if wrong.size > 5 else ""
-        where = f"; {wrong.size} of {values.size} intervals, at positions {head}{more}"
+        where = f"; {wrong.size} of {values.size} intervals, at index {head}{more}"
     raise StaffingError(
         f"{shown} beyond the supported range ({what} at most {limit:,.0f}{unit}{where})"
     )
@@ -108,7 +108,8 @@ def check_range(
     ------
     StaffingError
         ``"workload 5.6e+16 Erlangs is beyond the supported range (workload at most
-        1,000,000 Erlangs; 1 of 3 intervals, at positions 2)"``.
+        1,000,000 Erlangs; 1 of 3 intervals, at index 2)"``; index counts from 0 in the
+        arrays given (the readers refuse such rows first, naming the file's rows).
     """
     a = np.asarray(workload_erlangs, dtype=float)
     if a.size and np.fmax.reduce(a, axis=None) > MAX_WORKLOAD_ERLANGS:

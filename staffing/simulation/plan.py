@@ -33,6 +33,7 @@ from staffing.prepared import (
     prepare,
     report_thresholds,
 )
+from staffing.queueing.erlang import MAX_AGENTS
 from staffing.simulation.queue_day import (
     SIMULATE,
     STAFF,
@@ -177,6 +178,7 @@ def _agents(f: pd.DataFrame) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         ok = np.isfinite(agents) & (agents >= 0)
     check_column(f, "agents", ok, "negative, missing or not a number", source=source)
+    check_column(f, "agents", agents <= MAX_AGENTS, f"above {MAX_AGENTS:,.0f}", source=source)
     return agents.to_numpy(dtype=float)
 
 

@@ -16,6 +16,7 @@ to return (its estimates).
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -166,7 +167,12 @@ def _in_processes(
 
     results: list[Any] = [None] * len(tasks)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(tasks)),
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         index = {pool.submit(function, task): i for i, task in enumerate(tasks)}
         pending = set(index)
         while pending:
@@ -180,6 +186,36 @@ def _in_processes(
                 results[index[future]] = future.result()
                 tick(index[future])
     return results
+
+
+def die_with_parent(parent: int) -> None:
+    """Make a worker process end when the process that started it ends, however it ends.
+
+    A killed parent (``kill -9``, or a ``kill`` that ends it before it can stop its pool)
+    leaves its workers waiting for tasks that will never come. Each worker asks the
+    kernel for a signal when its parent dies (Linux ``PR_SET_PDEATHSIG``) and, where that
+    is not available or came too late, watches its parent's process id twice a second.
+    """
+    import signal
+    import threading
+    import time
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _on_dask(
