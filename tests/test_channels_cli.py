@@ -111,7 +111,7 @@ def test_channel_model_option_and_unknown_channel(runner: CliRunner) -> None:
     [
         (["--open", "Mon-Fri"], r"'Mon-Fri': give hours after the days"),
         (["--channel-model", "fax"], r"--channel-model.*CHANNEL=MODEL"),
-        (["--channel-model", "fax=later"], r"--channel-model fax=later: the model must be one"),
+        (["--channel-model", "fax=later"], r"--channel-model: 'fax=later': the model must be one"),
         (["--chat-efficiency", "1,0.5"], r"--chat-efficiency.*must not decrease"),
     ],
 )

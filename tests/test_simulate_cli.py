@@ -123,4 +123,4 @@ def test_compare_with_methods(runner: CliRunner) -> None:
     assert tuple(table.columns) == COMPARE_COLUMNS
     assert table["method"].tolist() == ["sipp", "mol", "simulation"]
     result = _run(runner, "compare", "forecast.csv", "--scenario", "80/20 @quick")
-    assert result.exit_code == 1 and "method 'quick' after @" in result.stderr
+    assert result.exit_code == 2 and "method 'quick' after @" in result.stderr

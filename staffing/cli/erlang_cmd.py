@@ -141,6 +141,14 @@ def erlang_command(
 
     if chat_efficiency is not None and concurrency is None:
         raise click.UsageError("--chat-efficiency needs --concurrency (the chat calculator)")
+    if aht_s < 20.0:  # the planner's sanity check for files, here for one number
+        minutes, seconds = divmod(round(aht_s * 60), 60)
+        click.echo(
+            f"Warning: --aht {aht_s:g} is {aht_s:g} seconds: handle time in minutes? write "
+            f"{minutes}:{seconds:02d} or {minutes * 60 + seconds} for {minutes} minutes"
+            + (f" {seconds} seconds" if seconds else ""),
+            err=True,
+        )
     efficiency = chat_efficiency or DEFAULT_EFFICIENCY
     if concurrency is not None:
         if concurrency > len(efficiency):
