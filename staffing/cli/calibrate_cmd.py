@@ -10,6 +10,7 @@ import click
 from staffing.cli.command import OneLineCommand
 from staffing.cli.options import on_inconsistent_option, read_options
 from staffing.cli.output import Outputs, plot_option, report_option
+from staffing.cli.progress import working
 from staffing.cli.types import Duration, Interval, Percent
 
 __all__ = ["calibrate_command"]
@@ -117,17 +118,18 @@ def calibrate_command(
         }
     )
     table = read.read(history)
-    cal = calibrate(
-        table,
-        threshold_s=threshold_s,
-        interval=interval,
-        by=None if by == "none" else by,
-        abandon_target=abandon_target,
-        confidence=confidence,
-        min_abandons=min_abandons,
-        max_idle_s=max_idle_s,
-        on_inconsistent=on_inconsistent,  # type: ignore[arg-type]
-    )
+    with working("calibrating"):
+        cal = calibrate(
+            table,
+            threshold_s=threshold_s,
+            interval=interval,
+            by=None if by == "none" else by,
+            abandon_target=abandon_target,
+            confidence=confidence,
+            min_abandons=min_abandons,
+            max_idle_s=max_idle_s,
+            on_inconsistent=on_inconsistent,  # type: ignore[arg-type]
+        )
     figure: Any = None
     if plot_path is not None or report_path is not None:
         from staffing.plotting.calibration import calibration_figure

@@ -21,6 +21,7 @@ from staffing.cli.options import (
     threshold_option,
 )
 from staffing.cli.output import Outputs, out_option, plot_option, warn
+from staffing.cli.progress import working
 from staffing.cli.types import FiniteFloat, ScenarioText, TargetList
 from staffing.vocabulary import format_duration
 
@@ -237,7 +238,10 @@ def compare_command(
         if at is None:
             firsts = [t for s in scenarios for t in parse_scenario(s).targets.service_levels]
             at = str(firsts[0]) if firsts else "80/20"
-        tables["sweep"] = sweep(frame, at=at, fractions=fractions, thresholds_s=seconds, **common)
+        with working("sweeping targets"):
+            tables["sweep"] = sweep(
+                frame, at=at, fractions=fractions, thresholds_s=seconds, **common
+            )
         if set(tables["sweep"]["model"]) == {"Erlang C"}:
             warn(
                 "no patience known (patience_s column, --patience-s or --calibration): "

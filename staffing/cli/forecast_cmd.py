@@ -12,6 +12,7 @@ import click
 from staffing.cli.command import OneLineCommand
 from staffing.cli.options import read_options
 from staffing.cli.output import Outputs, out_option, plot_option, report_option
+from staffing.cli.progress import working
 from staffing.cli.types import Duration, Percent
 
 __all__ = ["forecast_command", "reforecast_command"]
@@ -206,20 +207,21 @@ def forecast_command(
     aht_value = _aht(aht)
     table = read_call_history(history, options=read)
     holiday_table = read_holidays(holidays) if holidays is not None else None
-    result = forecast(
-        table,
-        horizon,
-        method=method,
-        weeks=weeks,
-        interval=interval,
-        holidays=holiday_table,
-        coverage=coverage,
-        start=start,
-        aht=aht_value,
-        queues=list(queues) or None,
-        backtest_weeks=backtest_weeks,
-        intraday=intraday,
-    )
+    with working("forecasting (back-test of each method)"):
+        result = forecast(
+            table,
+            horizon,
+            method=method,
+            weeks=weeks,
+            interval=interval,
+            holidays=holiday_table,
+            coverage=coverage,
+            start=start,
+            aht=aht_value,
+            queues=list(queues) or None,
+            backtest_weeks=backtest_weeks,
+            intraday=intraday,
+        )
     figure = None
     if plot_path is not None or report_path is not None:
         from staffing.plotting.forecast import forecast_figure

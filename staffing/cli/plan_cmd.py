@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import click
@@ -29,15 +27,9 @@ from staffing.cli.options import (
     threshold_option,
 )
 from staffing.cli.output import Outputs, out_option, plot_option, report_option
+from staffing.cli.progress import progress_bar
 
 __all__ = ["evaluate_command", "plan_command"]
-
-
-def progress_bar(total: int, label: str) -> AbstractContextManager[Any]:
-    """A progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return nullcontext(None)
-    return click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True)
 
 
 _inputs = stack(

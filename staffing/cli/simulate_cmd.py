@@ -24,7 +24,7 @@ __all__ = ["simulate_command"]
 
 
 def _progress_bar(total: int) -> Any:
-    from staffing.cli.plan_cmd import progress_bar
+    from staffing.cli.progress import progress_bar
 
     return progress_bar(total, "Simulating")
 
