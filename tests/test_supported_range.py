@@ -66,9 +66,7 @@ def test_calls_that_overflow_the_workload(calls):
 def test_intervals_past_the_range_are_named_by_position():
     calls = pd.Series([100.0, 5e12, 80.0, 1e308])
     message = refused(staffing.required_agents, calls, 180, "80/20")
-    assert message.endswith(
-        "(workload at most 1,000,000 Erlangs; 2 of 4 intervals, at index 1, 3)"
-    )
+    assert message.endswith("(workload at most 1,000,000 Erlangs; 2 of 4 intervals, at index 1, 3)")
 
 
 def test_erlang_b_and_c_refuse_too():
