@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo test test-fast lint docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check staffing tests benchmarks
 	$(BIN)/mypy staffing
 
+# The docs site (docs/_build/html): warnings are errors, references to our own names checked.
+docs: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/sphinx-build -b html -W --keep-going -j 2 -n docs docs/_build/html
+
 bench: $(STAMP)
 	-$(BIN)/python -m pip install --quiet pyworkforce turbotab  # peers, where they install
 	$(BIN)/python benchmarks/bench_required_agents.py
@@ -39,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_schedule.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache docs/_build docs/notebooks docs/api/generated

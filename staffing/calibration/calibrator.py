@@ -143,7 +143,7 @@ class CalibrationFitter:
         Parameters
         ----------
         history : DataFrame
-            Output of :func:`~staffing.calibration.read_history` (or of
+            Output of :func:`~staffing.io.read_history` (or of
             :func:`~staffing.calibration.aggregate_records`).
         records : DataFrame, optional
             The call records the history was aggregated from: adds the Kaplan–Meier

@@ -239,8 +239,8 @@ class PatienceFitter:
         Parameters
         ----------
         history : DataFrame
-            Output of :func:`~staffing.calibration.read_history` (interval columns) or of
-            :func:`~staffing.calibration.read_call_records` (``wait_s`` and ``outcome``).
+            Output of :func:`~staffing.io.read_history` (interval columns) or of
+            :func:`~staffing.io.read_call_records` (``wait_s`` and ``outcome``).
 
         Returns
         -------

@@ -110,7 +110,7 @@ class Scenario:
         Label in tables and figures (default: the targets' canonical text, with
         ``" @method"`` when a method is named).
     targets : TargetSet
-        Parsed once with :meth:`staffing.queueing.TargetSet.parse`.
+        Parsed once with :meth:`staffing.queueing.targets.TargetSet.parse`.
     method : {"sipp", "mol", "simulation"} or None
         Staffing method (:func:`staffing.planner.plan`); ``None``: the comparison's
         default.

@@ -112,7 +112,7 @@ def period_service_level(
     Parameters
     ----------
     history : DataFrame
-        Interval history in the form :func:`staffing.calibration.read_history` returns:
+        Interval history in the form :func:`staffing.io.read_history` returns:
         ``interval_start``, ``offered``, ``answered``, ``answered_within`` and, for the
         ``exclude_within`` and ``count_within`` policies, ``abandoned_within``.
     period : {"day", "week", "month", "quarter"}, default "week"
@@ -441,7 +441,7 @@ def service_credits(
     Parameters
     ----------
     history : DataFrame
-        From :func:`staffing.calibration.read_history`, read with ``threshold_s`` equal
+        From :func:`staffing.io.read_history`, read with ``threshold_s`` equal
         to the target's threshold (its ``attrs["threshold_s"]`` is checked).
     target : str or ServiceLevel
         The contract's target, e.g. ``"80/20"``.

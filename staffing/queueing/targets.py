@@ -302,7 +302,7 @@ class DeferredTarget(TargetKind):
         Fraction of items to handle within the deadline, in ``(0, 1]``.
     deadline_s : float
         Response time [s], counted on the calendar clock or in business hours (see
-        ``business_hours`` of :func:`staffing.planner.plan_deferred`).
+        ``business_hours`` of :func:`staffing.planner.deferred.plan_deferred`).
     late_within_s : float, optional
         Response time [s] within which *every* item is handled, so that the share
         missing the deadline is late but never dropped (default twice ``deadline_s``;

@@ -353,8 +353,8 @@ def simulate_plan(
     ends one open stretch and starts the next empty. Fractional agents are the floor or
     the ceiling in each replication, with the fraction as the chance of the ceiling.
 
-    Each queue-day draws from its own streams (:func:`~staffing.simulation.queue_day.
-    queue_day_seed`): the same seed gives the same numbers whatever else the table holds,
+    Each queue-day draws from its own streams
+    (:func:`~staffing.simulation.queue_day.queue_day_seed`): the same seed gives the same numbers whatever else the table holds,
     in whichever order or place the queue-days are simulated (``jobs``, ``scheduler``),
     and the same arrivals, handle times and patience to every plan of the same forecast
     (common random numbers between plans compared).

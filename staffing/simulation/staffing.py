@@ -163,7 +163,7 @@ class SimulationStaffing:
     start_agents : ndarray of int64
         The plan the search started from (MOL unless given).
     estimates : dict of str to ndarray
-        :func:`~staffing.simulation.engine.interval_estimates` of ``agents`` simulated with
+        :func:`~staffing.simulation.estimates.interval_estimates` of ``agents`` simulated with
         the same seed (service level, ASA, abandon rate, occupancy with intervals,
         ``p_miss``, ``significant_miss``).
     simulation : SimulatedDay
