@@ -409,8 +409,9 @@ def service_level_denominator(
     abandoned: Any = None,
     abandoned_within: Any = None,
 ) -> Any:
-    """The calls a service level is a share of under ``abandon_policy`` (its denominator),
-    the weight with which a period's service level averages its intervals.
+    """The calls a service level is a share of under ``abandon_policy``: its denominator.
+
+    The weight with which a period's service level averages its intervals.
 
     Examples
     --------

@@ -116,12 +116,12 @@ def resolve_defined_names(
     if node.get("refdomain") != "py":
         return None
     target = node["reftarget"].lstrip("~.")
-    if not target.startswith("staffing."):
-        module = node.get("py:module")
-        if not module:
-            return None
-        target = f"{module}.{target}"
-    found, obj = _import(target)
+    found, obj = False, None
+    for path in _candidate_paths(target, node):
+        found, obj = _import(path)
+        if found:
+            target = path
+            break
     if not found:
         return None
     domain = env.get_domain("py")
@@ -145,6 +145,26 @@ def resolve_defined_names(
     return None
 
 
+def _candidate_paths(target: str, node: nodes.Element) -> list[str]:
+    """Full names a reference may mean: as written, or relative to where it was written.
+
+    A docstring's references are relative to the module (and class) that defines it:
+    ``:data:`CHUNK_ROWS``` in ``staffing.prepared.prepared.row_chunks`` is
+    ``staffing.prepared.prepared.CHUNK_ROWS``, though the page shows the function as
+    ``staffing.prepared.row_chunks``.
+    """
+    if target.startswith("staffing."):
+        return [target]
+    scopes = [node.get("py:class") and f"{node.get('py:module')}.{node.get('py:class')}",
+              node.get("py:module")]
+    source = node.source or ""
+    if "docstring of " in source:
+        owner = source.split("docstring of ", 1)[1].split(":")[0].strip()
+        parts = owner.split(".")
+        scopes = [".".join(parts[:k]) for k in range(len(parts), 0, -1)] + scopes
+    return [f"{scope}.{target}" for scope in scopes if scope and scope.startswith("staffing")]
+
+
 def _documented(env: Any) -> dict[int, list[str]]:
     """id(object) -> the documented names of that object (computed once per build)."""
     cache = getattr(env, "_staffing_documented", None)
@@ -154,7 +174,7 @@ def _documented(env: Any) -> dict[int, list[str]]:
             if not name.startswith("staffing."):
                 continue
             found, obj = _import(name)
-            if found and obj is not None and (callable(obj) or isinstance(obj, type)):
+            if found and obj is not None and (callable(obj) or isinstance(obj, type | property)):
                 cache.setdefault(id(obj), []).append(name)
         env._staffing_documented = cache
     return cache

@@ -131,8 +131,9 @@ class Scenario:
 
 
 def parse_scenario(spec: str | Scenario) -> Scenario:
-    """Read ``"80/20"``, ``"name=premium:90/10+99/300"`` or ``"80/20 @mol"`` into a
-    :class:`Scenario`.
+    """Read ``"80/20"``, ``"name=premium:90/10+99/300"`` or ``"80/20 @mol"``.
+
+    Returns a :class:`Scenario`.
 
     A staffing method (``sipp``, ``mol``, ``simulation``) may follow the targets after an
     ``@``; without one the comparison's default method applies.
@@ -195,8 +196,10 @@ def _has_patience(forecast: pd.DataFrame, model: QueueModel) -> bool:
 def _within_by_queue(
     intervals: pd.DataFrame, threshold_s: float, abandon_policy: str
 ) -> pd.DataFrame:
-    """Calls answered within ``threshold_s`` and the calls they count against, per queue
-    (summed in row order), for the service level of a planned staffing at one threshold."""
+    """Calls answered within ``threshold_s`` and the calls they count against, per queue.
+
+    Summed in row order, for the service level of a planned staffing at one threshold.
+    """
     calls = intervals["calls"].to_numpy(dtype=float)
     busy = calls > 0
     codes, queues = pd.factorize(intervals["queue"].astype(str))

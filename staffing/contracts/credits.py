@@ -502,6 +502,25 @@ def service_credits(
 
 
 def shortfall_points(target: float, sl: np.ndarray) -> np.ndarray:
+    """Shortfall below a service-level target [percentage points], never negative.
+
+    Parameters
+    ----------
+    target : float
+        The target's fraction (0.8 for 80/20).
+    sl : ndarray
+        Service levels achieved (fractions); NaN stays NaN.
+
+    Returns
+    -------
+    ndarray
+        ``max(0, 100 (target - sl))``, rounded so that a level exactly on target has none.
+
+    Examples
+    --------
+    >>> shortfall_points(0.8, np.array([0.75, 0.8, 0.9])).tolist()
+    [5.0, 0.0, 0.0]
+    """
     with np.errstate(invalid="ignore"):
         gap = np.round(100.0 * (target - sl), _DIGITS)
     return np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))

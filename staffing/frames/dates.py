@@ -659,8 +659,10 @@ def _assemble(
 
 
 def _guessed(text: pd.Series, blank: np.ndarray) -> pd.Series | None:
-    """Forms with month names (``04-Mar-2025 08:00``, ``March 4, 2025``): the format is
-    inferred from the first value and applied strictly to every row."""
+    """Forms with month names (``04-Mar-2025 08:00``, ``March 4, 2025``).
+
+    The format is inferred from the first value and applied strictly to every row.
+    """
     first = str(text.iloc[int(np.flatnonzero(~blank)[0])])
     fmt = guess_datetime_format(first)
     if fmt is None or not ("%b" in fmt or "%B" in fmt):

@@ -33,8 +33,10 @@ PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter")
 
 
 def _horizon_weeks(t: pd.Series) -> tuple[np.datetime64, np.datetime64]:
-    """First Monday and the day after the last Sunday of the whole Monday-to-Sunday weeks
-    holding the timestamps (wall clock)."""
+    """First Monday and the day after the last Sunday of the whole weeks of the timestamps.
+
+    Monday-to-Sunday weeks, wall clock.
+    """
     mondays = period_floor(local_dates(pd.Series([t.min(), t.max()])), "week")
     return mondays.min(), mondays.max() + np.timedelta64(7, "D")
 
@@ -42,9 +44,11 @@ def _horizon_weeks(t: pd.Series) -> tuple[np.datetime64, np.datetime64]:
 def _period_days(
     start: pd.Series, period: str, horizon: tuple[np.datetime64, np.datetime64]
 ) -> np.ndarray:
-    """Days each period's FTE is scaled by: a day is 1, a week 7, a month or quarter its
-    days inside the horizon of whole weeks (a one-week forecast summarised by month is one
-    week of FTE, not a week's hours spread over the month)."""
+    """Days each period's FTE is scaled by.
+
+    A day is 1, a week 7, a month or quarter its days inside the horizon of whole weeks (a one-week
+    forecast summarised by month is one week of FTE, not a week's hours spread over the month).
+    """
     if period in ("day", "week"):
         return period_days(local_dates(start), period).astype(float)
     first = local_dates(start)
@@ -317,8 +321,10 @@ class SummaryParts:
         t_uniques: Any,
         mixed: bool,
     ) -> None:
-        """Agents at each interval start, added one unit (a pool, or a queue in none) at a
-        time in order of first appearance; a pool's own peaks per period."""
+        """Agents at each interval start, and a pool's own peaks per period.
+
+        Added one unit (a pool, or a queue in none) at a time in order of first appearance.
+        """
         slot = self._slots(t_uniques)
         n_t = len(t_uniques)
         if mixed:

@@ -101,7 +101,7 @@ def report_thresholds(keys: Any, threshold_s: float | None = None) -> np.ndarray
 
 
 def row_chunks(index: np.ndarray) -> list[np.ndarray]:
-    """``index`` in pieces of at most :data:`CHUNK_ROWS` rows."""
+    """``index`` in pieces of at most :data:`~staffing.prepared.prepared.CHUNK_ROWS` rows."""
     return [index[i : i + CHUNK_ROWS] for i in range(0, index.size, CHUNK_ROWS)] or [index]
 
 
@@ -216,8 +216,10 @@ class PreparedForecast:
 
     @cached_property
     def aht_s(self) -> np.ndarray:
-        """Handle time [s] to compute with: 1 where there are no calls (any value needs no
-        agents there)."""
+        """Handle time [s] to compute with.
+
+        1 where there are no calls (any value needs no agents there).
+        """
         return np.where(self.calls > 0, self.aht_given_s, 1.0)
 
     @cached_property
