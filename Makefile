@@ -26,13 +26,13 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m 'not slow'
 
 lint: $(STAMP)
-	$(BIN)/ruff check staffing tests benchmarks
-	$(BIN)/ruff format --check staffing tests benchmarks
+	$(BIN)/ruff check staffing tests benchmarks docs
+	$(BIN)/ruff format --check staffing tests benchmarks docs
 	$(BIN)/mypy staffing
 
 # The docs site (docs/_build/html): warnings are errors, references to our own names checked.
 docs: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/sphinx-build -b html -W --keep-going -j 2 -n docs docs/_build/html
+	$(BIN)/sphinx-build -b html -W --keep-going -j 2 -n docs docs/_build/html
 
 bench: $(STAMP)
 	-$(BIN)/python -m pip install --quiet pyworkforce turbotab  # peers, where they install

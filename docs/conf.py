@@ -26,7 +26,7 @@ import api_homes  # noqa: E402 (after the path is set)
 
 project = "staffing"
 author = "the staffing authors"
-copyright = "2025-2026, the staffing authors"  # noqa: A001 (Sphinx's name)
+copyright = "2025-2026, the staffing authors"
 release = staffing.__version__
 version = ".".join(release.split(".")[:2])
 
@@ -57,9 +57,13 @@ _reused: list[str] = []
 for _nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
     _copy = EXECUTED / _nb.name
     _digest = hashlib.sha256(_nb.read_bytes()).hexdigest()
-    if _copy.exists() and json.loads(_copy.read_text(encoding="utf-8")).get("metadata", {}).get(
-        "staffing_source_sha256"
-    ) == _digest:
+    if (
+        _copy.exists()
+        and json.loads(_copy.read_text(encoding="utf-8"))
+        .get("metadata", {})
+        .get("staffing_source_sha256")
+        == _digest
+    ):
         shutil.copy2(_copy, NOTEBOOKS / _nb.name)
         _reused.append(f"notebooks/{_nb.name}")
     else:
@@ -80,7 +84,8 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
 os.environ.setdefault("STAFFING_REALDATA", str(ROOT.parent / "shared" / "realdata"))
-os.environ.setdefault("MPLBACKEND", "Agg")
+# The kernels inherit this: figures display inline even where MPLBACKEND=Agg is set (CI).
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
 myst_enable_extensions = ["colon_fence", "dollarmath", "amsmath", "deflist"]
 myst_heading_anchors = 3

@@ -63,7 +63,8 @@ def test_notebook_runs(path: Path) -> None:
     """Execute every cell in order; any exception in a cell fails the test, and every cell
     that draws leaves a PNG image in its outputs (the reader sees the figure). Cells that
     draw only with the real data (``if REAL:``) are held to it only when it is there."""
-    nb = nbformat.read(path, as_version=4)
+    source = path.read_bytes()
+    nb = nbformat.reads(source.decode("utf-8"), as_version=4)
     client = NotebookClient(
         nb,
         timeout=900,
@@ -89,6 +90,6 @@ def test_notebook_runs(path: Path) -> None:
         and not any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
     ]
     assert not blank, f"{path.name}: cells {blank} draw but show no figure"
-    nb.metadata["staffing_source_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    nb.metadata["staffing_source_sha256"] = hashlib.sha256(source).hexdigest()
     EXECUTED.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, EXECUTED / path.name)

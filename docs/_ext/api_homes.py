@@ -18,10 +18,12 @@ a build error.
 from __future__ import annotations
 
 import importlib
+import inspect
 import types
 from typing import Any
 
 from docutils import nodes
+from numpydoc.docscrape import NumpyDocString
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -68,8 +70,9 @@ def public_names(package: str) -> list[str]:
 
 def homes() -> dict[str, str]:
     """``"package.name"`` -> the package whose page documents that object."""
-    exported = {p: {n: getattr(importlib.import_module(p), n) for n in public_names(p)}
-                for p in PACKAGES}
+    exported = {
+        p: {n: getattr(importlib.import_module(p), n) for n in public_names(p)} for p in PACKAGES
+    }
     home: dict[str, str] = {}
     for package, names in exported.items():
         for name, obj in names.items():
@@ -99,10 +102,12 @@ def _import(path: str) -> tuple[bool, Any]:
         for attr in parts[cut:]:
             if hasattr(obj, attr):
                 obj = getattr(obj, attr)
-            elif attr in getattr(obj, "__annotations__", {}) or attr in getattr(
-                obj, "__dataclass_fields__", {}
+            elif (
+                attr in getattr(obj, "__annotations__", {})
+                or attr in getattr(obj, "__dataclass_fields__", {})
+                or attr in _documented_attributes(obj)
             ):
-                obj = None  # a field with no class attribute: it exists
+                obj = None  # a field, or an attribute set by fit(): it exists
             else:
                 return False, None
         return True, obj
@@ -137,12 +142,18 @@ def resolve_defined_names(
             break
     for name in candidates:
         kind = "mod" if name in domain.modules else "obj"
-        ref = domain.resolve_xref(
-            env, node["refdoc"], app.builder, kind, name, node, contnode
-        )
+        ref = domain.resolve_xref(env, node["refdoc"], app.builder, kind, name, node, contnode)
         if ref is not None:
             return ref
     return None
+
+
+def _documented_attributes(obj: Any) -> set[str]:
+    """Names in the numpydoc ``Attributes`` section of a class (``summary``, ``patience_``)."""
+    if not isinstance(obj, type) or not obj.__doc__:
+        return set()
+    doc = NumpyDocString(inspect.cleandoc(obj.__doc__))
+    return {name.strip() for item in doc["Attributes"] for name in item.name.split(",")}
 
 
 def _candidate_paths(target: str, node: nodes.Element) -> list[str]:
@@ -155,8 +166,10 @@ def _candidate_paths(target: str, node: nodes.Element) -> list[str]:
     """
     if target.startswith("staffing."):
         return [target]
-    scopes = [node.get("py:class") and f"{node.get('py:module')}.{node.get('py:class')}",
-              node.get("py:module")]
+    scopes = [
+        node.get("py:class") and f"{node.get('py:module')}.{node.get('py:class')}",
+        node.get("py:module"),
+    ]
     source = node.source or ""
     if "docstring of " in source:
         owner = source.split("docstring of ", 1)[1].split(":")[0].strip()

@@ -60,7 +60,7 @@ def check_plan_sanity(intervals: pd.DataFrame, source: str) -> None:
 
 
 class SanityCheck:
-    """The warnings of :func:`check_plan_sanity` for a plan made in chunks.
+    """The warnings of :func:`~staffing.planner.sanity.check_plan_sanity` for a chunked plan.
 
     :meth:`add` each chunk's interval table (with the file rows of its rows), then
     :meth:`warn` once.
