@@ -69,14 +69,15 @@ for _nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
     else:
         shutil.copy2(_nb, NOTEBOOKS / _nb.name)
 
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 templates_path = ["_templates"]
 html_static_path: list[str] = []
 
 # --- execution -----------------------------------------------------------------------
-# Every page with code cells and every notebook runs at build time ("force": no cache,
-# so a clean clone builds what a reader sees). The notebooks find the real data through
-# STAFFING_REALDATA and run without it (their real-data cells are skipped).
+# Every page with code cells runs at build time ("force": no cache, so a clean clone builds
+# what a reader sees), and so does every notebook without a current executed copy from the
+# tests (above). The notebooks find the real data through STAFFING_REALDATA and run
+# without it (their real-data cells are skipped).
 nb_execution_mode = os.environ.get("STAFFING_DOCS_EXECUTE", "force")  # "off" for a quick draft
 nb_execution_excludepatterns = _reused  # run by the tests already (see above)
 nb_execution_timeout = 600
