@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench notebooks clean
+.PHONY: demo test test-fast lint docs bench notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,9 +37,13 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m 'not slow'
 
 lint: $(STAMP)
-	$(BIN)/ruff check staffing tests benchmarks
-	$(BIN)/ruff format --check staffing tests benchmarks
+	$(BIN)/ruff check staffing tests benchmarks docs
+	$(BIN)/ruff format --check staffing tests benchmarks docs
 	$(BIN)/mypy staffing
+
+# The docs site (docs/_build/html): warnings are errors, references to our own names checked.
+docs: $(STAMP)
+	$(BIN)/sphinx-build -b html -W --keep-going -j 2 -n docs docs/_build/html
 
 bench: $(STAMP)
 	-$(BIN)/python -m pip install --quiet pyworkforce turbotab  # peers, where they install
@@ -53,4 +57,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_forecast.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache docs/_build docs/notebooks docs/api/generated

@@ -75,8 +75,10 @@ class InputError(StaffingError):
 
 
 def describe_rows(rows: Sequence[int], show: int = 5, total: int | None = None) -> str:
-    """``"3 rows (rows 2, 5, 9)"`` style description of offending rows (``total``: how
-    many there are, when ``rows`` holds only the first of them)."""
+    """Describe offending rows as ``"3 rows (rows 2, 5, 9)"``.
+
+    ``total``: how many there are, when ``rows`` holds only the first of them.
+    """
     rows = list(rows)
     n = len(rows) if total is None else int(total)
     head = ", ".join(str(r) for r in rows[:show])

@@ -317,9 +317,12 @@ def parse_weeks(value: Any, *, what: str = "weeks", allow_zero: bool = True) -> 
 
 
 class Share(float):
-    """A share already read as a fraction (``Share(1.0)`` is 100%): :func:`parse_rate`
-    takes it as it is, so a value read once (a command-line ``100%``) is never judged
-    again by the spelling rule meant for what a person types (a bare ``1``)."""
+    """A share already read as a fraction (``Share(1.0)`` is 100%).
+
+    :func:`parse_rate` takes it as it is, so a value read once (a command-line ``100%``)
+    is never judged again by the spelling rule meant for what a person types (a bare
+    ``1``).
+    """
 
     __slots__ = ()
 
@@ -608,8 +611,9 @@ def service_level_denominator(
     abandoned: Any = None,
     abandoned_within: Any = None,
 ) -> Any:
-    """The calls a service level is a share of under ``abandon_policy`` (its denominator),
-    the weight with which a period's service level averages its intervals.
+    """The calls a service level is a share of under ``abandon_policy``: its denominator.
+
+    The weight with which a period's service level averages its intervals.
 
     Examples
     --------
@@ -653,11 +657,10 @@ def _days(dates: Any) -> np.ndarray:
 
 
 def parse_week_start(value: Any, *, what: str = "week start") -> int:
-    """The weekday weeks start on (Monday = 0 ... Sunday = 6) from ``mon``, ``Sunday``,
-    ``sat`` or a number 0-6.
+    """The weekday weeks start on (Monday = 0 ... Sunday = 6).
 
-    The centre's weeks: a Sunday-to-Saturday bank's weeks start on ``sun``; the default
-    everywhere is Monday.
+    Read from ``mon``, ``Sunday``, ``sat`` or a number 0-6. The centre's weeks: a
+    Sunday-to-Saturday bank's weeks start on ``sun``; the default everywhere is Monday.
 
     Examples
     --------
@@ -769,8 +772,7 @@ def period_label(starts: Any, period: str, week_start: int = 0) -> list[str]:
 def covered_days(
     dates: Any, period: str, week_start: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The periods a set of dates falls in, each with its calendar days and the days the
-    dates cover.
+    """The periods a set of dates falls in, with their calendar days and days covered.
 
     A table covers a period's day when the day lies between its first and last date, or
     when it is a weekday the table never has (a day the centre is always closed) within

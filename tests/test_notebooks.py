@@ -4,10 +4,16 @@ Each ``notebooks/*.ipynb`` is executed with nbclient in a fresh kernel, from the
 ``notebooks/`` directory (notebooks find sample data through ``staffing.data.sample_path``
 and real data at ``../../shared/realdata`` or ``$STAFFING_REALDATA``). New notebooks are
 picked up automatically. Notebooks are stored without outputs.
+
+A notebook that runs cleanly is also written, with its outputs, to
+``docs/_build/executed-notebooks/`` (the docs build renders that copy instead of running
+the notebook a second time, when the copy is of the notebook as it is now; see
+``docs/conf.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -17,6 +23,8 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+#: Where executed copies go for the docs build (docs/conf.py reads the same place).
+EXECUTED = NOTEBOOKS.parent / "docs" / "_build" / "executed-notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 #: Code that draws a figure: such a cell must leave an image in its outputs.
 DRAWS = re.compile(r"plt\.|_figure\(|plot_\w+\(|\.plot\(")
@@ -75,7 +83,8 @@ def test_notebook_runs(path: Path) -> None:
     """Execute every cell in order; any exception in a cell fails the test, and every cell
     that draws leaves a PNG image in its outputs (the reader sees the figure). Cells that
     draw only with the real data (``if REAL:``) are held to it only when it is there."""
-    nb = nbformat.read(path, as_version=4)
+    source = path.read_bytes()
+    nb = nbformat.reads(source.decode("utf-8"), as_version=4)
     client = NotebookClient(
         nb,
         timeout=900,
@@ -101,3 +110,6 @@ def test_notebook_runs(path: Path) -> None:
         and not any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
     ]
     assert not blank, f"{path.name}: cells {blank} draw but show no figure"
+    nb.metadata["staffing_source_sha256"] = hashlib.sha256(source).hexdigest()
+    EXECUTED.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, EXECUTED / path.name)

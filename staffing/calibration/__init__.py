@@ -1,5 +1,7 @@
-"""Calibration from an ACD history: patience, the abandon-rate/service-level relation,
-drift between periods, and a back-test of Erlang C against Erlang A.
+"""Calibration from an ACD history.
+
+Patience, the abandon-rate/service-level relation, drift between periods, and a back-test
+of Erlang C against Erlang A.
 
 Everything here works on pandas tables; files are read by :mod:`staffing.io`
 (:func:`~staffing.io.read_history`, :func:`~staffing.io.read_call_records`,

@@ -97,9 +97,9 @@ class CalibrationFitter:
     warnings_ : list of str
         Everything that could not be estimated or should not be trusted.
     summary : DataFrame
-        Patience per queue (:attr:`PatienceFitter.summary`), with ``km_max_gap`` (largest
-        distance between the Kaplan–Meier curve and the fitted exponential) when call
-        records were given.
+        Patience per queue (:attr:`~staffing.calibration.PatienceFitter.summary`), with
+        ``km_max_gap`` (largest distance between the Kaplan–Meier curve and the fitted exponential)
+        when call records were given.
 
     Examples
     --------
@@ -143,7 +143,7 @@ class CalibrationFitter:
         Parameters
         ----------
         history : DataFrame
-            Output of :func:`~staffing.calibration.read_history` (or of
+            Output of :func:`~staffing.io.read_history` (or of
             :func:`~staffing.calibration.aggregate_records`).
         records : DataFrame, optional
             The call records the history was aggregated from: adds the Kaplan–Meier

@@ -1,5 +1,6 @@
-"""Drift between periods: did patience, or the abandon/service-level relation, move by
-more than chance?
+"""Drift between periods.
+
+Did patience, or the abandon/service-level relation, move by more than chance?
 
 Patience fits of each period are compared with a likelihood-ratio test of one common
 exponential rate, and consecutive periods with the exact conditional test of two Poisson
@@ -73,8 +74,8 @@ def patience_drift(by_period: pd.DataFrame, *, level: float = 0.05) -> pd.DataFr
     Parameters
     ----------
     by_period : DataFrame
-        :attr:`PatienceFitter.summary` of a fit with ``by`` set (columns ``queue``,
-        ``period``, ``abandons``, ``exposure_s``, ``patience_s``).
+        :attr:`~staffing.calibration.PatienceFitter.summary` of a fit with ``by`` set
+        (columns ``queue``, ``period``, ``abandons``, ``exposure_s``, ``patience_s``).
     level : float, default 0.05
         Significance level for ``moved``.
 
@@ -133,7 +134,7 @@ def patience_changes(
     Parameters
     ----------
     by_period : DataFrame
-        :attr:`PatienceFitter.summary` of a fit with ``by`` set.
+        :attr:`~staffing.calibration.PatienceFitter.summary` of a fit with ``by`` set.
     confidence : float, default 0.95
         Confidence level of the ratio's interval.
     level : float, default 0.05

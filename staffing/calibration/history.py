@@ -329,9 +329,12 @@ def validate_intervals(
 
 
 def _infer_interval_s(out: pd.DataFrame, interval: str | float) -> float:
-    """The history's interval length [s]: its queues' by the vocabulary's one rule
+    """The history's interval length [s].
+
+    Its queues' by the vocabulary's one rule
     (:func:`staffing.vocabulary.infer_interval_s`), the shortest where queues differ;
-    ``interval`` where no queue has two intervals."""
+    ``interval`` where no queue has two intervals.
+    """
     t = out["interval_start"]
     if isinstance(t.dtype, pd.DatetimeTZDtype):
         t = t.dt.tz_convert("UTC").dt.tz_localize(None)

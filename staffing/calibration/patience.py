@@ -58,7 +58,7 @@ class PatienceWarning(UserWarning):
 def exponential_mean_ci(
     abandons: Any, exposure_s: Any, confidence: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Exact confidence interval for an exponential mean from censored data [s].
+    r"""Exact confidence interval for an exponential mean from censored data [s].
 
     Parameters
     ----------
@@ -81,8 +81,8 @@ def exponential_mean_ci(
     (time-terminated observation), so Garwood's exact Poisson limits for the rate
     ``lambda = 1 / theta`` invert to
 
-    .. math:: \\frac{2T}{\\chi^2_{1-\\alpha/2}(2D+2)} \\le \\theta \\le
-              \\frac{2T}{\\chi^2_{\\alpha/2}(2D)}
+    .. math:: \frac{2T}{\chi^2_{1-\alpha/2}(2D+2)} \le \theta \le
+              \frac{2T}{\chi^2_{\alpha/2}(2D)}
 
     References
     ----------
@@ -239,8 +239,8 @@ class PatienceFitter:
         Parameters
         ----------
         history : DataFrame
-            Output of :func:`~staffing.calibration.read_history` (interval columns) or of
-            :func:`~staffing.calibration.read_call_records` (``wait_s`` and ``outcome``).
+            Output of :func:`~staffing.io.read_history` (interval columns) or of
+            :func:`~staffing.io.read_call_records` (``wait_s`` and ``outcome``).
 
         Returns
         -------

@@ -46,7 +46,7 @@ def relation_points(history: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     history : DataFrame
-        Interval history (:func:`~staffing.calibration.read_history`).
+        Interval history (:func:`~staffing.io.read_history`).
 
     Returns
     -------

@@ -175,8 +175,10 @@ class CapacityRules:
         return np.where(k >= 0, out, 0.0)
 
     def efficiency(self, k: Any) -> np.ndarray:
-        """``eta_k``: share of a tenured FTE a class member produces ``k`` weeks after its
-        start (0 in the classroom and before, the ramp, then 1)."""
+        """``eta_k``: share of a tenured FTE a class member produces ``k`` weeks in.
+
+        Counted from the class's start: 0 in the classroom and before, the ramp, then 1.
+        """
         k = np.asarray(k, dtype=float)
         c, r = self.classroom_weeks, self.ramp_weeks
         ramp = self.ramp_start + (1.0 - self.ramp_start) * (k - c) / max(r, 1)
@@ -233,8 +235,10 @@ class ClassMatrices:
     reachable: np.ndarray
 
     def phases(self, x: np.ndarray, rules: CapacityRules) -> dict[str, np.ndarray]:
-        """Headcount by phase per week for class sizes ``x``: graduated classes (past the
-        ramp), classroom and ramp, each the expected survivors."""
+        """Headcount by phase per week for class sizes ``x``.
+
+        Graduated classes (past the ramp), classroom and ramp, each the expected survivors.
+        """
         H = self.tenured.size
         k = np.arange(H)[:, None] - (self.decided[None, :] + rules.hire_lead_weeks)
         c, m = rules.classroom_weeks, rules.early_weeks

@@ -197,8 +197,11 @@ class CapacityPlan:
         return out
 
     def table(self) -> pd.DataFrame:
-        """:attr:`weeks` with a total row after each queue's weeks: FTE-weeks summed over
-        the horizon, the ``week`` left empty (as a plan summary's horizon total)."""
+        """:attr:`weeks` with a total row after each queue's weeks.
+
+        The total row sums FTE-weeks over the horizon, its ``week`` left empty (as a plan
+        summary's horizon total).
+        """
         frames = []
         for queue, one in self.weeks.groupby("queue", sort=False):
             sums = one.drop(columns=["week", "queue", "reachable"]).sum(numeric_only=True)

@@ -100,6 +100,25 @@ class Attribution:
 
 
 def service_level_goal(targets: Any, partner_intervals: pd.DataFrame) -> ServiceLevel:
+    """The service-level target a partner's actuals are judged on.
+
+    Parameters
+    ----------
+    targets : str, TargetSet or None
+        The targets given; ``None`` reads the partner plan's own ``target`` column.
+    partner_intervals : DataFrame
+        The partner's plan intervals (their ``target`` column is read without ``targets``).
+
+    Returns
+    -------
+    ServiceLevel
+        The first service-level target found.
+
+    Raises
+    ------
+    TargetError
+        When no target holds a service level (``80/20``).
+    """
     keys = [targets] if targets is not None else list(pd.unique(partner_intervals["target"]))
     for key in keys:
         levels = TargetSet.parse(key).service_levels

@@ -108,7 +108,7 @@ class Scenario:
         Label in tables and figures (default: the targets' canonical text, with
         ``" @method"`` when a method is named).
     targets : TargetSet
-        Parsed once with :meth:`staffing.queueing.TargetSet.parse`.
+        Parsed once with :meth:`staffing.queueing.targets.TargetSet.parse`.
     method : {"sipp", "mol", "simulation"} or None
         Staffing method (:func:`staffing.planner.plan`); ``None``: the comparison's
         default.
@@ -129,8 +129,9 @@ class Scenario:
 
 
 def parse_scenario(spec: str | Scenario) -> Scenario:
-    """Read ``"80/20"``, ``"name=premium:90/10+99/300"`` or ``"80/20 @mol"`` into a
-    :class:`Scenario`.
+    """Read ``"80/20"``, ``"name=premium:90/10+99/300"`` or ``"80/20 @mol"``.
+
+    Returns a :class:`Scenario`.
 
     A staffing method (``sipp``, ``mol``, ``simulation``) may follow the targets after an
     ``@``; without one the comparison's default method applies.
@@ -193,8 +194,10 @@ def _has_patience(forecast: pd.DataFrame, model: QueueModel) -> bool:
 def _within_by_queue(
     intervals: pd.DataFrame, threshold_s: float, abandon_policy: str
 ) -> pd.DataFrame:
-    """Calls answered within ``threshold_s`` and the calls they count against, per queue
-    (summed in row order), for the service level of a planned staffing at one threshold."""
+    """Calls answered within ``threshold_s`` and the calls they count against, per queue.
+
+    Summed in row order, for the service level of a planned staffing at one threshold.
+    """
     calls = intervals["calls"].to_numpy(dtype=float)
     busy = calls > 0
     codes, queues = pd.factorize(intervals["queue"].astype(str))

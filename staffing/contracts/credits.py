@@ -114,7 +114,7 @@ def period_service_level(
     Parameters
     ----------
     history : DataFrame
-        Interval history in the form :func:`staffing.calibration.read_history` returns:
+        Interval history in the form :func:`staffing.io.read_history` returns:
         ``interval_start``, ``offered``, ``answered``, ``answered_within`` and, for the
         ``exclude_within`` and ``count_within`` policies, ``abandoned_within``.
     period : {"day", "week", "month", "quarter"}, default "week"
@@ -443,7 +443,7 @@ def service_credits(
     Parameters
     ----------
     history : DataFrame
-        From :func:`staffing.calibration.read_history`, read with ``threshold_s`` equal
+        From :func:`staffing.io.read_history`, read with ``threshold_s`` equal
         to the target's threshold (its ``attrs["threshold_s"]`` is checked).
     target : str or ServiceLevel
         The contract's target, e.g. ``"80/20"``.
@@ -508,6 +508,25 @@ def service_credits(
 
 
 def shortfall_points(target: float, sl: np.ndarray) -> np.ndarray:
+    """Shortfall below a service-level target [percentage points], never negative.
+
+    Parameters
+    ----------
+    target : float
+        The target's fraction (0.8 for 80/20).
+    sl : ndarray
+        Service levels achieved (fractions); NaN stays NaN.
+
+    Returns
+    -------
+    ndarray
+        ``max(0, 100 (target - sl))``, rounded so that a level exactly on target has none.
+
+    Examples
+    --------
+    >>> shortfall_points(0.8, np.array([0.75, 0.8, 0.9])).tolist()
+    [5.0, 0.0, 0.0]
+    """
     with np.errstate(invalid="ignore"):
         gap = np.round(100.0 * (target - sl), _DIGITS)
     return np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))

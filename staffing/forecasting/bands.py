@@ -97,8 +97,10 @@ class RatioBands:
         return cls(np.array(size), np.array(lo), np.array(hi), int(f.size), coverage)
 
     def interval(self, forecast: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(calls_lo, calls_hi)`` of each forecast: the ratio quantiles at its size,
-        widened to Poisson noise."""
+        """``(calls_lo, calls_hi)`` of each forecast.
+
+        The ratio quantiles at the forecast's size, widened to Poisson noise.
+        """
         f = np.asarray(forecast, dtype=float)
         x = np.log(np.maximum(f, 1e-9))
         grid = np.log(self.size)

@@ -172,8 +172,11 @@ def _from_records(frame: pd.DataFrame, source: str, interval_s: float) -> pd.Dat
 
 
 def _source_step(long: pd.DataFrame) -> float:
-    """The history's own interval [s]: the shortest step between two rows of a queue on
-    the same day (0 when no day has two rows: then it cannot be told)."""
+    """The history's own interval [s].
+
+    The shortest step between two rows of a queue on the same day (0 when no day has two
+    rows: then it cannot be told).
+    """
     t = long["interval_start"].to_numpy(dtype="datetime64[ns]")
     day = t.astype("datetime64[D]")
     codes = pd.factorize(long["queue"])[0]
@@ -444,10 +447,12 @@ class CountPanel:
 
     @property
     def slots(self) -> int:
+        """Intervals in a day."""
         return round(_DAY_S / self.interval_s)
 
     @property
     def days(self) -> int:
+        """Days in the panel."""
         return int(self.calls.shape[1])
 
     def weekday(self, day: Any) -> Any:
@@ -456,9 +461,11 @@ class CountPanel:
         return (np.asarray(day) + first) % 7
 
     def date(self, day: Any) -> Any:
+        """The date of day index ``day``."""
         return self.first_day + np.asarray(day).astype("timedelta64[D]")
 
     def index_of(self, day: Any) -> int:
+        """The day index of a date."""
         return int((np.datetime64(pd.Timestamp(day).date(), "D") - self.first_day).astype(int))
 
     @classmethod

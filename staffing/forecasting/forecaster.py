@@ -74,8 +74,11 @@ _ETS_MISSING = "method 'ets' needs statsmodels: pip install 'staffing[forecast]'
 
 
 class ForecastWarning(StaffingWarning):
-    """What a forecast assumed or left out: fewer weeks than asked, a day cut short, history
-    after the start not used, a method that could not run. Each is also in ``.notes``."""
+    """What a forecast assumed or left out.
+
+    Fewer weeks than asked, a day cut short, history after the start not used, a method
+    that could not run. Each is also in ``.notes``.
+    """
 
 
 @dataclass
@@ -127,15 +130,19 @@ class ForecastResult:
         )
 
     def plot(self, ax: Any = None, *, queue: str | None = None, days: int = 14) -> Any:
-        """History, forecast and its band for the first ``days`` days of ``queue``
-        (default the first): :func:`staffing.plotting.forecast.plot_forecast`."""
+        """History, forecast and its band for the first ``days`` days of ``queue``.
+
+        ``queue`` defaults to the first (:func:`staffing.plotting.forecast.plot_forecast`).
+        """
         from staffing.plotting.forecast import plot_forecast
 
         return plot_forecast(self, ax=ax, queue=queue, days=days)
 
     def summary(self, *, notes: bool = True) -> str:
-        """The back-test and the forecast in a few lines (what the command prints; the
-        notes too unless ``notes=False``)."""
+        """The back-test and the forecast in a few lines, as the command prints them.
+
+        The notes come too unless ``notes=False``.
+        """
         lines = []
         if self.origins is not None:
             a, b = self.origins

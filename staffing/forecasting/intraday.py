@@ -1,4 +1,4 @@
-"""The rest of the day reforecast from the morning's actuals.
+r"""The rest of the day reforecast from the morning's actuals.
 
 By ``at`` (say 12:00) the day's actual calls ``A`` stand against the forecast's ``F``
 for the same intervals: the ratio ``R = A / F``. The rest of the day is scaled by
@@ -177,8 +177,11 @@ class Reforecast:
     notes: list[str] = field(default_factory=list)
 
     def message(self) -> str:
-        """One line per queue: ``so far 4,212 calls, +8.2% on forecast (z = 3.1); rest of
-        day reforecast +6.0%`` (prefixed with the queue when there are several)."""
+        """One line per queue, as the command prints it.
+
+        ``so far 4,212 calls, +8.2% on forecast (z = 3.1); rest of day reforecast +6.0%``,
+        prefixed with the queue when there are several.
+        """
         lines = []
         several = len(self.summary) > 1
         for row in self.summary.to_dict("records"):

@@ -210,7 +210,7 @@ def ets_daily(
     weeks: int,
     fitted: dict[int, Any] | None = None,
 ) -> tuple[np.ndarray, list[str]]:
-    """Daily totals from exponential smoothing on the log scale, from each origin.
+    r"""Daily totals from exponential smoothing on the log scale, from each origin.
 
     Parameters
     ----------

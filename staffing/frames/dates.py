@@ -413,10 +413,12 @@ _OFFSET = re.compile(r"(?:([zZ])|([+-])(\d\d):?(\d\d)?)$")
 
 
 def _as_written(utc: pd.Series, text: pd.Series) -> pd.Series:
-    """Timestamps whose UTC offsets differ (a daylight-saving change), in a time zone
-    that gives every one of them the offset it was written with, so that each keeps its
-    wall-clock date and time as written (a day is the day the export says, not a UTC
-    day). Without such a zone they stay in UTC."""
+    """Timestamps whose UTC offsets differ, in a zone that gives each its own offset.
+
+    Across a daylight-saving change, each keeps the wall-clock date and time it was written
+    with (a day is the day the export says, not a UTC day). Without such a zone they stay
+    in UTC.
+    """
     import zoneinfo
 
     found = text.str.extract(_OFFSET.pattern)
@@ -717,8 +719,10 @@ def _assemble(
 
 
 def _guessed(text: pd.Series, blank: np.ndarray) -> pd.Series | None:
-    """Forms with month names (``04-Mar-2025 08:00``, ``March 4, 2025``): the format is
-    inferred from the first value and applied strictly to every row."""
+    """Forms with month names (``04-Mar-2025 08:00``, ``March 4, 2025``).
+
+    The format is inferred from the first value and applied strictly to every row.
+    """
     first = str(text.iloc[int(np.flatnonzero(~blank)[0])])
     fmt = guess_datetime_format(first)
     if fmt is None or not ("%b" in fmt or "%B" in fmt):

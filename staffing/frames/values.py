@@ -116,6 +116,15 @@ def warn_repair(message: str) -> None:
 
 
 def where_text(source: str | None, column: str | None) -> str:
+    """The ``file: column 'name'`` prefix of a message (either part may be missing).
+
+    Examples
+    --------
+    >>> where_text("forecast.csv", "calls")
+    "forecast.csv: column 'calls'"
+    >>> where_text(None, "calls")
+    "column 'calls'"
+    """
     parts = [p for p in (source, f"column '{column}'" if column else None) if p]
     return ": ".join(parts)
 
@@ -152,6 +161,7 @@ class TextScan:
 
     @classmethod
     def of(cls, text: Any) -> TextScan:
+        """Scan a column of text: each distinct text once when values repeat."""
         series = text if isinstance(text, pd.Series) else pd.Series(np.asarray(text, dtype=object))
         series = series.fillna("")
         head = series.iloc[:4096]
@@ -201,8 +211,10 @@ class TextScan:
 
 
 def _distinct_rows(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``codes, first``: each row's index among the distinct rows of ``m``, and the first
-    row holding each distinct row.
+    """Distinct rows of ``m``: ``codes, first``.
+
+    Each row's index among the distinct rows of ``m``, and the first row holding each
+    distinct row.
 
     A column of dates has a handful of shapes: each is peeled off by comparing every
     remaining row with the first one. Past a few, the rows are hashed to integers and
@@ -239,6 +251,13 @@ def is_blank(values: pd.Series) -> np.ndarray:
 
 
 def file_row_numbers(mask: np.ndarray) -> list[int]:
+    """Row numbers as a spreadsheet shows them (header on row 1) where ``mask`` is true.
+
+    Examples
+    --------
+    >>> file_row_numbers(np.array([False, True, False, True]))
+    [3, 5]
+    """
     return [int(i) + 2 for i in np.flatnonzero(mask)]
 
 

@@ -68,6 +68,28 @@ def escalation_band(shortfall_pts: Any, edges: Sequence[float] = (5.0, 10.0)) ->
 
 
 def check_edges(edges: Sequence[float]) -> tuple[float, float]:
+    """Validate the two escalation-band edges [percentage points below target].
+
+    Parameters
+    ----------
+    edges : sequence of two floats
+        Where ``warning`` ends and ``interrupt offline`` ends (default ``(5, 10)``).
+
+    Returns
+    -------
+    tuple of float
+        The edges as floats.
+
+    Raises
+    ------
+    StaffingError
+        Unless they are two increasing positive finite numbers.
+
+    Examples
+    --------
+    >>> check_edges([5, 10])
+    (5.0, 10.0)
+    """
     values = [float(e) for e in edges]
     if len(values) != 2 or not 0.0 < values[0] < values[1] or not np.isfinite(values[1]):
         raise StaffingError(

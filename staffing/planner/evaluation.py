@@ -308,9 +308,11 @@ def evaluate_staffing(
 
 
 class EvaluationParts(SummaryParts):
-    """The summary of :func:`evaluate_staffing` built chunk by chunk: :meth:`add` each
-    chunk's evaluated interval table (its escalation bands counted per period and queue),
-    then :meth:`summary` (band counts as integers). Parameters as for :class:`SummaryParts`.
+    """The summary of :func:`evaluate_staffing` built chunk by chunk.
+
+    :meth:`add` each chunk's evaluated interval table (its escalation bands counted per
+    period and queue), then :meth:`summary` (band counts as integers). Parameters as for
+    :class:`SummaryParts`.
     """
 
     def __init__(self, *, period: Period = "week", fte: FteRules | None = None) -> None:

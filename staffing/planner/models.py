@@ -122,8 +122,10 @@ class FteRules:
         return agent_hours / (1.0 - self.total_shrinkage) / (self.hours_per_fte * period_days / 7.0)
 
     def heads(self, agent_hours: Any) -> Any:
-        """People needed for ``agent_hours`` on the phones in one day, each paid one
-        working day (``hours_per_fte / days_per_week``)."""
+        """People needed for ``agent_hours`` on the phones in one day.
+
+        Each is paid one working day, ``hours_per_fte / days_per_week``.
+        """
         day = self.hours_per_fte / self.days_per_week
         return agent_hours / (1.0 - self.total_shrinkage) / day
 

@@ -53,7 +53,7 @@ def plan(
     ----------
     forecast : DataFrame
         Long format: ``interval_start``, optional ``queue``, ``calls``, ``aht_s``,
-        optional ``patience_s`` and ``interval_s`` (see :func:`read_forecast`).
+        optional ``patience_s`` and ``interval_s`` (see :func:`staffing.io.read_forecast`).
     targets : str, target or sequence, optional
         Targets for every interval (``"80/20"``, ``["80/20", "abandon<=5%"]``); with a
         ``targets_table``, the default for intervals no rule matches.

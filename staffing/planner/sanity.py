@@ -60,8 +60,10 @@ def check_plan_sanity(intervals: pd.DataFrame, source: str) -> None:
 
 
 class SanityCheck:
-    """:func:`check_plan_sanity` over a plan made in chunks: :meth:`add` each chunk's
-    interval table (with the file rows of its rows), then :meth:`warn` once.
+    """The warnings of :func:`~staffing.planner.sanity.check_plan_sanity` for a chunked plan.
+
+    :meth:`add` each chunk's interval table (with the file rows of its rows), then
+    :meth:`warn` once.
 
     Parameters
     ----------
@@ -77,8 +79,11 @@ class SanityCheck:
         self._hollow: dict[str, tuple[int, list[int]]] = {}
 
     def add(self, intervals: pd.DataFrame, rows: np.ndarray | None = None) -> None:
-        """Take in a chunk (``rows``: the file's data-row index of each row, from 0;
-        default the table's own positions)."""
+        """Take in a chunk.
+
+        ``rows``: the file's data-row index of each row, from 0; default the table's own
+        positions.
+        """
         busy = intervals["calls"].to_numpy(dtype=float) > 0
         if not busy.any():
             return

@@ -322,8 +322,10 @@ class SummaryParts:
         t_uniques: Any,
         mixed: bool,
     ) -> None:
-        """Agents at each interval start, added one unit (a pool, or a queue in none) at a
-        time in order of first appearance; a pool's own peaks per period."""
+        """Agents at each interval start, and a pool's own peaks per period.
+
+        Added one unit (a pool, or a queue in none) at a time in order of first appearance.
+        """
         slot = self._slots(t_uniques)
         n_t = len(t_uniques)
         if mixed:

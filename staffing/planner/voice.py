@@ -45,6 +45,13 @@ METHODS: tuple[str, ...] = ("sipp", "mol", "simulation")
 
 
 def check_method(method: str) -> None:
+    """Refuse a staffing method other than ``sipp``, ``mol`` or ``simulation``.
+
+    Raises
+    ------
+    StaffingError
+        Naming the methods there are.
+    """
     if method not in METHODS:
         raise StaffingError(f"`method` {method!r}: use one of {', '.join(METHODS)}")
 

@@ -1,5 +1,8 @@
-"""Figures of a calibration: abandon rate against service level, patience curves, and the
-Erlang C vs Erlang A back-test."""
+"""Figures of a calibration.
+
+Abandon rate against service level, patience curves, and the Erlang C vs Erlang A
+back-test.
+"""
 
 from __future__ import annotations
 

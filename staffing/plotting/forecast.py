@@ -40,8 +40,7 @@ def _gapped(stamps: pd.Series, values: np.ndarray, interval_s: float) -> tuple[A
 def plot_forecast(
     result: ForecastResult, *, ax: Any = None, queue: str | None = None, days: int = 14
 ) -> Any:
-    """The last ``days`` days of history, then the first ``days`` days of the forecast
-    with its band.
+    """The last ``days`` days of history, then the forecast's first ones with its band.
 
     Parameters
     ----------

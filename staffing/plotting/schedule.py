@@ -39,9 +39,11 @@ def _step(coverage: pd.DataFrame) -> pd.Timedelta:
 
 
 def _steps(x: np.ndarray, end: Any, *values: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Each interval as two points, its start and its end at its own value, so that a
-    line through them is the step and a masked fill covers whole intervals (a lone
-    interval included, which ``fill_between(step=...)`` drops)."""
+    """Each interval as two points, its start and its end at its own value.
+
+    A line through them is the step and a masked fill covers whole intervals (a lone
+    interval included, which ``fill_between(step=...)`` drops).
+    """
     edges = np.append(x, end)
     out = [np.stack([edges[:-1], edges[1:]], axis=1).ravel()]
     out += [np.repeat(v, 2) for v in values]
@@ -168,8 +170,10 @@ def plot_coverage(
 
 
 def _open_hours(coverage: pd.DataFrame) -> tuple[float, float]:
-    """The hours of the day in which any day has a requirement or staff, widened to
-    whole hours (the x range every day panel shares)."""
+    """The hours of the day in which any day has a requirement or staff.
+
+    Widened to whole hours (the x range every day panel shares).
+    """
     t = _wall(coverage["interval_start"])
     busy = (coverage["required"].to_numpy(dtype=float) > 0) | (
         coverage["on_phones"].to_numpy(dtype=float) > 0

@@ -26,8 +26,11 @@ def _sl_target(key: Any) -> float:
 
 
 def _grid(one: pd.DataFrame) -> pd.DataFrame:
-    """One queue on a regular time grid (closed hours NaN, so lines break there), plus
-    one row after the last interval so that its step is drawn."""
+    """One queue on a regular time grid.
+
+    Closed hours are NaN, so lines break there, and one row after the last interval makes
+    its step drawn.
+    """
     one = one.sort_values("interval_start").set_index("interval_start")
     index = pd.DatetimeIndex(one.index)
     steps = pd.TimedeltaIndex(np.diff(index.to_numpy()))

@@ -202,6 +202,7 @@ class ChannelRules:
 
     @property
     def business_hours(self) -> bool:
+        """Whether deadlines run on the business-hours clock (``deadline_clock``)."""
         return self.deadline_clock == "business"
 
     def describe(self) -> str:

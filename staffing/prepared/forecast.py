@@ -78,7 +78,7 @@ def validate_forecast(
     Returns
     -------
     DataFrame
-        See :func:`read_forecast`. The index is reset; row ``i`` is the file's row
+        See :func:`staffing.io.read_forecast`. The index is reset; row ``i`` is the file's row
         ``i + 2`` (header = row 1).
 
     Raises
@@ -217,9 +217,12 @@ def _check_steps(steps: _Steps, interval_s: np.ndarray, source: str) -> None:
 
 
 def _infer_interval(df: pd.DataFrame, source: str) -> np.ndarray:
-    """Interval length per row: its queue's, by the vocabulary's one rule
+    """Interval length per row.
+
+    Its queue's, by the vocabulary's one rule
     (:func:`staffing.vocabulary.infer_interval_s`); a queue of one timestamp takes the
-    length the others agree on."""
+    length the others agree on.
+    """
     codes, names = pd.factorize(df["queue"])
     lengths = infer_interval_s(_ns(df["interval_start"]), codes)
     known = set(lengths[np.isfinite(lengths)].tolist())

@@ -103,8 +103,11 @@ def report_thresholds(keys: Any, threshold_s: float | None = None) -> np.ndarray
 
 
 def _column_thresholds(f: pd.DataFrame, keys: Any) -> np.ndarray:
-    """The threshold [s] of each row of a plan read back: its target's first service
-    level, else the table's ``threshold_s`` cell, which must then be a duration >= 0."""
+    """The threshold [s] of each row of a plan read back.
+
+    Its target's first service level, else the table's ``threshold_s`` cell, which must
+    then be a duration >= 0.
+    """
     source = str(f.attrs.get("source", "plan"))
     given = seconds_column(f, "threshold_s", source=source).to_numpy(dtype=float)
     with_sl = report_thresholds(keys, np.nan)
@@ -123,7 +126,7 @@ def _column_thresholds(f: pd.DataFrame, keys: Any) -> np.ndarray:
 
 
 def row_chunks(index: np.ndarray) -> list[np.ndarray]:
-    """``index`` in pieces of at most :data:`CHUNK_ROWS` rows."""
+    """``index`` in pieces of at most :data:`~staffing.prepared.prepared.CHUNK_ROWS` rows."""
     return [index[i : i + CHUNK_ROWS] for i in range(0, index.size, CHUNK_ROWS)] or [index]
 
 
@@ -238,8 +241,10 @@ class PreparedForecast:
 
     @cached_property
     def aht_s(self) -> np.ndarray:
-        """Handle time [s] to compute with: 1 where there are no calls (any value needs no
-        agents there)."""
+        """Handle time [s] to compute with.
+
+        1 where there are no calls (any value needs no agents there).
+        """
         return np.where(self.calls > 0, self.aht_given_s, 1.0)
 
     @cached_property

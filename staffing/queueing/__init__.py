@@ -1,5 +1,7 @@
-"""The queueing core: Erlang B, Erlang C and Erlang A, the staffing solver, chat with
-concurrency and priority classes on one pool.
+"""The queueing core.
+
+Erlang B, Erlang C and Erlang A, the staffing solver, chat with concurrency and priority
+classes on one pool.
 
 Pure and vectorised, with numpy and scipy only: no pandas, matplotlib or click is imported
 here, so quick calculations start fast. Every function accepts scalars, ndarrays or pandas

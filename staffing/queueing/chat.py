@@ -386,7 +386,7 @@ def _met(
     policy: str,
     eff: np.ndarray,
 ) -> np.ndarray:
-    """Do ``n`` agents meet every target?"""
+    """Tell whether ``n`` agents meet every target."""
     thresholds = targets.thresholds
     res = chat_performance(
         n,

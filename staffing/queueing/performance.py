@@ -91,8 +91,10 @@ def policy_service_level(
     answered: np.ndarray,
     abandon_policy: str,
 ) -> np.ndarray:
-    """Service level under ``abandon_policy`` from shares of offered calls (0 where its
-    denominator is empty), by :func:`staffing.vocabulary.service_level_parts`."""
+    """Service level under ``abandon_policy`` from shares of offered calls.
+
+    0 where its denominator is empty, by :func:`staffing.vocabulary.service_level_parts`.
+    """
     num, den = service_level_parts(
         abandon_policy,
         answered_within=answered_within,
@@ -145,9 +147,11 @@ def workload(
     patience_s: np.ndarray | None,
     agents: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Workload ``calls * aht_s / interval_s`` [Erlang] of validated inputs, refused past
-    the supported range (see :mod:`staffing.queueing.erlang`): a product that overflows is
-    infinite, hence refused too."""
+    """Workload ``calls * aht_s / interval_s`` [Erlang] of validated inputs.
+
+    Refused past the supported range (see :mod:`staffing.queueing.erlang`): a product that overflows
+    is infinite, hence refused too.
+    """
     with np.errstate(over="ignore", invalid="ignore"):
         a = calls * aht_s / interval_s
         per_patience = None

@@ -86,8 +86,10 @@ _NEGLIGIBLE = 1e-14  # below this share of the agents' capacity, classes 1..k br
 
 
 def _theta_grid() -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes and weights on panels ``[pi 2^-(j+1), pi 2^-j]`` and a last
-    panel ``[0, pi 2^-33]``."""
+    """Gauss-Legendre nodes and weights on panels halving towards 0.
+
+    Panels ``[pi 2^-(j+1), pi 2^-j]`` and a last panel ``[0, pi 2^-33]``.
+    """
     x, w = np.polynomial.legendre.leggauss(12)
     edges = np.pi * 2.0 ** -np.arange(34.0)
     lows = np.append(edges[1:], 0.0)
@@ -104,8 +106,9 @@ _HALF2 = np.sin(0.5 * _U) ** 2
 
 
 def wait_tail(r_prev: np.ndarray, r_k: np.ndarray, big_t: np.ndarray) -> np.ndarray:
-    """``P(W_k > t | wait)`` in units of ``1/nu`` (module notes), for ``0 <= r_prev <=
-    r_k < 1`` and ``big_t = nu t >= 0`` (broadcast 1-d arrays).
+    """``P(W_k > t | wait)`` in units of ``1/nu`` (module notes).
+
+    For ``0 <= r_prev <= r_k < 1`` and ``big_t = nu t >= 0`` (broadcast 1-d arrays).
 
     Where the classes up to ``k`` bring almost nothing (``r_k < 1e-14``) the wait is one
     answer away, ``exp(-(1 - r_k) T)``, to within ``r_k``: the exact form would divide
@@ -316,7 +319,7 @@ def evaluate_priority(
 def _met(
     loads: np.ndarray, n: np.ndarray, aht_s: np.ndarray, targets: list[TargetSet]
 ) -> np.ndarray:
-    """Do ``n`` agents meet the targets of every class with calls?
+    """Tell whether ``n`` agents meet the targets of every class with calls.
 
     A class without calls in an interval has nothing to serve there: its targets
     (occupancy cap included) do not bind (module notes).
@@ -340,8 +343,10 @@ def _first_guess(
     interval_s: np.ndarray,
     targets: list[TargetSet],
 ) -> np.ndarray:
-    """The pooled first-come first-served requirement for the targets of the classes
-    with calls (the most any of them asks of the pooled calls)."""
+    """The pooled first-come first-served requirement for the classes with calls.
+
+    The most any of their targets asks of the pooled calls.
+    """
     pooled = calls.sum(axis=0)
     live = loads > 0.0
     if live.all():

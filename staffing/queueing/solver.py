@@ -81,8 +81,10 @@ _WALK = 16  # Erlang B is walked by recursion at most this many agents from its 
 
 
 def _log_c_halfin_whitt(beta: np.ndarray) -> np.ndarray:
-    """``log C(beta)``, ``C(beta) = 1 / (1 + beta Phi(beta) / phi(beta))``: the Halfin-Whitt
-    limit of Erlang C at ``n = a + beta sqrt(a)``."""
+    """``log C(beta)``: the Halfin-Whitt limit of Erlang C at ``n = a + beta sqrt(a)``.
+
+    ``C(beta) = 1 / (1 + beta Phi(beta) / phi(beta))``.
+    """
     return -np.log1p(beta * special.ndtr(beta) * _SQRT_2PI * np.exp(0.5 * beta * beta))
 
 
@@ -116,9 +118,11 @@ def _log_hazard(z: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=64)
 def _sl_table_a(fraction: float) -> np.ndarray:
-    """``beta`` at which the Erlang A limit of the service level (module notes) reaches
-    ``fraction``, on the grid ``log(gamma)`` x ``log1p(u)``, by bisection (the limit rises
-    with ``beta``)."""
+    """``beta`` at which the Erlang A limit of the service level reaches ``fraction``.
+
+    The limit is in the module notes; on the grid ``log(gamma)`` x ``log1p(u)``, by bisection (the
+    limit rises with ``beta``).
+    """
     g = np.exp(np.linspace(_G_MIN, _G_MAX, _A_ROWS))[:, None]
     u = np.expm1(np.linspace(0.0, _U_MAX, _A_COLS))[None, :]
     root_g = np.sqrt(g)
@@ -141,9 +145,11 @@ def _sl_table_a(fraction: float) -> np.ndarray:
 def _guess_erlang_a(
     a: np.ndarray, aht_s: np.ndarray, patience_s: np.ndarray, targets: Iterable[Target]
 ) -> np.ndarray:
-    """First probe of the Erlang A search: the limit above for service-level targets, the
-    Erlang C guess for ASA and occupancy targets (just above the workload when there is
-    an abandon-rate target besides)."""
+    """First probe of the Erlang A search.
+
+    The limit above for service-level targets, the Erlang C guess for ASA and occupancy targets
+    (just above the workload when there is an abandon-rate target besides).
+    """
     others = [t for t in targets if not isinstance(t, ServiceLevel)]
     guess = _guess(a, aht_s, others) if others else np.ones(a.shape)
     root = np.sqrt(a)
@@ -215,7 +221,7 @@ def _guess(a: np.ndarray, aht_s: np.ndarray, targets: Iterable[Target]) -> np.nd
 def _met_erlang_c(
     n: np.ndarray, b: np.ndarray, a: np.ndarray, aht_s: np.ndarray, targets: TargetSet
 ) -> np.ndarray:
-    """Do ``n`` agents (``n > a``) with Erlang B value ``b`` meet every target?
+    """Tell whether ``n`` agents (``n > a``) with Erlang B value ``b`` meet every target.
 
     Erlang C in closed form: ``C = n B / (n - a + a B)``, ``SL(t) = 1 - C e^{-(n-a) t / aht}``,
     ``ASA = C aht / (n - a)``, occupancy ``a / n``; nobody abandons.
@@ -309,7 +315,7 @@ class _ErlangASearch:
         self.want_abandon_rate = targets.needs("abandon_rate")
 
     def _log_b(self, idx: np.ndarray, n: np.ndarray) -> np.ndarray:
-        """log Erlang B at ``n``, walked from the last ``n`` evaluated for each interval."""
+        """Log Erlang B at ``n``, walked from the last ``n`` evaluated for each interval."""
         a = self.a[idx]
         n0 = self.anchor[idx]
         b = self.anchor_b[idx]

@@ -173,8 +173,10 @@ class TargetKind:
             return np.asarray(got <= self.limit if self.cap else got >= self.limit)
 
     def shortfall_points(self, measures: Measures) -> np.ndarray | None:
-        """The miss [percentage points] (negative: met by that much); ``None`` for a target
-        not counted in points (ASA, occupancy)."""
+        """The miss [percentage points] (negative: met by that much).
+
+        ``None`` for a target not counted in points (ASA, occupancy).
+        """
         if not self.rate:
             return None
         return -100.0 * self.margin(measures)
@@ -204,9 +206,11 @@ class ServiceLevel(TargetKind):
 
     @property
     def limit(self) -> float:
+        """The fraction to reach (0.8 for 80/20)."""
         return self.fraction
 
     def measured(self, measures: Measures) -> np.ndarray:
+        """The service level at this target's threshold."""
         return measures.service_level(self.threshold_s)
 
     def __str__(self) -> str:
@@ -234,6 +238,7 @@ class Asa(TargetKind):
 
     @property
     def limit(self) -> float:
+        """The longest ASA allowed [s]."""
         return self.seconds
 
     def __str__(self) -> str:
@@ -259,6 +264,7 @@ class AbandonRate(TargetKind):
 
     @property
     def limit(self) -> float:
+        """The highest abandon rate allowed."""
         return self.fraction
 
     def __str__(self) -> str:
@@ -281,6 +287,7 @@ class Occupancy(TargetKind):
 
     @property
     def limit(self) -> float:
+        """The highest occupancy allowed."""
         return self.fraction
 
     def __str__(self) -> str:
@@ -302,7 +309,7 @@ class DeferredTarget(TargetKind):
         Fraction of items to handle within the deadline, in ``(0, 1]``.
     deadline_s : float
         Response time [s], counted on the calendar clock or in business hours (see
-        ``business_hours`` of :func:`staffing.planner.plan_deferred`).
+        ``business_hours`` of :func:`staffing.planner.deferred.plan_deferred`).
     late_within_s : float, optional
         Response time [s] within which *every* item is handled, so that the share
         missing the deadline is late but never dropped (default twice ``deadline_s``;
@@ -344,6 +351,7 @@ class DeferredTarget(TargetKind):
 
     @property
     def limit(self) -> float:
+        """The share of items to handle within the deadline."""
         return self.share
 
     @property
@@ -356,6 +364,7 @@ class DeferredTarget(TargetKind):
         return 2.0 * float(self.deadline_s)
 
     def measured(self, measures: Measures) -> np.ndarray:
+        """The share handled within the deadline."""
         return measures.service_level(self.deadline_s)
 
     def __str__(self) -> str:
@@ -509,8 +518,10 @@ class TargetSet:
         return any(t.measure == measure for t in self.targets)
 
     def report_threshold(self, default: float = 20.0) -> float:
-        """The threshold [s] a plan reports its service level at: the first service-level
-        target's, else ``default``."""
+        """The threshold [s] a plan reports its service level at.
+
+        The first service-level target's, else ``default``.
+        """
         levels = self.service_levels
         return levels[0].threshold_s if levels else float(default)
 
@@ -530,8 +541,9 @@ class TargetSet:
         return self.cap(Asa)
 
     def only_service_level(self, what: str) -> ServiceLevel:
-        """The one service-level target of a set that must be exactly that (a contract's
-        clause, a sweep point).
+        """The one service-level target of a set that must be exactly that.
+
+        A contract's clause, a sweep point.
 
         Raises
         ------
@@ -589,8 +601,10 @@ class TargetSet:
         return [t.margin(measures) for t in self.targets]
 
     def shortfall_points(self, measures: Measures) -> np.ndarray | Any:
-        """The worst miss of the service-level and abandon-rate targets in percentage
-        points, negative when all are met (NaN without such a target)."""
+        """The worst miss of the service-level and abandon-rate targets [percentage points].
+
+        Negative when all are met (NaN without such a target).
+        """
         worst: Any = np.nan
         for t in self.targets:
             gap = t.shortfall_points(measures)

@@ -107,6 +107,7 @@ class DayModel:
 
     @property
     def size(self) -> int:
+        """Number of intervals ``K``."""
         return int(self.calls.size)
 
 
@@ -175,6 +176,33 @@ def make_day(
     service_cv: float | None,
     volume_cv: float,
 ) -> DayModel:
+    """Validate one queue-day's inputs into a :class:`DayModel`.
+
+    Parameters
+    ----------
+    calls, aht_s, interval_s : array_like
+        Calls offered, mean handle time [s] and length [s] of each interval (``calls``
+        fixes the number of intervals; the others broadcast to it).
+    threshold_s : float or sequence of float
+        Service-level thresholds [s] to count.
+    patience_s : array_like or None
+        Mean exponential patience [s] per interval (inf or NaN: nobody abandons).
+    patience_curve : tuple of arrays or None
+        A Kaplan-Meier survival curve of patience instead (not with ``patience_s``).
+    service_cv : float or None
+        Coefficient of variation of lognormal handle times; ``None`` is exponential.
+    volume_cv : float
+        Coefficient of variation of the day's gamma volume factor (0: none).
+
+    Returns
+    -------
+    DayModel
+
+    Raises
+    ------
+    StaffingError
+        Naming the input that is out of range.
+    """
     c = _vector(calls, None, "calls")
     if c.ndim != 1 or c.size == 0:
         raise StaffingError("give `calls` as a 1-d sequence with one value per interval")
@@ -239,10 +267,22 @@ class Callers:
 
     @property
     def offered(self) -> np.ndarray:
+        """Callers arriving in each interval, per replication ``(K, B)``."""
         return np.diff(self.before, axis=0)
 
 
 def replication_seeds(seed: SeedLike, replications: int) -> list[np.random.SeedSequence]:
+    """One independent seed sequence per replication, spawned from ``seed``.
+
+    The same ``seed`` (a whole number, ``None`` or a :class:`numpy.random.SeedSequence`,
+    copied so that spawning twice gives the same children) gives the same sequences.
+
+    Examples
+    --------
+    >>> a, b = replication_seeds(7, 2)
+    >>> a.entropy == b.entropy == 7, a.spawn_key, b.spawn_key
+    (True, (0,), (1,))
+    """
     if isinstance(seed, np.random.SeedSequence):
         # A copy, so that spawning twice from the same object gives the same children.
         root = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
@@ -335,8 +375,10 @@ def _curve_patience(curve: tuple[np.ndarray, np.ndarray, float], level: np.ndarr
 def _columns_staffing(
     agents: np.ndarray, unit: np.ndarray, fractional_agents: FractionalAgents
 ) -> np.ndarray:
-    """Whole agents per interval and replication, ``(K + 1, B)``; the last row is after
-    closing (the last interval's staffing, at least one agent)."""
+    """Whole agents per interval and replication, ``(K + 1, B)``.
+
+    The last row is after closing (the last interval's staffing, at least one agent).
+    """
     a = agents[:, None]
     if fractional_agents == "round":
         whole = np.floor(a + 0.5) + 0.0 * unit
@@ -360,6 +402,7 @@ class AgentState:
 
     @classmethod
     def empty(cls, slots: int, columns: int) -> AgentState:
+        """Every agent free, ``slots`` end-time slots for each of ``columns`` columns."""
         s = np.full((slots + 1, columns), -np.inf)
         s[slots] = np.inf
         return cls(s, np.full(columns, -np.inf), np.zeros(columns, dtype=np.int64))
@@ -373,6 +416,7 @@ class AgentState:
         return AgentState(np.vstack([extra, self.slots]), self.last_start, self.pointer)
 
     def tiled(self, copies: int) -> AgentState:
+        """The columns repeated ``copies`` times (side by side)."""
         return AgentState(
             np.tile(self.slots, (1, copies)),
             np.tile(self.last_start, copies),
@@ -490,6 +534,7 @@ class Tally:
 
     @classmethod
     def zeros(cls, k: int, t: int, c: int) -> Tally:
+        """Zero sums for ``k`` intervals, ``t`` thresholds and ``c`` columns."""
         z = np.zeros((k, c))
         return cls(
             z.copy(),
@@ -502,9 +547,11 @@ class Tally:
         )
 
     def add(self, other: Tally) -> Tally:
+        """The sums of both tallies, field by field."""
         return Tally(*(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__))
 
     def tiled(self, copies: int) -> Tally:
+        """The columns repeated ``copies`` times (side by side)."""
         return Tally(*(np.tile(getattr(self, f), copies) for f in self.__dataclass_fields__))
 
 
@@ -653,6 +700,7 @@ class SimulatedDay:
 
     @property
     def replications(self) -> int:
+        """Number of replications simulated."""
         return int(self.offered.shape[0])
 
     @property

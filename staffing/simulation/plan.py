@@ -137,6 +137,7 @@ class SimulatedPlan:
 
     @property
     def intervals_with_calls(self) -> int:
+        """Intervals with forecast calls."""
         return int((self.intervals["calls"] > 0).sum())
 
     @property
@@ -147,6 +148,7 @@ class SimulatedPlan:
 
     @property
     def agent_hours(self) -> float:
+        """Agent-hours of the plan over every day simulated."""
         return float(self.days["agent_hours"].sum())
 
     def worst(self) -> pd.Series:
@@ -355,11 +357,11 @@ def simulate_plan(
     ends one open stretch and starts the next empty. Fractional agents are the floor or
     the ceiling in each replication, with the fraction as the chance of the ceiling.
 
-    Each queue-day draws from its own streams (:func:`~staffing.simulation.queue_day.
-    queue_day_seed`): the same seed gives the same numbers whatever else the table holds,
-    in whichever order or place the queue-days are simulated (``jobs``, ``scheduler``),
-    and the same arrivals, handle times and patience to every plan of the same forecast
-    (common random numbers between plans compared).
+    Each queue-day draws from its own streams
+    (:func:`~staffing.simulation.queue_day.queue_day_seed`): the same seed gives the same numbers
+    whatever else the table holds, in whichever order or place the queue-days are simulated
+    (``jobs``, ``scheduler``), and the same arrivals, handle times and patience to every plan of the
+    same forecast (common random numbers between plans compared).
 
     Every measure is pooled over replications with a delta-method interval
     (:func:`~staffing.simulation.estimates.interval_estimates`).

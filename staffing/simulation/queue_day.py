@@ -176,6 +176,7 @@ class QueueDay:
 
     @property
     def size(self) -> int:
+        """Number of intervals of the day."""
         return int(self.calls.size)
 
     def thresholds(self) -> tuple[float, ...]:
@@ -187,9 +188,11 @@ class QueueDay:
         return tuple(sorted(set(found)))
 
     def where(self) -> str:
+        """The queue-day in words, for messages (``queue 'sales' on 2025-03-05``)."""
         return f"queue '{self.queue}' on {self.date}"
 
     def with_agents(self, agents: Any) -> QueueDay:
+        """The same queue-day with other agents per interval."""
         return replace(self, agents=np.asarray(agents, dtype=float))
 
 

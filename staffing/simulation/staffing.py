@@ -163,7 +163,7 @@ class SimulationStaffing:
     start_agents : ndarray of int64
         The plan the search started from (MOL unless given).
     estimates : dict of str to ndarray
-        :func:`~staffing.simulation.engine.interval_estimates` of ``agents`` simulated with
+        :func:`~staffing.simulation.estimates.interval_estimates` of ``agents`` simulated with
         the same seed (service level, ASA, abandon rate, occupancy with intervals,
         ``p_miss``, ``significant_miss``).
     simulation : SimulatedDay
@@ -214,8 +214,10 @@ def _met(
     thresholds: tuple[float, ...],
     abandon_policy: str,
 ) -> np.ndarray:
-    """Does each interval's pooled point estimate meet every target of its own set? Inputs
-    summed over replications, ``(K, W)``; ``offered`` ``(K, 1)``."""
+    """Tell whether each interval's pooled point estimate meets every target of its set.
+
+    Inputs summed over replications, ``(K, W)``; ``offered`` ``(K, 1)``.
+    """
     ok = np.ones(tally.answered.shape, dtype=bool)
     for targets, rows in groups:
         part = _met_all(tally, offered, staffed_s, targets, thresholds, abandon_policy)
@@ -231,7 +233,7 @@ def _met_all(
     thresholds: tuple[float, ...],
     abandon_policy: str,
 ) -> np.ndarray:
-    """Do the pooled point estimates of every interval meet all of ``targets``?"""
+    """Tell whether the pooled point estimates of every interval meet all ``targets``."""
 
     def level(t: float) -> np.ndarray:
         i = thresholds.index(t)
@@ -287,8 +289,10 @@ class _Search:
         return staff
 
     def evaluate(self, k: int, values: np.ndarray) -> np.ndarray:
-        """For each candidate staffing of interval ``k``: does interval ``k`` meet every
-        target, and which intervals ``<= k`` meet theirs? Returns ``(K, W)`` flags."""
+        """Judge each candidate staffing of interval ``k``; ``(K, W)`` flags.
+
+        Does interval ``k`` meet every target, and which intervals ``<= k`` meet theirs?
+        """
         callers, r, w = self.callers, self.reps, values.size
         staff = self._staff(k, values)
         state = self.state.widened(int(staff.max())).tiled(w)
