@@ -73,6 +73,8 @@ def test_guide_page_draws_its_figure_at_build_time(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
     assert "```{code-cell}" in text, f"{page.name}: no code cell to draw a figure"
     assert not IMAGE.search(text), f"{page.name}: a committed image"
+    # without the text-notebook header, myst-nb does not run the cells (a build warning)
+    assert text.startswith("---\nfile_format: mystnb\n"), f"{page.name}: no mystnb header"
 
 
 def _option_names(command: click.Command) -> set[str]:
