@@ -41,7 +41,7 @@ from staffing.contracts.credits import credit_pct, shortfall_points
 from staffing.errors import InputError, StaffingError, StaffingWarning
 from staffing.frames import local_dates, wall_clock
 from staffing.planner.bands import check_edges, escalation_band
-from staffing.prepared import PreparedForecast, QueueModel, check_simulable, prepare
+from staffing.prepared import PreparedForecast, QueueModel, check_simulable, measures, prepare
 from staffing.queueing.targets import ServiceLevel
 from staffing.risk.greedy import PrefixSearch, greedy_additions
 from staffing.risk.periods import (
@@ -75,6 +75,7 @@ __all__ = [
     "ACTION_COLUMNS",
     "BAND_WORDS",
     "DAY_COLUMNS",
+    "INTERVAL_COLUMNS",
     "PERIOD_COLUMNS",
     "IntradayProjection",
     "IntradayWarning",
@@ -103,6 +104,23 @@ ACTION_COLUMNS: tuple[str, ...] = (
     "sl_p95",
     "expected_service_level_with_extra",
     "recoverable",
+)
+#: Columns of :attr:`IntradayProjection.intervals`, in order.
+INTERVAL_COLUMNS: tuple[str, ...] = (
+    "interval_start",
+    "queue",
+    "done",
+    "calls",
+    "offered",
+    "reforecast_calls",
+    "agents",
+    "extra_agents",
+    "predicted_service_level",
+    "service_level",
+    "sl_p05",
+    "sl_p95",
+    "service_level_with_extra",
+    "cumulative_service_level",
 )
 #: Columns of :attr:`IntradayProjection.days`, in order.
 DAY_COLUMNS: tuple[str, ...] = (
@@ -187,6 +205,13 @@ class IntradayProjection:
         it cannot).
     period : DataFrame or None
         With a ``period``, one row per queue, :data:`PERIOD_COLUMNS`.
+    intervals : DataFrame
+        Every interval of the day per queue, :data:`INTERVAL_COLUMNS`: whether it is
+        ``done``, the plan's calls, the calls offered (done) or reforecast (the rest), the
+        planned and extra agents, the stationary service level the plan predicted, the
+        service level (actual where done, projected after), its 5-95% range, with the
+        extra agents, and the day's service level from the opening to the interval's end
+        (actual, then expected).
     samples : DataFrame
         ``queue, replication, within, base``: the projected day's service-level
         numerator and denominator in each replication (planned staff).
@@ -198,6 +223,7 @@ class IntradayProjection:
     actions: pd.DataFrame
     days: pd.DataFrame
     period: pd.DataFrame | None
+    intervals: pd.DataFrame
     samples: pd.DataFrame
     now: pd.Timestamp
     period_name: str | None
@@ -233,10 +259,12 @@ class IntradayProjection:
             mine = acts[acts["queue"] == row.queue]
             if row.extra_agent_hours > 0:
                 out.append(
-                    f"  to bring the day back to {goal}: {_spans(mine)} "
-                    f"({row.extra_agent_hours:,.1f} agent-hours; projected "
-                    f"{format_percent(row.expected_service_level_with_extra)})"
+                    f"  to bring the day back to {goal} ({row.extra_agent_hours:,.1f} "
+                    f"agent-hours, projected "
+                    f"{format_percent(row.expected_service_level_with_extra)}):"
                 )
+                spans = _spans(mine)
+                out += ["    " + ", ".join(spans[i : i + 4]) for i in range(0, len(spans), 4)]
             if pd.isna(row.latest_recovery):
                 out.append(f"  no staffing can bring the day back to {goal} any more")
             else:
@@ -263,10 +291,10 @@ class IntradayProjection:
                 out.append(text)
             for row in self.period.itertuples(index=False):
                 if row.tell_client:
-                    who = f" for {row.queue}" if several else ""
+                    who = f" ({row.queue})" if several else ""
                     out.append(
-                        f"tell the client now: P({self.period_name} meets {row.target}){who} = "
-                        f"{format_percent(row.p_meet, 0)}"
+                        f"tell the client now: P({self.period_name} meets {row.target}) = "
+                        f"{format_percent(row.p_meet, 0)}{who}"
                     )
         return out
 
@@ -288,11 +316,11 @@ def _pct(target: str) -> str:
     return target_percent(target)
 
 
-def _spans(actions: pd.DataFrame) -> str:
-    """``+1 agent 12:00-14:00, +2 agents 14:00-15:00``: runs of equal extra agents."""
+def _spans(actions: pd.DataFrame) -> list[str]:
+    """``["+1 agent 12:00-14:00", "+2 agents 14:00-15:00"]``: runs of equal extra agents."""
     rows = actions[actions["extra_agents"] > 0].sort_values("interval_start")
     if rows.empty:
-        return "no extra agents"
+        return ["no extra agents"]
     step = actions["interval_start"].sort_values().diff().dropna()
     length = step[step > pd.Timedelta(0)].min() if not step.empty else pd.Timedelta(minutes=30)
     if pd.isna(length):
@@ -314,7 +342,7 @@ def _spans(actions: pd.DataFrame) -> str:
         text = f"{int(n)}" if whole else f"{n:.1f}"
         return f"+{text} agent{'' if n == 1 else 's'}"
 
-    return ", ".join(f"{agents(n)} {a:%H:%M}-{b:%H:%M}" for a, b, n in parts)
+    return [f"{agents(n)} {a:%H:%M}-{b:%H:%M}" for a, b, n in parts]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -564,7 +592,8 @@ def intraday(
     main, Wed 2025-03-05 at 09:30 (80/20):
       so far: 75 calls, SL 74.7% (forecast 60: ratio 1.25, rest of day x1.094)
       projected day: 71.6% (5-95%: 39.6-90.0%), P(day >= 80%) = 36%: interrupt offline work
-      to bring the day back to 80/20: +2 agents 09:30-10:00, +1 agent 10:00-11:00 (2.0 agent-hours; projected 81.5%)
+      to bring the day back to 80/20 (2.0 agent-hours, projected 81.5%):
+        +2 agents 09:30-10:00, +1 agent 10:00-11:00
       recoverable until 10:00 (after that, no staffing reaches 80/20)
     >>> day.actions["extra_agents"].tolist()
     [2, 1, 1]
@@ -609,7 +638,10 @@ def intraday(
             f"the actuals are of {date}, not of {today} (`now`): give today's actuals",
             source=src,
         )
-    todays = [d for d in range(len(p.days)) if day_dates[d] == np.datetime64(today)]
+    todays = sorted(
+        (d for d in range(len(p.days)) if day_dates[d] == np.datetime64(today)),
+        key=lambda d: str(p.days.queues[d]),
+    )
     if not todays:
         raise InputError(f"the plan has no rows on {today}: nothing to project", source=p.source)
     starts = wall_clock(p.frame["interval_start"])
@@ -768,7 +800,7 @@ def intraday(
     final = run(extra)
 
     # tables
-    action_frames, day_rows, sample_frames = [], [], []
+    action_frames, day_rows, sample_frames, interval_frames = [], [], [], []
     for i, q in enumerate(queues):
         res, fin = base[i], final[i]
         sl, num, den = day_levels(i, res)
@@ -833,6 +865,7 @@ def intraday(
                 "latest_recovery": latest,
             }
         )
+        interval_frames.append(_day_intervals(p, q, starts, agents, added, res, per, per_x))
         sample_frames.append(
             pd.DataFrame(
                 {"queue": q.queue, "replication": np.arange(r), "within": num, "base": den}
@@ -841,6 +874,7 @@ def intraday(
     actions = pd.concat(action_frames, ignore_index=True)[list(ACTION_COLUMNS)]
     actions = actions.sort_values(["interval_start", "queue"], kind="stable").reset_index(drop=True)
     days = pd.DataFrame(day_rows, columns=list(DAY_COLUMNS))
+    intervals = pd.concat(interval_frames, ignore_index=True)[list(INTERVAL_COLUMNS)]
     samples = pd.concat(sample_frames, ignore_index=True)
 
     period_table = None
@@ -865,11 +899,64 @@ def intraday(
         actions=actions,
         days=days,
         period=period_table,
+        intervals=intervals,
         samples=samples,
         now=stamp,
         period_name=period,
         warn_below=alarm,
         elapsed_s=time.perf_counter() - clock,
+    )
+
+
+def _day_intervals(
+    p: PreparedForecast,
+    q: _QueueToday,
+    starts: pd.Series,
+    agents: np.ndarray,
+    added: np.ndarray,
+    res: dict[str, Any],
+    per: np.ndarray,
+    per_x: np.ndarray,
+) -> pd.DataFrame:
+    """Every interval of one queue's day: done ones as they went, the rest projected."""
+    n, first = q.rows.size, q.first
+    policy = p.abandon_policy
+    rows = q.rows
+    predicted = measures(
+        p.calls[rows],
+        p.aht_s[rows],
+        agents[rows],
+        p.interval_s[rows],
+        np.full(n, q.target.threshold_s),
+        p.patience_s[rows],
+        policy,
+    )["service_level"]
+    done_sl, _ = service_level_of(policy, q.actual)
+    counts = {}
+    for name in COUNTS:
+        values = np.array(res["intervals"][name], dtype=float)
+        values[:first] = q.actual[name]
+        counts[name] = np.cumsum(values)
+    cumulative, _ = service_level_of(policy, counts)
+    nan = np.full(first, np.nan)
+    offered = np.concatenate([q.actual["offered"], np.full(n - first, np.nan)])
+    return pd.DataFrame(
+        {
+            "interval_start": starts.iloc[q.rows].to_numpy(),
+            "queue": q.queue,
+            "done": np.arange(n) < first,
+            "calls": p.calls[q.rows],
+            "offered": offered,
+            "reforecast_calls": np.concatenate([nan, q.rest.calls]),
+            "agents": _whole(agents[q.rows]),
+            "extra_agents": _whole(np.concatenate([np.zeros(first), added])),
+            "predicted_service_level": predicted,
+            "service_level": np.concatenate([done_sl, per]),
+            "sl_p05": np.concatenate([nan, res["intervals"]["sl_p05"][first:]]),
+            "sl_p95": np.concatenate([nan, res["intervals"]["sl_p95"][first:]]),
+            "service_level_with_extra": np.concatenate([nan, per_x]),
+            "cumulative_service_level": cumulative,
+        }
     )
 
 

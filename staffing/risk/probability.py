@@ -107,6 +107,13 @@ class StaffedToProbability:
         for label, row in zip(labels, s.itertuples(index=False), strict=True):
             who = f" {row.queue}" if several else ""
             goal = target_percent(row.target)
+            if row.added_agent_hours <= 0:
+                out.append(
+                    f"{period} {label}{who}: P(SL >= {goal}) already "
+                    f"{format_percent(row.p_meet_before, 0)}: nothing added (fresh seeds: "
+                    f"{format_percent(row.p_meet, 1)})"
+                )
+                continue
             out.append(
                 f"{period} {label}{who}: +{row.added_agent_hours:,.1f} agent-hours lift "
                 f"P(SL >= {goal}) from {format_percent(row.p_meet_before, 0)} to "
