@@ -50,6 +50,14 @@ if TYPE_CHECKING:
         plan,
         summarise,
     )
+    from staffing.risk import (
+        IntradayProjection,
+        PeriodRisk,
+        StaffedToProbability,
+        intraday,
+        period_risk,
+        staff_to_probability,
+    )
     from staffing.scheduling import Schedule, schedule
     from staffing.simulation import SimulatedPlan, SimulationOptions, simulate_plan
 
@@ -86,6 +94,13 @@ _LAZY: dict[str, str] = {
     "CapacityPlan": "staffing.capacity",
     "CapacityRules": "staffing.capacity",
     "capacity_plan": "staffing.capacity",
+    # will the period make its SLA? risk, staffing to a probability, the day re-projected
+    "IntradayProjection": "staffing.risk",
+    "PeriodRisk": "staffing.risk",
+    "StaffedToProbability": "staffing.risk",
+    "intraday": "staffing.risk",
+    "period_risk": "staffing.risk",
+    "staff_to_probability": "staffing.risk",
     # simulation through the day
     "SimulatedPlan": "staffing.simulation",
     "SimulationOptions": "staffing.simulation",
@@ -108,14 +123,17 @@ __all__ = [
     "CreditTerms",
     "FteRules",
     "InputError",
+    "IntradayProjection",
     "Metrics",
     "Occupancy",
+    "PeriodRisk",
     "Plan",
     "QueueModel",
     "Schedule",
     "ServiceLevel",
     "SimulatedPlan",
     "SimulationOptions",
+    "StaffedToProbability",
     "StaffingError",
     "StaffingWarning",
     "TargetError",
@@ -128,10 +146,12 @@ __all__ = [
     "erlang_c",
     "evaluate",
     "evaluate_staffing",
+    "intraday",
     "load_calibration",
     "outsource",
     "parse_targets",
     "patience_for",
+    "period_risk",
     "plan",
     "read_forecast",
     "read_history",
@@ -140,6 +160,7 @@ __all__ = [
     "schedule",
     "service_credits",
     "simulate_plan",
+    "staff_to_probability",
     "summarise",
 ]
 

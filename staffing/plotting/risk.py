@@ -152,7 +152,7 @@ def plot_period_risk(
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel("service level of the period")
     ax.grid(axis="y", alpha=0.3)
-    handles = [Patch(color=_PLAN, alpha=0.45, label=labels[0])]
+    handles: list[Any] = [Patch(color=_PLAN, alpha=0.45, label=labels[0])]
     if compare is not None:
         handles.append(Patch(color=_STAFFED, alpha=0.45, label=labels[1]))
     handles.append(plt.Line2D([], [], color=_TARGET, label="target"))

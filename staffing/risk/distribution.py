@@ -20,12 +20,7 @@ import numpy as np
 import pandas as pd
 
 from staffing.contracts import CreditTerms
-from staffing.contracts.credits import (
-    credit_pct,
-    earned_back_matrix,
-    period_position,
-    shortfall_points,
-)
+from staffing.contracts.credits import credit_pct, earned_back_matrix, period_position
 from staffing.errors import StaffingError
 from staffing.prepared import QueueModel, check_simulable, prepare
 from staffing.queueing.targets import TargetSet
@@ -129,7 +124,8 @@ class PeriodRisk:
         several = len(set(t["queue"])) > 1
         labels = period_label(t["period_start"].to_numpy().astype("datetime64[D]"), self.period)
         out = []
-        for label, row in zip(labels, t.itertuples(index=False), strict=True):
+        rows: list[Any] = list(t.itertuples(index=False))
+        for label, row in zip(labels, rows, strict=True):
             who = f" {row.queue}" if several else ""
             out.append(risk_line(f"{self.period} {label}{who}", row))
         return out
@@ -242,7 +238,8 @@ def judge(
     calls = np.bincount(row_group, p.calls, minlength=len(groups))
     agent_hours = np.bincount(row_group, hours, minlength=len(groups))
     entries: list[dict[str, Any]] = []
-    for g, row in groups.iterrows():
+    for g in range(len(groups)):
+        row = groups.iloc[g]
         entries.append(
             {
                 "period_start": row["period_start"],
@@ -253,7 +250,7 @@ def judge(
                 "calls": float(calls[g]),
                 "agent_hours": float(agent_hours[g]),
                 "days": int(row["days"]),
-                "sums": sums[int(g)],
+                "sums": sums[g],
             }
         )
     # a total per period over its queues, when they are judged alike
@@ -345,7 +342,9 @@ def _credits(
     period: str,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Expected credit owed after earn-back per row [% of the fee], its amount, P(owed)."""
-    shortfall = shortfall_points(fraction[None, :], levels)
+    with np.errstate(invalid="ignore"):
+        gap = np.round(100.0 * (fraction[None, :] - levels), 9)  # as shortfall_points
+    shortfall = np.where(np.isnan(gap), np.nan, np.maximum(gap, 0.0))
     credit = credit_pct(
         shortfall, step=terms.step, credit_per_step=terms.credit_per_step, cap=terms.cap
     )

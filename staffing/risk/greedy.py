@@ -72,7 +72,7 @@ class Additions:
 
     def first_reaching(self, gain: float) -> int:
         """The fewest steps whose stationary gain is at least ``gain``."""
-        return int(min(np.searchsorted(self.gain, gain - 1e-12, side="left"), self.steps))
+        return min(int(np.searchsorted(self.gain, gain - 1e-12, side="left")), self.steps)
 
 
 def greedy_additions(

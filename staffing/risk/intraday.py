@@ -234,7 +234,8 @@ class IntradayProjection:
         """The projection in words: per queue the day, what to do, and the period."""
         out: list[str] = []
         acts = self.actions
-        for row in self.days.itertuples(index=False):
+        day_rows: list[Any] = list(self.days.itertuples(index=False))
+        for row in day_rows:
             goal = str(row.target)
             out.append(
                 f"{row.queue}, {pd.Timestamp(row.date):%a %Y-%m-%d} at {self.now:%H:%M} ({goal}):"
@@ -278,7 +279,8 @@ class IntradayProjection:
                 self.period["period_start"].to_numpy().astype("datetime64[D]"),
                 str(self.period_name),
             )
-            for label, row in zip(labels, self.period.itertuples(index=False), strict=True):
+            period_rows: list[Any] = list(self.period.itertuples(index=False))
+            for label, row in zip(labels, period_rows, strict=True):
                 who = f" {row.queue}" if several else ""
                 text = (
                     f"{self.period_name} {label}{who}: SL to date "
@@ -289,7 +291,7 @@ class IntradayProjection:
                 if "expected_credit" in self.period.columns:
                     text += f"; expected credit {row.expected_credit:.2f}% of the fee"
                 out.append(text)
-            for row in self.period.itertuples(index=False):
+            for row in period_rows:
                 if row.tell_client:
                     who = f" ({row.queue})" if several else ""
                     out.append(
@@ -670,7 +672,7 @@ def intraday(
         rows = p.days.rows(d)
         queue = str(p.days.queues[d])
         past = (ends.iloc[rows] <= stamp).to_numpy()
-        sl = goal or _day_target(p, rows, queue)
+        judged = goal or _day_target(p, rows, queue)
         actual = {name: np.zeros(int(past.sum())) for name in COUNTS}
         aht = np.full(int(past.sum()), np.nan)
         staffed = np.full(int(past.sum()), np.nan)
@@ -713,7 +715,7 @@ def intraday(
             p.calls[rows[~past]],
             cv,
         )
-        queues.append(_QueueToday(queue, d, rows, past, sl, actual, aht, staffed, rest, cv))
+        queues.append(_QueueToday(queue, d, rows, past, judged, actual, aht, staffed, rest, cv))
     if actuals is not None and len(actuals) and not matched.all():
         stray = actuals[~matched]
         raise InputError(
@@ -785,8 +787,8 @@ def intraday(
             adds, mean - q.target.fraction, slope=1.0 / max(float(np.nanmean(den)), 1.0)
         )
     for _ in range(int(max_rounds)):
-        live = {i: s.propose() for i, s in searches.items()}
-        live = {i: n for i, n in live.items() if n is not None}
+        proposed = {i: s.propose() for i, s in searches.items()}
+        live = {i: n for i, n in proposed.items() if n is not None}
         if not live:
             break
         got = run({i: searches[i].additions.added(n) for i, n in live.items()})
@@ -800,7 +802,7 @@ def intraday(
     final = run(extra)
 
     # tables
-    action_frames, day_rows, sample_frames, interval_frames = [], [], [], []
+    action_frames, day_records, sample_frames, interval_frames = [], [], [], []
     for i, q in enumerate(queues):
         res, fin = base[i], final[i]
         sl, num, den = day_levels(i, res)
@@ -840,7 +842,7 @@ def intraday(
         )
         latest = starts.iloc[q.rows[latest_index]] if latest_index is not None else pd.NaT
         hours = float(np.sum(added * p.interval_s[rest_rows]) / 3600.0)
-        day_rows.append(
+        day_records.append(
             {
                 "date": pd.Timestamp(today),
                 "queue": q.queue,
@@ -873,7 +875,7 @@ def intraday(
         )
     actions = pd.concat(action_frames, ignore_index=True)[list(ACTION_COLUMNS)]
     actions = actions.sort_values(["interval_start", "queue"], kind="stable").reset_index(drop=True)
-    days = pd.DataFrame(day_rows, columns=list(DAY_COLUMNS))
+    days = pd.DataFrame(day_records, columns=list(DAY_COLUMNS))
     intervals = pd.concat(interval_frames, ignore_index=True)[list(INTERVAL_COLUMNS)]
     samples = pd.concat(sample_frames, ignore_index=True)
 
@@ -1153,14 +1155,14 @@ def _period(
         by_queue = {q.queue: q for q in queues}
         for d in later:
             queue = str(p.days.queues[d])
-            sl = goal or (
+            judged = goal or (
                 by_queue[queue].target
                 if queue in by_queue
                 else _day_target(p, p.days.rows(d), queue)
             )
             day = dataclasses.replace(
                 built[d],
-                day_threshold_s=sl.threshold_s,
+                day_threshold_s=judged.threshold_s,
                 volume_cv=priors.get(queue, default_cv),
             )
             tasks.append(RiskDay(day=day))

@@ -104,7 +104,8 @@ class StaffedToProbability:
         period = self.before.period
         labels = period_label(s["period_start"].to_numpy().astype("datetime64[D]"), period)
         out = []
-        for label, row in zip(labels, s.itertuples(index=False), strict=True):
+        rows: list[Any] = list(s.itertuples(index=False))
+        for label, row in zip(labels, rows, strict=True):
             who = f" {row.queue}" if several else ""
             goal = target_percent(row.target)
             if row.added_agent_hours <= 0:
@@ -174,7 +175,7 @@ def staffed_plan(p_frame: pd.DataFrame, m: PeriodModel, agents: np.ndarray) -> p
     whole = np.all(agents == np.round(agents))
     new = agents.astype(np.int64) if whole else agents
     if "agents" in table.columns:
-        position = table.columns.get_loc("agents")
+        position = int(list(table.columns).index("agents"))
         table["agents"] = new
     else:  # pragma: no cover - a plan always has agents
         position = len(table.columns) - 1
