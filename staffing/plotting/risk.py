@@ -221,7 +221,10 @@ def plot_intraday(
     >>> plan = pd.DataFrame({
     ...     "interval_start": pd.date_range("2025-03-05 09:00", periods=4, freq="30min"),
     ...     "calls": 60.0, "aht_s": 300.0, "agents": 14, "target": "80/20"})
-    >>> day = intraday(plan, None, "2025-03-05 09:30", options=SimulationOptions(replications=50))
+    >>> actuals = pd.DataFrame({
+    ...     "interval_start": ["2025-03-05 09:00"], "queue": "main", "offered": [75],
+    ...     "answered": [75], "abandoned": [0], "answered_within": [56]})
+    >>> day = intraday(plan, actuals, "09:30", options=SimulationOptions(replications=50))
     >>> ax = plot_intraday(day.intervals, day.days)
     >>> ax.get_ylabel()
     'service level'

@@ -179,7 +179,10 @@ def build_model(
     """Check and set up a plan for judging (shared by the risk functions)."""
     check_period(period)
     options = options or SimulationOptions(replications=2000, seed=1)
-    check_cv(options.volume_cv)
+    if not 0.0 <= options.volume_cv <= 1.0:
+        raise StaffingError(
+            f"`volume_cv` {options.volume_cv:g} must lie between 0 and 1 (0% to 100%)"
+        )
     aht = check_cv(aht_cv, "`aht_cv`")
     if forecast is not None and options.volume_cv > 0:
         raise StaffingError(

@@ -161,6 +161,8 @@ def wilson_interval(successes: Any, n: Any, confidence: float = 0.95) -> tuple[A
         centre = (p + z * z / (2 * m)) / (1 + z * z / m)
         half = z * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / (1 + z * z / m)
         lo, hi = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    lo = np.where(k <= 0, 0.0, lo)  # exactly 0 and 1 at the ends, not rounding's 1e-18
+    hi = np.where(k >= m, 1.0, hi)
     if lo.ndim == 0:
         return float(lo), float(hi)
     return lo, hi
