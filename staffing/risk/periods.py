@@ -255,6 +255,8 @@ class PeriodModel:
         staff = np.asarray(agents, dtype=float)
         keys = {d: (purpose, d, staff[self.day_rows[d]].tobytes()) for d in wanted}
         todo = [d for d in wanted if keys[d] not in self._cache]
+        # the longest days first, so that no worker is left alone with a long day at the end
+        todo.sort(key=lambda d: -float(self.p.calls[self.day_rows[d]].sum()))
         if todo:
             tasks = self.tasks(staff, purpose, todo)
             results = map_queue_days(
