@@ -18,6 +18,7 @@ from staffing.contracts import CreditTerms
 from staffing.errors import InputError
 from staffing.risk import (
     IntradayWarning,
+    RiskWarning,
     interval_cv,
     intraday,
     period_risk,
@@ -27,6 +28,10 @@ from staffing.risk import (
 from staffing.risk.greedy import greedy_additions
 from staffing.risk.replicate import gamma_factors, quantiles, wilson_interval
 from staffing.simulation import SimulationOptions, simulate_plan
+
+# Most plans here cover a day or two of a week: judged on those, as a warning says
+# (checked by test_a_period_partly_planned_is_said).
+pytestmark = pytest.mark.filterwarnings("ignore::staffing.risk.RiskWarning")
 
 
 def day_plan(
@@ -218,6 +223,14 @@ def test_quantiles_and_wilson_interval_by_hand() -> None:
     assert lo == 0.0 and hi == pytest.approx(0.27753, abs=1e-5)
     x = np.random.default_rng(2).random((50, 3))
     assert np.allclose(quantiles(x, (0.05, 0.5)), np.quantile(x, [0.05, 0.5], axis=0))
+
+
+@pytest.mark.filterwarnings("error::staffing.risk.RiskWarning")
+def test_a_period_partly_planned_is_said() -> None:
+    with pytest.warns(RiskWarning, match=r"covers 2 of the 7 days of week 2025-03-03 \(2025-03-03"):
+        period_risk(week_plan(14), options=options(10))
+    with pytest.warns(RiskWarning, match="covers 1 of the 31 days of month 2025-03"):
+        period_risk(day_plan(), period="month", options=options(10))
 
 
 # --------------------------------------------------------------------------- staffing to P

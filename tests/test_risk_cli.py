@@ -83,8 +83,9 @@ def test_risk_writes_the_tables_and_one_line_per_period(runner: CliRunner) -> No
                   "--intervals", "iv.csv", "--plot", "risk.png",
                   "--report", "risk.html")  # fmt: skip
     assert result.exit_code == 0, result.output
-    lines = [x for x in result.stderr.splitlines() if not x.startswith("wrote ")]
+    lines = [x for x in result.stderr.splitlines() if not x.startswith(("wrote ", "Warning: "))]
     assert len(lines) == 1 and LINE.match(lines[0]), result.stderr
+    assert "Warning: the plan covers 2 of the 7 days of week 2025-03-03" in result.stderr
     table = pd.read_csv("risk.csv", parse_dates=["period_start"])
     assert tuple(table.columns) == RISK_COLUMNS[:14]
     assert tuple(pd.read_csv("iv.csv").columns) == INTERVAL_RISK_COLUMNS

@@ -70,7 +70,7 @@ def plot_period_risk(
     >>> plan = pd.DataFrame({
     ...     "interval_start": pd.date_range("2025-03-03 09:00", periods=4, freq="30min"),
     ...     "calls": 60.0, "aht_s": 300.0, "agents": 14, "target": "80/20"})
-    >>> r = period_risk(plan, options=SimulationOptions(replications=100))
+    >>> r = period_risk(plan, period="day", options=SimulationOptions(replications=100))
     >>> ax = plot_period_risk(r.periods, r.replications)
     >>> ax.get_ylabel()
     'service level of the period'

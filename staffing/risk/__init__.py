@@ -21,6 +21,7 @@ from staffing.risk.distribution import (
     INTERVAL_RISK_COLUMNS,
     RISK_COLUMNS,
     PeriodRisk,
+    RiskWarning,
     period_risk,
 )
 from staffing.risk.intraday import (
@@ -48,6 +49,7 @@ __all__ = [
     "IntradayWarning",
     "PeriodRisk",
     "RestOfDay",
+    "RiskWarning",
     "StaffedToProbability",
     "interval_cv",
     "intraday",

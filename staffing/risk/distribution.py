@@ -12,6 +12,7 @@ credits are paid for misses.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,19 +22,26 @@ import pandas as pd
 
 from staffing.contracts import CreditTerms
 from staffing.contracts.credits import credit_pct, earned_back_matrix, period_position
-from staffing.errors import StaffingError
+from staffing.errors import StaffingError, StaffingWarning
 from staffing.prepared import QueueModel, check_simulable, prepare
 from staffing.queueing.targets import TargetSet
 from staffing.risk.periods import SIMULATE, PeriodModel, plan_agents
 from staffing.risk.replicate import COUNTS, quantiles, wilson_interval
 from staffing.risk.volume import check_cv, forecast_volume_cv
 from staffing.simulation.scaleout import SimulationOptions
-from staffing.vocabulary import check_period, format_percent, period_label
+from staffing.vocabulary import (
+    check_period,
+    format_percent,
+    period_days,
+    period_floor,
+    period_label,
+)
 
 __all__ = [
     "INTERVAL_RISK_COLUMNS",
     "RISK_COLUMNS",
     "PeriodRisk",
+    "RiskWarning",
     "build_model",
     "judge",
     "period_risk",
@@ -199,7 +207,33 @@ def build_model(
     )
     agents = plan_agents(p.frame)
     cv = forecast_volume_cv(p, forecast, coverage) if forecast is not None else None
-    return PeriodModel(p, agents, period, options, target=target, volume_cv=cv, aht_cv=aht)
+    m = PeriodModel(p, agents, period, options, target=target, volume_cv=cv, aht_cv=aht)
+    _warn_partial(m)
+    return m
+
+
+class RiskWarning(StaffingWarning):
+    """A period is judged on part of its days: named in the message."""
+
+
+def _warn_partial(m: PeriodModel) -> None:
+    """Say where the plan covers only part of a period (judged on the days it covers)."""
+    dates = np.asarray(m.p.days.dates).astype("datetime64[D]")
+    first, last = dates.min(), dates.max()
+    starts = np.unique(period_floor(dates, m.period))
+    for start in starts:
+        days = int(period_days(np.array([start]), m.period)[0])
+        end = start + np.timedelta64(days - 1, "D")
+        lo, hi = max(start, first), min(end, last)
+        covered = int((hi - lo).astype(int)) + 1
+        if covered < days:
+            label = period_label(np.array([start]), m.period)[0]
+            warnings.warn(
+                f"the plan covers {covered} of the {days} days of {m.period} {label} "
+                f"({lo} to {hi}): the period is judged on those",
+                RiskWarning,
+                stacklevel=3,
+            )
 
 
 def describe_model(m: PeriodModel, coverage: float = 0.8) -> str:
@@ -510,12 +544,16 @@ def period_risk(
     ...     "interval_start": pd.date_range("2025-03-03 09:00", periods=4, freq="30min").append(
     ...         pd.date_range("2025-03-04 09:00", periods=4, freq="30min")),
     ...     "calls": 60.0, "aht_s": 300.0, "agents": 14, "target": "80/20"})
-    >>> r = period_risk(plan, options=SimulationOptions(replications=200, seed=1))
-    >>> r.periods[["queue", "days", "p_meet"]]
-      queue  days  p_meet
-    0  main     2     0.9
-    >>> r.lines()
-    ['week 2025-03-03: P(SL >= 80%) = 90% (expected 88.3%, 5-95%: 75.6-97.5%)']
+    >>> r = period_risk(plan, period="day", options=SimulationOptions(replications=200, seed=1))
+    >>> r.periods[["period_start", "days", "p_meet"]]
+      period_start  days  p_meet
+    0   2025-03-03     1    0.82
+    1   2025-03-04     1    0.84
+    >>> r.lines()[0]
+    'day 2025-03-03: P(SL >= 80%) = 82% (expected 88.4%, 5-95%: 71.2-99.5%)'
+
+    A plan covering part of a period is judged on the days it covers, and says so
+    (:class:`RiskWarning`).
     """
     clock = time.perf_counter()
     m = build_model(

@@ -266,7 +266,10 @@ class IntradayProjection:
                 )
                 spans = _spans(mine)
                 out += ["    " + ", ".join(spans[i : i + 4]) for i in range(0, len(spans), 4)]
-            if pd.isna(row.latest_recovery):
+            rest = mine.shape[0] > 0
+            if not rest:
+                out.append("  the day is done")
+            elif pd.isna(row.latest_recovery):
                 out.append(f"  no staffing can bring the day back to {goal} any more")
             else:
                 out.append(

@@ -277,7 +277,8 @@ def staff_to_probability(
     >>> plan = pd.DataFrame({
     ...     "interval_start": pd.date_range("2025-03-03 09:00", periods=4, freq="30min"),
     ...     "calls": 60.0, "aht_s": 300.0, "agents": [12, 13, 13, 12], "target": "80/20"})
-    >>> s = staff_to_probability(plan, "90%", options=SimulationOptions(replications=200))
+    >>> s = staff_to_probability(plan, "90%", period="day",
+    ...                          options=SimulationOptions(replications=200))
     >>> s.summary[["p_meet_before", "added_agent_hours", "reached"]]
        p_meet_before  added_agent_hours  reached
     0          0.465                4.0     True
