@@ -65,6 +65,14 @@ if TYPE_CHECKING:
         plan,
         summarise,
     )
+    from staffing.risk import (
+        IntradayProjection,
+        PeriodRisk,
+        StaffedToProbability,
+        intraday,
+        period_risk,
+        staff_to_probability,
+    )
     from staffing.scheduling import Schedule, schedule
     from staffing.simulation import SimulatedPlan, SimulationOptions, simulate_plan
 
@@ -101,6 +109,13 @@ _LAZY: dict[str, str] = {
     "CapacityPlan": "staffing.capacity",
     "CapacityRules": "staffing.capacity",
     "capacity_plan": "staffing.capacity",
+    # will the period make its SLA? risk, staffing to a probability, the day re-projected
+    "IntradayProjection": "staffing.risk",
+    "PeriodRisk": "staffing.risk",
+    "StaffedToProbability": "staffing.risk",
+    "intraday": "staffing.risk",
+    "period_risk": "staffing.risk",
+    "staff_to_probability": "staffing.risk",
     # simulation through the day
     "SimulatedPlan": "staffing.simulation",
     "SimulationOptions": "staffing.simulation",
@@ -129,8 +144,10 @@ __all__ = [
     "ForecastResult",
     "FteRules",
     "InputError",
+    "IntradayProjection",
     "Metrics",
     "Occupancy",
+    "PeriodRisk",
     "Plan",
     "QueueModel",
     "Reforecast",
@@ -138,6 +155,7 @@ __all__ = [
     "ServiceLevel",
     "SimulatedPlan",
     "SimulationOptions",
+    "StaffedToProbability",
     "StaffingError",
     "StaffingWarning",
     "TargetError",
@@ -151,10 +169,12 @@ __all__ = [
     "evaluate",
     "evaluate_staffing",
     "forecast",
+    "intraday",
     "load_calibration",
     "outsource",
     "parse_targets",
     "patience_for",
+    "period_risk",
     "plan",
     "read_forecast",
     "read_history",
@@ -164,6 +184,7 @@ __all__ = [
     "schedule",
     "service_credits",
     "simulate_plan",
+    "staff_to_probability",
     "summarise",
 ]
 

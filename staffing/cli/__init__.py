@@ -87,6 +87,16 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "profile_command",
         "How an export is read, and an import profile to save for it.",
     ),
+    "risk": (
+        "staffing.cli.risk_cmd",
+        "risk_command",
+        "Will the period make its SLA? P(meet), expected credit, staffing to a probability.",
+    ),
+    "intraday": (
+        "staffing.cli.risk_cmd",
+        "intraday_command",
+        "The day re-projected from its actuals: band, extra staff, tell the client.",
+    ),
     "capacity": (
         "staffing.cli.capacity_cmd",
         "capacity_command",

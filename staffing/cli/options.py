@@ -33,6 +33,7 @@ from staffing.cli.types import (
 )
 
 __all__ = [
+    "CREDIT_CLAUSE_OPTIONS",
     "Source",
     "TargetChoice",
     "band_edges_option",
@@ -41,6 +42,7 @@ __all__ = [
     "chunk_options",
     "collect",
     "column_mapping",
+    "credit_terms_option_group",
     "credit_terms_options",
     "forecast_input",
     "fte_options",
@@ -299,8 +301,8 @@ def _queue_model(
     patience_s: float | None,
     calibration: str | None,
     calibration_period: str,
-    abandon_policy: str,
     erlang_c: bool,
+    abandon_policy: str = "fail",
 ) -> Any:
     from staffing.io import load_calibration
     from staffing.planner import QueueModel
@@ -348,8 +350,14 @@ def threshold_option(help: str) -> Decorator:
     )
 
 
-def model_options() -> Decorator:
-    """``--patience-s``, ``--calibration``, ``--calibration-period``, ``--abandon-policy``."""
+def model_options(abandon_policy: bool = True) -> Decorator:
+    """``--patience-s``, ``--calibration``, ``--calibration-period``, ``--abandon-policy``
+    (left out with ``abandon_policy=False``, for a command whose credit clause options
+    give it: the model then counts abandons as failures until the command sets it)."""
+    names = ["patience_s", "calibration", "calibration_period", "abandon_policy", "erlang_c"]
+    policy = [abandon_policy_option()] if abandon_policy else []
+    if not abandon_policy:
+        names.remove("abandon_policy")
     return stack(
         patience_option(),
         click.option(
@@ -367,18 +375,14 @@ def model_options() -> Decorator:
             help="Which patience of the calibration: the latest period, the pooled history "
             "or one period (2024Q3, 2024-07).",
         ),
-        abandon_policy_option(),
+        *policy,
         click.option(
             "--erlang-c",
             is_flag=True,
             help="Plan every interval with Erlang C: leave out every patience (calibration, "
             "patience_s column, --patience-s).",
         ),
-        collect(
-            "model",
-            ["patience_s", "calibration", "calibration_period", "abandon_policy", "erlang_c"],
-            _queue_model,
-        ),
+        collect("model", names, _queue_model),
     )
 
 
@@ -557,67 +561,85 @@ def _credit_terms(**values: Any) -> Any:
     return CreditTerms(**values)
 
 
-credit_terms_options = stack(
-    period_option(),
-    week_start_option(),
-    click.option(
-        "--step",
-        type=FiniteFloat(0.0, min_open=True),
-        default=0.5,
-        show_default=True,
-        help="Points below target per credit step (each started step counts).",
-    ),
-    click.option(
-        "--credit-per-step",
-        type=Percent(allow_zero=False),
-        default="1%",
-        show_default=True,
-        metavar="PERCENT",
-        help="Price reduction per started step, as a share of the period's fee.",
-    ),
-    click.option(
-        "--cap",
-        type=Percent(allow_zero=False),
-        default=None,
-        metavar="PERCENT",
-        help="Largest credit per period, e.g. 10%.",
-    ),
-    click.option(
-        "--fee", type=FiniteFloat(0.0), default=None, help="Fee per period: gives amounts."
-    ),
-    click.option(
-        "--earn-back-target",
-        type=Percent(allow_zero=False, allow_one=False),
-        default=None,
-        metavar="PERCENT",
-        help="Service level to hold afterwards to have a credit forgiven, e.g. 85%.",
-    ),
-    click.option(
-        "--earn-back-periods",
-        type=click.IntRange(1),
-        default=1,
-        show_default=True,
-        help="Following periods that must all reach the earn-back target.",
-    ),
-    abandon_policy_option(),
-    band_edges_option("Escalation band edges in points below target."),
-    collect(
-        "terms",
-        [
-            "period",
-            "step",
-            "credit_per_step",
-            "cap",
-            "fee",
-            "earn_back_target",
-            "earn_back_periods",
-            "abandon_policy",
-            "band_edges",
-            "week_start",
-        ],
-        _credit_terms,
-    ),
+def credit_terms_option_group(*, period: bool = True, bands: bool = True) -> Decorator:
+    """The credit clause's options, built into a ``CreditTerms`` named ``terms``; without
+    ``--period`` or ``--band-edges`` for a command that has its own (the clause then has
+    the defaults, for the command to replace)."""
+    names = [
+        "period",
+        "step",
+        "credit_per_step",
+        "cap",
+        "fee",
+        "earn_back_target",
+        "earn_back_periods",
+        "abandon_policy",
+        "band_edges",
+        "week_start",
+    ]
+    if not period:
+        names.remove("period")
+        names.remove("week_start")
+    if not bands:
+        names.remove("band_edges")
+    return stack(
+        *([period_option(), week_start_option()] if period else []),
+        click.option(
+            "--step",
+            type=FiniteFloat(0.0, min_open=True),
+            default=0.5,
+            show_default=True,
+            help="Points below target per credit step (each started step counts).",
+        ),
+        click.option(
+            "--credit-per-step",
+            type=Percent(allow_zero=False),
+            default="1%",
+            show_default=True,
+            metavar="PERCENT",
+            help="Price reduction per started step, as a share of the period's fee.",
+        ),
+        click.option(
+            "--cap",
+            type=Percent(allow_zero=False),
+            default=None,
+            metavar="PERCENT",
+            help="Largest credit per period, e.g. 10%.",
+        ),
+        click.option(
+            "--fee", type=FiniteFloat(0.0), default=None, help="Fee per period: gives amounts."
+        ),
+        click.option(
+            "--earn-back-target",
+            type=Percent(allow_zero=False, allow_one=False),
+            default=None,
+            metavar="PERCENT",
+            help="Service level to hold afterwards to have a credit forgiven, e.g. 85%.",
+        ),
+        click.option(
+            "--earn-back-periods",
+            type=click.IntRange(1),
+            default=1,
+            show_default=True,
+            help="Following periods that must all reach the earn-back target.",
+        ),
+        abandon_policy_option(),
+        *([band_edges_option("Escalation band edges in points below target.")] if bands else []),
+        collect("terms", names, _credit_terms),
+    )
+
+
+#: Names of the clause's own options (those that say a clause was given).
+CREDIT_CLAUSE_OPTIONS: tuple[str, ...] = (
+    "step",
+    "credit_per_step",
+    "cap",
+    "fee",
+    "earn_back_target",
+    "earn_back_periods",
 )
+
+credit_terms_options = credit_terms_option_group()
 """The credit clause's options, built into a ``CreditTerms`` named ``terms``."""
 
 

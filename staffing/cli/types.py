@@ -209,7 +209,8 @@ class AgentRange(click.ParamType):
 
 
 class BandEdges(click.ParamType):
-    """``5,10`` (or ``5;10``): the two escalation band edges [points below target]."""
+    """``5,10`` (or ``5;10``, ``5%,10%``): the two escalation band edges [points below
+    target]."""
 
     name = "low,high"
 
@@ -220,7 +221,7 @@ class BandEdges(click.ParamType):
             return value
         parts = [p for p in str(value).replace(";", ",").split(",") if p.strip()]
         try:
-            low, high = (float(p) for p in parts)
+            low, high = (float(p.strip().removesuffix("%")) for p in parts)
         except ValueError:
             self.fail(f"{value!r}: give two numbers of points, e.g. 5,10", param, ctx)
         if not (math.isfinite(low) and math.isfinite(high) and 0 <= low < high):

@@ -293,12 +293,22 @@ def replication_seeds(seed: SeedLike, replications: int) -> list[np.random.SeedS
     return root.spawn(replications)
 
 
-def draw_callers(day: DayModel, seeds: Sequence[np.random.SeedSequence]) -> Callers:
+def draw_callers(
+    day: DayModel,
+    seeds: Sequence[np.random.SeedSequence],
+    volume_factors: np.ndarray | None = None,
+    aht_factors: np.ndarray | None = None,
+) -> Callers:
     """One replication per seed; draws in a fixed order independent of any staffing.
 
     Each replication's stream gives, in order: the day factor (if ``volume_cv > 0``), the
     Poisson count per interval, one uniform per interval (fractional agents), then one
     number per caller for its arrival time, its service time and its patience.
+
+    ``volume_factors`` (``(B, K)``) and ``aht_factors`` (``(B,)``), drawn by the caller
+    from streams of its own, multiply the rates of each replication and interval and the
+    handle times of each replication; they take no numbers from the replications' streams,
+    so factors of 1 give the very same callers as none.
     """
     k, b = day.size, len(seeds)
     cv = day.volume_cv
@@ -307,6 +317,8 @@ def draw_callers(day: DayModel, seeds: Sequence[np.random.SeedSequence]) -> Call
     unit = np.empty((k, b))
     for row, rng in enumerate(gens):
         factor = rng.standard_gamma(1.0 / (cv * cv)) * cv * cv if cv > 0 else 1.0
+        if volume_factors is not None:
+            factor = factor * volume_factors[row]
         counts[row] = rng.poisson(day.calls * factor)
         unit[:, row] = rng.random(k)
     total = counts.sum(axis=1)
@@ -341,6 +353,8 @@ def draw_callers(day: DayModel, seeds: Sequence[np.random.SeedSequence]) -> Call
         service = mean * np.exp(np.sqrt(s2) * x - 0.5 * s2)
     else:
         service = mean * x
+    if aht_factors is not None:
+        service = service * np.asarray(aht_factors, dtype=float)[:, None]
     if day.curve is not None:
         patience = _curve_patience(day.curve, 1.0 - z)  # level in (0, 1]
     elif day.patience_s is not None:
@@ -731,6 +745,8 @@ def simulate_day(
     seed: SeedLike = 0,
     fractional_agents: FractionalAgents = "random",
     batch_size: int | None = None,
+    volume_factors: Any = None,
+    aht_factors: Any = None,
 ) -> SimulatedDay:
     """Simulate one queue-day continuously, interval after interval, many times over.
 
@@ -767,6 +783,12 @@ def simulate_day(
         Replications simulated together (memory vs speed; results do not depend on it).
         Default: about 1.5 million expected callers per batch (at most 1,000 replications),
         some 200 MB of working memory.
+    volume_factors : 2-d array, optional
+        ``(replications, K)`` multipliers of each replication's arrival rates (forecast
+        error drawn by the caller, e.g. per interval); on top of ``volume_cv``.
+    aht_factors : 1-d array, optional
+        ``(replications,)`` multipliers of each replication's handle times (handle-time
+        forecast error drawn by the caller).
 
     Returns
     -------
@@ -805,14 +827,45 @@ def simulate_day(
     if int(batch_size) != batch_size or batch_size < 1:
         raise StaffingError(f"`batch_size` must be a whole number >= 1 (got {batch_size!r})")
     seeds = replication_seeds(seed, int(replications))
+    vf, af = _factors(volume_factors, aht_factors, int(replications), day.size)
     parts: list[tuple[np.ndarray, Tally, np.ndarray]] = []
     for first in range(0, len(seeds), int(batch_size)):
-        callers = draw_callers(day, seeds[first : first + int(batch_size)])
+        batch = slice(first, first + int(batch_size))
+        callers = draw_callers(
+            day,
+            seeds[batch],
+            None if vf is None else vf[batch],
+            None if af is None else af[batch],
+        )
         staff = _columns_staffing(n, callers.unit, fractional_agents)
         tally = _run_full(day, callers, staff)
         parts.append((callers.offered, tally, staff))
         del callers
     return _assemble(day, parts)
+
+
+def _factors(
+    volume_factors: Any, aht_factors: Any, replications: int, size: int
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    vf = af = None
+    if volume_factors is not None:
+        vf = np.asarray(volume_factors, dtype=float)
+        if vf.shape != (replications, size):
+            raise StaffingError(
+                f"`volume_factors` must have shape (replications, intervals) = "
+                f"({replications}, {size}) (got {vf.shape})"
+            )
+        with np.errstate(invalid="ignore"):
+            _check("volume_factors", vf, np.isfinite(vf) & (vf >= 0), "finite and >= 0")
+    if aht_factors is not None:
+        af = np.asarray(aht_factors, dtype=float).reshape(-1)
+        if af.size != replications:
+            raise StaffingError(
+                f"`aht_factors` needs one value per replication ({replications}, got {af.size})"
+            )
+        with np.errstate(invalid="ignore"):
+            _check("aht_factors", af, np.isfinite(af) & (af > 0), "finite and > 0")
+    return vf, af
 
 
 def _run_full(day: DayModel, callers: Callers, staff: np.ndarray) -> Tally:
