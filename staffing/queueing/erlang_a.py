@@ -184,8 +184,17 @@ def erlang_a_measures(
     out: dict[str, Any] = {}
     none = n <= 0
     ns = np.where(none, 1.0, n)
-    x = ns * patience_s / aht_s
-    y = a * patience_s / aht_s
+    with np.errstate(over="ignore"):
+        x = ns * patience_s / aht_s
+        y = a * patience_s / aht_s
+    # A handle time over 1e308 times shorter than the patience (a subnormal aht_s) overflows
+    # x. The limit x -> inf at fixed y is Erlang C with y / x = a / n = 0: nobody abandons,
+    # P(wait) is Erlang B, every waiting caller is answered at once (measures set below);
+    # a finite stand-in for x keeps the arithmetic in between quiet.
+    huge = np.isinf(x) & np.isfinite(y)
+    fast = huge & ~none
+    if np.any(huge):
+        x = np.where(huge, 2.0 * y + 1.0, x)
     log_x1 = np.log(x + 1.0)
     with np.errstate(divide="ignore"):
         # y underflows to 0 for a subnormal workload (5e-324 Erlangs): its terms are then
@@ -233,6 +242,11 @@ def erlang_a_measures(
             ab_r[close] = ab_c
             ab_w[rare] = ab_r
         out["abandon_rate"] = np.where(none, 1.0, p_wait * ab_w)
+    if np.any(fast):
+        p_wait = np.where(fast, np.exp(log_b), p_wait)
+        served_w = np.where(fast, 1.0, served_w)
+        if want_abandon_rate:
+            out["abandon_rate"] = np.where(fast, 0.0, out["abandon_rate"])
     answered = np.where(none, 0.0, (1.0 - p_wait) + p_wait * served_w)
     p_wait = np.where(none, 1.0, p_wait)
     out["p_wait"] = p_wait
@@ -248,7 +262,8 @@ def erlang_a_measures(
         # gammas where neither is near underflow (P(x, .) = P(x+1, .) + d(x, .)), otherwise
         # through A: P(b, z) / P(b, y) = exp(-b T - y (e^-T - 1)) A(b, z) / A(b, y).
         with np.errstate(divide="ignore", invalid="ignore"):
-            log_p1z = np.log(special.gammainc(x + 1.0, z))
+            # gammainc gives NaN for a shape of 1e307 and more: tiny, through A below
+            log_p1z = np.fmax(np.log(special.gammainc(x + 1.0, z)), -np.inf)
             log_r1 = log_p1z - log_p1
         tiny = ~((log_p1 > _TINY_LOG) & (log_p1z > _TINY_LOG))
         tiny |= gammainc_unreliable(x + 1.0, z)  # log_p1 is already exact there
@@ -256,10 +271,13 @@ def erlang_a_measures(
             em = np.expm1(-big_t[tiny])
             log_a1z = np.full(x.shape, np.nan)
             log_a1z[tiny] = log_kummer_a(x[tiny] + 1.0, z[tiny])
-            log_r1[tiny] = (
-                -(x[tiny] + 1.0) * big_t[tiny] - y[tiny] * em + log_a1z[tiny] - log_a1[tiny]
-            )
+            with np.errstate(over="ignore"):  # x T beyond 1e308: R1 = 0
+                log_r1[tiny] = (
+                    -(x[tiny] + 1.0) * big_t[tiny] - y[tiny] * em + log_a1z[tiny] - log_a1[tiny]
+                )
         served_t = served_w * -np.expm1(np.minimum(log_r1, 0.0))
+        if np.any(fast):  # V = 0: answered within any t > 0
+            served_t = np.where(fast, np.where(t > 0.0, 1.0, 0.0), served_t)
         answered_within = np.where(none, 0.0, (1.0 - p_wait) + p_wait * served_t)
         abandoned_within = None
         if want_abandoned_within:
@@ -282,6 +300,8 @@ def erlang_a_measures(
             not_waiting = -np.expm1(-big_t + np.minimum(log_r0, 0.0))
             ab_t = np.clip(not_waiting - served_t, 0.0, 1.0)
             abandoned_within = np.where(none, -np.expm1(-big_t), p_wait * ab_t)
+            if np.any(fast):
+                abandoned_within = np.where(fast, 0.0, abandoned_within)
         within.append((answered_within, abandoned_within))
     out["within"] = within
 
@@ -290,6 +310,8 @@ def erlang_a_measures(
         mean_v = _mean_offered_wait(x + 1.0, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             asa = p_wait * served_w * mean_v / answered * patience_s
+        if np.any(fast):  # Erlang C's P(wait) / (n mu - lambda)
+            asa = np.where(fast, p_wait * aht_s / (ns - a), asa)
         # Nobody answered (to the last bit, e.g. 1e-320 agents): inf, as with no agents.
         out["asa_s"] = np.where(none | (answered <= 0.0), np.inf, asa)
     return out
