@@ -85,6 +85,7 @@ _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(48)
 _DROP = 46.0  # the windows end where the integrand fell below e^-46 of its peak
 _CHUNK = 4096  # rows per pass: the 48-node windows of a pass stay in cache
 _CUT = 36.0  # the series keeps its terms down to e^-36 of the largest
+_SMALL = 1 << 14  # rows x terms summed in one two-dimensional pass
 SERIES_TERMS = 512  # longest series summed; longer windows go to the quadrature
 
 
@@ -163,6 +164,9 @@ def _sum_series(b: np.ndarray, y: np.ndarray, first: np.ndarray, count: np.ndarr
         if np.any(late):
             h_first[late] = special.digamma(base[late] + 1.0) - special.digamma(bb[late])
         longest = int(cc[0])
+        if bb.size * longest <= _SMALL:
+            out[start:stop] = h_first + _sum_series_at_once(base, yy, longest)
+            continue
         # rows still summing at term i: those with count > i (cc falls)
         active = np.searchsorted(-cc, -np.arange(longest, dtype=float), side="left")
         t = np.ones(bb.shape)  # t_{first+i} / t_first
@@ -183,6 +187,17 @@ def _sum_series(b: np.ndarray, y: np.ndarray, first: np.ndarray, count: np.ndarr
             weighted[:m] += inv
         out[start:stop] = h_first + weighted / total
     return out
+
+
+def _sum_series_at_once(base: np.ndarray, y: np.ndarray, longest: int) -> np.ndarray:
+    """The loop of :func:`_sum_series` as one two-dimensional pass, for few rows (a
+    handful of numpy calls instead of several per term). Every row takes ``longest``
+    terms; the ones past its own window are below ``e^-CUT`` of its peak and still
+    falling, so they change nothing."""
+    inv = 1.0 / (base[:, None] + np.arange(1.0, float(longest)))
+    t = np.cumprod(inv * y[:, None], axis=1)
+    harmonic = np.cumsum(inv, axis=1)
+    return np.einsum("ij,ij->i", t, harmonic) / (1.0 + t.sum(axis=1))
 
 
 def _mean_offered_wait_by_quadrature(b: np.ndarray, y: np.ndarray) -> np.ndarray:
