@@ -227,3 +227,30 @@ def test_asa_first_order_in_the_abandonment_rate(calls: float, agents: int) -> N
     e = gap / k - 1.0
     assert np.all(np.abs(e) <= 0.02 * (1e6 / patience)), e
     np.testing.assert_allclose(e[:-1] / e[1:], 10.0, rtol=0.1)
+
+
+def test_a_row_does_not_depend_on_the_rows_around_it() -> None:
+    """150 random intervals (0.01 to 5,000 Erlangs, half to 1.6 times as many agents,
+    patience 1 s to 1e8 s, seeded; both routes of the ASA) evaluated together and one by
+    one give the same bits in every measure, with abandons counted as failures and within
+    the threshold. The series once summed every row of a small batch to the longest
+    window, and the quadrature's Newton steps ran until the slowest row converged: both
+    made the last bits depend on the neighbours, and a chunked plan differ from the
+    one-shot plan (``tests/test_big_plans.py``)."""
+    rng = np.random.default_rng(11)
+    load = 10.0 ** rng.uniform(-2.0, 3.7, 150)
+    agents = np.ceil(load * rng.uniform(0.5, 1.6, load.size))
+    aht = rng.uniform(60.0, 600.0, load.size)
+    patience = 10.0 ** rng.uniform(0.0, 8.0, load.size)
+    calls = load * 1800.0 / aht
+    x, y = agents * patience / aht, load * patience / aht
+    count = _series_window(x + 1.0, y)[1]
+    assert np.any(count <= SERIES_TERMS) and np.any(count > SERIES_TERMS)
+    names = ("p_wait", "service_level", "asa_s", "abandon_rate", "occupancy")
+    for policy in ("fail", "count_within"):
+        kwargs = {"threshold_s": 20.0, "abandon_policy": policy}
+        together = staffing.evaluate(calls, aht, agents, patience_s=patience, **kwargs)
+        for i in range(load.size):
+            one = staffing.evaluate(calls[i], aht[i], agents[i], patience_s=patience[i], **kwargs)
+            for name in names:
+                assert getattr(one, name) == getattr(together, name)[i], (policy, name, i)

@@ -165,7 +165,7 @@ def _sum_series(b: np.ndarray, y: np.ndarray, first: np.ndarray, count: np.ndarr
             h_first[late] = special.digamma(base[late] + 1.0) - special.digamma(bb[late])
         longest = int(cc[0])
         if bb.size * longest <= _SMALL:
-            out[start:stop] = h_first + _sum_series_at_once(base, yy, longest)
+            out[start:stop] = h_first + _sum_series_at_once(base, yy, cc, longest)
             continue
         # rows still summing at term i: those with count > i (cc falls)
         active = np.searchsorted(-cc, -np.arange(longest, dtype=float), side="left")
@@ -189,15 +189,24 @@ def _sum_series(b: np.ndarray, y: np.ndarray, first: np.ndarray, count: np.ndarr
     return out
 
 
-def _sum_series_at_once(base: np.ndarray, y: np.ndarray, longest: int) -> np.ndarray:
+def _sum_series_at_once(
+    base: np.ndarray, y: np.ndarray, count: np.ndarray, longest: int
+) -> np.ndarray:
     """The loop of :func:`_sum_series` as one two-dimensional pass, for few rows (a
-    handful of numpy calls instead of several per term). Every row takes ``longest``
-    terms; the ones past its own window are below ``e^-CUT`` of its peak and still
-    falling, so they change nothing."""
+    handful of numpy calls instead of several per term). The same operations in the same
+    order (products and sums accumulate term by term, each row stops at its own
+    ``count``), so each row gets the loop's value to the last bit, whatever rows it comes
+    with: a chunked plan equals the one-shot plan byte for byte."""
     inv = 1.0 / (base[:, None] + np.arange(1.0, float(longest)))
     t = np.cumprod(inv * y[:, None], axis=1)
     harmonic = np.cumsum(inv, axis=1)
-    return np.einsum("ij,ij->i", t, harmonic) / (1.0 + t.sum(axis=1))
+    t[np.arange(1.0, float(longest))[None, :] >= count[:, None]] = 0.0  # past its window
+    terms = np.empty((base.size, longest))
+    terms[:, 0] = 1.0
+    terms[:, 1:] = t
+    total = np.cumsum(terms, axis=1)[:, -1]
+    weighted = np.cumsum(t * harmonic, axis=1)[:, -1] if longest > 1 else np.zeros(base.size)
+    return weighted / total
 
 
 def _mean_offered_wait_by_quadrature(b: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -243,6 +252,9 @@ def _mean_offered_wait_chunk(b: np.ndarray, y: np.ndarray) -> np.ndarray:
         lo = np.where(up, hi, lo)
         hi = np.where(up, 2.0 * hi, hi)
     m = 0.5 * (lo + hi)
+    # A row stops at its own convergence (its value must not depend on the rows it is
+    # computed with: a chunked plan equals the one-shot plan byte for byte).
+    done = np.zeros(m.shape, dtype=bool)
     for _ in range(40):
         g = dpsi(m)
         lo = np.where(g > 0, m, lo)
@@ -251,11 +263,11 @@ def _mean_offered_wait_chunk(b: np.ndarray, y: np.ndarray) -> np.ndarray:
         # passes 1e154 (a patience of 1e155 s or more) while m is about 1 / (b - y)
         step = m + m * (m * g) / (1.0 + y * m * m * np.exp(-m))
         inside = (step > lo) & (step < hi)
-        new = np.where(inside, step, 0.5 * (lo + hi))
-        if np.all(np.abs(new - m) <= 1e-13 * m):
-            m = new
-            break
+        new = np.where(done, m, np.where(inside, step, 0.5 * (lo + hi)))
+        done |= np.abs(new - m) <= 1e-13 * m
         m = new
+        if np.all(done):
+            break
     peak = _psi(m, b, y)
     sigma = m / np.sqrt(1.0 + y * m * m * np.exp(-m))  # 1 / sqrt(-psi''(m))
 
@@ -291,8 +303,9 @@ def _mean_offered_wait_chunk(b: np.ndarray, y: np.ndarray) -> np.ndarray:
         # g(v) / g(m) with log g(v) = -b v - y expm1(-v)
         log_g = -b[:, None] * v - y[:, None] * np.expm1(-v)
         vals = np.exp(log_g - (peak - np.log(m))[:, None])
-        zeroth += half * (vals @ _WEIGHTS)
-        first += half * ((vals * v) @ _WEIGHTS)
+        # sums row by row (a matrix product may group a row's terms by the rows around it)
+        zeroth += half * (vals * _WEIGHTS).sum(axis=1)
+        first += half * (vals * v * _WEIGHTS).sum(axis=1)
     return first / zeroth
 
 

@@ -197,8 +197,9 @@ def kummer_a_by_quadrature(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np
     half = 0.5 * (right - left)
     v = (0.5 * (right + left))[:, None] + half[:, None] * _GL_NODES[None, :]
     g = np.exp(-c[:, None] * v - y[:, None] * _phi(v) - h_peak[:, None])
-    zeroth = half * (g @ _GL_WEIGHTS)
-    first = half * ((g * -np.expm1(-v)) @ _GL_WEIGHTS)
+    # sums row by row: a matrix product may group a row's terms by the rows around it
+    zeroth = half * (g * _GL_WEIGHTS).sum(axis=1)
+    first = half * (g * -np.expm1(-v) * _GL_WEIGHTS).sum(axis=1)
     return np.log(b) + h_peak + np.log(zeroth), first / zeroth
 
 
