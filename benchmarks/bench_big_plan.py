@@ -8,8 +8,11 @@ Run from the repository root::
 
 The forecast (``--queues`` queues x ``--days`` days x 96 fifteen-minute intervals, sorted by
 queue, then time; ``--order time`` sorts it by time, queues interleaved) is generated into a
-temporary directory, never committed. Each command runs in its own process; its wall time
-and peak resident memory (``ru_maxrss`` of that process, from ``os.wait4``) are printed.
+temporary directory, never committed. Each command runs in its own process; its wall time,
+its CPU time (user + system, all threads) and peak resident memory (``ru_utime``,
+``ru_stime`` and ``ru_maxrss`` of that process, from ``os.wait4``) are printed. On a
+machine shared with other work the wall times follow the load; the CPU times, and their
+ratio to the floor's CPU time, much less so.
 
 **The I/O floor** is what pyarrow alone takes to read the same forecast
 (``pyarrow.csv.read_csv``) and to write the interval table the plan wrote
@@ -80,39 +83,41 @@ def write_forecast(path: Path, queues: int, days: int, order: str, seed: int = 7
     return rows
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident bytes of one command in its own process."""
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident bytes of one command in its own
+    process."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
-    return wall, usage.ru_maxrss * 1024.0  # Linux: KiB
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024.0  # Linux: KiB
 
 
 _FLOOR = """
 import sys, time, pyarrow.csv as c
 forecast, written, out = sys.argv[1:4]
 table = c.read_csv(written)
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 c.read_csv(forecast)
 read = time.perf_counter() - t
 t = time.perf_counter()
 c.write_csv(table, out)
-print(read, time.perf_counter() - t)
+print(read, time.perf_counter() - t, time.process_time() - cpu)
 """
 
 
-def floor(forecast: Path, written: Path, scratch: Path) -> tuple[float, float]:
-    """Seconds pyarrow alone takes to read the forecast and to write the interval table."""
+def floor(forecast: Path, written: Path, scratch: Path) -> tuple[float, float, float]:
+    """Seconds pyarrow alone takes to read the forecast and to write the interval table,
+    and the CPU seconds of both (all threads)."""
     out = subprocess.run(
         [sys.executable, "-c", _FLOOR, str(forecast), str(written), str(scratch)],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.split()
-    return float(out[0]), float(out[1])
+    return float(out[0]), float(out[1]), float(out[2])
 
 
 def plan(forecast: Path, work: Path, model: str) -> list[str]:
@@ -143,21 +148,22 @@ def run(queues: int, days: int, order: str, models: list[str], work: Path) -> No
         f"{size / 1e6:,.0f} MB of CSV, generated in {time.perf_counter() - t:.1f} s"
     )
     for model in models:
-        wall, peak = measure(plan(forecast, work, model))
+        wall, cpu, peak = measure(plan(forecast, work, model))
         name = "Erlang C, 80/20" if model == "C" else "Erlang A, 80/20 + abandon<=5%"
         line = (
-            f"plan, {name}: {wall:.1f} s = {rows / wall:,.0f} rows/s; "
+            f"plan, {name}: {wall:.1f} s = {rows / wall:,.0f} rows/s (CPU {cpu:.1f} s); "
             f"peak memory {peak / GIB:.2f} GiB"
         )
         written = work / f"plan-{model}.csv"
         if rows <= 5_000_000:
-            read, write = floor(forecast, written, work / "floor.csv")
+            read, write, floor_cpu = floor(forecast, written, work / "floor.csv")
             limit = 2.0 if model == "C" else 3.0
             ratio = wall / (read + write)
             line += (
                 f"; I/O floor {read + write:.1f} s (pyarrow: read {read:.1f} s, write "
                 f"{write:.1f} s); ratio {ratio:.2f} (aim <= {limit:g}: "
-                f"{'met' if ratio <= limit else 'NOT met'})"
+                f"{'met' if ratio <= limit else 'NOT met'}); in CPU time {cpu:.1f} s over "
+                f"{floor_cpu:.1f} s, ratio {cpu / floor_cpu:.2f}"
             )
             if model == "C":
                 line += f"; memory aim <= 1 GiB: {'met' if peak <= GIB else 'NOT met'}"

@@ -7,6 +7,10 @@ Reference (the cost floor of evaluating any Erlang formula once per interval): o
 ``scipy.special.pdtr`` pass over the same arrays. The aim is a ratio of at most 3 for
 Erlang C and at most 10 for Erlang A.
 
+The ASA of answered calls in Erlang A is also timed alone, at the Erlang A requirement:
+the Erlang A measures with the ASA minus the same measures without it (best of three
+each), the share of a plan's evaluation that the ASA takes.
+
 Peers (timed on a sample of intervals, since they loop in Python, and extrapolated to
 intervals per second; agreement with our answers is reported on the same sample):
 pyworkforce (``ErlangC.required_positions``), turbotab (``agents_required``, Erlang C
@@ -92,6 +96,20 @@ def time_peer(
     return done / elapsed, agree, done
 
 
+def time_asa(
+    agents: np.ndarray, load: np.ndarray, aht_s: np.ndarray, patience_s: np.ndarray
+) -> tuple[float, float]:
+    """Seconds the ASA adds to the Erlang A measures of the intervals with calls, and the
+    seconds of the measures with it."""
+    from staffing.queueing.erlang_a import erlang_a_measures
+
+    busy = load > 0
+    args = (agents[busy], load[busy], aht_s[busy], patience_s[busy], [np.full(busy.sum(), 20.0)])
+    with_s, _ = best_of(lambda: erlang_a_measures(*args, want_asa=True), 3)
+    without_s, _ = best_of(lambda: erlang_a_measures(*args, want_asa=False), 3)
+    return with_s - without_s, with_s
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--intervals", type=int, default=1_000_000)
@@ -125,6 +143,11 @@ def main() -> None:
     )
     below = np.mean(ours_a < load)
     print(f"  Erlang A staffs below the workload in {below:.1%} of intervals")
+    asa_s, with_s = time_asa(np.asarray(ours_a, dtype=float), load, aht_s, patience_s)
+    print(
+        f"{'staffing Erlang A, its ASA alone':38s} {asa_s:8.3f} s  {n / asa_s:14,.0f} intervals/s"
+        f"  ratio {asa_s / ref_s:5.2f}  (all measures with it: {with_s:.3f} s)"
+    )
 
     m = min(args.sample, n)
     peers = {"pyworkforce": peer_pyworkforce(), "turbotab": peer_turbotab()}

@@ -342,6 +342,79 @@ def test_erlang_a_of_a_subnormal_load(a: float, patience: float) -> None:
             np.testing.assert_allclose(m.occupancy, load / MANY_AGENTS, rtol=1e-12, atol=1e-323)
 
 
+# ------------------------------------------------------ no agents, subnormal handle times
+
+
+def test_erlang_b_with_no_agents_is_exactly_one() -> None:
+    """With no agent every call is blocked: ``B(0, a) = e^-a / Q(1, a) = 1`` exactly for
+    every load. The ratio of a Poisson term and an incomplete gamma gave ``1 + 2.8e-14``
+    at 159.19 Erlangs and ``1 - 7e-15`` at 35.82 (found on 25,000 loads from 1e-300 to
+    1e6 Erlangs); and ``B(n, a) <= 1`` for fractional ``n`` too (``Gamma(n+1, a) >= a^n
+    e^-a``)."""
+    loads = np.concatenate(
+        [np.geomspace(1e-300, 1e6, 20_000), np.linspace(0.0, 200.0, 5_001), [159.18789471834916]]
+    )
+    with no_warnings():
+        b0 = staffing.erlang_b(loads, 0.0)
+        small = staffing.erlang_b(loads[:, None], np.array([0.25, 0.5, 1.0, 2.0])[None, :])
+    np.testing.assert_array_equal(b0, 1.0)
+    assert np.all(small <= 1.0)
+    assert staffing.erlang_b(159.18789471834916, 0) == 1.0
+
+
+# handle times so short against the patience that ``agents * patience_s / aht_s`` overflows
+TINY_AHT = [5e-324, 1e-320, 1e-310, 2.2e-308, 1e-305]
+
+
+@pytest.mark.parametrize("aht", TINY_AHT)
+def test_erlang_a_of_a_subnormal_handle_time_is_erlang_c(aht: float) -> None:
+    """A handle time of 1e-305 s and below with a patience of 1 s to 1e6 s: ``x = n
+    patience / aht`` overflows to infinity (or nearly: gammainc gives NaN from 1e307 on)
+    and every measure but P(wait) was NaN (issue "Bad input, round 2": ``evaluate``
+    all-NaN at subnormal inputs); Erlang C gave a NaN service level at 0 s (``exp(-inf *
+    0)``) and the solver's first guess an overflow warning. The exact limit of
+    Erlang A as ``patience / aht`` grows without bound at a fixed ``y = calls per
+    patience`` is Erlang C with nobody abandoning; with a workload this small Erlang C's
+    P(wait) is Erlang B's, ASA ``P(wait) aht / (n - a)``, and every caller is answered
+    within any ``t > 0``. So Erlang A equals Erlang C on the same inputs, under all four
+    policies, with no warning; and one agent meets every target."""
+    n = np.array([0.0, 1.0, 2.0, 5.0, 2048.0])
+    calls = np.array([[1.0], [100.0], [1e6]])
+    for patience in (1.0, 60.0, 1e6):
+        for policy in POLICIES:
+            for t in (0.0, 20.0):
+                with no_warnings():
+                    a = staffing.evaluate(
+                        calls,
+                        aht,
+                        n,
+                        interval_s=INTERVAL,
+                        threshold_s=t,
+                        patience_s=patience,
+                        abandon_policy=policy,
+                    )
+                    c = staffing.evaluate(
+                        calls, aht, n, interval_s=INTERVAL, threshold_s=t, abandon_policy=policy
+                    )
+                # Erlang C itself took exp(-inf * 0) = NaN at t = 0: SL is 1 - P(wait) there
+                sl_c = np.where(t > 0.0, 1.0, 1.0 - c.p_wait[:, 1:])
+                np.testing.assert_array_equal(c.service_level[:, 1:], sl_c)
+                assert np.all(np.isfinite(c.asa_s[:, 1:]) & (c.asa_s[:, 1:] >= 0.0))
+                for name in ("p_wait", "service_level", "asa_s", "occupancy"):
+                    got, want = getattr(a, name)[:, 1:], getattr(c, name)[:, 1:]
+                    np.testing.assert_array_equal(got, want, err_msg=f"{name} {policy} {t}")
+                assert np.all(a.abandon_rate[:, 1:] == 0.0)
+                # no agent: every call abandons, unless the workload itself underflowed to 0
+                busy = (calls * aht / INTERVAL > 0.0)[:, 0]
+                np.testing.assert_array_equal(a.abandon_rate[:, 0], np.where(busy, 1.0, 0.0))
+    few = np.array([1.0, 100.0, 0.0])
+    want = np.where(few * aht / INTERVAL > 0.0, 1, 0)  # a workload of 0 needs no agent
+    for targets in SOLVER_TARGETS:
+        with no_warnings():
+            got = staffing.required_agents(few, aht, targets, interval_s=INTERVAL, patience_s=60.0)
+        np.testing.assert_array_equal(got, want, err_msg=targets)
+
+
 SOLVER_TARGETS = [
     "80/20",
     "90/10+99/300",

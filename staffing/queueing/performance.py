@@ -195,13 +195,17 @@ def performance(
         stable = nc > ac
         pw = erlang_c_wait_probability(nc, ac)
         p_wait[c] = pw
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             gap = np.where(stable, (nc - ac) / hc, 0.0)  # (n mu - lambda) [1/s]
             occupancy[c] = np.where(stable, ac / nc, 1.0)
             asa[c] = np.where(stable, pw / gap, np.inf)
         for sl, t in zip(sls, thresholds_s, strict=True):
-            # P(W <= t) = 1 - C exp(-(n mu - lambda) t); Koole (2013), eq. 5.4
-            sl[c] = np.where(stable, 1.0 - pw * np.exp(-gap * t[c]), 0.0)
+            # P(W <= t) = 1 - C exp(-(n mu - lambda) t); Koole (2013), eq. 5.4. A subnormal
+            # aht_s makes the gap infinite: exp(-inf t) is 0 for t > 0 and 1 at t = 0.
+            tc = t[c]
+            with np.errstate(invalid="ignore", over="ignore"):
+                decay = np.where(tc > 0.0, np.exp(-gap * tc), 1.0)
+            sl[c] = np.where(stable, 1.0 - pw * decay, 0.0)
 
     m = busy & erlang_a_mask
     if np.any(m):

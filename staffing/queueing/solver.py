@@ -162,7 +162,8 @@ def _guess_erlang_a(
         if not isinstance(tg, ServiceLevel):
             continue
         table = _sl_table_a(tg.fraction)
-        u = np.log1p(root * (tg.threshold_s / aht_s))
+        with np.errstate(over="ignore"):  # a subnormal aht_s: u = inf, clipped below
+            u = np.log1p(root * (tg.threshold_s / aht_s))
         col = np.clip(u * ((_A_COLS - 1) / _U_MAX), 0.0, _A_COLS - 1.000001)
         j = col.astype(np.intp)
         fc = col - j
@@ -203,10 +204,11 @@ def _guess(a: np.ndarray, aht_s: np.ndarray, targets: Iterable[Target]) -> np.nd
     root = np.sqrt(a)
     for tg in targets:
         if isinstance(tg, ServiceLevel):
-            u = np.log1p(root * (tg.threshold_s / aht_s))
+            with np.errstate(over="ignore"):  # a subnormal aht_s: u = inf, clamped
+                u = np.log1p(root * (tg.threshold_s / aht_s))
             beta = _lookup(u, 0.0, _U_MAX, _sl_table(tg.fraction))
         elif isinstance(tg, Asa):
-            with np.errstate(divide="ignore"):
+            with np.errstate(divide="ignore", over="ignore"):
                 level = np.log(root * (tg.seconds / aht_s))
             beta = _lookup(level, -_L_MAX, _L_MAX, _asa_table())
         elif isinstance(tg, Occupancy):

@@ -91,7 +91,7 @@ def log_poisson_term(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     few 1e-11 and is four times cheaper.
     """
     n, a = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(a, dtype=float))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # large n: below
         out = n * np.log(a) - a - special.gammaln(n + 1.0)
     out = np.where(n == 0, -a, out)
     large = n >= _DIRECT_N
@@ -122,8 +122,10 @@ def log_erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     log_p = log_poisson_term(n, a)
     with np.errstate(divide="ignore"):
         log_q = np.log(special.gammaincc(n + 1.0, a))
-    out = log_p - log_q
-    out = np.where(a == 0, np.where(n == 0, 0.0, -np.inf), out)
+    # B <= 1 for every n >= 0 (Gamma(n+1, a) >= a^n e^-a), and B(0, a) = 1 exactly (no
+    # agent: every call blocked); the ratio of two rounded values may pass 1 by 3e-14.
+    out = np.minimum(log_p - log_q, 0.0)
+    out = np.where(n == 0, 0.0, np.where(a == 0, -np.inf, out))
     deep = (a > 0) & (n < a) & (log_q < _TINY_LOG)
     if np.any(deep):
         nd, ad = n[deep], a[deep]
@@ -195,8 +197,9 @@ def kummer_a_by_quadrature(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np
     half = 0.5 * (right - left)
     v = (0.5 * (right + left))[:, None] + half[:, None] * _GL_NODES[None, :]
     g = np.exp(-c[:, None] * v - y[:, None] * _phi(v) - h_peak[:, None])
-    zeroth = half * (g @ _GL_WEIGHTS)
-    first = half * ((g * -np.expm1(-v)) @ _GL_WEIGHTS)
+    # sums row by row: a matrix product may group a row's terms by the rows around it
+    zeroth = half * (g * _GL_WEIGHTS).sum(axis=1)
+    first = half * (g * -np.expm1(-v) * _GL_WEIGHTS).sum(axis=1)
     return np.log(b) + h_peak + np.log(zeroth), first / zeroth
 
 
@@ -224,8 +227,11 @@ def log_kummer_a_and_p(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
         log_p = np.log(special.gammainc(b, y))
     log_a = np.zeros(b.shape, dtype=float)  # A(b, 0) = 1
     pos = y > 0
-    log_a[pos] = log_p[pos] - log_poisson_term(b[pos], y[pos])
-    low = pos & (log_p < _TINY_LOG)
+    # the low ones are redone below (their log_p may be -inf, or NaN: gammainc gives up for
+    # a shape of 1e307 and more, a handle time 1e305 times shorter than the patience)
+    low = pos & ~(log_p >= _TINY_LOG)
+    plain = pos & ~low
+    log_a[plain] = log_p[plain] - log_poisson_term(b[plain], y[plain])
     long_series = pos & gammainc_unreliable(b, y)
     redo = low | long_series
     if np.any(redo):
