@@ -42,7 +42,10 @@ class FteRules:
     ``scheduled = agents / (1 - s_in)`` per interval and ``fte = agent_hours / ((1 - s_in)
     (1 - s_out)) / (hours_per_fte * days / 7)`` over a period of ``days`` calendar days.
     With ``total`` = ``s``, ``scheduled = agents / (1 - s)`` and ``fte = agent_hours /
-    (1 - s) / ...``.
+    (1 - s) / ...``. A calibration's effective-staffing factor ``f`` (a measured
+    shrinkage ``1 - f``, :class:`~staffing.prepared.QueueModel`) comes first:
+    ``scheduled = agents / f / (1 - s_in)``, and the summary's FTE are those of the
+    scheduled hours (:meth:`fte_of_scheduled`).
 
     Examples
     --------
@@ -97,6 +100,22 @@ class FteRules:
     def fte(self, agent_hours: Any, period_days: Any) -> Any:
         """Paid FTE for ``agent_hours`` on the phones over ``period_days`` calendar days."""
         return agent_hours / (1.0 - self.total_shrinkage) / (self.hours_per_fte * period_days / 7.0)
+
+    def fte_of_scheduled(self, scheduled_hours: Any, period_days: Any) -> Any:
+        """Paid FTE for ``scheduled_hours`` over ``period_days`` calendar days: the same as
+        :meth:`fte` of the agent-hours they schedule, with whatever came between agents
+        and scheduled staff (a calibration's measured shrinkage) kept.
+
+        Examples
+        --------
+        >>> rules = FteRules(in_centre=0.2, out_of_centre=0.1)
+        >>> hours = 300.0
+        >>> bool(abs(rules.fte_of_scheduled(rules.scheduled(hours), 7) - rules.fte(hours, 7))
+        ...      < 1e-12)
+        True
+        """
+        out_of_centre = 0.0 if self.total is not None else self.out_of_centre
+        return scheduled_hours / (1.0 - out_of_centre) / (self.hours_per_fte * period_days / 7.0)
 
     def describe(self) -> str:
         """The rules in words, for reports."""
