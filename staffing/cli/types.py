@@ -21,6 +21,7 @@ __all__ = [
     "OpenHours",
     "Percent",
     "Size",
+    "Span",
     "TargetList",
 ]
 
@@ -101,6 +102,22 @@ class OpenHours(click.ParamType):
         except StaffingError as exc:
             self.fail(str(exc).strip(), param, ctx)
         return str(value) if self.text else parsed
+
+
+class Span(click.ParamType):
+    """A number of calendar periods: ``2m`` (two months: ``m`` is a month here), ``8w``,
+    ``30d``, ``1q`` (:func:`staffing.vocabulary.parse_span`); gives the text, checked."""
+
+    name = "span"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from staffing.errors import StaffingError
+
+        try:
+            _vocabulary().parse_span(value, what="")
+        except StaffingError as exc:
+            self.fail(str(exc).strip(), param, ctx)
+        return str(value).strip()
 
 
 class Percent(_Vocabulary):
