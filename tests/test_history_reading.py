@@ -304,3 +304,24 @@ def test_shared_agents_and_pools() -> None:
     assert pooled["agents"].iloc[1:-1].between(8.5, 10.0).all()
     with pytest.raises(InputError, match="pool 'a\\+c': no queue 'c'"):
         pool_queues(recs, ["a+c"])
+
+
+def test_credits_reads_a_service_level_of_another_definition(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every reader of a service_level column takes --history-sl: `staffing credits` on an
+    export whose service level is answered within t / answered stops naming exclude, and
+    with --history-sl exclude counts the credits."""
+    from click.testing import CliRunner
+
+    from staffing.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    sl_report("exclude").to_csv("perf.csv", index=False)
+    runner = CliRunner()
+    args = ["credits", "perf.csv", "--target", "80/20", "--period", "day"]
+    refused = runner.invoke(main, [*args, "--out", "c.csv"])
+    assert refused.exit_code == 1 and "give --history-sl exclude" in refused.stderr
+    read = runner.invoke(main, [*args, "--history-sl", "exclude", "--out", "c.csv"])
+    assert read.exit_code == 0, read.output
+    assert Path("c.csv").exists()

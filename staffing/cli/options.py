@@ -200,6 +200,19 @@ def on_inconsistent_option() -> Decorator:
     )
 
 
+def history_sl_option(*, default: str | None = "fail") -> Decorator:
+    """``--history-sl``: what a history's ``service_level`` column divides."""
+    return click.option(
+        "--history-sl",
+        type=click.Choice(ABANDON_POLICIES),
+        default=default,
+        show_default=default is not None,
+        help="What the history's service_level divides: fail = answered within t / "
+        "offered, exclude = / answered, exclude_within = / (offered - abandoned within "
+        "t), count_within = (answered + abandoned within t) / offered.",
+    )
+
+
 def history_options(*, defaults: bool = True) -> Decorator:
     """How a history is read beyond its columns: ``--history-sl`` (what its service level
     divides), ``--pool`` (queues served by one pool of agents, repeatable),
@@ -209,15 +222,7 @@ def history_options(*, defaults: bool = True) -> Decorator:
     from a calibration otherwise).
     """
     return stack(
-        click.option(
-            "--history-sl",
-            type=click.Choice(ABANDON_POLICIES),
-            default="fail" if defaults else None,
-            show_default=defaults,
-            help="What the history's service_level divides: fail = answered within t / "
-            "offered, exclude = / answered, exclude_within = / (offered - abandoned within "
-            "t), count_within = (answered + abandoned within t) / offered.",
-        ),
+        history_sl_option(default="fail" if defaults else None),
         click.option(
             "--pool",
             "pools",

@@ -25,6 +25,7 @@ from staffing.frames.values import InconsistentPolicy
 from staffing.io.tables import read_table
 from staffing.prepared import prepare_targets, validate_forecast
 from staffing.scheduling import ShiftFamily, shift_families
+from staffing.vocabulary import AbandonPolicy
 
 __all__ = [
     "BANK_LOG_HEADER",
@@ -263,10 +264,12 @@ def read_history(
     interval: str | float = "30min",
     max_idle_s: float = 900.0,
     on_inconsistent: InconsistentPolicy = "repair",
+    history_sl: AbandonPolicy | None = None,
 ) -> pd.DataFrame:
     """Read an ACD history (interval report or call records) as one row per interval.
 
-    See :func:`staffing.calibration.prepare_history` for the columns and the options.
+    See :func:`staffing.calibration.prepare_history` for the columns and the options
+    (``history_sl``: what a ``service_level`` column divides).
 
     Examples
     --------
@@ -282,6 +285,7 @@ def read_history(
         interval=interval,
         max_idle_s=max_idle_s,
         on_inconsistent=on_inconsistent,
+        history_sl=history_sl,
     )
 
 
