@@ -172,14 +172,33 @@ def test_calibrate_holdout_options(runner: CliRunner, extra: list[str], message:
     assert not Path("c.json").exists()
 
 
+def shared_calls() -> None:
+    """calls.csv: two queues, one FCFS pool of 8 agents serving both."""
+    recs = fcfs_records(8, 8 / 200 * 0.95, days=15, first_day="2024-03-04", seed=2)
+    recs["queue"] = np.where(np.arange(len(recs)) % 3 == 0, "sales", "care")
+    recs.to_csv("calls.csv", index=False)
+
+
+def test_shared_agents_no_misleading_verdict(runner: CliRunner) -> None:
+    """Issue 18, as it was reported: `calibrate` on a two-queue history whose agents serve
+    both printed "closer: Erlang C on service level, Erlang A on abandon rate" (each
+    queue counts the shared agents as its own). Now no model is judged in-sample, and a
+    warning names the queues whose agents are shared and says to pool them."""
+    shared_calls()
+    result = runner.invoke(main, ["calibrate", "calls.csv", "--by", "none", "--out", "c.json"])
+    assert result.exit_code == 0, result.output
+    assert "closer" not in result.stdout and "verdict on" not in result.stdout
+    assert "Warning: agents serve several queues: part of the handle time of care" in (
+        result.stderr
+    )
+
+
 def test_shared_agents_get_no_verdict(runner: CliRunner) -> None:
     """Issue 18: two queues served by the same agents (each queue counts them as its own
     staffed agents) used to get a confident verdict ("closer: Erlang C on service
     level"). Now a warning names the queues, no model is judged on them, and once they
     are pooled (`--pool all`) the verdict comes back, on the pool."""
-    recs = fcfs_records(8, 8 / 200 * 0.95, days=15, first_day="2024-03-04", seed=2)
-    recs["queue"] = np.where(np.arange(len(recs)) % 3 == 0, "sales", "care")
-    recs.to_csv("calls.csv", index=False)
+    shared_calls()
     args = ["calibrate", "calls.csv", "--holdout", "1w", *FAST, "--out", "c.json"]
     split = runner.invoke(main, args)
     assert split.exit_code == 0, split.output
