@@ -104,8 +104,12 @@ def _effective_lines(cal: CalibrationFitter) -> list[str]:
                 f"    {name:<16} {row['estimate']}: service-level error "
                 f"{_points(row['sl_mae'])} pt per interval, {_points(row['sl_mae_day'])} pt per day"
             )
-        best = "the factor" if forms["form"].iloc[0] == "factor" else "the after-call work"
-        lines.append(f"    {best} predicts the later data better")
+        if len(forms) > 1:
+            best = "the factor" if forms["form"].iloc[0] == "factor" else "the after-call work"
+            lines.append(f"    {best} predicts the later data better")
+        else:
+            other = "after-call work" if forms["form"].iloc[0] == "factor" else "a factor"
+            lines.append(f"    no {other} reproduces the fitted months: nothing to compare")
     return lines
 
 
