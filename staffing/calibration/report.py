@@ -104,7 +104,9 @@ def _effective_lines(cal: CalibrationFitter) -> list[str]:
                 f"    {name:<16} {row['estimate']}: service-level error "
                 f"{_points(row['sl_mae'])} pt per interval, {_points(row['sl_mae_day'])} pt per day"
             )
-        if len(forms) > 1:
+        if len(forms) > 1 and abs(forms["sl_mae"].iloc[1] - forms["sl_mae"].iloc[0]) < 5e-4:
+            lines.append("    the two predict the later data alike (within 0.05 points)")
+        elif len(forms) > 1:
             best = "the factor" if forms["form"].iloc[0] == "factor" else "the after-call work"
             lines.append(f"    {best} predicts the later data better")
         else:
