@@ -186,7 +186,9 @@ def backtest_command(
     if plot_path is not None or report_path is not None:
         from staffing.plotting.calibration import backtest_figure
 
-        figure = backtest_figure(bt, title=f"Back-test of {click.format_filename(calibration)}")
+        figure = backtest_figure(
+            bt, title=f"Back-test of {click.format_filename(calibration, shorten=True)}"
+        )
     with outputs:
         outputs.table("--out", bt.intervals(model))
         outputs.table("--summary", bt.summary)
