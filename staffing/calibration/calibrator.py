@@ -98,7 +98,7 @@ class CalibrationFitter:
         The same, from this date on (instead of ``holdout``).
     replications : int, default 30
         Simulated copies of every back-tested day (simulation model, noise floors).
-    bias_replications : int, default 10
+    bias_replications : int, default 6
         Simulated histories for the effective-staffing bias correction.
     seed : int, default 0
         Seed of every simulation.
@@ -179,7 +179,7 @@ class CalibrationFitter:
         holdout: str | None = None,
         holdout_from: Any = None,
         replications: int = 30,
-        bias_replications: int = 10,
+        bias_replications: int = 6,
         seed: int = 0,
         models: Any = None,
     ) -> None:
@@ -660,7 +660,7 @@ def calibrate(
     holdout: str | None = None,
     holdout_from: Any = None,
     replications: int = 30,
-    bias_replications: int = 10,
+    bias_replications: int = 6,
     seed: int = 0,
     models: Sequence[str] | None = None,
 ) -> CalibrationFitter:

@@ -219,7 +219,7 @@ class EffectiveStaffingFitter:
         Also fit each calendar period, with drift tests.
     confidence : float, default 0.95
         Confidence level of every interval.
-    bias_replications : int, default 10
+    bias_replications : int, default 6
         Histories simulated for the bias correction (0: none).
     seed : int, default 0
         Seed of those simulations.
@@ -324,7 +324,7 @@ class EffectiveStaffingFitter:
         history_sl: str | None = None,
         by: str | None = None,
         confidence: float = 0.95,
-        bias_replications: int = 10,
+        bias_replications: int = 6,
         seed: int = 0,
         min_intervals: int = 20,
         exact_aht: bool = True,
@@ -691,7 +691,7 @@ def compare_forms(
     *,
     threshold_s: float | None = None,
     history_sl: str | None = None,
-    bias_replications: int = 10,
+    bias_replications: int = 6,
     seed: int = 0,
     fitted: Mapping[str, EffectiveStaffingFitter] | None = None,
     exact_aht: bool = True,

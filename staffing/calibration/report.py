@@ -72,7 +72,8 @@ def _effective_lines(cal: CalibrationFitter) -> list[str]:
         )
         lines.append(
             f"  {row['queue']!s:<12} x{est:.3f} ({ci}), "
-            f"a measured shrinkage of {_pct(1.0 - est)}, over {row['intervals']:,} intervals; "
+            f"a measured shrinkage of {_pct(round(1.0 - est, 3) + 0.0)}, over "
+            f"{row['intervals']:,} intervals; "
             f"realised service level {_pct(row['service_level'])}, Erlang A at the staffed "
             f"agents {_pct(row['predicted_as_reported'])}"
         )
