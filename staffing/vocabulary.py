@@ -73,6 +73,7 @@ __all__ = [
     "parse_duration",
     "parse_period_rate",
     "parse_rate",
+    "parse_span",
     "parse_time_of_day",
     "parse_week_start",
     "parse_weekdays",
@@ -83,6 +84,7 @@ __all__ = [
     "period_ordinal",
     "service_level_denominator",
     "service_level_parts",
+    "span_start",
 ]
 
 # --------------------------------------------------------------------------- durations
@@ -825,6 +827,69 @@ def covered_days(
         in_hull = (span >= hull_first) & (span < hull_end)
         covered[i] = int((inside | (closed & in_hull)).sum())
     return starts, lengths, covered
+
+
+_SPAN_UNITS: dict[str, str] = {
+    **dict.fromkeys(("d", "day", "days"), "day"),
+    **dict.fromkeys(("w", "wk", "week", "weeks"), "week"),
+    **dict.fromkeys(("m", "mo", "month", "months"), "month"),
+    **dict.fromkeys(("q", "quarter", "quarters"), "quarter"),
+}
+_SPAN = re.compile(r"^\s*(\d+)\s*([a-z]+)\s*$", re.IGNORECASE)
+
+
+def parse_span(value: Any, *, what: str = "span") -> tuple[int, Period]:
+    """A number of calendar periods: ``"2m"`` (two months), ``"8w"``, ``"30d"``, ``"1q"``.
+
+    Unlike a duration, ``m`` is a **month** here: a span counts calendar periods (a
+    hold-out of the last two months), never minutes.
+
+    Parameters
+    ----------
+    value : str
+        A whole number of periods followed by ``d``/``day``, ``w``/``week``,
+        ``m``/``mo``/``month`` or ``q``/``quarter`` (plurals and a space allowed).
+    what : str, default "span"
+        What the value is, for the message.
+
+    Returns
+    -------
+    (int, str)
+        The count (at least 1) and the period.
+
+    Examples
+    --------
+    >>> parse_span("2m"), parse_span("8 weeks"), parse_span("1q")
+    ((2, 'month'), (8, 'week'), (1, 'quarter'))
+    """
+    match = _SPAN.match(str(value))
+    unit = _SPAN_UNITS.get(match.group(2).lower()) if match else None
+    if match is None or unit is None or int(match.group(1)) < 1:
+        raise StaffingError(
+            f"{what} {_show(value)} is not a number of calendar periods; write e.g. 2m "
+            "(two months), 8w, 30d or 1q"
+        )
+    return int(match.group(1)), unit  # type: ignore[return-value]
+
+
+def span_start(last: Any, count: int, period: str) -> np.datetime64:
+    """First day of the last ``count`` calendar periods up to the one holding ``last``.
+
+    Examples
+    --------
+    >>> str(span_start(np.datetime64("1999-06-30T23:30"), 2, "month"))
+    '1999-05-01'
+    >>> str(span_start(np.datetime64("2024-03-06"), 2, "week"))
+    '2024-02-26'
+    """
+    first = period_floor(np.asarray([last]), period)[0]
+    if period == "day":
+        return first - np.timedelta64(count - 1, "D")
+    if period == "week":
+        return first - np.timedelta64(7 * (count - 1), "D")
+    step = 1 if period == "month" else 3
+    months = first.astype("datetime64[M]") - np.timedelta64(step * (count - 1), "M")
+    return months.astype("datetime64[D]")
 
 
 # --------------------------------------------------------------------------- clock and weekdays

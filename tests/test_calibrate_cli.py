@@ -52,7 +52,12 @@ def test_sample_history_end_to_end(runner: CliRunner) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Patience per queue" in result.stdout
-    assert "Back-test on 5,200 intervals" in result.stdout
+    assert "Back-test in-sample (on the fitted history): 2024-01-01 to 2024-06-28, 5,200" in (
+        result.stdout
+    )
+    # in-sample, no model is judged; the report names the option that gives a verdict
+    assert "closer" not in result.stdout
+    assert "give a hold-out (--holdout 2m)" in result.stdout
     # the simulated change of service's patience is said once, then what was written
     assert result.stderr.splitlines() == [
         "Warning: queue 'service': patience moved from 2024Q1 (242 s) to 2024Q2 (183 s); "
@@ -71,7 +76,12 @@ def test_sample_history_end_to_end(runner: CliRunner) -> None:
     assert lo < rel["sl_for_abandon_target"] < hi
     assert 0.8 < rel["erlang_a_sl_for_abandon_target"] < 0.9
     assert data["periods"]["by"] == "quarter"
-    assert data["backtest"]["better"]["abandon_rate"] == "erlang_a"
+    assert data["backtest"]["scope"] == "in-sample" and data["backtest"]["verdict"] == {}
+    # data/make_history.py reports the agents that served: effective staffing is 1
+    for queue in ("sales", "service"):
+        lo, hi = data["queues"][queue]["staffing_factor_ci"]
+        assert lo < 1.0 < hi
+    assert data["effective_staffing"]["by_queue"][0]["queue"] == "sales"
     assert Path("c.png").read_bytes()[:4] == b"\x89PNG"
     page = Path("c.html").read_text()
     assert "data:image/png;base64" in page and "Patience" in page

@@ -90,13 +90,43 @@ def test_figure_has_one_panel_per_view(cal: CalibrationFitter) -> None:
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[0] == "Abandon rate vs service level"
     assert titles[1].startswith("Customer patience")
-    assert titles[2] == "Back-test per interval"
+    assert titles[2] == "Predicted vs realised service level per day"
+    assert titles[3].startswith("Error by hour of day against the noise floor")
     fig2, ax = plt.subplots()
     try:
         plot_backtest(cal, ax=ax)
         assert ax.get_xlabel() == "observed service level"
     finally:
         plt.close(fig2)
+
+
+def test_backtest_figure_draws_what_the_backtest_says() -> None:
+    """The day panel's lines are the back-test's day-level predictions (its MAE in the
+    legend is the summary's day MAE); the hour panel draws each model's error and its
+    noise floor by hour of day, from the same intervals."""
+    from staffing.calibration import BackTestFitter, prepare_history
+    from staffing.plotting.calibration import backtest_figure
+
+    h = prepare_history(sample_frame("history.csv"))
+    june = h[h["interval_start"] >= "2024-06-17"]
+    june.attrs = dict(h.attrs)
+    bt = BackTestFitter(models=("erlang_c", "erlang_a"), replications=4).fit(
+        june[june["queue"] == "sales"], 90.0
+    )
+    fig = backtest_figure(bt, title="June")
+    day, hour = fig.axes
+    legend = [t.get_text() for t in day.get_legend().get_texts()]
+    mae = bt.table("day").set_index("model")["sl_mae"]
+    assert f"Erlang A (MAE {100 * mae['erlang_a']:.1f} pt)" in legend
+    lines = [ln for ln in hour.lines if ln.get_label() == "Erlang C"]
+    x, y = lines[0].get_data()
+    assert list(x) == list(range(8, 18))
+    iv = bt.intervals_
+    at_9 = iv[iv["interval_start"].dt.hour == 9]
+    err = np.average(
+        np.abs(at_9["erlang_c_service_level"] - at_9["service_level"]), weights=at_9["offered"]
+    )
+    assert y[1] == pytest.approx(err)
 
 
 def test_kaplan_meier_summary_by_hand() -> None:

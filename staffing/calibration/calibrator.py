@@ -12,27 +12,40 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from staffing.calibration.backtest import BackTestFitter
+from staffing.calibration.backtest import BACKTEST_MODELS, BackTestFitter
 from staffing.calibration.drift import (
     patience_changes,
     patience_drift,
     relation_by_period,
     relation_drift,
 )
+from staffing.calibration.effective import (
+    EffectiveStaffingFitter,
+    EffectiveStaffingWarning,
+    compare_forms,
+)
 from staffing.calibration.history import (
     aggregate_records,
     history_kind,
     normalise_history_columns,
     not_a_history,
+    pool_queues,
+    shared_agents,
     validate_intervals,
     validate_records,
 )
-from staffing.calibration.patience import KaplanMeierFitter, PatienceFitter, PatienceWarning
+from staffing.calibration.patience import (
+    KaplanMeierFitter,
+    PatienceFitter,
+    PatienceWarning,
+    period_labels,
+)
 from staffing.calibration.relation import (
     RelationFitter,
     RelationWarning,
@@ -42,9 +55,19 @@ from staffing.calibration.report import calibration_report, calibration_tables
 from staffing.calibration.schema import calibration_dict
 from staffing.errors import InputError, StaffingWarning
 from staffing.frames.values import InconsistentPolicy
-from staffing.vocabulary import parse_rate
+from staffing.vocabulary import AbandonPolicy, parse_rate, parse_span, span_start
 
-__all__ = ["CalibrationFitter", "CalibrationWarning", "Calibrator", "calibrate"]
+__all__ = [
+    "SHARED_AGENTS_LIMIT",
+    "CalibrationFitter",
+    "CalibrationWarning",
+    "Calibrator",
+    "calibrate",
+]
+
+#: A queue whose handle time comes more than this share from agents who served another
+#: queue in the same interval is not a pool of its own (:func:`shared_agents`).
+SHARED_AGENTS_LIMIT = 0.05
 
 
 class CalibrationWarning(StaffingWarning):
@@ -67,13 +90,35 @@ class CalibrationFitter:
         Confidence level of every interval.
     min_abandons : int, default 30
         Fewer abandons than this in a queue (or period) give a warning.
+    holdout : str, optional
+        Hold out the last calendar periods of the history (``"2m"``: two months, ``"8w"``,
+        ``"30d"``, ``"1q"``; :func:`staffing.vocabulary.parse_span`): everything is fitted
+        on the earlier part and the back-test runs on the held-out part only.
+    holdout_from : str or Timestamp, optional
+        The same, from this date on (instead of ``holdout``).
+    replications : int, default 30
+        Simulated copies of every back-tested day (simulation model, noise floors).
+    bias_replications : int, default 6
+        Simulated histories for the effective-staffing bias correction.
+    seed : int, default 0
+        Seed of every simulation.
+    models : sequence of str, optional
+        Models to back-test; default all of :data:`~staffing.calibration.BACKTEST_MODELS`
+        with a hold-out (and their noise floors), Erlang C and Erlang A without (an
+        in-sample back-test gives no verdict and is kept quick: no simulation, no noise
+        floors).
 
     Attributes
     ----------
     history_ : DataFrame
-        The interval history fitted on (columns of ``HISTORY_COLUMNS``).
+        The interval history fitted on (columns of ``HISTORY_COLUMNS``): with a hold-out,
+        its earlier part.
+    holdout_ : DataFrame or None
+        The held-out part of the history.
+    holdout_start_ : Timestamp or None
+        First day held out.
     records_ : DataFrame or None
-        Call records, when the history came as records.
+        Call records, when the history came as records (the fitted part).
     patience_ : PatienceFitter
         Patience per queue.
     kaplan_meier_ : dict of str to KaplanMeierFitter
@@ -92,8 +137,22 @@ class CalibrationFitter:
         Drift tables (see :mod:`staffing.calibration.drift`).
     relation_drift_ : dict
         The F test of one relation for all periods.
+    effective_ : EffectiveStaffingFitter or None
+        Effective staffing (``effective = factor x staffed``) per queue and period,
+        where the history knows staffed agents and a service level.
+    forms_ : DataFrame or None
+        With a hold-out: the factor against after-call work added to the AHT, fitted
+        before and tested on the held-out part (:func:`~staffing.calibration.compare_forms`).
+    shared_ : Series or None
+        From call records naming agents: the share of each queue's handle time given by
+        agents who served another queue in the same interval.
     backtest_ : BackTestFitter or None
-        Erlang C vs Erlang A, where the history knows staffed agents.
+        Erlang C, Erlang A and the simulation against what happened, with the effective
+        staffing: on the held-out part (``backtest_scope_`` ``"held-out"``), else on the
+        fitted history (``"in-sample"``, no verdict).
+    verdict_ : dict
+        Only with a hold-out: per measure the closer of Erlang C and Erlang A on the
+        held-out intervals of the judged queues, and by how many points.
     warnings_ : list of str
         Everything that could not be estimated or should not be trusted.
     summary : DataFrame
@@ -117,12 +176,24 @@ class CalibrationFitter:
         abandon_target: float | None = None,
         confidence: float = 0.95,
         min_abandons: int = 30,
+        holdout: str | None = None,
+        holdout_from: Any = None,
+        replications: int = 30,
+        bias_replications: int = 6,
+        seed: int = 0,
+        models: Any = None,
     ) -> None:
         self.threshold_s = threshold_s
         self.by = by
         self.abandon_target = abandon_target
         self.confidence = confidence
         self.min_abandons = min_abandons
+        self.holdout = holdout
+        self.holdout_from = holdout_from
+        self.replications = replications
+        self.bias_replications = bias_replications
+        self.seed = seed
+        self.models = models
 
     def _check_options(self) -> None:
         if self.by not in (None, "month", "quarter"):
@@ -136,6 +207,49 @@ class CalibrationFitter:
             raise InputError(f"confidence must lie strictly between 0 and 1, not {self.confidence}")
         if not (math.isfinite(self.threshold_s) and self.threshold_s >= 0):
             raise InputError(f"threshold {self.threshold_s!r} s must be zero or more")
+        if self.holdout is not None and self.holdout_from is not None:
+            raise InputError("give either `holdout` or `holdout_from`, not both")
+        if self.holdout is not None:
+            parse_span(self.holdout, what="`holdout`")
+
+    def _split(
+        self, history: pd.DataFrame, records: pd.DataFrame | None
+    ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+        """The fitted part of the history (and records) and the held-out part."""
+        self.holdout_start_: pd.Timestamp | None = None
+        if self.holdout is None and self.holdout_from is None:
+            return history, records, None
+        t = history["interval_start"]
+        if self.holdout is not None:
+            count, period = parse_span(self.holdout, what="`holdout`")
+            start = pd.Timestamp(span_start(t.max().to_datetime64(), count, period))
+        else:
+            try:
+                start = pd.Timestamp(self.holdout_from)
+            except (TypeError, ValueError):
+                raise InputError(
+                    f"`holdout_from` {self.holdout_from!r} is not a date (write 1999-05-01)"
+                ) from None
+        early = (t < start).to_numpy()
+        if early.all() or not early.any():
+            first, last = t.min(), t.max()
+            raise InputError(
+                f"the hold-out from {start:%Y-%m-%d} leaves nothing to "
+                f"{'test' if early.all() else 'fit'} on: the history runs from "
+                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}",
+                source=str(history.attrs.get("source", "history")),
+            )
+        fit = history[early].reset_index(drop=True)
+        test = history[~early].reset_index(drop=True)
+        fit.attrs = dict(history.attrs)
+        test.attrs = dict(history.attrs)
+        if records is not None:
+            keep = (records["arrival"] < start).to_numpy()
+            part = records[keep].reset_index(drop=True)
+            part.attrs = dict(records.attrs)
+            records = part
+        self.holdout_start_ = start
+        return fit, records, test
 
     def fit(self, history: pd.DataFrame, records: pd.DataFrame | None = None) -> CalibrationFitter:
         """Fit everything on an interval history (and its call records, if any).
@@ -160,16 +274,20 @@ class CalibrationFitter:
             Bad options, or nothing at all can be calibrated from the history.
         """
         self._check_options()
-        self.history_ = history
-        self.records_ = records
         self.source_ = str(history.attrs.get("source", "history"))
+        history, records, held_out = self._split(history, records)
+        self.history_ = history
+        self.holdout_ = held_out
+        self.records_ = records
         notes: list[str] = []
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             self._fit_all(history, records, notes)
+            self._fit_staffing(history, records, held_out, notes)
+        quiet = PatienceWarning | RelationWarning | CalibrationWarning | EffectiveStaffingWarning
         for w in caught:
-            if issubclass(w.category, PatienceWarning | RelationWarning | CalibrationWarning):
+            if issubclass(w.category, quiet):
                 notes.append(str(w.message))
             else:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -178,7 +296,7 @@ class CalibrationFitter:
         nothing = (
             not np.isfinite(self.patience_.summary["patience_s"]).any()
             and self.relation_ is None
-            and self.backtest_ is None
+            and self.effective_ is None
         )
         if nothing:
             raise InputError(
@@ -276,14 +394,165 @@ class CalibrationFitter:
                 )
                 self.relation_drift_ = relation_drift(history, self.by, level=1.0 - conf)
 
+    def _row_patience(self, history: pd.DataFrame) -> np.ndarray:
+        """Each interval's patience.
+
+        Its period's estimate where periods were fitted and it has one, else its queue's
+        pooled estimate (NaN: none).
+        """
+        pooled = self.patience_map()
+        queues = history["queue"].astype(str)
+        theta = queues.map(pooled).to_numpy(dtype=float)
+        if self.periods_ is not None and self.by is not None:
+            s = self.periods_.summary
+            by_period = {
+                (str(q), str(p)): float(v)
+                for q, p, v in zip(s["queue"], s["period"], s["patience_s"], strict=True)
+            }
+            labels = period_labels(history["interval_start"], self.by).astype(str)
+            own = np.array(
+                [by_period.get(k, np.nan) for k in zip(queues, labels, strict=True)], dtype=float
+            )
+            theta = np.where(np.isfinite(own), own, theta)
+        return theta
+
+    def latest(self, name: str) -> dict[str, float]:
+        """Per queue, the latest period's estimate of ``"patience"`` or ``"factor"``.
+
+        The latest period's where one was fitted, else the pooled one: what a plan uses by
+        default.
+        """
+        if name == "patience":
+            out = self.patience_map()
+            table = self.periods_.summary if self.periods_ is not None else None
+            column = "patience_s"
+        else:
+            if self.effective_ is None:
+                return {}
+            out = self.effective_.factor_map()
+            table = self.effective_.periods_
+            column = "estimate"
+        if table is not None:
+            for queue, part in table.sort_values("period").groupby("queue"):
+                values = part[column].to_numpy(dtype=float)
+                known = values[np.isfinite(values)]
+                if known.size:
+                    out[str(queue)] = float(known[-1])
+        return out
+
+    def _fit_staffing(
+        self,
+        history: pd.DataFrame,
+        records: pd.DataFrame | None,
+        held_out: pd.DataFrame | None,
+        notes: list[str],
+    ) -> None:
+        """Effective staffing, the shared-agents check and the back-test."""
+        self.effective_: EffectiveStaffingFitter | None = None
+        self.forms_: pd.DataFrame | None = None
         self.backtest_: BackTestFitter | None = None
-        if history["agents"].notna().any() and has_sl:
+        self.backtest_scope_ = "held-out" if held_out is not None else "in-sample"
+        self.verdict_: dict[str, Any] = {}
+        self.shared_: pd.Series | None = None
+        has_sl = history["answered_within"].notna().any()
+        if not history["agents"].notna().any():
+            notes.append(
+                "the history has no staffed agents: effective staffing and the back-test "
+                "are skipped"
+            )
+            return
+        if not has_sl:
+            return
+        if records is not None and records["agent"].notna().any():
+            interval = float(history["interval_s"].median())
+            self.shared_ = shared_agents(records, interval_s=interval)
+        judged = sorted(history["queue"].astype(str).unique())
+        if self.shared_ is not None:
+            mixed = self.shared_[self.shared_ > SHARED_AGENTS_LIMIT]
+            if len(mixed):
+                judged = [q for q in judged if q not in mixed.index]
+                named = ", ".join(f"{q} ({v:.0%})" for q, v in mixed.items())
+                notes.append(
+                    f"agents serve several queues: part of the handle time of {named} came "
+                    "from agents who served another queue in the same interval; each queue "
+                    "counts them as staffed, so the models see more agents than callers had "
+                    "and none is judged on these queues (pool them: `pools` all, or their "
+                    "names joined by +)"
+                )
+        elif len(judged) > 1 and held_out is not None:
+            notes.append(
+                "the history has staffed agents per queue for "
+                f"{history['queue'].nunique()} queues: the verdict takes them as separate "
+                "people; if agents serve several queues, each queue counts them, and the "
+                "queues should be pooled (`pools`)"
+            )
+        data = history.assign(patience_s=self._row_patience(history))
+        data.attrs = dict(history.attrs)
+        try:
+            self.effective_ = EffectiveStaffingFitter(
+                threshold_s=self.threshold_s,
+                by=self.by,
+                confidence=self.confidence,
+                bias_replications=self.bias_replications,
+                seed=self.seed,
+            ).fit(data)
+        except InputError as exc:
+            notes.append(f"effective staffing not fitted: {exc}")
+            return
+        latest_patience = self.latest("patience")
+        factor = self.latest("factor")
+        # the two forms, compared out of sample: fitted before the hold-out, tested on it
+        if held_out is not None:
+            test = held_out.assign(
+                patience_s=held_out["queue"].astype(str).map(latest_patience).astype(float)
+            )
+            test.attrs = dict(history.attrs)
             try:
-                self.backtest_ = BackTestFitter(threshold_s=self.threshold_s).fit(history, patience)
+                self.forms_ = compare_forms(
+                    data,
+                    test,
+                    threshold_s=self.threshold_s,
+                    bias_replications=self.bias_replications,
+                    seed=self.seed,
+                    fitted={"factor": self.effective_},
+                )
             except InputError as exc:
-                notes.append(f"back-test skipped: {exc}")
-        elif not history["agents"].notna().any():
-            notes.append("the history has no staffed agents: the back-test is skipped")
+                notes.append(f"the forms of effective staffing were not compared: {exc}")
+        curves = {
+            q: (
+                km.survival_["time_s"].to_numpy(dtype=float),
+                km.survival_["survival"].to_numpy(dtype=float),
+            )
+            for q, km in self.kaplan_meier_.items()
+            if not km.survival_.empty
+        }
+        target = held_out if held_out is not None else history
+        try:
+            models = self.models
+            if models is None:
+                models = BACKTEST_MODELS if held_out is not None else ("erlang_c", "erlang_a")
+            # in-sample, a quick look: no simulation unless asked for
+            quick = held_out is None and "simulation" not in models and self.models is None
+            self.backtest_ = BackTestFitter(
+                threshold_s=self.threshold_s,
+                models=tuple(models),
+                replications=0 if quick else self.replications,
+                seed=self.seed,
+            ).fit(
+                target,
+                latest_patience,
+                staffing_factor={q: v for q, v in factor.items() if math.isfinite(v)},
+                patience_curves=curves or None,
+                judged=judged,
+            )
+        except InputError as exc:
+            notes.append(f"back-test skipped: {exc}")
+            return
+        if held_out is not None and self.backtest_.better_:
+            self.verdict_ = {
+                m: {"closer": self.backtest_.better_[m], "margin": self.backtest_.margin_[m]}
+                for m in self.backtest_.better_
+            }
 
     def _target(
         self, history: pd.DataFrame, patience: dict[str, float], notes: list[str]
@@ -391,6 +660,15 @@ def calibrate(
     min_abandons: int = 30,
     max_idle_s: float = 900.0,
     on_inconsistent: InconsistentPolicy = "repair",
+    history_sl: AbandonPolicy | None = None,
+    agents_estimate: str = "idle_gap",
+    pools: Sequence[str] = (),
+    holdout: str | None = None,
+    holdout_from: Any = None,
+    replications: int = 30,
+    bias_replications: int = 6,
+    seed: int = 0,
+    models: Sequence[str] | None = None,
 ) -> CalibrationFitter:
     """Calibrate on a history table: an interval report or per-call records.
 
@@ -416,31 +694,63 @@ def calibrate(
     on_inconsistent : {"repair", "drop", "fail"}, default "repair"
         Interval reports: rows whose answered + abandoned exceeds offered (see
         :func:`~staffing.calibration.validate_intervals`).
+    history_sl : {"fail", "exclude", "exclude_within", "count_within"}, optional
+        Interval reports: what their ``service_level`` divides (default answered within
+        t / offered; see :func:`~staffing.calibration.validate_intervals`).
+    agents_estimate : {"idle_gap", "work_conserving"}, default "idle_gap"
+        Call records: how staffed agents are estimated (see
+        :func:`~staffing.calibration.aggregate_records`).
+    pools : sequence of str
+        Queues served by one pool of agents, calibrated as one queue (``"all"``, or
+        ``"PS+PE+NE"``; see :func:`~staffing.calibration.pool_queues`).
+    holdout, holdout_from, replications, bias_replications, seed, models
+        See :class:`CalibrationFitter`.
 
     Returns
     -------
     CalibrationFitter
-        Fitted.
+        Fitted; ``history_.attrs`` also records ``history_sl``, ``agents_estimate``,
+        ``max_idle_s`` and ``pools`` for ``calibration.json``.
+
+    Examples
+    --------
+    >>> from staffing.data import sample_frame
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     cal = calibrate(sample_frame("history.csv"), by=None, holdout="1m",
+    ...                     models=("erlang_c", "erlang_a"), bias_replications=0)
+    >>> cal.backtest_scope_, cal.verdict_["service_level"]["closer"]
+    ('held-out', 'erlang_a')
     """
     df = normalise_history_columns(history)
     name = str(history.attrs.get("source", "history"))
     kind = history_kind(df.columns)
     records = None
     if kind == "records":
-        records = validate_records(df, source=name)
+        records = pool_queues(validate_records(df, source=name), pools)
         table = aggregate_records(
-            records, interval=interval, threshold_s=threshold_s, max_gap_s=max_idle_s
+            records,
+            interval=interval,
+            threshold_s=threshold_s,
+            max_gap_s=max_idle_s,
+            agents_estimate=agents_estimate,
         )
     elif kind == "intervals":
-        table = validate_intervals(
-            df,
-            threshold_s=threshold_s,
-            interval=interval,
-            source=name,
-            on_inconsistent=on_inconsistent,
+        table = pool_queues(
+            validate_intervals(
+                df,
+                threshold_s=threshold_s,
+                interval=interval,
+                source=name,
+                on_inconsistent=on_inconsistent,
+                history_sl=history_sl,
+            ),
+            pools,
         )
     else:
         raise not_a_history(df, name)
+    table.attrs["pools"] = list(pools)
     return CalibrationFitter(
         threshold_s=threshold_s,
         by=by,
@@ -449,6 +759,12 @@ def calibrate(
         else parse_rate(abandon_target, what="`abandon_target`", allow_zero=False, allow_one=False),
         confidence=confidence,
         min_abandons=min_abandons,
+        holdout=holdout,
+        holdout_from=holdout_from,
+        replications=replications,
+        bias_replications=bias_replications,
+        seed=seed,
+        models=models,
     ).fit(table, records)
 
 

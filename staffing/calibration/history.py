@@ -19,36 +19,52 @@ Either way the result is one row per interval and queue with the columns of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from staffing.errors import InputError
+from staffing.errors import InputError, describe_rows
 from staffing.frames import check_column, require_columns, to_timestamps
 from staffing.frames.values import (
+    ROUNDING_CALLS,
     InconsistentPolicy,
-    answered_within_count,
     duration_column,
+    file_row_numbers,
     percent_column,
     reconcile_counts,
     seconds_column,
+    warn_repair,
 )
 from staffing.queueing.erlang import MAX_AGENTS, MAX_WORKLOAD_ERLANGS
-from staffing.vocabulary import infer_interval_s, parse_duration
+from staffing.vocabulary import (
+    ABANDON_POLICIES,
+    AbandonPolicy,
+    check_abandon_policy,
+    infer_interval_s,
+    parse_duration,
+    service_level_parts,
+)
 
 __all__ = [
+    "AGENT_ESTIMATES",
     "DEFAULT_QUEUE",
     "HISTORY_COLUMNS",
     "RECORD_COLUMNS",
+    "SL_DEFINITIONS",
     "aggregate_records",
     "history_kind",
     "normalise_history_columns",
     "not_a_history",
+    "pool_queues",
     "prepare_history",
+    "service_level_counts",
+    "shared_agents",
     "staffed_agents",
     "validate_intervals",
     "validate_records",
+    "work_conserving_agents",
 ]
 
 #: Queue name given to a history without a ``queue`` column.
@@ -73,6 +89,17 @@ HISTORY_COLUMNS: list[str] = [
 
 #: Columns of validated call records, in this order.
 RECORD_COLUMNS: list[str] = ["arrival", "queue", "wait_s", "outcome", "handle_s", "agent"]
+
+#: How staffed agents are estimated from call records (:func:`aggregate_records`).
+AGENT_ESTIMATES: tuple[str, ...] = ("idle_gap", "work_conserving")
+
+#: A history's service level in words, per definition (an abandon policy's name).
+SL_DEFINITIONS: dict[str, str] = {
+    "fail": "answered within t / offered",
+    "exclude": "answered within t / answered",
+    "exclude_within": "answered within t / (offered - abandoned within t)",
+    "count_within": "(answered within t + abandoned within t) / offered",
+}
 
 _INTERVAL_REQUIRED = ["interval_start", "offered", "answered", "abandoned"]
 _RECORD_REQUIRED = ["arrival", "wait_s", "outcome"]
@@ -106,6 +133,14 @@ def normalise_history_columns(df: pd.DataFrame) -> pd.DataFrame:
     """A copy with our own column names recognised whatever their case (``Answered``)."""
     out = df.copy()
     out.columns = [str(c).strip() for c in out.columns]
+    twice = sorted({c for c in out.columns if list(out.columns).count(c) > 1})
+    if twice:
+        names = ", ".join(f"'{c}'" for c in twice)
+        raise InputError(
+            f"column{'s' if len(twice) > 1 else ''} {names} appear{'' if len(twice) > 1 else 's'} "
+            "more than once: keep one (or map the other to a name of its own)",
+            source=str(df.attrs.get("source", "history")),
+        )
     present = set(out.columns)
     renames = {
         c: c.casefold()
@@ -171,6 +206,7 @@ def validate_intervals(
     interval: str | float = "30min",
     source: str = "history",
     on_inconsistent: InconsistentPolicy = "repair",
+    history_sl: AbandonPolicy | None = None,
 ) -> pd.DataFrame:
     """Check an interval report and return it with the columns of :data:`HISTORY_COLUMNS`.
 
@@ -190,20 +226,34 @@ def validate_intervals(
         where they start and where they end): raise offered to answered + abandoned,
         leave the rows out, or stop (:func:`staffing.frames.values.reconcile_counts`);
         each repair or drop is a warning naming the rows.
+    history_sl : {"fail", "exclude", "exclude_within", "count_within"}, optional
+        What the history's ``service_level`` divides (:data:`SL_DEFINITIONS`, the abandon
+        policies' words); default ``"fail"``, answered within t / offered. A
+        ``service_level`` column is turned into ``answered_within`` calls by it, after
+        checking that every row fits it (:func:`service_level_counts`).
 
     Returns
     -------
     DataFrame
         Sorted by queue and ``interval_start``; counts and seconds as floats, NaN where a
-        quantity is unknown; ``attrs`` holds ``source``, ``threshold_s`` and ``kind``.
+        quantity is unknown; ``attrs`` holds ``source``, ``threshold_s``, ``kind`` and
+        ``history_sl`` (the service level's definition).
 
     Raises
     ------
     InputError
         Missing columns, unparsable times, negative or missing counts, answered plus
         abandoned above offered (with ``on_inconsistent="fail"``), answered within the
-        threshold above answered, service level outside [0, 1], negative waits, duplicate
-        intervals; the message names the file, the column and the rows.
+        threshold above answered, service level outside [0, 1] or not fitting its
+        definition, negative waits, duplicate intervals; the message names the file, the
+        column and the rows.
+
+    Warns
+    -----
+    DataWarning
+        Rows repaired (see ``on_inconsistent``), and answered calls with an ``aht_s`` of
+        0 (sub-second handle times rounded down): their AHT is read as unknown (NaN),
+        which the back-test fills with the queue's mean and patience does not need.
 
     Notes
     -----
@@ -213,6 +263,7 @@ def validate_intervals(
     a call of rounding is allowed before ``service_level x offered`` exceeding answered is
     an error.
     """
+    definition = check_abandon_policy(history_sl or "fail")
     require_columns(df, _INTERVAL_REQUIRED, source=source)
     n = len(df)
     if n == 0:
@@ -264,39 +315,40 @@ def validate_intervals(
             return optional(mean_col) * count
         return np.full(n, np.nan)
 
+    out["abandoned_within"] = at_most(
+        "abandoned_within", abandoned, "abandoned within the threshold exceeds abandoned"
+    )
     if "answered_within" in df.columns:
         within = at_most(
             "answered_within", answered, "answered within the threshold exceeds answered"
         )
     elif "service_level" in df.columns:
         sl = percent_column(df["service_level"], column="service_level", source=source)
-        within = answered_within_count(
-            sl,
-            out["offered"],
-            out["answered"],
-            column="service_level",
+        within = service_level_counts(
+            sl.to_numpy(dtype=float, na_value=np.nan),
+            offered=offered,
+            answered=answered,
+            abandoned_within=out["abandoned_within"].to_numpy(dtype=float),
+            history_sl=definition,
             source=source,
-        ).to_numpy(dtype=float)
+        )
     else:
         within = np.full(n, np.nan)
     out["answered_within"] = within
-
-    out["abandoned_within"] = at_most(
-        "abandoned_within", abandoned, "abandoned within the threshold exceeds abandoned"
-    )
     out["short_abandons"] = at_most("short_abandons", abandoned, "short abandons exceed abandoned")
 
     out["wait_answered_s"] = total("wait_answered_s", "asa_s", answered)
     out["wait_abandoned_s"] = total("wait_abandoned_s", "avg_abandon_s", abandoned)
 
     aht = optional("aht_s")
-    _check(
-        df,
-        "aht_s",
-        np.isnan(aht) | (aht > 0) | (answered == 0),
-        "zero handle time for answered calls",
-        source,
-    )
+    zero = (aht == 0) & (answered > 0)
+    if zero.any():
+        warn_repair(
+            f"{source}: column 'aht_s': {describe_rows(file_row_numbers(zero))} give a handle "
+            "time of 0 s for answered calls (sub-second times rounded down by the ACD?): "
+            "read as unknown, so the model uses the queue's mean handle time there"
+        )
+        aht = np.where(zero, np.nan, aht)
     out["aht_s"] = aht
     out["agents"] = optional("agents")
 
@@ -324,8 +376,128 @@ def validate_intervals(
 
     out = out[keep].sort_values(["queue", "interval_start"], kind="stable")
     out = out.reset_index(drop=True)[HISTORY_COLUMNS]
-    out.attrs = {"source": source, "threshold_s": float(threshold_s), "kind": "intervals"}
+    out.attrs = {
+        "source": source,
+        "threshold_s": float(threshold_s),
+        "kind": "intervals",
+        "history_sl": definition,
+    }
     return out
+
+
+def service_level_counts(
+    service_level: np.ndarray,
+    *,
+    offered: np.ndarray,
+    answered: np.ndarray,
+    abandoned_within: np.ndarray | None = None,
+    history_sl: str = "fail",
+    source: str = "history",
+    column: str = "service_level",
+) -> np.ndarray:
+    """Calls answered within the threshold, from a service level of a known definition.
+
+    Parameters
+    ----------
+    service_level : ndarray
+        Fractions per row (NaN: unknown).
+    offered, answered : ndarray
+        Counts per row [calls].
+    abandoned_within : ndarray, optional
+        Calls abandoned within the threshold per row (NaN or omitted: unknown); needed by
+        ``exclude_within`` and ``count_within``.
+    history_sl : {"fail", "exclude", "exclude_within", "count_within"}, default "fail"
+        The definition (:data:`SL_DEFINITIONS`).
+    source, column : str
+        For messages.
+
+    Returns
+    -------
+    ndarray
+        Answered within the threshold [calls], at most ``answered``; not rounded.
+
+    Raises
+    ------
+    InputError
+        Rows the definition cannot hold: their answered-within count would be negative
+        or above ``answered`` by more than half a call (:data:`ROUNDING_CALLS`, a rounded
+        percentage). The message names the rows, and the definitions every row fits (or
+        says that none does), so the one the export uses can be given.
+
+    Notes
+    -----
+    With the numerator ``N`` and denominator ``D`` of the definition
+    (:func:`staffing.vocabulary.service_level_parts`), ``SL = N / D``, so answered within
+    ``= SL x D - (N - answered within)``: ``SL x offered`` (``fail``), ``SL x answered``
+    (``exclude``), ``SL x (offered - abandoned within)`` (``exclude_within``) and
+    ``SL x offered - abandoned within`` (``count_within``). A definition is ruled out by
+    any row where that count falls outside ``[0, answered]``; the public Vancouver 3-1-1
+    daily export, for one, has 139 rows with ``SL x offered > answered`` (its service
+    level is answered within t / answered).
+
+    Examples
+    --------
+    >>> sl, off, ans = np.array([0.9, 0.5]), np.array([100.0, 10.0]), np.array([80.0, 9.0])
+    >>> service_level_counts(sl, offered=off, answered=ans, history_sl="exclude").tolist()
+    [72.0, 4.5]
+    >>> service_level_counts(sl, offered=off, answered=ans)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    staffing.errors.InputError: history: column 'service_level': read as fail ... exclude
+    """
+    definition = check_abandon_policy(history_sl)
+    bw = np.full(np.shape(service_level), np.nan) if abandoned_within is None else abandoned_within
+
+    def implied(name: str) -> np.ndarray:
+        # answered within (0) is left out of the numerator: what remains is N - AW
+        rest, den = service_level_parts(
+            name, answered_within=0.0, offered=offered, answered=answered, abandoned_within=bw
+        )
+        return np.asarray(service_level * den - rest, dtype=float)
+
+    def misfits(name: str) -> np.ndarray:
+        within = implied(name)
+        with np.errstate(invalid="ignore"):
+            bad = (within > answered + ROUNDING_CALLS) | (within < -ROUNDING_CALLS)
+        # a row whose definition needs an unknown count cannot be checked, nor used
+        unknown = np.isnan(within) & ~np.isnan(service_level)
+        return np.asarray(bad | unknown, dtype=bool)
+
+    wrong = misfits(definition)
+    if wrong.any():
+        fits = [d for d in ABANDON_POLICIES if d != definition and not misfits(d).any()]
+        within = implied(definition)
+        i = int(np.flatnonzero(wrong)[0])
+        if np.isnan(within[i]):
+            what = "needs abandoned_within, which the history does not give, in"
+        elif within[i] > answered[i]:
+            what = (
+                f"means more calls answered within t than answered (e.g. {within[i]:.4g} > "
+                f"{answered[i]:g}) in"
+            )
+        else:
+            what = f"means fewer than no calls answered within t (e.g. {within[i]:.4g}) in"
+        if len(fits) == 1:
+            advice = (
+                f"the rows fit {fits[0]} ({SL_DEFINITIONS[fits[0]]}): give `history_sl` {fits[0]}"
+            )
+        elif fits:
+            named = "; ".join(f"{d} ({SL_DEFINITIONS[d]})" for d in fits)
+            advice = (
+                f"the rows fit {named}: give `history_sl` with the one the export "
+                "documents (answered within t / answered fits any service level)"
+            )
+        else:
+            advice = "the rows fit none of the definitions (fail, exclude, exclude_within, "
+            advice += "count_within): check the column and the threshold"
+        raise InputError(
+            f"read as {definition} ({SL_DEFINITIONS[definition]}), the service level {what} "
+            f"{describe_rows(file_row_numbers(wrong))}; {advice}",
+            source=source,
+            column=column,
+        )
+    within = implied(definition)
+    return np.clip(np.fmin(within, answered), 0.0, None)
 
 
 def _infer_interval_s(out: pd.DataFrame, interval: str | float) -> float:
@@ -504,6 +676,7 @@ def aggregate_records(
     threshold_s: float = 20.0,
     short_abandon_s: float = 5.0,
     max_gap_s: float = 900.0,
+    agents_estimate: str = "idle_gap",
 ) -> pd.DataFrame:
     """Aggregate per-call records into an interval history.
 
@@ -521,13 +694,20 @@ def aggregate_records(
         Abandons with ``wait_s <= short_abandon_s`` count as ``short_abandons`` [s].
     max_gap_s : float, default 900
         Passed to :func:`staffed_agents` when the records name agents.
+    agents_estimate : {"idle_gap", "work_conserving"}, default "idle_gap"
+        How staffed agents are estimated: the agents' presence spans
+        (:func:`staffed_agents`), or, where callers waited long enough to tell, the agents
+        busy while callers waited (:func:`work_conserving_agents`), the presence spans
+        elsewhere.
 
     Returns
     -------
     DataFrame
         Columns of :data:`HISTORY_COLUMNS`, one row per queue and interval with at least
         one arrival; ``aht_s`` is the mean ``handle_s`` of answered calls (NaN if
-        unknown); ``agents`` is NaN for a queue whose records name no agent.
+        unknown, or if every answered call was logged with 0 s, said in a warning);
+        ``agents`` is NaN for a queue whose records name no agent; ``attrs`` holds
+        ``agents_estimate`` and ``max_idle_s``.
 
     Examples
     --------
@@ -544,6 +724,10 @@ def aggregate_records(
            [  1.,   1.,   0.,   1., 100.]])
     """
     interval_s = parse_duration(interval, what="`interval`", allow_zero=False)
+    if agents_estimate not in AGENT_ESTIMATES:
+        raise InputError(
+            f"`agents_estimate` {agents_estimate!r}: use one of {', '.join(AGENT_ESTIMATES)}"
+        )
     recs = records
     secs = recs["arrival"].to_numpy(dtype="datetime64[ns]").astype(np.int64) / 1e9
     k = np.floor(secs / interval_s).astype(np.int64)
@@ -568,9 +752,21 @@ def aggregate_records(
         }
     )
     out = frame.groupby(["queue", "k"], sort=True, as_index=False).sum()
+    handled = out["handle_sum"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["aht_s"] = np.where(out["handle_n"] > 0, out["handle_sum"] / out["handle_n"], np.nan)
+        out["aht_s"] = np.where(
+            (out["handle_n"] > 0) & (handled > 0), handled / out["handle_n"], np.nan
+        )
     out["interval_start"] = pd.to_datetime(out["k"].to_numpy() * interval_s, unit="s")
+    zero = ((out["handle_n"] > 0) & (handled == 0)).to_numpy()
+    if zero.any():
+        first = out.loc[zero, ["queue", "interval_start"]].iloc[0]
+        warn_repair(
+            f"{records.attrs.get('source', 'history')}: {int(zero.sum())} interval"
+            f"{'s' if zero.sum() > 1 else ''} (e.g. queue '{first['queue']}' at "
+            f"{first['interval_start']}) had answered calls all handled in 0 s: their AHT "
+            "is read as unknown"
+        )
     out["interval_s"] = interval_s
     if recs["agent"].notna().any():
         agents = staffed_agents(recs, interval_s=interval_s, max_gap_s=max_gap_s)
@@ -582,13 +778,272 @@ def aggregate_records(
         out["agents"] = np.where(seen, out["agents"].fillna(0.0).to_numpy(), np.nan)
     else:
         out["agents"] = np.nan
+    if agents_estimate == "work_conserving":
+        busy = work_conserving_agents(recs, interval_s=interval_s)
+        out = out.merge(busy, on=["queue", "interval_start"], how="left")
+        queued = np.isfinite(out["busy_agents"].to_numpy(dtype=float))
+        out["agents"] = np.where(queued, out["busy_agents"].to_numpy(dtype=float), out["agents"])
     out = out[HISTORY_COLUMNS].reset_index(drop=True)
     out.attrs = {
         "source": records.attrs.get("source", "history"),
         "threshold_s": float(threshold_s),
         "kind": "records",
+        "history_sl": "fail",
+        "agents_estimate": agents_estimate,
+        "max_idle_s": float(max_gap_s),
     }
     return out
+
+
+def work_conserving_agents(
+    records: pd.DataFrame, *, interval_s: float = 1800.0, min_queue_s: float = 60.0
+) -> pd.DataFrame:
+    r"""Agents available per interval, read off the agents busy while callers waited.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Validated call records (:func:`validate_records`) with ``handle_s``; agents need
+        not be named.
+    interval_s : float, default 1800
+        Interval length [s].
+    min_queue_s : float, default 60
+        Intervals where some caller was waiting for less than this long in all are left
+        out (NaN): too short a look to tell [s].
+
+    Returns
+    -------
+    DataFrame
+        Columns ``queue``, ``interval_start``, ``busy_agents`` (the estimate, fractional)
+        and ``queue_s`` (how long at least one caller waited in the interval [s]), for the
+        intervals with at least ``min_queue_s`` of waiting.
+
+    Notes
+    -----
+    **The estimator.** A work-conserving centre leaves no agent idle while a caller
+    waits: whenever the queue is not empty, every agent available to take calls is busy.
+    With ``B(t)`` the calls in service and ``Q(t)`` the callers waiting at time ``t``
+    (a call is in service from ``arrival + wait_s`` to that plus ``handle_s``, and waiting
+    from ``arrival`` to ``arrival + wait_s``), the available agents in interval ``k`` are
+    estimated by the mean of ``B`` over the moments with a queue,
+
+    .. math:: \\hat n_k = \\frac{\\int_k B(t)\\,1\\{Q(t) > 0\\}\\,dt}
+              {\\int_k 1\\{Q(t) > 0\\}\\,dt}.
+
+    Where callers waited it measures the agents actually taking calls, with no rule
+    about idle gaps, so it varies much less than the presence spans of
+    :func:`staffed_agents` (Jongbloed and Koole 2001 use the same principle to read
+    capacity off busy periods).
+
+    **Its known biases.** (1) It is a mean over the moments callers waited, and those
+    are the moments with the fewest agents: where staffing changes within the interval
+    (shift starts, breaks) it is **low** against the interval's average. (2) Agents
+    logged in but not taking calls while callers wait (after-call work outside
+    ``handle_s``, not-ready states, skills that do not cover the waiting call) are not
+    counted, so it estimates the agents *effectively* serving the queue, not those the
+    ACD reports as staffed; with it, the effective-staffing factor is close to 1 by
+    construction. (3) Logs to the second, with service starting a second before the
+    caller leaves the queue (as in the Anonymous Bank log), count an agent twice for that
+    second: a small **high** bias in intervals with many short waits. (4) It says
+    nothing where nobody waited: there :func:`aggregate_records` keeps the presence-span
+    estimate.
+
+    References
+    ----------
+    .. [1] G. Jongbloed and G. Koole, "Managing uncertainty in call centres using Poisson
+       mixtures", Applied Stochastic Models in Business and Industry 17(4), 2001,
+       307-318. doi:10.1002/asmb.444
+
+    Examples
+    --------
+    Two agents busy throughout, a caller waiting from 09:00:10 to 09:01:40:
+
+    >>> calls = pd.DataFrame({
+    ...     "arrival": pd.to_datetime(["2024-01-01 09:00:00", "2024-01-01 09:00:05",
+    ...                                "2024-01-01 09:00:10"]),
+    ...     "wait_s": [0.0, 0.0, 90.0], "outcome": ["answered"] * 3,
+    ...     "handle_s": [100.0, 400.0, 60.0]})
+    >>> work_conserving_agents(validate_records(calls))[["busy_agents", "queue_s"]]
+       busy_agents  queue_s
+    0          2.0     90.0
+    """
+    empty = pd.DataFrame({"queue": [], "interval_start": [], "busy_agents": [], "queue_s": []})
+    if records.empty:
+        return empty
+    t0 = records["arrival"].to_numpy(dtype="datetime64[ns]").astype(np.int64) / 1e9
+    wait = records["wait_s"].to_numpy(dtype=float)
+    handle = records["handle_s"].to_numpy(dtype=float)
+    served = (records["outcome"] == "answered").to_numpy() & np.isfinite(handle)
+    waited = wait > 0
+    queues = records["queue"].to_numpy()
+    parts = []
+    for queue in pd.unique(queues):
+        mine = queues == queue
+        s = t0[mine & served] + wait[mine & served]
+        e = s + handle[mine & served]
+        qa = t0[mine & waited]
+        qb = qa + wait[mine & waited]
+        if qa.size == 0:
+            continue
+        lo = np.floor(min(qa.min(), s.min() if s.size else qa.min()) / interval_s)
+        hi = np.ceil(max(qb.max(), e.max() if e.size else qb.max()) / interval_s)
+        grid = np.arange(lo, hi + 1) * interval_s
+        times = np.concatenate([s, e, qa, qb, grid])
+        d_busy = np.concatenate([np.ones(s.size), -np.ones(e.size), np.zeros(2 * qa.size)])
+        d_busy = np.concatenate([d_busy, np.zeros(grid.size)])
+        d_queue = np.concatenate(
+            [np.zeros(2 * s.size), np.ones(qa.size), -np.ones(qb.size), np.zeros(grid.size)]
+        )
+        order = np.argsort(times, kind="stable")
+        times, busy, queue_n = times[order], np.cumsum(d_busy[order]), np.cumsum(d_queue[order])
+        length = np.diff(times)  # segment i runs from times[i] to times[i + 1]
+        waiting = (queue_n[:-1] > 0.5) & (length > 0)
+        k = np.floor(times[:-1][waiting] / interval_s).astype(np.int64)
+        seg = length[waiting]
+        frame = pd.DataFrame({"k": k, "queue_s": seg, "busy_s": busy[:-1][waiting] * seg})
+        sums = frame.groupby("k", sort=True).sum()
+        sums = sums[sums["queue_s"] >= min_queue_s]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "queue": queue,
+                    "interval_start": pd.to_datetime(sums.index.to_numpy() * interval_s, unit="s"),
+                    "busy_agents": sums["busy_s"].to_numpy() / sums["queue_s"].to_numpy(),
+                    "queue_s": sums["queue_s"].to_numpy(),
+                }
+            )
+        )
+    if not parts:
+        return empty
+    return pd.concat(parts, ignore_index=True)
+
+
+def shared_agents(records: pd.DataFrame, *, interval_s: float = 1800.0) -> pd.Series:
+    """Share of each queue's handle time given by agents who also served another queue.
+
+    An agent counts as shared in an interval where they handled calls of two queues.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Validated call records with ``agent`` and ``handle_s``.
+    interval_s : float, default 1800
+        Interval length [s].
+
+    Returns
+    -------
+    Series
+        Indexed by queue, a fraction in [0, 1]; empty when no record names an agent.
+
+    Notes
+    -----
+    Staffed agents estimated per queue (:func:`staffed_agents`) count an agent who serves
+    several queues in each of them, so each queue looks better staffed than it was and
+    any model judged on it looks optimistic. A queue whose share is more than a few
+    percent is not a pool of its own: pool it with the queues it shares agents with.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({
+    ...     "arrival": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 09:05",
+    ...                                "2024-01-01 09:10"]),
+    ...     "queue": ["a", "b", "b"], "wait_s": 0.0, "outcome": "answered",
+    ...     "handle_s": [100.0, 100.0, 200.0], "agent": ["ann", "ann", "bob"]})
+    >>> shared_agents(validate_records(calls)).round(3).to_dict()
+    {'a': 1.0, 'b': 0.333}
+    """
+    recs = records[(records["outcome"] == "answered") & records["agent"].notna()]
+    recs = recs[np.isfinite(recs["handle_s"].to_numpy(dtype=float))]
+    if recs.empty:
+        return pd.Series(dtype=float, name="shared")
+    secs = recs["arrival"].to_numpy(dtype="datetime64[ns]").astype(np.int64) / 1e9
+    frame = pd.DataFrame(
+        {
+            "queue": recs["queue"].to_numpy(),
+            "agent": recs["agent"].to_numpy(),
+            "k": np.floor(secs / interval_s).astype(np.int64),
+            "handle_s": recs["handle_s"].to_numpy(dtype=float),
+        }
+    )
+    spread = frame.groupby(["agent", "k"])["queue"].transform("nunique").to_numpy()
+    frame["shared_s"] = np.where(spread > 1, frame["handle_s"].to_numpy(), 0.0)
+    sums = frame.groupby("queue", sort=True)[["shared_s", "handle_s"]].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(sums["handle_s"] > 0, sums["shared_s"] / sums["handle_s"], 0.0)
+    return pd.Series(share, index=sums.index.astype(str), name="shared")
+
+
+def pool_queues(table: pd.DataFrame, pools: Sequence[str]) -> pd.DataFrame:
+    """Queues served by one pool of agents merged into one queue.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Validated call records (:func:`validate_records`) or an interval history
+        (:data:`HISTORY_COLUMNS`).
+    pools : sequence of str
+        Each pool as its queues joined by ``+`` (``"PS+PE+NE"``), the pooled queue's
+        name; ``"all"`` pools every queue into one queue named ``all``.
+
+    Returns
+    -------
+    DataFrame
+        The same kind of table. Records change queue name only. Interval rows of one
+        pool and interval are summed (wait totals and agents too: an interval report's
+        agents are taken as separate people per queue; give the pool's own staffed
+        agents where they serve several queues), ``aht_s`` weighted by answered calls.
+
+    Raises
+    ------
+    InputError
+        A pool naming a queue the table does not have, or a queue in two pools.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({"arrival": pd.to_datetime(["2024-01-01 09:00"] * 3),
+    ...                       "queue": ["PS", "NE", "IN"], "wait_s": 0.0,
+    ...                       "outcome": "answered"})
+    >>> pool_queues(validate_records(calls), ["PS+NE"])["queue"].tolist()
+    ['PS+NE', 'PS+NE', 'IN']
+    """
+    if not pools:
+        return table
+    source = str(table.attrs.get("source", "history"))
+    present = set(table["queue"].astype(str))
+    rename: dict[str, str] = {}
+    for pool in pools:
+        members = sorted(present) if pool.strip().lower() == "all" else pool.split("+")
+        members = [m.strip() for m in members if m.strip()]
+        name = "all" if pool.strip().lower() == "all" else "+".join(members)
+        missing = [m for m in members if m not in present]
+        if missing or not members:
+            raise InputError(
+                f"pool '{pool}': no queue {', '.join(repr(m) for m in missing)} in the "
+                f"history (it has {', '.join(sorted(present))})",
+                source=source,
+            )
+        twice = [m for m in members if m in rename]
+        if twice:
+            raise InputError(f"queue '{twice[0]}' is in two pools", source=source)
+        rename.update(dict.fromkeys(members, name))
+    out = table.assign(queue=table["queue"].astype(str).map(lambda q: rename.get(q, q)))
+    out.attrs = dict(table.attrs)
+    if "interval_start" not in out.columns or "arrival" in out.columns:
+        return out
+    weighted = out["aht_s"] * out["answered"]
+    counts = [c for c in HISTORY_COLUMNS if c not in ("interval_start", "queue", "interval_s")]
+    counts.remove("aht_s")
+    grouped = out.assign(aht_w=weighted).groupby(["queue", "interval_start"], sort=True)
+    sums = grouped[[*counts, "aht_w"]].sum()
+    # a total is unknown where any pooled row lacks it
+    known = grouped[[*counts, "aht_w"]].count().eq(grouped.size(), axis=0)
+    sums = sums.where(known)
+    sums["interval_s"] = grouped["interval_s"].min()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sums["aht_s"] = sums["aht_w"] / sums["answered"]
+    pooled = sums.reset_index()[HISTORY_COLUMNS]
+    pooled.attrs = dict(table.attrs)
+    return pooled
 
 
 def prepare_history(
@@ -598,6 +1053,9 @@ def prepare_history(
     interval: str | float = "30min",
     max_idle_s: float = 900.0,
     on_inconsistent: InconsistentPolicy = "repair",
+    history_sl: AbandonPolicy | None = None,
+    agents_estimate: str = "idle_gap",
+    pools: Sequence[str] = (),
 ) -> pd.DataFrame:
     """An ACD history table (interval report or call records) as one row per interval.
 
@@ -617,13 +1075,20 @@ def prepare_history(
     on_inconsistent : {"repair", "drop", "fail"}, default "repair"
         Interval reports: what to do with rows whose answered + abandoned exceeds offered
         (see :func:`validate_intervals`).
+    history_sl : {"fail", "exclude", "exclude_within", "count_within"}, optional
+        Interval reports: what their ``service_level`` divides (see
+        :func:`validate_intervals`); default answered within t / offered.
+    agents_estimate : {"idle_gap", "work_conserving"}, default "idle_gap"
+        Call records: how staffed agents are estimated (see :func:`aggregate_records`).
+    pools : sequence of str
+        Queues served by one pool of agents, merged (see :func:`pool_queues`).
 
     Returns
     -------
     DataFrame
         Columns of :data:`HISTORY_COLUMNS` (NaN where a quantity is unknown);
-        ``attrs["threshold_s"]``, ``attrs["source"]`` and ``attrs["kind"]``
-        (``"intervals"`` or ``"records"``).
+        ``attrs["threshold_s"]``, ``attrs["source"]``, ``attrs["kind"]``
+        (``"intervals"`` or ``"records"``) and ``attrs["history_sl"]``.
 
     Raises
     ------
@@ -646,16 +1111,22 @@ def prepare_history(
     name = str(df.attrs.get("source", "history"))
     kind = history_kind(frame.columns)
     if kind == "records":
-        records = validate_records(frame, source=name)
+        records = pool_queues(validate_records(frame, source=name), pools)
         return aggregate_records(
-            records, interval=interval, threshold_s=threshold_s, max_gap_s=max_idle_s
+            records,
+            interval=interval,
+            threshold_s=threshold_s,
+            max_gap_s=max_idle_s,
+            agents_estimate=agents_estimate,
         )
     if kind == "intervals":
-        return validate_intervals(
+        table = validate_intervals(
             frame,
             threshold_s=threshold_s,
             interval=interval,
             source=name,
             on_inconsistent=on_inconsistent,
+            history_sl=history_sl,
         )
+        return pool_queues(table, pools)
     raise not_a_history(frame, name)

@@ -16,8 +16,17 @@ abandons), ``queues`` (queue -> ``patience_s`` pooled over the whole history wit
 ``patience_by_period_s`` (period label -> patience), ``latest_period`` and
 ``latest_patience_s``; from call records ``kaplan_meier_max_gap`` and ``kaplan_meier``
 (``time_s`` and ``survival``, the patience survival curve)), ``relation``, ``periods``,
-``backtest`` (``None`` without staffed agents) and ``warnings``. NaN and infinities are
-written as ``null``.
+``history_sl`` (what the history's service level divides), ``agents_estimate``,
+``max_idle_s`` and ``pools`` (how the history was read, so that ``staffing backtest``
+reads it alike), ``holdout`` (its start and end, or ``null``), ``effective_staffing``
+(the fit of ``effective agents = factor x staffed agents``: the estimator, the fit
+period, per queue and per period with drift tests, and the factor against after-call
+work out of sample; ``null`` without staffed agents), ``backtest`` (``null`` without
+staffed agents) and ``warnings``. With effective staffing each queue also carries
+``staffing_factor`` with ``staffing_factor_ci`` and ``staffing_factor_se``, and per
+period ``staffing_factor_by_period``, ``latest_staffing_period`` and
+``latest_staffing_factor`` (what :func:`staffing.prepared.calibration.
+calibrated_staffing_factor` reads). NaN and infinities are written as ``null``.
 """
 
 from __future__ import annotations
@@ -119,6 +128,86 @@ def _kaplan_meier(cal: CalibrationFitter, queue: str) -> dict[str, Any]:
     }
 
 
+def _staffing_entries(cal: CalibrationFitter, queue: str) -> dict[str, Any]:
+    """The effective-staffing factor of one queue: pooled, per period, latest."""
+    eff = cal.effective_
+    if eff is None:
+        return {}
+    rows = eff.summary[eff.summary["queue"].astype(str) == queue]
+    if rows.empty:
+        return {}
+    row = rows.iloc[0]
+    out: dict[str, Any] = {
+        "staffing_factor": _num(row["estimate"]),
+        "staffing_factor_ci": [_num(row["ci_low"]), _num(row["ci_high"])],
+        "staffing_factor_se": _num(row["se"]),
+    }
+    if eff.periods_ is not None:
+        part = eff.periods_[eff.periods_["queue"].astype(str) == queue]
+        part = part.sort_values("period", kind="stable")
+        labels = part["period"].astype(str).tolist()
+        values = part["estimate"].to_numpy(dtype=float)
+        out["staffing_factor_by_period"] = {p: _num(v) for p, v in zip(labels, values, strict=True)}
+        known = [i for i, v in enumerate(values) if math.isfinite(v)]
+        if known:
+            out["latest_staffing_period"] = labels[known[-1]]
+            out["latest_staffing_factor"] = _num(values[known[-1]])
+    return out
+
+
+def _effective_dict(cal: CalibrationFitter) -> dict[str, Any] | None:
+    eff = cal.effective_
+    if eff is None:
+        return None
+    h = cal.history_
+    out: dict[str, Any] = {
+        "form": "effective agents = staffing_factor x staffed agents",
+        "model": "Erlang A with each interval's calibrated patience (Erlang C without one)",
+        "estimator": (
+            "root of sum(D_i p_i(factor)) = sum(N_i) over the fitted intervals (the model's "
+            "calls served within the threshold equal the history's), sandwich standard "
+            "error clustered by day, bootstrap bias correction"
+        ),
+        "fit_start": str(h["interval_start"].min()),
+        "fit_end": str(h["interval_start"].max()),
+        "confidence": float(eff.confidence),
+        "bias_replications": int(eff.bias_replications),
+        "by_queue": _records(eff.summary),
+    }
+    if eff.periods_ is not None:
+        out["periods"] = _records(eff.periods_)
+        assert eff.drift_ is not None and eff.changes_ is not None
+        out["drift"] = _records(eff.drift_)
+        out["changes"] = _records(eff.changes_)
+    if cal.forms_ is not None and not cal.forms_.empty:
+        out["forms"] = _records(cal.forms_)
+        out["better_form"] = str(cal.forms_["form"].iloc[0])
+        out["forms_tested_on"] = (
+            "held-out part" if cal.holdout_ is not None else ("last quarter of the fitted days")
+        )
+    return out
+
+
+def _backtest_dict(cal: CalibrationFitter) -> dict[str, Any] | None:
+    bt = cal.backtest_
+    if bt is None:
+        return None
+    iv = bt.intervals_
+    return {
+        "scope": cal.backtest_scope_,
+        "start": str(iv["interval_start"].min()),
+        "end": str(iv["interval_start"].max()),
+        "intervals": len(iv),
+        "calls": _num(iv["offered"].sum()),
+        "models": list(bt.models),
+        "replications": int(bt.replications),
+        "staffing": "effective (staffing_factor x staffed agents)",
+        "summary": _records(bt.summary),
+        "judged_queues": list(bt.judged_),
+        "verdict": _jsonable(cal.verdict_),
+    }
+
+
 def calibration_dict(cal: CalibrationFitter) -> dict[str, Any]:
     """The content of ``calibration.json`` (JSON-safe: NaN and inf become ``None``).
 
@@ -141,6 +230,16 @@ def calibration_dict(cal: CalibrationFitter) -> dict[str, Any]:
             "calls": _num(h["offered"].sum()),
             "abandons": _num(h["abandoned"].sum()),
         },
+        "history_sl": str(h.attrs.get("history_sl", "fail")),
+        "agents_estimate": str(h.attrs.get("agents_estimate", "reported")),
+        "max_idle_s": _num(h.attrs.get("max_idle_s")),
+        "pools": [str(p) for p in h.attrs.get("pools", [])],
+        "holdout": None
+        if cal.holdout_ is None
+        else {
+            "start": str(cal.holdout_["interval_start"].min()),
+            "end": str(cal.holdout_["interval_start"].max()),
+        },
     }
     queues: dict[str, Any] = {}
     for row in cal.summary.to_dict(orient="records"):
@@ -158,6 +257,7 @@ def calibration_dict(cal: CalibrationFitter) -> dict[str, Any]:
         if "km_max_gap" in row:
             entry["kaplan_meier_max_gap"] = _num(row["km_max_gap"])
         entry.update(_period_entries(cal, str(row["queue"])))
+        entry.update(_staffing_entries(cal, str(row["queue"])))
         entry.update(_kaplan_meier(cal, str(row["queue"])))
         queues[str(row["queue"])] = entry
     out["queues"] = queues
@@ -212,22 +312,7 @@ def calibration_dict(cal: CalibrationFitter) -> dict[str, Any]:
         periods["relation_drift"] = _jsonable(cal.relation_drift_)
     out["periods"] = periods
 
-    if cal.backtest_ is not None:
-        bt = cal.backtest_
-        models: dict[str, Any] = {}
-        for row in bt.summary.to_dict(orient="records"):
-            models.setdefault(row["model"], {})[row["measure"]] = {
-                "mae": _num(row["mae"]),
-                "bias": _num(row["bias"]),
-                "rmse": _num(row["rmse"]),
-            }
-        out["backtest"] = {
-            "intervals": len(bt.intervals_),
-            "calls": _num(bt.intervals_["offered"].sum()),
-            **models,
-            "better": dict(bt.better_),
-        }
-    else:
-        out["backtest"] = None
+    out["effective_staffing"] = _effective_dict(cal)
+    out["backtest"] = _backtest_dict(cal)
     out["warnings"] = list(cal.warnings_)
     return out

@@ -60,7 +60,12 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "calibrate": (
         "staffing.cli.calibrate_cmd",
         "calibrate_command",
-        "Learn patience and the abandon/service-level relation from history.",
+        "Learn patience, the abandon/SL relation and effective staffing from history.",
+    ),
+    "backtest": (
+        "staffing.cli.backtest_cmd",
+        "backtest_command",
+        "A calibration's predictions against a history, beside the noise floor.",
     ),
     "compare": (
         "staffing.cli.compare_cmd",

@@ -1,4 +1,5 @@
-"""``staffing calibrate``: an ACD history in, patience and the abandon/SL relation out."""
+"""``staffing calibrate``: an ACD history in; patience, the abandon/SL relation, effective
+staffing and the models' out-of-sample error out."""
 
 from __future__ import annotations
 
@@ -8,16 +9,34 @@ from typing import Any
 import click
 
 from staffing.cli.command import OneLineCommand
-from staffing.cli.options import on_inconsistent_option, read_options
+from staffing.cli.options import history_options, on_inconsistent_option, read_options
 from staffing.cli.output import Outputs, plot_option, report_option
 from staffing.cli.progress import working
-from staffing.cli.types import Duration, Interval, Percent
+from staffing.cli.types import Duration, Interval, Percent, Span
 
-__all__ = ["calibrate_command"]
+__all__ = ["calibrate_command", "replication_options"]
+
+
+def replication_options(f: Any) -> Any:
+    """``--replications`` and ``--seed`` of the back-test's simulations."""
+    f = click.option(
+        "--seed",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Seed of the simulations (same seed, same figures).",
+    )(f)
+    return click.option(
+        "--replications",
+        type=click.IntRange(min=2, max=10_000),
+        default=30,
+        show_default=True,
+        help="Simulated copies of every back-tested day (simulation model, noise floors).",
+    )(f)
 
 
 @click.command("calibrate", cls=OneLineCommand)
-@click.argument("history", type=click.Path(exists=True, dir_okay=False))
+@click.argument("history", type=click.Path(exists=True))
 @click.option(
     "--threshold-s",
     "--threshold",
@@ -30,6 +49,7 @@ __all__ = ["calibrate_command"]
 )
 @read_options("a column")
 @on_inconsistent_option()
+@history_options()
 @click.option(
     "--interval",
     type=Interval(),
@@ -67,13 +87,21 @@ __all__ = ["calibrate_command"]
     help="Warn when a queue (or period) has fewer abandons than this.",
 )
 @click.option(
-    "--max-idle-s",
-    type=Duration(allow_zero=True),
-    default="900",
-    show_default=True,
-    metavar="DURATION",
-    help="Call records: longest idle gap between an agent's calls still counted as staffed.",
+    "--holdout",
+    type=Span(),
+    default=None,
+    metavar="SPAN",
+    help="Fit on all but the last calendar periods and back-test on those: 2m (two "
+    "months; m is a month here), 8w, 30d, 1q. The models are judged on them only.",
 )
+@click.option(
+    "--holdout-from",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]),
+    default=None,
+    metavar="DATE",
+    help="Hold out the history from this date on (instead of --holdout).",
+)
+@replication_options
 @click.option(
     "--out",
     required=True,
@@ -93,23 +121,35 @@ def calibrate_command(
     min_abandons: int,
     max_idle_s: float,
     on_inconsistent: str,
+    history_sl: str,
+    pools: tuple[str, ...],
+    agents_estimate: str,
+    holdout: str | None,
+    holdout_from: Any,
+    replications: int,
+    seed: int,
     out: str,
     plot_path: str | None,
     report_path: str | None,
 ) -> None:
-    """Learn patience, the abandon/service-level relation and model accuracy from HISTORY.
+    """Learn patience, the abandon/service-level relation, effective staffing and model
+    accuracy from HISTORY.
 
     HISTORY is an ACD interval report (interval_start, queue, offered, answered,
     abandoned, answered_within or service_level, optional wait totals, aht_s, agents)
     or per-call records (arrival, queue, wait_s, outcome, handle_s, agent), as CSV,
-    Excel or Parquet. For example:
+    Excel or Parquet, or the public Anonymous Bank log (a monthly file or a directory
+    of them). For example:
 
     \b
-        staffing calibrate history.csv --abandon-target 5% \\
+        staffing calibrate history.csv --abandon-target 5% --holdout 1m \\
             --out out/calibration.json --plot out/calibration.png
     """
     from staffing.calibration import calibrate
+    from staffing.io import read_history_table
 
+    if holdout is not None and holdout_from is not None:
+        raise click.UsageError("give either --holdout or --holdout-from, not both")
     outputs = Outputs(
         {
             "--out": (out, "json"),
@@ -117,7 +157,7 @@ def calibrate_command(
             "--report": (report_path, "report"),
         }
     )
-    table = read.read(history)
+    table = read_history_table(history, options=read)
     with working("calibrating"):
         cal = calibrate(
             table,
@@ -129,6 +169,13 @@ def calibrate_command(
             min_abandons=min_abandons,
             max_idle_s=max_idle_s,
             on_inconsistent=on_inconsistent,  # type: ignore[arg-type]
+            history_sl=history_sl,  # type: ignore[arg-type]
+            agents_estimate=agents_estimate,
+            pools=pools,
+            holdout=holdout,
+            holdout_from=holdout_from,
+            replications=replications,
+            seed=seed,
         )
     figure: Any = None
     if plot_path is not None or report_path is not None:
@@ -137,7 +184,7 @@ def calibrate_command(
         figure = calibration_figure(cal)
     blocks: list[tuple[str, object]] = []
     if report_path is not None:
-        text = cal.report(with_warnings=False).replace("\n", "\n\n")
+        text = cal.report(with_warnings=False).replace("\n", "\n\n").replace("`", "")
         blocks = [("Summary", text), ("Figures", figure)]
         from staffing.cli.formatting import readable
 
@@ -152,5 +199,8 @@ def calibrate_command(
         outputs.text("--out", calibration_text(cal))
         outputs.figure("--plot", figure)
         outputs.report("--report", f"Calibration of {click.format_filename(history)}", blocks)
+    from staffing.cli import render
+
     stream = sys.stderr if out == "-" else sys.stdout
-    click.echo(cal.report(with_warnings=False), file=stream)
+    text = render(cal.report(with_warnings=False), click.get_current_context().command)
+    click.echo(text, file=stream)

@@ -11,6 +11,7 @@ from staffing.cli.formatting import pretty_credits, pretty_exposure
 from staffing.cli.options import (
     column_mapping,
     credit_terms_options,
+    history_sl_option,
     on_inconsistent_option,
     patience_option,
     read_options,
@@ -40,6 +41,7 @@ __all__ = ["credits_command"]
 )
 @read_options("a history column")
 @on_inconsistent_option()
+@history_sl_option()
 @click.option(
     "--plan",
     "plan_path",
@@ -76,6 +78,7 @@ def credits_command(
     queues: tuple[str, ...],
     read: Any,
     on_inconsistent: str,
+    history_sl: str,
     plan_path: str | None,
     plan_columns: dict[str, str],
     patience_s: float | None,
@@ -135,6 +138,7 @@ def credits_command(
             options=read,
             threshold_s=goal.threshold_s,
             on_inconsistent=on_inconsistent,  # type: ignore[arg-type]
+            history_sl=history_sl,  # type: ignore[arg-type]
         )
         tables["credits"] = service_credits(history, goal, terms=terms, queues=list(queues) or None)
     if plan is not None:

@@ -274,6 +274,58 @@ def on_inconsistent_option() -> Decorator:
     )
 
 
+def history_sl_option(*, default: str | None = "fail") -> Decorator:
+    """``--history-sl``: what a history's ``service_level`` column divides."""
+    return click.option(
+        "--history-sl",
+        type=click.Choice(ABANDON_POLICIES),
+        default=default,
+        show_default=default is not None,
+        help="What the history's service_level divides: fail = answered within t / "
+        "offered, exclude = / answered, exclude_within = / (offered - abandoned within "
+        "t), count_within = (answered + abandoned within t) / offered.",
+    )
+
+
+def history_options(*, defaults: bool = True) -> Decorator:
+    """How a history is read beyond its columns: ``--history-sl`` (what its service level
+    divides), ``--pool`` (queues served by one pool of agents, repeatable),
+    ``--agents-estimate`` and ``--max-idle-s`` (staffed agents from call records).
+
+    With ``defaults=False`` the options default to ``None`` (a command that takes them
+    from a calibration otherwise).
+    """
+    return stack(
+        history_sl_option(default="fail" if defaults else None),
+        click.option(
+            "--pool",
+            "pools",
+            multiple=True,
+            metavar="QUEUES",
+            help="Queues served by one pool of agents, calibrated as one queue: all, or "
+            "names joined by + (PS+PE+NE); repeatable.",
+        ),
+        click.option(
+            "--agents-estimate",
+            type=click.Choice(["idle_gap", "work_conserving"]),
+            default="idle_gap" if defaults else None,
+            show_default=defaults,
+            help="Call records: staffed agents from each agent's presence between calls "
+            "(idle_gap), or, where callers waited, from the agents busy meanwhile "
+            "(work_conserving).",
+        ),
+        click.option(
+            "--max-idle-s",
+            type=Duration(allow_zero=True),
+            default="900" if defaults else None,
+            show_default=defaults,
+            metavar="DURATION",
+            help="Call records: longest idle gap between an agent's calls still counted as "
+            "staffed.",
+        ),
+    )
+
+
 def _forecast_source(forecast: str, read: Any, interval_s: float | None) -> Source:
     return Source(forecast, read, interval_s)
 
@@ -318,6 +370,12 @@ def _queue_model(
     if calibration is not None and not erlang_c:
         name = click.format_filename(calibration, shorten=True)
         click.echo(f"Patience from {name}, {model.calibration_choice()}.", err=True)
+    if calibration is not None and model.staffing_choice():
+        name = click.format_filename(calibration, shorten=True)
+        click.echo(
+            f"Effective agents = factor x staffed agents from {name}: {model.staffing_choice()}.",
+            err=True,
+        )
     return model
 
 

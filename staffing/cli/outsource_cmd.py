@@ -16,6 +16,7 @@ from staffing.cli.options import (
     column_mapping,
     forecast_input,
     fte_options,
+    history_sl_option,
     model_options,
     on_inconsistent_option,
     period_option,
@@ -100,6 +101,7 @@ def _capacity(values: Sequence[str]) -> float | dict[str, float] | None:
 )
 @column_mapping("--actuals-column", "actuals_columns", "an actuals column")
 @on_inconsistent_option()
+@history_sl_option()
 @click.option(
     "--out",
     default=None,
@@ -149,6 +151,7 @@ def outsource_command(
     actuals: str | None,
     actuals_columns: dict[str, str],
     on_inconsistent: str,
+    history_sl: str,
     out: str | None,
     commitment_path: str | None,
     intervals_path: str | None,
@@ -202,6 +205,7 @@ def outsource_command(
             options=forecast.options.with_columns(actuals_columns),
             threshold_s=sl[0].threshold_s,
             on_inconsistent=on_inconsistent,  # type: ignore[arg-type]
+            history_sl=history_sl,  # type: ignore[arg-type]
         )
     partner_fte = None
     if partner_shrinkage is not None:

@@ -23,6 +23,7 @@ __all__ = [
     "PeriodRate",
     "ScenarioText",
     "Size",
+    "Span",
     "TargetList",
     "WeekStart",
     "Weeks",
@@ -121,6 +122,22 @@ class WeekStart(click.ParamType):
             return int(_vocabulary().parse_week_start(value, what=""))
         except StaffingError as exc:
             self.fail(str(exc).strip(), param, ctx)
+
+
+class Span(click.ParamType):
+    """A number of calendar periods: ``2m`` (two months: ``m`` is a month here), ``8w``,
+    ``30d``, ``1q`` (:func:`staffing.vocabulary.parse_span`); gives the text, checked."""
+
+    name = "span"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from staffing.errors import StaffingError
+
+        try:
+            _vocabulary().parse_span(value, what="")
+        except StaffingError as exc:
+            self.fail(str(exc).strip(), param, ctx)
+        return str(value).strip()
 
 
 class Percent(_Vocabulary):

@@ -14,10 +14,12 @@ from staffing.io.calibration import load_calibration, write_calibration
 from staffing.io.forecasting import read_aht_table, read_call_history, read_holidays
 from staffing.io.readers import (
     ReadOptions,
+    is_bank_log,
     read_bank_log,
     read_call_records,
     read_forecast,
     read_history,
+    read_history_table,
     read_plan,
     read_requirement,
     read_roster,
@@ -41,6 +43,7 @@ __all__ = [
     "atomic_write",
     "bad_rows",
     "check_column",
+    "is_bank_log",
     "load_calibration",
     "read_aht_table",
     "read_bank_log",
@@ -48,6 +51,7 @@ __all__ = [
     "read_call_records",
     "read_forecast",
     "read_history",
+    "read_history_table",
     "read_holidays",
     "read_plan",
     "read_requirement",

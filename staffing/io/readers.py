@@ -8,6 +8,7 @@ so a file and a DataFrame given in Python are checked alike.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -25,14 +26,18 @@ from staffing.frames.values import InconsistentPolicy
 from staffing.io.tables import read_table
 from staffing.prepared import prepare_targets, validate_forecast
 from staffing.scheduling import ShiftFamily, shift_families
+from staffing.vocabulary import AbandonPolicy
 
 __all__ = [
+    "BANK_LOG_HEADER",
     "TIMESTAMP_COLUMNS",
     "ReadOptions",
+    "is_bank_log",
     "read_bank_log",
     "read_call_records",
     "read_forecast",
     "read_history",
+    "read_history_table",
     "read_plan",
     "read_requirement",
     "read_roster",
@@ -261,10 +266,12 @@ def read_history(
     interval: str | float = "30min",
     max_idle_s: float = 900.0,
     on_inconsistent: InconsistentPolicy = "repair",
+    history_sl: AbandonPolicy | None = None,
 ) -> pd.DataFrame:
     """Read an ACD history (interval report or call records) as one row per interval.
 
-    See :func:`staffing.calibration.prepare_history` for the columns and the options.
+    See :func:`staffing.calibration.prepare_history` for the columns and the options
+    (``history_sl``: what a ``service_level`` column divides).
 
     Examples
     --------
@@ -280,6 +287,7 @@ def read_history(
         interval=interval,
         max_idle_s=max_idle_s,
         on_inconsistent=on_inconsistent,
+        history_sl=history_sl,
     )
 
 
@@ -352,6 +360,82 @@ def _bank_files(path: PathLike | Iterable[PathLike]) -> list[Path]:
     return [Path(p) for p in path]
 
 
+#: Every field of the Anonymous Bank log, in the order of its lines.
+BANK_LOG_HEADER: tuple[str, ...] = (
+    "vru+line",
+    "call_id",
+    "customer_id",
+    "priority",
+    "type",
+    "date",
+    "vru_entry",
+    "vru_exit",
+    "vru_time",
+    "q_start",
+    "q_exit",
+    "q_time",
+    "outcome",
+    "ser_start",
+    "ser_exit",
+    "ser_time",
+    "server",
+)
+
+
+def _bank_text(path: Path) -> str:
+    """A monthly log's text with every line split into its fields by tabs.
+
+    The documentation says the fields are separated by white space: most lines use a
+    tab, some a few spaces (in July, September and October, before ``type``). A line
+    with the tabs it should have is kept as it is (so an empty field stays empty); any
+    other line is split on runs of white space, which must then give every field.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", source=path.name) from None
+    text = raw.decode("utf-8-sig", errors="replace")
+    fields = len(BANK_LOG_HEADER)
+    lines = text.splitlines()
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if line.count("\t") == fields - 1:
+            out.append(line)
+            continue
+        parts = line.split()
+        if len(parts) != fields:
+            raise InputError(
+                f"line {number} has {len(parts)} fields separated by white space, not "
+                f"{fields}: {line[:80]!r}",
+                source=path.name,
+            )
+        out.append("\t".join(parts))
+    return "\n".join(out) + "\n"
+
+
+def is_bank_log(path: PathLike) -> bool:
+    """Whether ``path`` is an Anonymous Bank monthly log (its header's fields, in white
+    space) or a directory of them.
+
+    Examples
+    --------
+    >>> from staffing.data import sample_path
+    >>> is_bank_log(sample_path("history.csv"))
+    False
+    """
+    p = Path(path)
+    if p.is_dir():
+        return any(f.stem.lower() in BANK_MONTHS for f in p.glob("*.txt"))
+    try:
+        with open(p, "rb") as fh:
+            first = fh.readline(4096).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return tuple(first.split()) == BANK_LOG_HEADER
+
+
 def read_bank_log(
     path: PathLike | Iterable[PathLike], *, queue: str | None = "type"
 ) -> pd.DataFrame:
@@ -364,11 +448,32 @@ def read_bank_log(
         order), or several files.
     queue : {"type", None}, default "type"
         As for :func:`staffing.calibration.bank_records`.
+
+    Returns
+    -------
+    DataFrame
+        Call records (:func:`staffing.calibration.bank_records`).
+
+    Raises
+    ------
+    InputError
+        A file that is missing, unreadable, without the log's fields, or with a line that
+        does not split into its 17 fields.
+
+    Notes
+    -----
+    Fields are split on white space, as the log's documentation says: a line with 16
+    tabs is read as it is, any other line is split on runs of spaces and tabs (some
+    lines of the July, September and October files have spaces before ``type``).
     """
     frames = []
     names = []
     for f in _bank_files(path):
-        df = read_table(f)
+        if not f.exists():
+            raise InputError("no such file", source=str(f))
+        text = _bank_text(f)
+        df = pd.read_csv(io.StringIO(text), sep="\t", dtype=str, keep_default_na=False)
+        df.columns = [str(c).strip() for c in df.columns]
         missing = [c for c in BANK_FIELDS if c not in df.columns]
         if missing:
             raise InputError(
@@ -381,3 +486,30 @@ def read_bank_log(
         names[0] if len(names) == 1 else f"{names[0]}..{names[-1]} ({len(names)} files)"
     )
     return bank_records(raw, queue=queue)
+
+
+def read_history_table(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:
+    """A history file as a table with our column names: an interval report or call records,
+    or the Anonymous Bank log (a monthly file or a directory of them) as call records.
+
+    Parameters
+    ----------
+    path : str or path-like
+        CSV, Excel or Parquet; or an Anonymous Bank log (:func:`is_bank_log`).
+    options : ReadOptions, optional
+        Column mapping and date rules (not used for the bank log, which has its own).
+
+    Returns
+    -------
+    DataFrame
+        Ready for :func:`staffing.calibration.calibrate` or
+        :func:`staffing.calibration.prepare_history`; ``attrs["source"]`` names it.
+    """
+    if is_bank_log(path):
+        return read_bank_log(path)
+    if Path(path).is_dir():
+        raise InputError(
+            "a directory: give one history file (or a directory of Anonymous Bank monthly logs)",
+            source=str(path),
+        )
+    return _options(options).read(path)

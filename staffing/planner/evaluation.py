@@ -366,30 +366,36 @@ def evaluate_intervals(
         need_targets=False,
     )
     f, source = p.frame, p.source
-    agents = _staffing_per_interval(f, staffing, source, lambda: _requirement(p))
+    # a roster's agents are staffed agents; the model sees the effective ones
+    factor = p.staffing_factor
+    agents = _staffing_per_interval(f, staffing, source, lambda: _requirement(p) / factor)
+    effective = agents * factor
     calls, aht, interval, patience = p.calls, p.aht_s, p.interval_s, p.patience_s
     mixed = has_channels(f)
     voice = np.ones(len(f), dtype=bool)
     if mixed:
         ch = channel_columns(f, channels or ChannelRules(), source=source)
         voice = _voice_alone(f, ch)
-    values = p.measures(agents)
+    values = p.measures(effective)
     shortfall = np.full(len(f), np.nan)
     required = np.full(len(f), np.nan)
     for targets_of_rows, rows in p.target_groups(np.flatnonzero(voice)):
-        required[rows] = _required(
-            targets_of_rows,
-            calls[rows],
-            aht[rows],
-            interval[rows],
-            patience[rows],
-            p.abandon_policy,
+        required[rows] = (
+            _required(
+                targets_of_rows,
+                calls[rows],
+                aht[rows],
+                interval[rows],
+                patience[rows],
+                p.abandon_policy,
+            )
+            / factor[rows]
         )
         shortfall[rows] = _shortfall(
             targets_of_rows,
             calls[rows],
             aht[rows],
-            agents[rows],
+            effective[rows],
             interval[rows],
             patience[rows],
             p.abandon_policy,
@@ -398,7 +404,7 @@ def evaluate_intervals(
     extra: dict[str, Any] = {}
     columns = EVALUATION_COLUMNS
     if mixed:
-        _evaluate_channels(p, ch, voice, agents, channels, values, required, shortfall)
+        _evaluate_channels(p, ch, voice, effective, channels, values, required, shortfall)
         columns = CHANNEL_EVALUATION_COLUMNS
         extra = {c: ch[c].to_numpy() for c in ch.columns}
     intervals = interval_table(
@@ -407,6 +413,7 @@ def evaluate_intervals(
         agents,
         values,
         fte,
+        staffed=agents,
         required=required,
         shortfall_pts=shortfall,
         band=escalation_band(shortfall, edges),

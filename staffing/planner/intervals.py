@@ -20,6 +20,8 @@ def interval_table(
     agents: np.ndarray,
     measures: Mapping[str, np.ndarray],
     fte: FteRules,
+    *,
+    staffed: np.ndarray | None = None,
     **extra: Any,
 ) -> pd.DataFrame:
     """One row per forecast interval with ``columns``: staffing, measures and ``extra``.
@@ -37,6 +39,10 @@ def interval_table(
         row (:meth:`PreparedForecast.measures`).
     fte : FteRules
         For ``scheduled``.
+    staffed : ndarray, optional
+        Staffed agents per row (a roster); default ``agents`` (effective agents) over the
+        model's effective-staffing factor (:attr:`PreparedForecast.staffing_factor`), so
+        that ``scheduled = agents / factor / (1 - in-centre shrinkage)``.
     **extra
         Further columns by name.
     """
@@ -52,7 +58,7 @@ def interval_table(
         "asa_s": measures["asa_s"],
         "abandon_rate": measures["abandon_rate"],
         "occupancy": measures["occupancy"],
-        "scheduled": fte.scheduled(agents),
+        "scheduled": fte.scheduled(agents / p.staffing_factor if staffed is None else staffed),
         "interval_s": p.interval_s,
         "patience_s": np.where(np.isfinite(p.patience_s), p.patience_s, np.nan),
         "threshold_s": p.thresholds_s,

@@ -55,6 +55,10 @@ class FteRules:
     s_out)) / (hours_per_fte / days_per_week)``: the people needed that day at one
     working day's paid hours. With ``total`` = ``s``, ``scheduled = agents / (1 - s)``
     and ``fte = agent_hours / (1 - s) / ...``.
+    A calibration's effective-staffing factor ``f`` (a measured shrinkage ``1 - f``,
+    :class:`~staffing.prepared.QueueModel`) comes first: ``scheduled = agents / f / (1 -
+    s_in)``, and the summary's FTE and heads are those of the scheduled hours
+    (:meth:`fte_of_scheduled`, :meth:`heads_of_scheduled`).
 
     Examples
     --------
@@ -128,6 +132,32 @@ class FteRules:
         """
         day = self.hours_per_fte / self.days_per_week
         return agent_hours / (1.0 - self.total_shrinkage) / day
+
+    def fte_of_scheduled(self, scheduled_hours: Any, period_days: Any) -> Any:
+        """Paid FTE for ``scheduled_hours`` over ``period_days`` calendar days.
+
+        The same as :meth:`fte` of the agent-hours they schedule, with whatever came between
+        agents and scheduled staff (a calibration's measured shrinkage) kept.
+
+        Examples
+        --------
+        >>> rules = FteRules(in_centre=0.2, out_of_centre=0.1)
+        >>> hours = 300.0
+        >>> bool(abs(rules.fte_of_scheduled(rules.scheduled(hours), 7) - rules.fte(hours, 7))
+        ...      < 1e-12)
+        True
+        """
+        out_of_centre = 0.0 if self.total is not None else self.out_of_centre
+        return scheduled_hours / (1.0 - out_of_centre) / (self.hours_per_fte * period_days / 7.0)
+
+    def heads_of_scheduled(self, scheduled_hours: Any) -> Any:
+        """People needed in one day for ``scheduled_hours`` of scheduled staff.
+
+        The same as :meth:`heads` of the agent-hours they schedule, with a calibration's
+        measured shrinkage kept.
+        """
+        out_of_centre = 0.0 if self.total is not None else self.out_of_centre
+        return scheduled_hours / (1.0 - out_of_centre) / (self.hours_per_fte / self.days_per_week)
 
     def describe(self) -> str:
         """The rules in words, for reports."""

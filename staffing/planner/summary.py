@@ -386,10 +386,12 @@ class SummaryParts:
         cells = pd.concat(self._cells, ignore_index=True)
         cells = cells.sort_values(["period", "queue"], kind="stable", ignore_index=True)
         out = self._channel_summary(cells) if self._mixed else self._voice_summary(cells)
-        out["fte"] = self.rules.fte(out["agent_hours"], out["period_days"])
+        out["fte"] = self.rules.fte_of_scheduled(out["scheduled_hours"], out["period_days"])
         if self.period == "day":
             out.insert(
-                list(out.columns).index("fte") + 1, "heads", self.rules.heads(out["agent_hours"])
+                list(out.columns).index("fte") + 1,
+                "heads",
+                self.rules.heads_of_scheduled(out["scheduled_hours"]),
             )
         self._warn_partial(out)
         return out

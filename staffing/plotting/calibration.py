@@ -1,7 +1,7 @@
 """Figures of a calibration.
 
-Abandon rate against service level, patience curves, and the Erlang C vs Erlang A
-back-test.
+Abandon rate against service level, patience curves, and the back-test of the models (per
+interval, per day, and by hour of day against the noise floor).
 """
 
 from __future__ import annotations
@@ -14,7 +14,15 @@ import pandas as pd
 
 from staffing.calibration import Calibrator, relation_points
 
-__all__ = ["calibration_figure", "plot_backtest", "plot_patience", "plot_relation"]
+__all__ = [
+    "backtest_figure",
+    "calibration_figure",
+    "plot_backtest",
+    "plot_daily_service_level",
+    "plot_error_by_hour",
+    "plot_patience",
+    "plot_relation",
+]
 
 _FIT = "#1f4e79"
 _BAND = "#9ecae1"
@@ -212,13 +220,26 @@ def plot_patience(cal: Calibrator, *, ax: Any = None, max_wait_s: float | None =
     return ax
 
 
-def plot_backtest(cal: Calibrator, *, ax: Any = None, max_points: int = 3000) -> Any:
-    """Predicted against observed service level per interval, Erlang C and Erlang A.
+def _backtest_of(source: Any) -> Any:
+    """The back-test of a calibration, or the back-test itself."""
+    return getattr(source, "backtest_", source)
+
+
+def _model_colours() -> dict[str, tuple[str, str]]:
+    return {
+        "erlang_c": ("Erlang C", _TARGET),
+        "erlang_a": ("Erlang A", _FIT),
+        "simulation": ("simulation", "#1b9e77"),
+    }
+
+
+def plot_backtest(source: Any, *, ax: Any = None, max_points: int = 3000) -> Any:
+    """Predicted against observed service level per interval, for every model back-tested.
 
     Parameters
     ----------
-    cal : Calibrator
-        Fitted, with a back-test (``cal.backtest_`` not None).
+    source : CalibrationFitter or BackTestFitter
+        A calibration with a back-test (``backtest_`` not None), or a back-test.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made when omitted.
     max_points : int, default 3000
@@ -229,7 +250,7 @@ def plot_backtest(cal: Calibrator, *, ax: Any = None, max_points: int = 3000) ->
     matplotlib Axes
     """
     ax = _axes(ax)
-    bt = cal.backtest_
+    bt = _backtest_of(source)
     if bt is None:
         ax.text(0.5, 0.5, "no staffed agents in the history:\nno back-test", ha="center")
         ax.set_axis_off()
@@ -237,20 +258,18 @@ def plot_backtest(cal: Calibrator, *, ax: Any = None, max_points: int = 3000) ->
     iv = bt.intervals_
     if len(iv) > max_points:
         iv = iv.sample(max_points, random_state=0)
-    err = {
-        (str(r["model"]), str(r["measure"])): float(r["mae"])
-        for r in bt.summary.to_dict(orient="records")
-    }
-    models = [("erlang_c", "Erlang C", _TARGET), ("erlang_a", "Erlang A", _FIT)]
-    for model, name, colour in models[: 2 if bt.erlang_a_ else 1]:
+    errors = bt.table("interval").groupby("model")["sl_mae"].mean()
+    for model, (name, colour) in _model_colours().items():
+        if model not in bt.models:
+            continue
         ax.scatter(
-            iv["observed_service_level"],
+            iv["service_level"],
             iv[f"{model}_service_level"],
             s=6,
             alpha=0.3,
             color=colour,
             linewidths=0,
-            label=f"{name} (mean error {100 * err[(model, 'service_level')]:.1f} pt)",
+            label=f"{name} (mean error {100 * errors[model]:.1f} pt)",
         )
     ax.plot([0, 1], [0, 1], color="black", lw=1)
     ax.set_xlim(0, 1)
@@ -263,6 +282,159 @@ def plot_backtest(cal: Calibrator, *, ax: Any = None, max_points: int = 3000) ->
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="upper left", markerscale=3)
     return ax
+
+
+def plot_daily_service_level(source: Any, *, ax: Any = None, queue: str | None = None) -> Any:
+    """Realised against predicted service level per day, each model a line.
+
+    Parameters
+    ----------
+    source : CalibrationFitter or BackTestFitter
+        A calibration with a back-test, or a back-test.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when omitted.
+    queue : str, optional
+        One queue (default every queue together).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    A day's realised service level is the ratio of its counts under the history's
+    definition; a model's is the mean of its interval predictions weighted by the same
+    denominators (as the back-test's day-level errors are computed). The shaded band is
+    the realised value plus and minus the simulation's day-level noise floor.
+    """
+    ax = _axes(ax)
+    bt = _backtest_of(source)
+    iv = bt.intervals_ if queue is None else bt.intervals_[bt.intervals_["queue"] == queue]
+    day = pd.to_datetime(iv["interval_start"]).dt.normalize()
+    den = iv["sl_calls"].to_numpy(dtype=float)
+    frame = pd.DataFrame(
+        {"day": day.to_numpy(), "den": den, "num": iv["service_level"].to_numpy() * den}
+    )
+    models = [m for m in _model_colours() if m in bt.models]
+    for model in models:
+        frame[model] = np.nan_to_num(iv[f"{model}_service_level"].to_numpy()) * den
+    daily = frame.groupby("day").sum()
+    realised = daily["num"] / daily["den"]
+    ax.plot(daily.index, realised, "o-", color="black", ms=3, lw=1, label="realised")
+    for model in models:
+        name, colour = _model_colours()[model]
+        pred = daily[model] / daily["den"]
+        mae = float(np.average(np.abs(pred - realised), weights=daily["den"]))
+        ax.plot(daily.index, pred, color=colour, lw=1.4, label=f"{name} (MAE {100 * mae:.1f} pt)")
+    _percent_axis(ax.yaxis)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("service level per day")
+    ax.set_title("Predicted vs realised service level per day")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="lower left")
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
+    return ax
+
+
+def plot_error_by_hour(
+    source: Any,
+    *,
+    ax: Any = None,
+    measure: str = "service_level",
+    queue: str | None = None,
+    min_share: float = 0.005,
+) -> Any:
+    """Each model's error per interval by hour of day, against its noise floor.
+
+    Parameters
+    ----------
+    source : CalibrationFitter or BackTestFitter
+        A calibration with a back-test, or a back-test.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when omitted.
+    measure : {"service_level", "abandon_rate"}, default "service_level"
+    queue : str, optional
+        One queue (default every queue together).
+    min_share : float, default 0.005
+        Leave out the hours holding less than this share of the calls (night hours with a
+        handful of calls, whose errors say little and would fill the axis).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    For the intervals starting in each hour of the day, the calls-weighted mean absolute
+    error of each model (solid) and the mean of the same intervals' noise floors (dashed:
+    the error the model would have if it were exactly right, by simulation of the same
+    intervals). A solid line on its dashed one is as good as the data can tell.
+    """
+    ax = _axes(ax)
+    bt = _backtest_of(source)
+    iv = bt.intervals_ if queue is None else bt.intervals_[bt.intervals_["queue"] == queue]
+    hour = pd.to_datetime(iv["interval_start"]).dt.hour.to_numpy()
+    calls = iv["offered"].to_numpy(dtype=float)
+    noise = "sl_noise" if measure == "service_level" else "abandon_noise"
+    for model, (name, colour) in _model_colours().items():
+        if model not in bt.models:
+            continue
+        err = np.abs(iv[f"{model}_{measure}"].to_numpy() - iv[measure].to_numpy())
+        frame = (
+            pd.DataFrame(
+                {
+                    "hour": hour,
+                    "w": calls,
+                    "err": np.nan_to_num(err) * calls,
+                    "floor": np.nan_to_num(iv[f"{model}_{noise}"].to_numpy()) * calls,
+                }
+            )
+            .groupby("hour")
+            .sum()
+        )
+        frame = frame[frame["w"] >= min_share * calls.sum()]
+        ax.plot(frame.index, frame["err"] / frame["w"], "o-", color=colour, ms=3, label=name)
+        ax.plot(frame.index, frame["floor"] / frame["w"], "--", color=colour, lw=1)
+    ax.plot([], [], "--", color="grey", lw=1, label="noise floor (model exactly right)")
+    _percent_axis(ax.yaxis)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("hour of day")
+    what = "service level" if measure == "service_level" else "abandon rate"
+    ax.set_ylabel(f"mean absolute error of the {what} per interval")
+    ax.set_title(f"Error by hour of day against the noise floor ({what})")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="upper right")
+    return ax
+
+
+def backtest_figure(source: Any, *, title: str | None = None) -> Any:
+    """The back-test in one figure.
+
+    Service level per day, and the error by hour of day against the noise floor.
+
+    Parameters
+    ----------
+    source : CalibrationFitter or BackTestFitter
+        A calibration with a back-test, or a back-test.
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib Figure
+        Not attached to pyplot; save it with ``fig.savefig``.
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12.8, 4.8), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    plot_daily_service_level(source, ax=left)
+    plot_error_by_hour(source, ax=right)
+    if title:
+        fig.suptitle(title)
+    return fig
 
 
 def calibration_figure(cal: Calibrator) -> Any:
@@ -284,15 +456,21 @@ def calibration_figure(cal: Calibrator) -> Any:
     if cal.relation_ is not None:
         panels.insert(0, "relation")
     if cal.backtest_ is not None:
-        panels.append("backtest")
-    fig = Figure(figsize=(5.6 * len(panels), 4.6), layout="constrained")
-    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+        panels += ["daily", "by_hour"]
+    columns = 2 if len(panels) > 2 else len(panels)
+    rows = (len(panels) + columns - 1) // columns
+    fig = Figure(figsize=(6.4 * columns, 4.8 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
     draw: dict[str, Callable[..., Any]] = {
         "relation": plot_relation,
         "patience": plot_patience,
-        "backtest": plot_backtest,
+        "daily": plot_daily_service_level,
+        "by_hour": plot_error_by_hour,
     }
-    for ax, name in zip(axes, panels, strict=True):
+    for ax, name in zip(axes, panels, strict=False):
         draw[name](cal, ax=ax)
-    fig.suptitle(f"Calibration of {cal.source_}")
+    for ax in axes[len(panels) :]:
+        ax.set_axis_off()
+    scope = getattr(cal, "backtest_scope_", "")
+    fig.suptitle(f"Calibration of {cal.source_}" + (f" (back-test {scope})" if scope else ""))
     return fig

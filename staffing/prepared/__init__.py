@@ -18,6 +18,7 @@ from __future__ import annotations
 from staffing.prepared.calibration import (
     CALIBRATION_PERIODS,
     calibrated_patience,
+    calibrated_staffing_factor,
     check_calibration,
     patience_curves,
     patience_for,
@@ -62,6 +63,7 @@ __all__ = [
     "QueueModel",
     "assign_targets",
     "calibrated_patience",
+    "calibrated_staffing_factor",
     "channel_columns",
     "check_calibration",
     "check_simulable",

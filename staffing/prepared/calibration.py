@@ -1,11 +1,14 @@
-"""What a saved calibration tells a plan: patience per queue and its survival curve.
+"""What a saved calibration tells a plan.
+
+Patience per queue, its survival curve, and the effective-staffing factor.
 
 ``calibration.json`` is written by :mod:`staffing.calibration.schema` (from a fitted
 :class:`~staffing.calibration.CalibrationFitter`) and read back here only, below every
 package that plans, simulates or judges with it: :func:`check_calibration` validates the
 mapping when it comes back (from :func:`staffing.io.load_calibration` or straight from
 Python); :func:`calibrated_patience` and :func:`patience_for` read the mean patience per
-queue, :func:`patience_curves` the Kaplan-Meier curve of each queue that has one.
+queue, :func:`patience_curves` the Kaplan-Meier curve of each queue that has one, and
+:func:`calibrated_staffing_factor` the effective agents per staffed agent.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from staffing.errors import InputError, StaffingError
 __all__ = [
     "CALIBRATION_PERIODS",
     "calibrated_patience",
+    "calibrated_staffing_factor",
     "check_calibration",
     "patience_curves",
     "patience_for",
@@ -64,6 +68,28 @@ def check_calibration(calibration: Any, *, source: str = "calibration") -> Mappi
     for name, entry in queues.items():
         if not isinstance(entry, Mapping):
             raise InputError(f"queue '{name}': not a mapping of estimates", source=source)
+        by_period = entry.get("staffing_factor_by_period") or {}
+        if not isinstance(by_period, Mapping):
+            raise InputError(
+                f"queue '{name}': staffing_factor_by_period is not a mapping", source=source
+            )
+        given = {
+            "staffing_factor": entry.get("staffing_factor"),
+            "latest_staffing_factor": entry.get("latest_staffing_factor"),
+            **{f"staffing factor of {p}": v for p, v in by_period.items()},
+        }
+        for key, value in given.items():
+            ok = value is None or (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and value > 0
+            )
+            if not ok:
+                raise InputError(
+                    f"queue '{name}': {key} {value!r} is not a positive number or null",
+                    source=source,
+                )
         for key in ("patience_s", "latest_patience_s"):
             value = entry.get(key)
             ok = value is None or (
@@ -135,6 +161,47 @@ def calibrated_patience(calibration: Mapping[str, Any], period: str = "latest") 
         return math.inf if value is None else float(value)
 
     return {str(name): one(entry) for name, entry in queues.items()}
+
+
+def calibrated_staffing_factor(
+    calibration: Mapping[str, Any], period: str = "latest"
+) -> dict[str, float]:
+    """Effective agents per staffed agent, per queue: the latest period, pooled, or one.
+
+    Parameters
+    ----------
+    calibration : mapping
+        The content of ``calibration.json``.
+    period : str, default "latest"
+        As for :func:`calibrated_patience`: ``"latest"`` (each queue's latest period with
+        a factor, else the pooled one), ``"pooled"`` or a period label.
+
+    Returns
+    -------
+    dict
+        Queue -> factor; only the queues with one (a calibration without staffed agents
+        has none: plans then take agents as effective).
+
+    Examples
+    --------
+    >>> cal = {"queues": {"all": {"patience_s": 380.0, "staffing_factor": 0.85,
+    ...                           "latest_staffing_factor": 0.86,
+    ...                           "staffing_factor_by_period": {"1999-04": 0.86}}}}
+    >>> calibrated_staffing_factor(cal), calibrated_staffing_factor(cal, "pooled")
+    ({'all': 0.86}, {'all': 0.85})
+    """
+    check_calibration(calibration)
+    out: dict[str, float] = {}
+    for name, entry in calibration["queues"].items():
+        if period == "pooled":
+            value = entry.get("staffing_factor")
+        elif period == "latest":
+            value = entry.get("latest_staffing_factor", entry.get("staffing_factor"))
+        else:
+            value = (entry.get("staffing_factor_by_period") or {}).get(period)
+        if value is not None:
+            out[str(name)] = float(value)
+    return out
 
 
 def patience_for(calibration: Mapping[str, Any], queues: Any, period: str = "latest") -> Any:

@@ -1,8 +1,12 @@
-"""The queue model: how callers behave (patience, from which source) and how abandons count.
+"""The queue model: how callers behave.
+
+Patience, from which source), how abandons count, and how many of the staffed agents are
+effectively taking calls.
 
 :class:`QueueModel` is validated once, when it is made, and then passed on unchanged by
 every function that plans, evaluates, simulates or judges a forecast. It reads the
-patience a saved calibration holds through :mod:`staffing.prepared.calibration`.
+patience and the effective-staffing factor a saved calibration holds through
+:mod:`staffing.prepared.calibration`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,11 @@ import numpy as np
 import pandas as pd
 
 from staffing.errors import StaffingError, StaffingWarning
-from staffing.prepared.calibration import calibrated_patience, check_calibration
+from staffing.prepared.calibration import (
+    calibrated_patience,
+    calibrated_staffing_factor,
+    check_calibration,
+)
 from staffing.vocabulary import AbandonPolicy, check_abandon_policy
 
 __all__ = ["PatienceWarning", "QueueModel"]
@@ -48,6 +56,12 @@ class QueueModel:
     abandonment : bool, default True
         ``False`` plans every interval with Erlang C, whatever patience any source gives
         (for comparing a plan with one that assumes nobody hangs up).
+    staffing_factor : float, optional
+        Effective agents per staffed agent for queues no calibration covers (default 1:
+        every staffed agent takes calls).
+    calibrated_staffing : bool, default True
+        ``False`` leaves out the calibration's effective-staffing factor (staffed agents
+        then all count as effective; patience still comes from the calibration).
 
     Notes
     -----
@@ -62,6 +76,19 @@ class QueueModel:
     A queue the calibration does not know falls back to 2 and 3 with a
     :class:`PatienceWarning` naming it. ``inf`` at any step means Erlang C for that
     interval and stops the search.
+
+    **Effective staffing, the same rule.** The model's agents are *effective* agents:
+    ``effective = staffing_factor x staffed``, with the factor (:meth:`staffing_factors`)
+
+    1. from the calibration's factor for the interval's queue (a calibration of a single
+       queue applies to every queue), for ``calibration_period`` as patience;
+    2. else ``staffing_factor`` given here;
+    3. else 1.
+
+    A plan's requirement is in effective agents; its scheduled staff is
+    ``agents / staffing_factor / (1 - in-centre shrinkage)``, so ``1 - staffing_factor``
+    is a measured in-centre shrinkage. A roster's agents (evaluate) are staffed agents,
+    and the model sees ``staffing_factor x`` them.
 
     Examples
     --------
@@ -78,8 +105,18 @@ class QueueModel:
     abandon_policy: AbandonPolicy = "fail"
     calibration_period: str = "latest"
     abandonment: bool = True
+    staffing_factor: float | None = None
+    calibrated_staffing: bool = True
 
     def __post_init__(self) -> None:
+        if self.staffing_factor is not None:
+            factor = float(self.staffing_factor)
+            if not (math.isfinite(factor) and factor > 0):
+                raise StaffingError(
+                    f"`staffing_factor` {self.staffing_factor!r}: give the effective agents "
+                    "per staffed agent, a number above 0 (e.g. 0.85)"
+                )
+            object.__setattr__(self, "staffing_factor", factor)
         if self.patience_s is not None:
             value = float(self.patience_s)
             if math.isnan(value) or value <= 0:
@@ -154,6 +191,68 @@ class QueueModel:
             )
         return queues.astype(str).map(lookup).to_numpy(dtype=float)
 
+    def _factor_table(self) -> dict[str, float]:
+        if self.calibration is None or not self.calibrated_staffing:
+            return {}
+        return calibrated_staffing_factor(self.calibration, self.calibration_period)
+
+    def staffing_factors(self, forecast: pd.DataFrame) -> np.ndarray:
+        """Effective agents per staffed agent for every row of a forecast.
+
+        Parameters
+        ----------
+        forecast : DataFrame
+            With ``queue``.
+
+        Returns
+        -------
+        ndarray of float
+            One value per row, by the precedence rule of the class notes.
+
+        Examples
+        --------
+        >>> cal = {"queues": {"sales": {"patience_s": 95.0, "staffing_factor": 0.85},
+        ...                   "care": {"patience_s": 60.0}}}
+        >>> f = pd.DataFrame({"queue": ["sales", "care"]})
+        >>> QueueModel(calibration=cal, staffing_factor=0.9).staffing_factors(f).tolist()
+        [0.85, 0.9]
+        """
+        table = self._factor_table()
+        single = (
+            next(iter(table.values()))
+            if len(table) == 1 and len((self.calibration or {}).get("queues", {})) == 1
+            else None
+        )
+        fallback = 1.0 if self.staffing_factor is None else float(self.staffing_factor)
+        names = forecast["queue"].astype(str)
+        lookup = {
+            q: table.get(q, single if single is not None else fallback) for q in pd.unique(names)
+        }
+        return names.map(lookup).to_numpy(dtype=float)
+
+    def staffing_choice(self) -> str:
+        """The calibration's effective-staffing factor per queue in words ("" without one).
+
+        Examples
+        --------
+        >>> cal = {"queues": {"all": {"patience_s": 380.0, "staffing_factor": 0.85,
+        ...        "latest_staffing_period": "1999-04", "latest_staffing_factor": 0.86}}}
+        >>> QueueModel(calibration=cal).staffing_choice()
+        'all x0.860 (1999-04, a measured shrinkage of 14.0%)'
+        """
+        table = self._factor_table()
+        parts = []
+        for queue, value in table.items():
+            entry = (self.calibration or {})["queues"][queue]
+            if self.calibration_period == "latest":
+                label = entry.get("latest_staffing_period", "whole history")
+            elif self.calibration_period == "pooled":
+                label = "whole history"
+            else:
+                label = self.calibration_period
+            parts.append(f"{queue} x{value:.3f} ({label}, a measured shrinkage of {1 - value:.1%})")
+        return ", ".join(parts)
+
     def calibration_choice(self) -> str:
         """Which of the calibration's patience estimates this model uses, queue by queue.
 
@@ -183,7 +282,11 @@ class QueueModel:
     def describe(self, forecast: pd.DataFrame | None = None) -> str:
         """The model in words, for reports ("Erlang A with ...", "Erlang C ...")."""
         if not self.abandonment:
-            return "Erlang C for every interval (abandonment left out)"
+            return "Erlang C for every interval (abandonment left out)" + (
+                f"; effective agents = factor x staffed agents: {self.staffing_choice()}"
+                if self.staffing_choice()
+                else ""
+            )
         parts = []
         if self.calibration is not None:
             parts.append(f"the calibration's patience per queue ({self.calibration_period})")
@@ -198,6 +301,16 @@ class QueueModel:
                 if math.isinf(self.patience_s)
                 else f"a mean patience of {self.patience_s:g} s"
             )
+        staffing = self.staffing_choice()
+        if staffing:
+            staffing = (
+                f"; effective agents = factor x staffed agents from the calibration: "
+                f"{staffing}, applied to scheduled staff before the in-centre shrinkage"
+            )
+        elif self.staffing_factor is not None and self.staffing_factor != 1.0:
+            staffing = f"; effective agents = {self.staffing_factor:g} x staffed agents"
         if not parts:
-            return "Erlang C (no abandonment)"
-        return "Erlang A with " + ", else ".join(parts) + " (Erlang C where none applies)"
+            return "Erlang C (no abandonment)" + staffing
+        return (
+            "Erlang A with " + ", else ".join(parts) + " (Erlang C where none applies)" + staffing
+        )

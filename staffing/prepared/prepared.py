@@ -253,6 +253,14 @@ class PreparedForecast:
         return self.frame["interval_s"].to_numpy(dtype=float)
 
     @cached_property
+    def staffing_factor(self) -> np.ndarray:
+        """Effective agents per staffed agent (:meth:`QueueModel.staffing_factors`.
+
+        1 unless a calibration or the model says otherwise).
+        """
+        return self.model.staffing_factors(self.frame)
+
+    @cached_property
     def workload_erlangs(self) -> np.ndarray:
         """``calls * aht_s / interval_s``."""
         return self.calls * self.aht_s / self.interval_s
