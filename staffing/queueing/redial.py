@@ -47,6 +47,7 @@ References
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -73,6 +74,7 @@ from staffing.queueing.targets import (
 )
 
 __all__ = [
+    "RedialDelay",
     "check_redial",
     "customer_abandon_rate",
     "evaluate_redial",
@@ -118,6 +120,113 @@ def check_redial(redial: Any = None, reconnect: Any = None, redial_delay_s: Any 
                 f"`redial_delay_s` {float(delay.reshape(-1)[0]):g}: callers call back after "
                 "a delay above 0 s (e.g. 10min)"
             )
+
+
+@dataclass(frozen=True, eq=False)
+class RedialDelay:
+    """When callers call back: the delay from hanging up (or from the end of an answered
+    call) to the next attempt.
+
+    Exponential with a mean (:meth:`exponential`), or an empirical curve
+    (:meth:`empirical`): the share of callers back within each delay, among those who
+    come back at all (a calibration's ``delay_curve``), linear between its points, from
+    0 at 0 s to 1 at its last delay.
+
+    Examples
+    --------
+    >>> d = RedialDelay.exponential(600)
+    >>> round(float(d.cdf(600)), 4), round(float(d.integrated_cdf(1800)), 2)
+    (0.6321, 1229.87)
+    >>> e = RedialDelay.empirical([60, 600, 3600], [0.2, 0.5, 1.0])
+    >>> e.cdf([30, 600, 7200]).tolist(), e.mean_s
+    ([0.1, 0.5, 1.0], 1155.0)
+    """
+
+    mean_delay_s: float | None = None
+    delays_s: np.ndarray | None = None
+    shares: np.ndarray | None = None
+
+    @classmethod
+    def exponential(cls, mean_s: float) -> RedialDelay:
+        """Exponential delays with mean ``mean_s`` [s] (above 0)."""
+        check_redial(redial_delay_s=mean_s)
+        return cls(mean_delay_s=float(mean_s))
+
+    @classmethod
+    def empirical(cls, delays_s: Any, shares: Any) -> RedialDelay:
+        """The curve through ``(delays_s[i], shares[i])``: increasing delays above 0,
+        shares rising to 1 at the last delay."""
+        t = np.asarray(delays_s, dtype=float).reshape(-1)
+        f = np.asarray(shares, dtype=float).reshape(-1)
+        if t.size == 0 or t.size != f.size:
+            raise StaffingError("a redial delay curve needs as many shares as delays (>= 1)")
+        if not (np.all(np.isfinite(t)) and t[0] > 0 and np.all(np.diff(t) > 0)):
+            raise StaffingError("redial delay curve: delays must be finite, above 0, increasing")
+        if not (np.all((f >= 0) & (f <= 1)) and np.all(np.diff(f) >= 0) and f[-1] == 1.0):
+            raise StaffingError(
+                "redial delay curve: shares must lie in [0, 1], not fall, and end at 1"
+            )
+        t = np.concatenate([[0.0], t])
+        f = np.concatenate([[0.0], f])
+        t.setflags(write=False)
+        f.setflags(write=False)
+        return cls(delays_s=t, shares=f)
+
+    @property
+    def mean_s(self) -> float:
+        """Mean delay [s]."""
+        if self.mean_delay_s is not None:
+            return self.mean_delay_s
+        assert self.delays_s is not None and self.shares is not None
+        t, f = self.delays_s, self.shares
+        return float(np.sum(np.diff(f) * 0.5 * (t[1:] + t[:-1])))
+
+    @property
+    def horizon_s(self) -> float:
+        """Delay [s] within which all but 1e-16 of the redials come back."""
+        if self.mean_delay_s is not None:
+            return 37.0 * self.mean_delay_s
+        assert self.delays_s is not None
+        return float(self.delays_s[-1])
+
+    def cdf(self, delay_s: Any) -> np.ndarray:
+        """Share of redials back within ``delay_s`` [s]."""
+        x = np.maximum(np.asarray(delay_s, dtype=float), 0.0)
+        if self.mean_delay_s is not None:
+            return -np.expm1(-x / self.mean_delay_s)
+        assert self.delays_s is not None and self.shares is not None
+        return np.asarray(np.interp(x, self.delays_s, self.shares))
+
+    def integrated_cdf(self, delay_s: Any) -> np.ndarray:
+        """``int_0^x F(u) du`` [s] at ``x = delay_s`` (0 for ``x <= 0``)."""
+        x = np.maximum(np.asarray(delay_s, dtype=float), 0.0)
+        if self.mean_delay_s is not None:
+            d = self.mean_delay_s
+            return x + d * np.expm1(-x / d)
+        t, f = self.delays_s, self.shares
+        assert t is not None and f is not None
+        knots = np.concatenate([[0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(t))])
+        i = np.clip(np.searchsorted(t, x, side="right") - 1, 0, t.size - 1)
+        u = x - t[i]
+        slope = np.append(np.diff(f) / np.diff(t), 0.0)[i]
+        return knots[i] + f[i] * u + 0.5 * slope * u * u
+
+    def sample(self, unit: np.ndarray) -> np.ndarray:
+        """Delays [s] from uniforms on (0, 1] (by the inverse of :meth:`cdf`)."""
+        if self.mean_delay_s is not None:
+            return -self.mean_delay_s * np.log(unit)
+        assert self.delays_s is not None and self.shares is not None
+        # the first delay at which the curve reaches 1 - unit (flat parts skipped)
+        level = 1.0 - unit
+        f, t = self.shares, self.delays_s
+        keep = np.concatenate([[True], np.diff(f) > 0])
+        return np.interp(level, f[keep], t[keep])
+
+    def describe(self) -> str:
+        """The delay in words."""
+        if self.mean_delay_s is not None:
+            return f"exponential delays, mean {self.mean_delay_s:g} s"
+        return f"the calibrated delay curve (mean {self.mean_s:.0f} s)"
 
 
 def _abandon(
