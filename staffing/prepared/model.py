@@ -17,10 +17,19 @@ import numpy as np
 import pandas as pd
 
 from staffing.errors import StaffingError, StaffingWarning
-from staffing.prepared.calibration import calibrated_patience, check_calibration
+from staffing.prepared.calibration import (
+    calibrated_patience,
+    calibrated_redials,
+    check_calibration,
+)
+from staffing.queueing.redial import RedialDelay, check_redial
 from staffing.vocabulary import AbandonPolicy, check_abandon_policy
 
-__all__ = ["PatienceWarning", "QueueModel"]
+__all__ = ["PATIENCE_MODELS", "PatienceWarning", "QueueModel"]
+
+#: How patience enters the measures: ``exponential`` (Erlang A with the mean) or ``km``
+#: (M/M/n+G with the calibration's Kaplan-Meier curve).
+PATIENCE_MODELS: tuple[str, ...] = ("exponential", "km")
 
 
 class PatienceWarning(StaffingWarning):
@@ -48,6 +57,22 @@ class QueueModel:
     abandonment : bool, default True
         ``False`` plans every interval with Erlang C, whatever patience any source gives
         (for comparing a plan with one that assumes nobody hangs up).
+    patience_model : {"exponential", "km"}, default "exponential"
+        ``"km"``: queues whose calibration holds a Kaplan-Meier patience curve are
+        planned with that curve (M/M/n+G, :mod:`staffing.queueing.general_patience`)
+        instead of Erlang A with its mean; the others stay exponential, with a warning.
+    redial : float, optional
+        Share of abandoned callers who call again, in ``[0, 1)``, for queues no more
+        specific source covers (see the notes). The forecast's ``calls`` are then fresh
+        calls and the plan follows the redials through the day
+        (:mod:`staffing.planner.redials`).
+    redial_delay_s : float, optional
+        Mean delay [s] before a redial (exponential), for queues whose calibration has
+        no delay curve; needed with any redial share.
+    reconnect : float, optional
+        Share of answered callers who call again (the matter not settled), in ``[0, 1)``,
+        after the same delay. A calibration reports it but does not apply it: calls
+        after an answer may be new business.
 
     Notes
     -----
@@ -62,6 +87,11 @@ class QueueModel:
     A queue the calibration does not know falls back to 2 and 3 with a
     :class:`PatienceWarning` naming it. ``inf`` at any step means Erlang C for that
     interval and stops the search.
+
+    **Redials, the same rule.** The share of abandoned callers who call again: the
+    calibration's for the queue (from caller ids), else the forecast's ``redial``
+    column, else ``redial`` here, else none. Its delay: the calibration's curve, else
+    exponential with ``redial_delay_s``.
 
     Examples
     --------
@@ -78,6 +108,10 @@ class QueueModel:
     abandon_policy: AbandonPolicy = "fail"
     calibration_period: str = "latest"
     abandonment: bool = True
+    patience_model: str = "exponential"
+    redial: float | None = None
+    redial_delay_s: float | None = None
+    reconnect: float | None = None
 
     def __post_init__(self) -> None:
         if self.patience_s is not None:
@@ -91,6 +125,13 @@ class QueueModel:
         check_abandon_policy(self.abandon_policy)
         if self.calibration is not None:
             check_calibration(self.calibration)
+        if self.patience_model not in PATIENCE_MODELS:
+            raise StaffingError(f"`patience_model` {self.patience_model!r}: use exponential or km")
+        check_redial(self.redial, self.reconnect, self.redial_delay_s)
+        for name in ("redial", "redial_delay_s", "reconnect"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, float(value))
 
     @property
     def has_patience(self) -> bool:
@@ -154,6 +195,51 @@ class QueueModel:
             )
         return queues.astype(str).map(lookup).to_numpy(dtype=float)
 
+    # -- redials ---------------------------------------------------------------------------
+
+    def redial_shares(self, forecast: pd.DataFrame) -> np.ndarray:
+        """Share of abandoned callers who call again, per row (NaN: no redials).
+
+        Parameters
+        ----------
+        forecast : DataFrame
+            With ``queue`` and, optionally, ``redial``.
+
+        Examples
+        --------
+        >>> f = pd.DataFrame({"queue": ["sales", "care"], "redial": [0.5, np.nan]})
+        >>> QueueModel(redial=0.3, redial_delay_s=600).redial_shares(f).tolist()
+        [0.5, 0.3]
+        """
+        n = len(forecast)
+        out = np.full(n, np.nan)
+        table = calibrated_redials(self.calibration)
+        if table:
+            single = next(iter(table.values())) if len(table) == 1 else None
+            lookup = {
+                q: (table.get(q, single) or {}).get("share", np.nan)
+                for q in pd.unique(forecast["queue"].astype(str))
+            }
+            out = forecast["queue"].astype(str).map(lookup).to_numpy(dtype=float)
+        if "redial" in forecast.columns:
+            column = pd.to_numeric(forecast["redial"], errors="coerce").to_numpy(dtype=float)
+            out = np.where(np.isnan(out), column, out)
+        if self.redial is not None:
+            out = np.where(np.isnan(out), self.redial, out)
+        return out
+
+    def redial_delay(self, queue: str) -> RedialDelay | None:
+        """When a queue's callers call again: the calibration's delay curve, else
+        exponential with ``redial_delay_s``, else ``None``."""
+        table = calibrated_redials(self.calibration)
+        single = next(iter(table.values())) if len(table) == 1 else None
+        entry = table.get(str(queue), single)
+        if entry is not None and entry["delay"] is not None:
+            return entry["delay"]
+        if self.redial_delay_s is not None:
+            return RedialDelay.exponential(self.redial_delay_s)
+        return None
+
     def calibration_choice(self) -> str:
         """Which of the calibration's patience estimates this model uses, queue by queue.
 
@@ -199,5 +285,27 @@ class QueueModel:
                 else f"a mean patience of {self.patience_s:g} s"
             )
         if not parts:
-            return "Erlang C (no abandonment)"
-        return "Erlang A with " + ", else ".join(parts) + " (Erlang C where none applies)"
+            text = "Erlang C (no abandonment)"
+        else:
+            text = "Erlang A with " + ", else ".join(parts) + " (Erlang C where none applies)"
+            if self.patience_model == "km":
+                text += "; M/M/n+G with the calibration's Kaplan-Meier curve where it has one"
+        return text + self._describe_redials(forecast)
+
+    def _describe_redials(self, forecast: pd.DataFrame | None) -> str:
+        sources = []
+        if calibrated_redials(self.calibration):
+            sources.append("the calibration's redial shares and delay curves")
+        column = forecast.get("redial") if forecast is not None else None
+        if column is not None and pd.to_numeric(column, errors="coerce").notna().any():
+            sources.append("the forecast's redial column")
+        if self.redial is not None:
+            sources.append(f"{100 * self.redial:g}% of abandoned callers calling again")
+        if not sources and not self.reconnect:
+            return ""
+        text = "; redials: " + (", else ".join(sources) or "none")
+        if self.redial_delay_s is not None:
+            text += f" (exponential delay, mean {self.redial_delay_s:g} s)"
+        if self.reconnect:
+            text += f"; {100 * self.reconnect:g}% of answered callers call again"
+        return text

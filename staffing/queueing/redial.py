@@ -75,11 +75,14 @@ from staffing.queueing.targets import (
 
 __all__ = [
     "RedialDelay",
+    "abandon_share",
     "check_redial",
     "customer_abandon_rate",
     "evaluate_redial",
     "offered_attempts",
+    "redial_requirement",
     "required_agents_redial",
+    "solve_attempts",
 ]
 
 _RTOL = 1e-13  # bracket width of the fixed point, relative to the attempts
@@ -229,7 +232,7 @@ class RedialDelay:
         return f"the calibrated delay curve (mean {self.mean_s:.0f} s)"
 
 
-def _abandon(
+def abandon_share(
     n: np.ndarray,
     calls: np.ndarray,
     aht: np.ndarray,
@@ -237,7 +240,8 @@ def _abandon(
     patience: np.ndarray | None,
     curve: PatienceCurve | None,
 ) -> np.ndarray:
-    """Share of attempts that abandon with ``calls`` attempts offered."""
+    """Share of attempts that abandon with ``calls`` attempts offered per interval
+    (validated 1-d arrays; Erlang C/A, or M/M/n+G with ``curve``)."""
     a = calls * aht / interval
     res = performance(n, a, aht, patience, [], "fail", want_asa=False, patience_curve=curve)
     return np.asarray(res["abandon_rate"], dtype=float)
@@ -268,7 +272,7 @@ def solve_attempts(
     pp = patience[todo] if patience is not None else None
 
     def excess(idx: np.ndarray, x: np.ndarray) -> np.ndarray:
-        p = _abandon(nn[idx], x, hh[idx], iv[idx], pp[idx] if pp is not None else None, curve)
+        p = abandon_share(nn[idx], x, hh[idx], iv[idx], pp[idx] if pp is not None else None, curve)
         return x * (1.0 - r[idx] * p - c[idx] * (1.0 - p)) - f0[idx]
 
     everyone = np.arange(todo.size)
@@ -502,7 +506,12 @@ def evaluate_redial(
 
 
 class _Judge:
-    """Whether ``n`` agents meet every target of some rows, with their redials."""
+    """Whether ``n`` agents meet every target of some rows, with their redials.
+
+    ``redial`` and ``reconnect`` feed the fixed point (in a plan: the share coming back
+    within the same interval); ``customer`` holds the whole shares, which the customer
+    abandon rate is judged with.
+    """
 
     def __init__(
         self,
@@ -514,18 +523,22 @@ class _Judge:
         redial: np.ndarray,
         reconnect: np.ndarray,
         targets: TargetSet,
+        customer: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.fresh, self.aht, self.interval = fresh, aht, interval
         self.patience, self.curve = patience, curve
         self.redial, self.reconnect = redial, reconnect
+        self.customer = customer if customer is not None else (redial, reconnect)
         self.targets = targets
         self.thresholds = targets.thresholds
 
     def met(self, idx: np.ndarray, n: np.ndarray, policy: str) -> np.ndarray:
         p = self.patience[idx] if self.patience is not None else None
         h, iv = self.aht[idx], self.interval[idx]
-        r, c = self.redial[idx], self.reconnect[idx]
-        x = solve_attempts(self.fresh[idx], n, h, iv, p, self.curve, r, c)
+        x = solve_attempts(
+            self.fresh[idx], n, h, iv, p, self.curve, self.redial[idx], self.reconnect[idx]
+        )
+        r, c = self.customer[0][idx], self.customer[1][idx]
         res = performance(
             n,
             x * h / iv,
@@ -667,17 +680,57 @@ def required_agents_redial(
                 f"{int(np.count_nonzero(nobody))} interval(s) have none, and Erlang C "
                 "assumes nobody abandons"
             )
-    answer = np.zeros(c1.shape)
-    busy = np.flatnonzero(c1 > 0)
+    answer = redial_requirement(c1, h1, iv1, p1, curve, parsed, abandon_policy, r1, rc1)
+    return wrap(answer.reshape(shape), template, integer=True)
+
+
+def redial_requirement(
+    fresh: np.ndarray,
+    aht: np.ndarray,
+    interval: np.ndarray,
+    patience: np.ndarray | None,
+    curve: PatienceCurve | None,
+    targets: TargetSet,
+    abandon_policy: str,
+    redial: np.ndarray,
+    reconnect: np.ndarray,
+    customer: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """The fewest agents per row, each judged at its own fixed point (validated 1-d arrays).
+
+    The array-level face of :func:`required_agents_redial` (0 agents where ``fresh`` is
+    0), for the planner: ``redial`` and ``reconnect`` are the shares that feed the fixed
+    point, ``customer`` the whole shares that ``customer_abandon<=`` targets are judged by
+    (default the same).
+
+    Returns
+    -------
+    ndarray of float
+        Whole agents.
+    """
+    answer = np.zeros(fresh.shape)
+    busy = np.flatnonzero(fresh > 0)
     for start in range(0, busy.size, _CHUNK):
         rows = busy[start : start + _CHUNK]
-        pr = p1[rows] if p1 is not None else None
-        judge = _Judge(c1[rows], h1[rows], iv1[rows], pr, curve, r1[rows], rc1[rows], parsed)
-        a_top = top[rows] * h1[rows] / iv1[rows]
+        pr = patience[rows] if patience is not None else None
+        mine = (customer[0][rows], customer[1][rows]) if customer is not None else None
+        judge = _Judge(
+            fresh[rows],
+            aht[rows],
+            interval[rows],
+            pr,
+            curve,
+            redial[rows],
+            reconnect[rows],
+            targets,
+            mine,
+        )
+        top = fresh[rows] / (1.0 - np.maximum(redial[rows], reconnect[rows]))
+        a_top = top * aht[rows] / interval[rows]
         ceiling = 20.0 * a_top + 100.0 * np.sqrt(a_top) + 1000.0
-        guess = _guess(c1[rows], h1[rows], iv1[rows], pr, curve, parsed)
+        guess = _guess(fresh[rows], aht[rows], interval[rows], pr, curve, targets)
         upper = _fewest(judge, guess, ceiling, "fail")
-        if abandon_policy != "fail" and any(isinstance(t, ServiceLevel) for t in parsed):
+        if abandon_policy != "fail" and any(isinstance(t, ServiceLevel) for t in targets):
             # policies crediting abandons may dip: step down while every target holds
             idx = np.flatnonzero(upper > 1.0)
             while idx.size:
@@ -686,4 +739,4 @@ def required_agents_redial(
                 upper[idx[ok]] = probe[ok]
                 idx = idx[ok & (probe > 1.0)]
         answer[rows] = upper
-    return wrap(answer.reshape(shape), template, integer=True)
+    return answer
