@@ -33,6 +33,7 @@ from staffing.calibration.history import (
     validate_records,
 )
 from staffing.calibration.patience import KaplanMeierFitter, PatienceFitter, PatienceWarning
+from staffing.calibration.redials import GivenRedials, RedialFitter
 from staffing.calibration.relation import (
     RelationFitter,
     RelationWarning,
@@ -67,6 +68,11 @@ class CalibrationFitter:
         Confidence level of every interval.
     min_abandons : int, default 30
         Fewer abandons than this in a queue (or period) give a warning.
+    redial : float, optional
+        Share of abandoned callers who call again, for a history without caller ids
+        (:class:`~staffing.calibration.redials.GivenRedials`); call records with a
+        ``caller_id`` column have theirs measured instead
+        (:class:`~staffing.calibration.redials.RedialFitter`).
 
     Attributes
     ----------
@@ -94,6 +100,8 @@ class CalibrationFitter:
         The F test of one relation for all periods.
     backtest_ : BackTestFitter or None
         Erlang C vs Erlang A, where the history knows staffed agents.
+    redials_ : RedialFitter, GivenRedials or None
+        Redial shares per queue: measured from caller ids, or the share given.
     warnings_ : list of str
         Everything that could not be estimated or should not be trusted.
     summary : DataFrame
@@ -117,7 +125,9 @@ class CalibrationFitter:
         abandon_target: float | None = None,
         confidence: float = 0.95,
         min_abandons: int = 30,
+        redial: float | None = None,
     ) -> None:
+        self.redial = redial
         self.threshold_s = threshold_s
         self.by = by
         self.abandon_target = abandon_target
@@ -136,6 +146,10 @@ class CalibrationFitter:
             raise InputError(f"confidence must lie strictly between 0 and 1, not {self.confidence}")
         if not (math.isfinite(self.threshold_s) and self.threshold_s >= 0):
             raise InputError(f"threshold {self.threshold_s!r} s must be zero or more")
+        if self.redial is not None and not 0.0 <= self.redial < 1.0:
+            raise InputError(
+                f"redial share {self.redial!r} must be at least 0 and below 100% (write 40%)"
+            )
 
     def fit(self, history: pd.DataFrame, records: pd.DataFrame | None = None) -> CalibrationFitter:
         """Fit everything on an interval history (and its call records, if any).
@@ -165,6 +179,7 @@ class CalibrationFitter:
         self.source_ = str(history.attrs.get("source", "history"))
         notes: list[str] = []
 
+        self.redials_ = self._fit_redials(history, records, notes)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             self._fit_all(history, records, notes)
@@ -350,6 +365,26 @@ class CalibrationFitter:
             out["by_queue"] = by_queue
         return out
 
+    def _fit_redials(
+        self, history: pd.DataFrame, records: pd.DataFrame | None, notes: list[str]
+    ) -> RedialFitter | GivenRedials | None:
+        """Redial shares from caller ids, else the share given, else none (said so)."""
+        if records is not None and "caller_id" in records.columns:
+            if self.redial is not None:
+                notes.append(
+                    "the records' caller ids measure the redial shares: the redial share "
+                    "given is not used"
+                )
+            return RedialFitter(confidence=self.confidence).fit(records)
+        if self.redial is not None:
+            return GivenRedials(self.redial).fit(history)
+        if records is not None:
+            notes.append(
+                "the records have no caller ids: redial shares are not estimated (the "
+                "calls are attempts; give the share with --redial)"
+            )
+        return None
+
     def patience_map(self) -> dict[str, float]:
         """Fitted patience per queue [s] (NaN where it could not be estimated)."""
         s = self.patience_.summary
@@ -365,7 +400,11 @@ class CalibrationFitter:
 
     def report(self, *, with_warnings: bool = True) -> str:
         """A plain-text summary a planner can read (ending with the warnings)."""
-        return calibration_report(self, with_warnings=with_warnings)
+        text = calibration_report(self, with_warnings=with_warnings)
+        redials = getattr(self, "redials_", None)
+        if redials is None:
+            return text
+        return text.rstrip("\n") + "\n\n" + redials.report()
 
     def __repr__(self) -> str:
         head = (
@@ -391,6 +430,7 @@ def calibrate(
     min_abandons: int = 30,
     max_idle_s: float = 900.0,
     on_inconsistent: InconsistentPolicy = "repair",
+    redial: float | str | None = None,
 ) -> CalibrationFitter:
     """Calibrate on a history table: an interval report or per-call records.
 
@@ -416,6 +456,9 @@ def calibrate(
     on_inconsistent : {"repair", "drop", "fail"}, default "repair"
         Interval reports: rows whose answered + abandoned exceeds offered (see
         :func:`~staffing.calibration.validate_intervals`).
+    redial : float or str, optional
+        Share of abandoned callers who call again (``"40%"``), for a history without
+        caller ids; records with ``caller_id`` have theirs measured.
 
     Returns
     -------
@@ -449,6 +492,7 @@ def calibrate(
         else parse_rate(abandon_target, what="`abandon_target`", allow_zero=False, allow_one=False),
         confidence=confidence,
         min_abandons=min_abandons,
+        redial=None if redial is None else parse_rate(redial, what="`redial`", allow_one=False),
     ).fit(table, records)
 
 

@@ -74,6 +74,14 @@ __all__ = ["calibrate_command"]
     help="Call records: longest idle gap between an agent's calls still counted as staffed.",
 )
 @click.option(
+    "--redial",
+    type=Percent(allow_one=False),
+    default=None,
+    metavar="PERCENT",
+    help="Share of abandoned callers who call again, for a history without caller ids "
+    "(records with a caller_id column have theirs measured): the fresh calls it implies.",
+)
+@click.option(
     "--out",
     required=True,
     metavar="PATH",
@@ -92,6 +100,7 @@ def calibrate_command(
     min_abandons: int,
     max_idle_s: float,
     on_inconsistent: str,
+    redial: float | None,
     out: str,
     plot_path: str | None,
     report_path: str | None,
@@ -100,8 +109,8 @@ def calibrate_command(
 
     HISTORY is an ACD interval report (interval_start, queue, offered, answered,
     abandoned, answered_within or service_level, optional wait totals, aht_s, agents)
-    or per-call records (arrival, queue, wait_s, outcome, handle_s, agent), as CSV,
-    Excel or Parquet. For example:
+    or per-call records (arrival, queue, wait_s, outcome, handle_s, agent, optional
+    caller_id: redial shares and delays), as CSV, Excel or Parquet. For example:
 
     \b
         staffing calibrate history.csv --abandon-target 5% \\
@@ -127,6 +136,7 @@ def calibrate_command(
         min_abandons=min_abandons,
         max_idle_s=max_idle_s,
         on_inconsistent=on_inconsistent,  # type: ignore[arg-type]
+        redial=redial,
     )
     figure: Any = None
     if plot_path is not None or report_path is not None:

@@ -133,25 +133,6 @@ class RedialDay:
     sweeps: int
 
 
-def _queue_aht(p: PreparedForecast) -> np.ndarray:
-    """Handle time per row, the queue's call-weighted mean where the row has none."""
-    given = p.aht_given_s
-    known = np.isfinite(given) & (given > 0) & (p.calls > 0)
-    frame = pd.DataFrame(
-        {
-            "q": p.queues.astype(str),
-            "work": np.where(known, p.calls * given, 0.0),
-            "calls": np.where(known, p.calls, 0.0),
-        }
-    )
-    sums = frame.groupby("q", sort=False)[["work", "calls"]].transform("sum")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = (sums["work"] / sums["calls"]).to_numpy(dtype=float)
-    mean = np.where(np.isfinite(mean) & (mean > 0), mean, 1.0)
-    usable = np.isfinite(given) & (given > 0)
-    return np.where(usable, given, mean)
-
-
 @dataclass(frozen=True)
 class _Queue:
     rows: np.ndarray  # positions, in time order
@@ -232,7 +213,7 @@ def forward_redials(
     from staffing.planner.voice import solve_rows
 
     size = len(p)
-    aht = _queue_aht(p)
+    aht = p.aht_filled_s
     r = np.nan_to_num(p.redial_share)
     c = p.reconnect_share
     again = np.isfinite(p.redial_share) | (c > 0)

@@ -353,8 +353,33 @@ class PreparedForecast:
 
     @cached_property
     def reconnect_share(self) -> np.ndarray:
-        """Share of answered callers who call again, per row (0: none)."""
-        return np.full(len(self), self.model.reconnect or 0.0)
+        """Share of answered callers who call again, per row (0: none): the forecast's
+        ``reconnect`` column (a plan read back), else the model's."""
+        out = np.full(len(self), self.model.reconnect or 0.0)
+        if "reconnect" in self.frame.columns:
+            column = pd.to_numeric(self.frame["reconnect"], errors="coerce").to_numpy(float)
+            ok = np.isfinite(column) & (column >= 0.0) & (column < 1.0)
+            out = np.where(ok, column, out)
+        return out
+
+    @cached_property
+    def aht_filled_s(self) -> np.ndarray:
+        """Handle time [s] per row, the queue's call-weighted mean where the row has no
+        calls (the redials it receives are handled like the queue's calls)."""
+        given = self.aht_given_s
+        known = np.isfinite(given) & (given > 0) & (self.calls > 0)
+        frame = pd.DataFrame(
+            {
+                "q": self.queues.astype(str),
+                "work": np.where(known, self.calls * given, 0.0),
+                "calls": np.where(known, self.calls, 0.0),
+            }
+        )
+        sums = frame.groupby("q", sort=False)[["work", "calls"]].transform("sum")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = (sums["work"] / sums["calls"]).to_numpy(dtype=float)
+        mean = np.where(np.isfinite(mean) & (mean > 0), mean, 1.0)
+        return np.where(np.isfinite(given) & (given > 0), given, mean)
 
     @cached_property
     def has_redials(self) -> bool:
@@ -374,8 +399,16 @@ class PreparedForecast:
             return {}
         again = np.isfinite(self.redial_share) | (self.reconnect_share > 0)
         out: dict[str, RedialDelay] = {}
-        for q in pd.unique(self.queues[again].astype(str)):
+        names = self.queues.astype(str)
+        column = None
+        if "redial_delay_s" in self.frame.columns:  # a plan read back: its mean delays
+            column = pd.to_numeric(self.frame["redial_delay_s"], errors="coerce").to_numpy(float)
+        for q in pd.unique(names[again]):
             delay = self.model.redial_delay(q)
+            if delay is None and column is not None:
+                given = column[(names == q) & np.isfinite(column) & (column > 0)]
+                if given.size:
+                    delay = RedialDelay.exponential(float(given[0]))
             if delay is None:
                 raise StaffingError(
                     f"queue '{q}': callers who call again need a delay: give `redial_delay_s` "
