@@ -21,7 +21,9 @@ Per queue (of the abandoned call), over the calls with a caller id:
   last window after the call ended;
 * ``attempts``, ``redial_calls``, ``reconnect_calls``, ``fresh_calls``: the queue's calls,
   those that followed an abandon (or an answered call) of the same caller within the last
-  window, and the rest. Calls without a caller id count as fresh: nothing tells.
+  window, and the fresh calls: every attempt but the redials (a reconnect is new demand
+  to a plan that does not model reconnects, so it counts as fresh too). Calls without a
+  caller id count as fresh: nothing tells.
 
 The next call may be to any queue; it is found among the calls given (for the
 Anonymous Bank, those that reached the queue: a redial that hung up in the voice menu is
@@ -277,7 +279,7 @@ class RedialFitter:
             kind = part["kind"].to_numpy()
             row["redial_calls"] = int((kind == "redial").sum())
             row["reconnect_calls"] = int((kind == "reconnect").sum())
-            row["fresh_calls"] = int((kind == "fresh").sum())
+            row["fresh_calls"] = int((kind != "redial").sum())
             rows.append(row)
             if delays.size:
                 curves[str(queue)] = _curve(delays)
@@ -308,8 +310,8 @@ class RedialFitter:
         -------
         DataFrame
             ``interval_start``, ``queue``, ``attempts``, ``redial_calls``,
-            ``reconnect_calls``, ``fresh_calls``: the history of fresh demand a forecast
-            of fresh calls is fitted on.
+            ``reconnect_calls``, ``fresh_calls`` (attempts but redials; module notes): the
+            history of fresh demand a forecast of fresh calls is fitted on.
         """
         from staffing.vocabulary import interval_length
 
@@ -323,7 +325,7 @@ class RedialFitter:
                 "attempts": 1,
                 "redial_calls": (c["kind"] == "redial").astype(int),
                 "reconnect_calls": (c["kind"] == "reconnect").astype(int),
-                "fresh_calls": (c["kind"] == "fresh").astype(int),
+                "fresh_calls": (c["kind"] != "redial").astype(int),
             }
         )
         return table.groupby(["interval_start", "queue"], as_index=False, sort=True).sum()
