@@ -682,16 +682,14 @@ class _RedialDraws:
             )
             for seq in seeds
         ]
-        b = len(seeds)
-        self.again = np.empty((0, b))
-        self.delay = np.empty((0, b))
-        self.patience = np.empty((0, b))
-        self.service = np.empty((0, b))
+        self.blocks: list[np.ndarray] = []  # (4, _POOL, B) each
 
-    def row(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        while i >= self.again.shape[0]:
+    def row(self, i: int) -> np.ndarray:
+        """``(4, B)``: again, delay, patience and service draws of attempt ``i``."""
+        block, at = divmod(i, _POOL)
+        while block >= len(self.blocks):
             self._extend()
-        return self.again[i], self.delay[i], self.patience[i], self.service[i]
+        return self.blocks[block][:, at]
 
     def _extend(self) -> None:
         b = len(self.gens)
@@ -704,10 +702,7 @@ class _RedialDraws:
             block[3, :, col] = (
                 rng.standard_normal(_POOL) if lognormal else rng.standard_exponential(_POOL)
             )
-        self.again = np.vstack([self.again, block[0]])
-        self.delay = np.vstack([self.delay, block[1]])
-        self.patience = np.vstack([self.patience, block[2]])
-        self.service = np.vstack([self.service, block[3]])
+        self.blocks.append(block)
 
 
 def _attempt_draws(
@@ -762,13 +757,21 @@ def _run_redials(
     redial = day.redial if day.redial is not None else np.zeros(k_count)
     reconnect = day.reconnect if day.reconnect is not None else np.zeros(k_count)
     draws = _RedialDraws(day, seeds)
+    idx_none = np.zeros(0, dtype=np.int64)
 
+    # the fresh callers, each row ending with a padding caller that never arrives
+    pad = np.full((rows, 1), _NEVER)
+    arr_f = np.hstack([callers.arrival, pad]).ravel()
+    pat_f = np.hstack([callers.patience, np.full((rows, 1), -np.inf)]).ravel()
+    svc_f = np.hstack([callers.service, np.zeros((rows, 1))]).ravel()
+    row_off = cols * (width + 1)
     pend_t = np.full((8, rows), np.inf)  # pending redials: arrival, patience, handle time
     pend_p = np.zeros((8, rows))
     pend_s = np.zeros((8, rows))
     pointer = np.zeros(rows, dtype=np.int64)
     last = np.full(rows, -np.inf)
     minus_inf = np.full(rows, -np.inf)
+    last_k = k_count - 1
     cap = max(16, int(width * 1.5))
     rec = {
         name: np.empty((cap, rows))
@@ -776,19 +779,20 @@ def _run_redials(
     }
     i = 0
     while True:
-        at = np.minimum(pointer, width - 1)
-        fresh_t = np.where(pointer < width, callers.arrival[cols, at], _NEVER)
-        j = np.argmin(pend_t, axis=0)
-        red_t = pend_t[j, cols]
+        at = row_off + pointer
+        fresh_t = arr_f[at]
+        j = pend_t.argmin(axis=0)
+        flat_j = j * rows + cols
+        red_t = pend_t.ravel()[flat_j]
         use = red_t < fresh_t
         arrive = np.where(use, red_t, fresh_t)
-        if not np.any(arrive < _NEVER):
+        if arrive.min() >= _NEVER:
             break
-        patience = np.where(use, pend_p[j, cols], callers.patience[cols, at])
-        patience = np.where(arrive < _NEVER, patience, -np.inf)
-        service = np.where(use, pend_s[j, cols], callers.service[cols, at])
-        pend_t[j[use], cols[use]] = np.inf
-        pointer += ~use & (pointer < width)
+        patience = np.where(use, pend_p.ravel()[flat_j], pat_f[at])
+        service = np.where(use, pend_s.ravel()[flat_j], svc_f[at])
+        if use.any():
+            pend_t.ravel()[flat_j[use]] = np.inf
+        pointer += ~use & (fresh_t < _NEVER)
 
         low = np.maximum(arrive, last)
         jj = np.searchsorted(ends_of, low, side="right")
@@ -816,26 +820,31 @@ def _run_redials(
 
         # what the attempt's caller does next
         u, dz, pz, sz = draws.row(i)
-        k = np.clip(np.searchsorted(ends_of, arrive, side="right"), 0, k_count - 1)
-        abandoned = real & ~answered & np.isfinite(patience)
+        k = np.minimum(ends_of.searchsorted(arrive, side="right"), last_k)
+        abandoned = ~answered & (patience > -np.inf) & (patience < np.inf)
         back_ab = abandoned & (u < redial[k])
-        back_an = real & answered & (u < reconnect[k])
-        when = np.where(back_ab, arrive + patience, start + service)
-        when = when + day.delay.sample(dz)
-        new = (back_ab | back_an) & (when < close)
-        if np.any(new):
+        back_an = answered & (u < reconnect[k])
+        new = back_ab | back_an
+        if new.any():
             idx = np.flatnonzero(new)
-            free = np.isinf(pend_t[:, idx])
+            when = np.where(back_ab[idx], arrive[idx] + patience[idx], end[idx])
+            when = when + day.delay.sample(dz[idx])
+            keep = when < close
+            idx, when = idx[keep], when[keep]
+        else:
+            idx = idx_none
+        if idx.size:
+            free = pend_t[:, idx] == np.inf
             if not free.any(axis=0).all():
                 grow = pend_t.shape[0]
                 pend_t = np.vstack([pend_t, np.full((grow, rows), np.inf)])
                 pend_p = np.vstack([pend_p, np.zeros((grow, rows))])
                 pend_s = np.vstack([pend_s, np.zeros((grow, rows))])
-                free = np.isinf(pend_t[:, idx])
-            slot = np.argmax(free, axis=0)
-            k_new = np.clip(np.searchsorted(ends_of, when[idx], side="right"), 0, k_count - 1)
+                free = pend_t[:, idx] == np.inf
+            slot = free.argmax(axis=0)
+            k_new = np.minimum(ends_of.searchsorted(when, side="right"), last_k)
             p_new, s_new = _attempt_draws(day, k_new, pz[idx], sz[idx])
-            pend_t[slot, idx] = when[idx]
+            pend_t[slot, idx] = when
             pend_p[slot, idx] = p_new
             pend_s[slot, idx] = s_new
 
