@@ -18,6 +18,7 @@ from __future__ import annotations
 from staffing.prepared.calibration import (
     CALIBRATION_PERIODS,
     calibrated_patience,
+    calibrated_redials,
     check_calibration,
     patience_curves,
     patience_for,
@@ -34,7 +35,7 @@ from staffing.prepared.channels import (
 )
 from staffing.prepared.days import QueueDays, queue_days
 from staffing.prepared.forecast import DEFAULT_QUEUE, FORECAST_COLUMNS, validate_forecast
-from staffing.prepared.model import PatienceWarning, QueueModel
+from staffing.prepared.model import PATIENCE_MODELS, PatienceWarning, QueueModel
 from staffing.prepared.prepared import (
     PreparedForecast,
     column_keys,
@@ -54,6 +55,7 @@ __all__ = [
     "DEFAULT_QUEUE",
     "FORECAST_COLUMNS",
     "MODELS",
+    "PATIENCE_MODELS",
     "RULE_COLUMNS",
     "ChannelRules",
     "PatienceWarning",
@@ -62,6 +64,7 @@ __all__ = [
     "QueueModel",
     "assign_targets",
     "calibrated_patience",
+    "calibrated_redials",
     "channel_columns",
     "check_calibration",
     "check_simulable",
