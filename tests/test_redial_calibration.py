@@ -119,15 +119,17 @@ def test_ids_that_never_repeat_are_refused(records: pd.DataFrame) -> None:
 
 def test_without_ids_the_share_is_taken_as_given(records: pd.DataFrame) -> None:
     plain = records.drop(columns="caller_id")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         cal = calibrate(plain, by=None)
     assert cal.redials_ is None
-    assert any("no caller ids" in str(w.message) for w in caught)
+    assert "the records have no caller ids" in cal.report()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         given = calibrate(plain, by=None, redial="40%")
-    assert isinstance(given.redials_, GivenRedials)
+    assert (
+        type(given.redials_).__name__ == GivenRedials.__name__
+    )  # not isinstance: doctest runs import the module twice
     entry = given.to_dict()["queues"]["sales"]["redial"]
     assert entry["share"] == 0.4 and entry["source"] == "given"
     abandons = (records["outcome"] == "abandoned").sum()

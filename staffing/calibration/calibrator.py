@@ -378,11 +378,6 @@ class CalibrationFitter:
             return RedialFitter(confidence=self.confidence).fit(records)
         if self.redial is not None:
             return GivenRedials(self.redial).fit(history)
-        if records is not None:
-            notes.append(
-                "the records have no caller ids: redial shares are not estimated (the "
-                "calls are attempts; give the share with --redial)"
-            )
         return None
 
     def patience_map(self) -> dict[str, float]:
@@ -402,9 +397,15 @@ class CalibrationFitter:
         """A plain-text summary a planner can read (ending with the warnings)."""
         text = calibration_report(self, with_warnings=with_warnings)
         redials = getattr(self, "redials_", None)
-        if redials is None:
-            return text
-        return text.rstrip("\n") + "\n\n" + redials.report()
+        if redials is not None:
+            return text.rstrip("\n") + "\n\n" + redials.report()
+        if getattr(self, "records_", None) is not None:
+            return text.rstrip("\n") + (
+                "\n\nRedials: the records have no caller ids, so the shares of callers who "
+                "call again are not estimated (the calls are attempts; give the share with "
+                "--redial)."
+            )
+        return text
 
     def __repr__(self) -> str:
         head = (

@@ -107,7 +107,8 @@ def caller_ids(records: pd.DataFrame, *, source: str = "history") -> pd.Series:
         text = str(v).strip()
         return None if text in ("", "0", "0.0", "nan", "None") else text
 
-    return records["caller_id"].astype(object).map(one)
+    values = records["caller_id"].to_numpy(dtype=object)
+    return pd.Series([one(v) for v in values], index=records.index, dtype=object)
 
 
 class RedialFitter:
