@@ -160,8 +160,23 @@ class TargetKind:
         raise NotImplementedError
 
     def measured(self, measures: Measures) -> np.ndarray:
-        """What the target judges, read from ``measures``."""
-        return measures.value(self.measure)
+        """What the target judges, read from ``measures``.
+
+        Raises
+        ------
+        TargetError
+            The model that measured gives no such measure (a customer abandon rate
+            without redials, in a chat or priority-class model).
+        """
+        try:
+            return measures.value(self.measure)
+        except KeyError:
+            raise TargetError(
+                f"target {self}: not measured by this model (the customer abandon rate "
+                "needs a redial share, on voice queues)"
+                if self.measure == "customer_abandon_rate"
+                else f"target {self}: not measured by this model"
+            ) from None
 
     def margin(self, measures: Measures) -> np.ndarray:
         """How far inside the target each interval is, in the measure's unit (>= 0: met)."""
