@@ -15,6 +15,7 @@ from staffing.errors import InputError, StaffingError, StaffingWarning, TargetEr
 from staffing.queueing import (
     AbandonRate,
     Asa,
+    CustomerAbandon,
     Metrics,
     Occupancy,
     ServiceLevel,
@@ -98,6 +99,7 @@ __all__ = [
     "Calibrator",
     "ChannelRules",
     "CreditTerms",
+    "CustomerAbandon",
     "FteRules",
     "InputError",
     "Metrics",
