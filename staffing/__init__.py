@@ -29,6 +29,7 @@ from staffing.errors import InputError, StaffingError, StaffingWarning, TargetEr
 from staffing.queueing import (
     AbandonRate,
     Asa,
+    CustomerAbandon,
     Metrics,
     Occupancy,
     ServiceLevel,
@@ -141,6 +142,7 @@ __all__ = [
     "CapacityRules",
     "ChannelRules",
     "CreditTerms",
+    "CustomerAbandon",
     "ForecastResult",
     "FteRules",
     "InputError",

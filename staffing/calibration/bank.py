@@ -56,6 +56,19 @@ def _clock(text: pd.Series) -> np.ndarray:
     return (parts[0] * 3600 + parts[1] * 60 + parts[2]).to_numpy()
 
 
+def _customer_ids(values: pd.Series) -> np.ndarray:
+    """Customer ids as text (``58704610``, also when read as a number); 0 is missing."""
+    if pd.api.types.is_numeric_dtype(values):
+        number = values.to_numpy(dtype=float, na_value=np.nan)
+        ok = np.isfinite(number) & (number != 0)
+        text = np.where(ok, number, 0).astype(np.int64).astype(str).astype(object)
+        text[~ok] = None
+        return np.asarray(text, dtype=object)
+    text = values.astype(str).str.strip().to_numpy(dtype=object)
+    text[np.isin(text.astype(str), ["", "0", "nan", "None"]) | values.isna().to_numpy()] = None
+    return np.asarray(text, dtype=object)
+
+
 def bank_records(raw: pd.DataFrame, *, queue: str | None = "type") -> pd.DataFrame:
     """The Anonymous Bank call log (its own columns) as call records.
 
@@ -73,7 +86,8 @@ def bank_records(raw: pd.DataFrame, *, queue: str | None = "type") -> pd.DataFra
     DataFrame
         Call records with the columns of :data:`~staffing.calibration.RECORD_COLUMNS`
         (``arrival``, ``queue``, ``wait_s``, ``outcome``, ``handle_s``, ``agent``) plus
-        ``type`` and ``priority``; ``attrs["source"]`` names the file(s) and
+        ``type`` and ``priority``, and ``caller_id`` when the log has ``customer_id``
+        (``0``, an unidentified caller, is missing); ``attrs["source"]`` names the file(s) and
         ``attrs["dropped"]`` counts the calls left out, by reason.
 
     Notes
@@ -143,7 +157,11 @@ def bank_records(raw: pd.DataFrame, *, queue: str | None = "type") -> pd.DataFra
             "priority": pd.to_numeric(r["priority"], errors="coerce").to_numpy(),
         }
     )
+    extra = ["type", "priority"]
+    if "customer_id" in r.columns:
+        out["caller_id"] = _customer_ids(r["customer_id"])
+        extra.append("caller_id")
     out = out.sort_values("arrival", kind="stable").reset_index(drop=True)
-    out = out[[*RECORD_COLUMNS, "type", "priority"]]
+    out = out[[*RECORD_COLUMNS, *extra]]
     out.attrs = {"source": source, "kind": "records", "dropped": dropped}
     return out

@@ -46,6 +46,7 @@ from staffing.calibration.patience import (
     PatienceWarning,
     period_labels,
 )
+from staffing.calibration.redials import GivenRedials, RedialFitter
 from staffing.calibration.relation import (
     RelationFitter,
     RelationWarning,
@@ -107,6 +108,11 @@ class CalibrationFitter:
         with a hold-out (and their noise floors), Erlang C and Erlang A without (an
         in-sample back-test gives no verdict and is kept quick: no simulation, no noise
         floors).
+    redial : float, optional
+        Share of abandoned callers who call again, for a history without caller ids
+        (:class:`~staffing.calibration.redials.GivenRedials`); call records with a
+        ``caller_id`` column have theirs measured instead
+        (:class:`~staffing.calibration.redials.RedialFitter`).
 
     Attributes
     ----------
@@ -153,6 +159,9 @@ class CalibrationFitter:
     verdict_ : dict
         Only with a hold-out: per measure the closer of Erlang C and Erlang A on the
         held-out intervals of the judged queues, and by how many points.
+        Erlang C vs Erlang A, where the history knows staffed agents.
+    redials_ : RedialFitter, GivenRedials or None
+        Redial shares per queue: measured from caller ids, or the share given.
     warnings_ : list of str
         Everything that could not be estimated or should not be trusted.
     summary : DataFrame
@@ -182,7 +191,9 @@ class CalibrationFitter:
         bias_replications: int = 6,
         seed: int = 0,
         models: Any = None,
+        redial: float | None = None,
     ) -> None:
+        self.redial = redial
         self.threshold_s = threshold_s
         self.by = by
         self.abandon_target = abandon_target
@@ -207,6 +218,10 @@ class CalibrationFitter:
             raise InputError(f"confidence must lie strictly between 0 and 1, not {self.confidence}")
         if not (math.isfinite(self.threshold_s) and self.threshold_s >= 0):
             raise InputError(f"threshold {self.threshold_s!r} s must be zero or more")
+        if self.redial is not None and not 0.0 <= self.redial < 1.0:
+            raise InputError(
+                f"redial share {self.redial!r} must be at least 0 and below 100% (write 40%)"
+            )
         if self.holdout is not None and self.holdout_from is not None:
             raise InputError("give either `holdout` or `holdout_from`, not both")
         if self.holdout is not None:
@@ -281,6 +296,7 @@ class CalibrationFitter:
         self.records_ = records
         notes: list[str] = []
 
+        self.redials_ = self._fit_redials(history, records, notes)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             self._fit_all(history, records, notes)
@@ -619,6 +635,21 @@ class CalibrationFitter:
             out["by_queue"] = by_queue
         return out
 
+    def _fit_redials(
+        self, history: pd.DataFrame, records: pd.DataFrame | None, notes: list[str]
+    ) -> RedialFitter | GivenRedials | None:
+        """Redial shares from caller ids, else the share given, else none (said so)."""
+        if records is not None and "caller_id" in records.columns:
+            if self.redial is not None:
+                notes.append(
+                    "the records' caller ids measure the redial shares: the redial share "
+                    "given is not used"
+                )
+            return RedialFitter(confidence=self.confidence).fit(records)
+        if self.redial is not None:
+            return GivenRedials(self.redial).fit(history)
+        return None
+
     def patience_map(self) -> dict[str, float]:
         """Fitted patience per queue [s] (NaN where it could not be estimated)."""
         s = self.patience_.summary
@@ -634,7 +665,17 @@ class CalibrationFitter:
 
     def report(self, *, with_warnings: bool = True) -> str:
         """A plain-text summary a planner can read (ending with the warnings)."""
-        return calibration_report(self, with_warnings=with_warnings)
+        text = calibration_report(self, with_warnings=with_warnings)
+        redials = getattr(self, "redials_", None)
+        if redials is not None:
+            return text.rstrip("\n") + "\n\n" + redials.report()
+        if getattr(self, "records_", None) is not None:
+            return text.rstrip("\n") + (
+                "\n\nRedials: the records have no caller ids, so the shares of callers who "
+                "call again are not estimated (the calls are attempts; give the share with "
+                "--redial)."
+            )
+        return text
 
     def __repr__(self) -> str:
         head = (
@@ -669,6 +710,7 @@ def calibrate(
     bias_replications: int = 6,
     seed: int = 0,
     models: Sequence[str] | None = None,
+    redial: float | str | None = None,
 ) -> CalibrationFitter:
     """Calibrate on a history table: an interval report or per-call records.
 
@@ -705,6 +747,9 @@ def calibrate(
         ``"PS+PE+NE"``; see :func:`~staffing.calibration.pool_queues`).
     holdout, holdout_from, replications, bias_replications, seed, models
         See :class:`CalibrationFitter`.
+    redial : float or str, optional
+        Share of abandoned callers who call again (``"40%"``), for a history without
+        caller ids; records with ``caller_id`` have theirs measured.
 
     Returns
     -------
@@ -765,6 +810,7 @@ def calibrate(
         bias_replications=bias_replications,
         seed=seed,
         models=models,
+        redial=None if redial is None else parse_rate(redial, what="`redial`", allow_one=False),
     ).fit(table, records)
 
 

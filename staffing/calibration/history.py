@@ -107,6 +107,7 @@ _OUTCOMES = ("answered", "abandoned")
 _KNOWN = {
     *HISTORY_COLUMNS,
     *RECORD_COLUMNS,
+    "caller_id",
     "service_level",
     "asa_s",
     "avg_abandon_s",
@@ -525,7 +526,7 @@ def validate_records(df: pd.DataFrame, *, source: str = "history") -> pd.DataFra
     ----------
     df : DataFrame
         One row per call: ``arrival``, ``wait_s``, ``outcome`` and optional ``queue``,
-        ``handle_s``, ``agent``.
+        ``handle_s``, ``agent``, ``caller_id`` (kept, for following redials).
     source : str
         File name for messages.
 
@@ -580,8 +581,12 @@ def validate_records(df: pd.DataFrame, *, source: str = "history") -> pd.DataFra
         out.loc[out["outcome"] != "answered", "agent"] = None
     else:
         out["agent"] = None
+    ids = []
+    if "caller_id" in df.columns:  # who called: redials can be followed
+        out["caller_id"] = df["caller_id"].astype(object).where(df["caller_id"].notna(), None)
+        ids = ["caller_id"]
     out = out.sort_values("arrival", kind="stable").reset_index(drop=True)
-    out = out[RECORD_COLUMNS]
+    out = out[[*RECORD_COLUMNS, *ids]]
     out.attrs = {"source": source, "kind": "records"}
     return out
 

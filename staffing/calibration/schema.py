@@ -15,7 +15,10 @@ abandons), ``queues`` (queue -> ``patience_s`` pooled over the whole history wit
 ``exposure_s``, ``method``, ``enough_abandons``; with a drift analysis
 ``patience_by_period_s`` (period label -> patience), ``latest_period`` and
 ``latest_patience_s``; from call records ``kaplan_meier_max_gap`` and ``kaplan_meier``
-(``time_s`` and ``survival``, the patience survival curve)), ``relation``, ``periods``,
+(``time_s`` and ``survival``, the patience survival curve); with caller ids (or a
+redial share given) ``redial`` (:mod:`staffing.calibration.redials`: ``share``,
+``shares`` within 10 min, 1 h and 24 h, ``reconnect_share``, ``delay_curve``, counts)),
+``relation``, ``periods``,
 ``history_sl`` (what the history's service level divides), ``agents_estimate``,
 ``max_idle_s`` and ``pools`` (how the history was read, so that ``staffing backtest``
 reads it alike), ``holdout`` (its start and end, or ``null``), ``effective_staffing``
@@ -259,6 +262,10 @@ def calibration_dict(cal: CalibrationFitter) -> dict[str, Any]:
         entry.update(_period_entries(cal, str(row["queue"])))
         entry.update(_staffing_entries(cal, str(row["queue"])))
         entry.update(_kaplan_meier(cal, str(row["queue"])))
+        found = getattr(cal, "redials_", None)
+        redials = found.to_dict() if found is not None else {}
+        if str(row["queue"]) in redials:
+            entry["redial"] = _jsonable(redials[str(row["queue"])])
         queues[str(row["queue"])] = entry
     out["queues"] = queues
 

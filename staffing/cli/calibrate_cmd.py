@@ -103,6 +103,14 @@ def replication_options(f: Any) -> Any:
 )
 @replication_options
 @click.option(
+    "--redial",
+    type=Percent(allow_one=False),
+    default=None,
+    metavar="PERCENT",
+    help="Share of abandoned callers who call again, for a history without caller ids "
+    "(records with a caller_id column have theirs measured): the fresh calls it implies.",
+)
+@click.option(
     "--out",
     required=True,
     metavar="PATH",
@@ -128,6 +136,7 @@ def calibrate_command(
     holdout_from: Any,
     replications: int,
     seed: int,
+    redial: float | None,
     out: str,
     plot_path: str | None,
     report_path: str | None,
@@ -137,9 +146,9 @@ def calibrate_command(
 
     HISTORY is an ACD interval report (interval_start, queue, offered, answered,
     abandoned, answered_within or service_level, optional wait totals, aht_s, agents)
-    or per-call records (arrival, queue, wait_s, outcome, handle_s, agent), as CSV,
-    Excel or Parquet, or the public Anonymous Bank log (a monthly file or a directory
-    of them). For example:
+    or per-call records (arrival, queue, wait_s, outcome, handle_s, agent, optional
+    caller_id: redial shares and delays), as CSV, Excel or Parquet, or the public
+    Anonymous Bank log (a monthly file or a directory of them). For example:
 
     \b
         staffing calibrate history.csv --abandon-target 5% --holdout 1m \\
@@ -176,6 +185,7 @@ def calibrate_command(
             holdout_from=holdout_from,
             replications=replications,
             seed=seed,
+            redial=redial,
         )
     figure: Any = None
     if plot_path is not None or report_path is not None:

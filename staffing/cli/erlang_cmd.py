@@ -2,7 +2,11 @@
 
 The table WFM analysts know: for a range of agents, the service level, ASA, abandon rate,
 occupancy and probability of waiting, with the fewest agents meeting every target
-marked. Erlang C without ``--patience``, Erlang A with it. With ``--concurrency N`` it is
+marked. Erlang C without ``--patience``, Erlang A with it, M/M/n+G with
+``--patience-model km`` (a calibration's Kaplan-Meier curve). With ``--redial`` the
+calls are fresh calls, each abandoned caller calls again with that probability, and the
+table gains the attempts offered and the share of customers who finally give up
+(:mod:`staffing.queueing.redial`). With ``--concurrency N`` it is
 the chat calculator: agents holding up to N chats at once, each slower the more it holds
 (``--chat-efficiency``), by the exact chain of :mod:`staffing.queueing.chat`; its
 service level is of the first response, its occupancy the busy chat slots.
@@ -18,7 +22,7 @@ import click
 
 from staffing.cli.command import OneLineCommand
 from staffing.cli.options import abandon_policy_option, chat_efficiency_option
-from staffing.cli.types import AgentRange, Duration, FiniteFloat, Interval
+from staffing.cli.types import AgentRange, Duration, FiniteFloat, Interval, Percent
 
 if TYPE_CHECKING:
     from staffing.vocabulary import AbandonPolicy
@@ -104,6 +108,47 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 )
 @chat_efficiency_option()
 @click.option(
+    "--redial",
+    type=Percent(allow_one=False),
+    default=None,
+    metavar="PERCENT",
+    help="Share of abandoned callers who call again (Erlang X): --calls are fresh calls.",
+)
+@click.option(
+    "--reconnect",
+    type=Percent(allow_one=False),
+    default=None,
+    metavar="PERCENT",
+    help="Share of answered callers who call again.",
+)
+@click.option(
+    "--redial-delay",
+    "redial_delay_s",
+    type=Duration(),
+    default=None,
+    metavar="DURATION",
+    help="Mean delay before calling again; checked, not used: in steady state the delay "
+    "does not change the measures.",
+)
+@click.option(
+    "--patience-model",
+    type=click.Choice(["exponential", "km"]),
+    default="exponential",
+    show_default=True,
+    help="km: M/M/n+G with the Kaplan-Meier patience curve of --calibration's --queue.",
+)
+@click.option(
+    "--calibration",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="calibration.json (from call records): the patience curve of --patience-model km.",
+)
+@click.option(
+    "--queue",
+    default=None,
+    help="The calibration's queue whose curve to use (needed when it has several).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "json"]),
@@ -122,6 +167,12 @@ def erlang_command(
     abandon_policy: AbandonPolicy,
     concurrency: int | None,
     chat_efficiency: tuple[float, ...] | None,
+    redial: float | None,
+    reconnect: float | None,
+    redial_delay_s: float | None,
+    patience_model: str,
+    calibration: str | None,
+    queue: str | None,
     fmt: str,
 ) -> None:
     """Erlang C / A calculator: performance by number of agents for one interval.
@@ -131,6 +182,10 @@ def erlang_command(
     staffing erlang --calls 100 --aht 3min --patience 2min --target 80/20 \\
         --target 'abandon<=5%' --agents 8:16 --format csv
     staffing erlang --calls 200 --aht 6min --target 80/60 --concurrency 3
+    staffing erlang --calls 1000 --aht 3min --patience 2min --redial 40% \\
+        --target 'customer_abandon<=3%'
+    staffing erlang --calls 100 --aht 3min --patience-model km \\
+        --calibration calibration.json --queue PS
     """
     import functools
 
@@ -162,10 +217,27 @@ def erlang_command(
             _chat_required, required_chat_agents, concurrency, efficiency
         )
 
-    if threshold_s is None:
-        threshold_s = targets.report_threshold()
+    redials = redial is not None or reconnect is not None
+    if concurrency is not None and (redials or patience_model == "km"):
+        raise click.UsageError(
+            "the chat calculator (--concurrency) takes neither redials nor --patience-model km"
+        )
     if patience_s is not None and math.isinf(patience_s):
         patience_s = None  # inf: nobody abandons, Erlang C
+    found = _curve(patience_model, calibration, queue, patience_s)
+    curve = found[1] if found is not None else None
+    more: dict[str, Any] = {}
+    if concurrency is None:
+        more = {
+            "patience_curve": curve,
+            "redial": redial,
+            "reconnect": reconnect,
+            "redial_delay_s": redial_delay_s,
+        }
+    elif targets.customer_abandon_cap is not None:
+        raise click.UsageError("a customer_abandon target needs --redial (not chat)")
+    if threshold_s is None:
+        threshold_s = targets.report_threshold()
     required = required_agents(
         calls,
         aht_s,
@@ -173,6 +245,7 @@ def erlang_command(
         interval_s=interval_s,
         patience_s=patience_s,
         abandon_policy=abandon_policy,
+        **more,
     )
     if agents is None:
         low = max(0 if required == 0 else 1, required - _WINDOW)
@@ -186,6 +259,7 @@ def erlang_command(
         threshold_s=threshold_s,
         patience_s=patience_s,
         abandon_policy=abandon_policy,
+        **more,
     )
     workload = calls * aht_s / interval_s
     rows: dict[str, Any] = {
@@ -197,6 +271,9 @@ def erlang_command(
         "occupancy": m.occupancy,
         "p_wait": m.p_wait,
     }
+    if redials:
+        rows["offered_attempts"] = m.offered_attempts
+        rows["customer_abandon_rate"] = m.customer_abandon_rate
     extra = sorted(set(targets.thresholds) - {threshold_s})
     for t in extra:
         rows[f"service_level_{t:g}s"] = evaluate(
@@ -207,11 +284,14 @@ def erlang_command(
             threshold_s=t,
             patience_s=patience_s,
             abandon_policy=abandon_policy,
+            **more,
         ).service_level
     rows["required"] = n == required
+    model_name = "Erlang A" if patience_s is not None else "Erlang C"
+    if curve is not None:
+        model_name = "M/M/n+G"
     info = {
-        "model": ("chat, " if concurrency is not None else "")
-        + ("Erlang A" if patience_s is not None else "Erlang C"),
+        "model": ("chat, " if concurrency is not None else "") + model_name,
         "calls": calls,
         "interval_s": interval_s,
         "aht_s": aht_s,
@@ -222,6 +302,11 @@ def erlang_command(
         "abandon_policy": abandon_policy,
         "required_agents": required,
     }
+    if found is not None:
+        info["patience_curve"] = {"queue": found[0], "mean_s": found[1].mean_s}
+    if redials:
+        info["redial"] = redial
+        info["reconnect"] = reconnect
     if concurrency is not None:
         info["concurrency"] = concurrency
         info["efficiency"] = list(efficiency[:concurrency])
@@ -234,6 +319,45 @@ def erlang_command(
     else:
         records = [{k: _json_value(k, v[i]) for k, v in rows.items()} for i in range(n.size)]
         click.echo(json.dumps({**info, "rows": records}, indent=2))
+
+
+def _curve(
+    patience_model: str, calibration: str | None, queue: str | None, patience_s: float | None
+) -> tuple[str, Any] | None:
+    """The queue and patience curve of ``--patience-model km`` (``None`` otherwise)."""
+    if patience_model != "km":
+        if calibration is not None or queue is not None:
+            raise click.UsageError("--calibration and --queue go with --patience-model km")
+        return None
+    if calibration is None:
+        raise click.UsageError(
+            "--patience-model km needs --calibration (calibration.json from call records)"
+        )
+    if patience_s is not None:
+        raise click.UsageError("give --patience or --patience-model km, not both")
+    from staffing.io import load_calibration
+    from staffing.prepared.calibration import patience_curves
+    from staffing.queueing.general_patience import PatienceCurve
+
+    cal = load_calibration(calibration)
+    curves = patience_curves(cal, list(cal["queues"]))
+    if not curves:
+        raise click.BadParameter(
+            "the calibration has no Kaplan-Meier patience curve (calibrate call records)",
+            param_hint="--calibration",
+        )
+    if queue is None:
+        if len(curves) > 1:
+            raise click.UsageError(
+                f"the calibration has curves for {', '.join(sorted(curves))}: name one with --queue"
+            )
+        queue = next(iter(curves))
+    if queue not in curves:
+        raise click.BadParameter(
+            f"{queue!r}: the calibration has no curve for it (it has {', '.join(sorted(curves))})",
+            param_hint="--queue",
+        )
+    return queue, PatienceCurve.of(curves[queue])
 
 
 def _chat_evaluate(
@@ -287,6 +411,19 @@ def _table(rows: dict[str, Any], info: dict[str, Any], extra: list[float]) -> st
         if patience is not None
         else "Erlang C, no abandonment"
     )
+    curve = info.get("patience_curve")
+    if curve is not None:
+        model = (
+            f"M/M/n+G, the Kaplan-Meier patience of {curve['queue']}, mean {curve['mean_s']:.0f} s"
+        )
+    redials = "offered_attempts" in rows
+    if redials:
+        again = []
+        if info.get("redial") is not None:
+            again.append(f"{100 * info['redial']:g}% of abandoned callers call again")
+        if info.get("reconnect") is not None:
+            again.append(f"{100 * info['reconnect']:g}% of answered callers")
+        model += "; " + ", ".join(again)
     if "concurrency" in info:
         eff = ", ".join(f"{e:g}" for e in info["efficiency"])
         model = (
@@ -297,23 +434,31 @@ def _table(rows: dict[str, Any], info: dict[str, Any], extra: list[float]) -> st
         f"{info['calls']:g} calls per {info['interval_s'] / 60:g} min, AHT {info['aht_s']:g} s:"
         f" {info['workload_erlangs']:.2f} Erlangs ({model})",
         f"targets {', '.join(info['targets'])} -> {info['required_agents']} agents"
-        + (f" (abandon policy: {info['abandon_policy']})" if patience is not None else ""),
+        + (
+            f" (abandon policy: {info['abandon_policy']})"
+            if patience is not None or curve is not None
+            else ""
+        ),
         "",
     ]
     sl_name = f"SL {info['threshold_s']:g}s"
     columns = [("agents", 6), (sl_name, 8)]
     columns += [(f"SL {t:g}s", 8) for t in extra]
-    columns += [("ASA s", 8), ("abandon", 8), ("occupancy", 9), ("P(wait)", 8)]
+    columns += [("ASA s", 8), ("abandon", 8)]
+    if redials:
+        columns += [("attempts", 9), ("cust. ab.", 9)]
+    columns += [("occupancy", 9), ("P(wait)", 8)]
     lines = ["  ".join(name.rjust(width) for name, width in columns)]
     for i, agents in enumerate(rows["agents"]):
         cells = [str(agents), _pct(rows["service_level"][i])]
         cells += [_pct(rows[f"service_level_{t:g}s"][i]) for t in extra]
-        cells += [
-            _seconds(rows["asa_s"][i]),
-            _pct(rows["abandon_rate"][i]),
-            _pct(rows["occupancy"][i]),
-            _pct(rows["p_wait"][i]),
-        ]
+        cells += [_seconds(rows["asa_s"][i]), _pct(rows["abandon_rate"][i])]
+        if redials:
+            cells += [
+                f"{rows['offered_attempts'][i]:.1f}",
+                _pct(rows["customer_abandon_rate"][i]),
+            ]
+        cells += [_pct(rows["occupancy"][i]), _pct(rows["p_wait"][i])]
         line = "  ".join(c.rjust(w) for c, (_, w) in zip(cells, columns, strict=True))
         if rows["required"][i]:
             line += "  <- fewest meeting all targets"

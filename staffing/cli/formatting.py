@@ -162,6 +162,11 @@ def pretty_summary(summary: Any, *, bands: bool = False) -> Any:
             "ASA s": summary["asa_s"].map(lambda x: "" if x != x else f"{x:.1f}"),
         }
     )
+    if "customer_abandon_rate" in summary.columns:  # callers who call again
+        table.insert(3, "fresh", summary["fresh_calls"].map(lambda x: f"{x:,.0f}"))
+        table = table.rename(columns={"calls": "attempts"})
+        at = list(table.columns).index("abandon") + 1
+        table.insert(at, "cust. ab.", summary["customer_abandon_rate"].map(percent))
     if bands:
         for col, label in (
             ("intervals_warning", "warning"),

@@ -51,6 +51,7 @@ __all__ = [
     "patience_option",
     "period_option",
     "read_options",
+    "redial_options",
     "simulation_options",
     "stack",
     "targets_options",
@@ -441,6 +442,80 @@ def model_options(abandon_policy: bool = True) -> Decorator:
             "patience_s column, --patience-s).",
         ),
         collect("model", names, _queue_model),
+    )
+
+
+def _with_redials(
+    model: Any,
+    patience_model: str,
+    redial: float | None,
+    redial_delay_s: float | None,
+    reconnect: float | None,
+) -> Any:
+    from dataclasses import replace
+
+    from staffing.prepared.calibration import calibrated_redials
+
+    out = replace(
+        model,
+        patience_model=patience_model,
+        redial=redial,
+        redial_delay_s=redial_delay_s,
+        reconnect=reconnect,
+    )
+    table = calibrated_redials(out.calibration)
+    if table:
+        shares = ", ".join(
+            f"{q} {100 * v['share']:.0f}%"
+            + (f" (mean delay {v['delay'].mean_s / 60:.0f} min)" if v["delay"] else "")
+            for q, v in table.items()
+        )
+        click.echo(f"Redials from the calibration: {shares} of abandoned callers.", err=True)
+    return out
+
+
+def redial_options() -> Decorator:
+    """``--patience-model``, ``--redial``, ``--redial-delay``, ``--reconnect``: added to
+    the ``model`` of :func:`model_options` (which must come first)."""
+    share = Percent(allow_one=False)
+    return stack(
+        click.option(
+            "--patience-model",
+            type=click.Choice(["exponential", "km"]),
+            default="exponential",
+            show_default=True,
+            help="exponential: Erlang A with the mean patience; km: M/M/n+G with the "
+            "Kaplan-Meier patience curve of --calibration (from call records).",
+        ),
+        click.option(
+            "--redial",
+            type=share,
+            default=None,
+            metavar="PERCENT",
+            help="Share of abandoned callers who call again (forecast calls are then fresh "
+            "calls); a redial column or the calibration's caller ids say it per queue.",
+        ),
+        click.option(
+            "--redial-delay",
+            "redial_delay_s",
+            type=Duration(),
+            default=None,
+            metavar="DURATION",
+            help="Mean delay before calling again (exponential; 10min); the calibration's "
+            "delay curve where it has one.",
+        ),
+        click.option(
+            "--reconnect",
+            type=share,
+            default=None,
+            metavar="PERCENT",
+            help="Share of answered callers who call again (after the same delay).",
+        ),
+        collect(
+            "model",
+            ["model", "patience_model", "redial", "redial_delay_s", "reconnect"],
+            _with_redials,
+        ),
     )
 
 

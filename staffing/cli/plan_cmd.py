@@ -21,6 +21,7 @@ from staffing.cli.options import (
     fte_options,
     model_options,
     period_option,
+    redial_options,
     simulation_options,
     stack,
     targets_options,
@@ -39,6 +40,7 @@ _inputs = stack(
         "occupancy<=85% (repeatable; all must hold)."
     ),
     model_options(),
+    redial_options(),
     threshold_option(
         "Threshold of the reported service level when the targets have none (default 20 s)."
     ),

@@ -13,6 +13,7 @@ from staffing.cli.options import (
     column_mapping,
     model_options,
     read_options,
+    redial_options,
     simulation_options,
     targets_options,
     threshold_option,
@@ -57,7 +58,7 @@ def _pretty_days(days: Any) -> Any:
     def num(x: float) -> str:
         return "" if x != x else f"{x:,.1f}"
 
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "date": days["date"].dt.strftime("%a %Y-%m-%d"),
             "queue": days["queue"],
@@ -79,6 +80,11 @@ def _pretty_days(days: Any) -> Any:
             ],
         }
     )
+    if "customer_abandon_rate" in days.columns:  # callers who call again
+        at = list(table.columns).index("abandon") + 1
+        table.insert(at, "cust. ab.", days["customer_abandon_rate"].map(percent))
+        table.insert(3, "redials", days["redial_calls"].map(lambda x: f"{x:,.0f}"))
+    return table
 
 
 @click.command("simulate", cls=OneLineCommand)
@@ -106,6 +112,7 @@ def _pretty_days(days: Any) -> Any:
     "'abandon<=5%', asa<=30."
 )
 @model_options()
+@redial_options()
 @threshold_option(
     "Threshold of the reported service level where the targets have none (default 20 s)."
 )
@@ -138,11 +145,13 @@ def simulate_command(
     simulation, many times over: Poisson arrivals at each interval's rate, first come
     first served, the queue carried over between intervals, agents changing at interval
     boundaries (a call in service is finished), patience exponential from patience_s or
-    the --calibration's Kaplan-Meier curve. Voice lines only: chat, deferred work and the
-    voice classes of a priority pool are refused, naming their rows (the one voice queue
-    of a pool is simulated with its own agents). Per interval: simulated service level, ASA,
-    abandon rate and occupancy with 95% intervals, against the stationary prediction,
-    and the chance the interval misses its target; per day and queue the same, and the
+    the --calibration's Kaplan-Meier curve. A plan made with redials (--redial, or its
+    calibration) is simulated with callers calling again after hanging up. Voice lines
+    only: chat, deferred work and the voice classes of a priority pool are refused, naming
+    their rows (the one voice queue of a pool is simulated with its own agents). Per
+    interval: simulated service level, ASA, abandon rate and occupancy with 95%
+    intervals, against the stationary prediction, and the chance the interval misses its
+    target; per day and queue the same, and the
     chance the day misses.
 
     \b

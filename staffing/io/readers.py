@@ -479,7 +479,8 @@ def read_bank_log(
             raise InputError(
                 f"missing columns {', '.join(missing)}: not an Anonymous Bank log", source=f.name
             )
-        frames.append(df[list(BANK_FIELDS)])
+        ids = ["customer_id"] if "customer_id" in df.columns else []
+        frames.append(df[[*BANK_FIELDS, *ids]])
         names.append(f.name)
     raw = pd.concat(frames, ignore_index=True)
     raw.attrs["source"] = (

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from staffing.errors import InputError, TargetError
+from staffing.errors import InputError, StaffingError, TargetError
 from staffing.frames import bad_rows, check_column, queue_names, require_columns, to_timestamps
 from staffing.planner.bands import BANDS, check_edges, escalation_band
 from staffing.planner.intervals import interval_table
 from staffing.planner.models import FteRules
+from staffing.planner.redials import forward_redials, redial_columns
 from staffing.planner.roster import POOL_SEPARATOR, pool_members, split_pooled_roster
 from staffing.planner.sanity import PlanWarning
 from staffing.planner.summary import SummaryParts
@@ -20,8 +22,10 @@ from staffing.planner.tables import (
     BAND_COLUMNS,
     CHANNEL_EVALUATION_COLUMNS,
     EVALUATION_COLUMNS,
+    REDIAL_COLUMNS,
     Evaluation,
 )
+from staffing.planner.voice import solve_rows
 from staffing.prepared import (
     ChannelRules,
     PreparedForecast,
@@ -145,6 +149,8 @@ def _split_pools(
 
 def _requirement(p: PreparedForecast) -> np.ndarray:
     """The agents :func:`plan` requires per forecast row, NaN where no target applies."""
+    if p.has_redials or p.km_curves:
+        return _special_requirement(p)
     required = np.full(len(p), np.nan)
     for targets, rows in p.target_groups():
         required[rows] = _required(
@@ -181,6 +187,57 @@ def _required(
     except TargetError:
         return np.full(calls.shape, np.nan)
     return np.asarray(need, dtype=float)
+
+
+def _special_requirement(p: PreparedForecast, rows: np.ndarray | None = None) -> np.ndarray:
+    """:func:`_requirement` with redials (the plan's forward solve) or patience curves."""
+    required = np.full(len(p), np.nan)
+    within = np.arange(len(p)) if rows is None else rows
+    if p.has_redials:
+        try:
+            need = forward_redials(p).agents
+        except TargetError:
+            return required
+        required[within] = need[within]
+    else:
+        for targets, group in p.target_groups(within):
+            if not targets:
+                continue
+            with contextlib.suppress(TargetError):
+                required[group] = solve_rows(p, p.calls, rows=group)[group]
+    for targets, group in p.target_groups(within):
+        if not targets:
+            required[group] = np.nan
+    return required
+
+
+def _special_shortfall(
+    p: PreparedForecast,
+    targets: TargetSet,
+    rows: np.ndarray,
+    agents: np.ndarray,
+    calls: np.ndarray,
+    aht: np.ndarray,
+    values: dict[str, np.ndarray],
+) -> np.ndarray:
+    """:func:`_shortfall` with redials or patience curves.
+
+    Each threshold's service level of the attempts offered, and the customer abandon rate.
+    """
+    if not targets:
+        return np.full(rows.shape, np.nan)
+
+    def level(t: float) -> np.ndarray:
+        at = np.full(len(p), t)
+        return p.measures(agents, at, calls=calls, aht_s=aht)["service_level"][rows]
+
+    customer = values.get("customer_abandon_rate")
+    measured = Measures(
+        level,
+        abandon_rate=values["abandon_rate"][rows],
+        customer_abandon_rate=customer[rows] if customer is not None else None,
+    )
+    return np.asarray(targets.shortfall_points(measured), dtype=float)
 
 
 def _shortfall(
@@ -376,10 +433,33 @@ def evaluate_intervals(
     if mixed:
         ch = channel_columns(f, channels or ChannelRules(), source=source)
         voice = _voice_alone(f, ch)
-    values = p.measures(effective)
+    special = p.has_redials or bool(p.km_curves)
+    columns = EVALUATION_COLUMNS
+    extra: dict[str, Any] = {}
+    offered, handle = calls, aht
+    if p.has_redials:
+        if mixed:
+            raise StaffingError(
+                "redials are followed through the day for voice queues alone: drop the "
+                "redial share, or evaluate the channels without it"
+            )
+        day = forward_redials(p, agents=effective)
+        offered, handle = day.attempts, day.aht_s
+        values = p.measures(effective, calls=offered, aht_s=handle)
+        columns = (*EVALUATION_COLUMNS, *REDIAL_COLUMNS)
+        extra = redial_columns(p, day, values)
+    else:
+        values = p.measures(effective)
     shortfall = np.full(len(f), np.nan)
     required = np.full(len(f), np.nan)
+    if special:
+        required = _special_requirement(p, np.flatnonzero(voice)) / factor
     for targets_of_rows, rows in p.target_groups(np.flatnonzero(voice)):
+        if special:
+            shortfall[rows] = _special_shortfall(
+                p, targets_of_rows, rows, effective, offered, handle, values
+            )
+            continue
         required[rows] = (
             _required(
                 targets_of_rows,
@@ -401,8 +481,6 @@ def evaluate_intervals(
             p.abandon_policy,
             values["abandon_rate"][rows],
         )
-    extra: dict[str, Any] = {}
-    columns = EVALUATION_COLUMNS
     if mixed:
         _evaluate_channels(p, ch, voice, effective, channels, values, required, shortfall)
         columns = CHANNEL_EVALUATION_COLUMNS

@@ -17,14 +17,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from staffing.errors import StaffingError
 from staffing.planner.intervals import interval_table
 from staffing.planner.mixed import plan_channels
 from staffing.planner.models import FteRules
+from staffing.planner.redials import forward_redials, redial_columns
 from staffing.planner.sanity import check_plan_sanity
 from staffing.planner.summary import summarise
-from staffing.planner.tables import INTERVAL_COLUMNS, Plan
+from staffing.planner.tables import INTERVAL_COLUMNS, REDIAL_COLUMNS, Plan
 from staffing.planner.voice import METHODS, Method, Progress, check_method, immediate_agents
-from staffing.prepared import ChannelRules, QueueModel, has_channels, prepare
+from staffing.prepared import ChannelRules, PreparedForecast, QueueModel, has_channels, prepare
 from staffing.simulation.scaleout import SimulationOptions
 from staffing.vocabulary import Period, check_period
 
@@ -192,6 +194,9 @@ def plan_intervals(
         model=model,
         threshold_s=threshold_s,
     )
+    if p.has_redials:
+        check_redial_plan(p, method)
+        return _plan_redials(p, fte, method, progress)
     if has_channels(p.frame):
         return plan_channels(
             p,
@@ -209,6 +214,40 @@ def plan_intervals(
         "abandon_policy": p.abandon_policy,
         "method": method,
     }
+    return intervals
+
+
+def check_redial_plan(p: PreparedForecast, method: str) -> None:
+    """Refuse what redials are not planned with: channels, and methods other than sipp."""
+    if has_channels(p.frame):
+        raise StaffingError(
+            "redials are followed through the day for voice queues alone: drop the redial "
+            "share, or plan the channels without it"
+        )
+    if method != "sipp":
+        raise StaffingError(
+            f"`method` {method!r}: a plan with redials follows them interval by interval in "
+            "steady state (sipp); simulate the plan to see it through the day"
+        )
+
+
+def _plan_redials(
+    p: PreparedForecast, fte: FteRules, method: str, progress: Progress | None
+) -> pd.DataFrame:
+    """The interval table of a forecast whose callers call again."""
+    day = forward_redials(p, progress=progress)
+    agents = day.agents.astype(np.int64)
+    values = p.measures(agents.astype(float), calls=day.attempts, aht_s=day.aht_s)
+    intervals = interval_table(
+        (*INTERVAL_COLUMNS, *REDIAL_COLUMNS),
+        p,
+        agents,
+        values,
+        fte,
+        method=method,
+        **redial_columns(p, day, values),
+    )
+    intervals.attrs = {"source": p.source, "abandon_policy": p.abandon_policy, "method": method}
     return intervals
 
 

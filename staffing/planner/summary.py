@@ -24,7 +24,13 @@ import pandas as pd
 from staffing.errors import StaffingError, StaffingWarning
 from staffing.frames import local_dates, period_start
 from staffing.planner.models import FteRules
-from staffing.planner.tables import CHANNEL_SUMMARY_COLUMNS, LEVELS, SUMMARY_COLUMNS, TOTAL
+from staffing.planner.tables import (
+    CHANNEL_SUMMARY_COLUMNS,
+    LEVELS,
+    REDIAL_SUMMARY_COLUMNS,
+    SUMMARY_COLUMNS,
+    TOTAL,
+)
 from staffing.vocabulary import (
     WEEKDAYS,
     Period,
@@ -48,6 +54,9 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
+
+#: Interval columns summed when callers call again (see :data:`REDIAL_SUMMARY_COLUMNS`).
+_REDIAL_SUMMED = ("fresh_calls", "redial_calls", "lost_customers")
 
 _SUMMED = (
     "calls",
@@ -217,6 +226,7 @@ class SummaryParts:
         self._mixed: bool | None = None
         self._integer = True
         self._asa = False
+        self._redials: bool | None = None
         self.rows = 0
 
     # ----------------------------------------------------------------- adding chunks
@@ -229,6 +239,10 @@ class SummaryParts:
             self._mixed = mixed
         elif self._mixed != mixed:
             raise StaffingError("chunks of one summary must all have, or all lack, channels")
+        if self._redials is None:
+            self._redials = "fresh_calls" in iv.columns and "lost_customers" in iv.columns
+            if self._redials:
+                self.extra = (*self.extra, *_REDIAL_SUMMED)
         if not len(iv):
             return self
         self.rows += len(iv)
@@ -394,6 +408,12 @@ class SummaryParts:
                 self.rules.heads_of_scheduled(out["scheduled_hours"]),
             )
         self._warn_partial(out)
+        if self._redials:
+            # customers who gave up for good per fresh call; redial columns follow the rest
+            fresh = out["fresh_calls"].to_numpy(dtype=float)
+            out["customer_abandon_rate"] = _ratio(out["lost_customers"].to_numpy(float), fresh)
+            rest = [c for c in out.columns if c not in REDIAL_SUMMARY_COLUMNS]
+            out = out[[*rest, *REDIAL_SUMMARY_COLUMNS]]
         return out
 
     def _covered(self, periods: pd.Index) -> tuple[np.ndarray, np.ndarray, float]:

@@ -18,6 +18,8 @@ __all__ = [
     "EVALUATION_SUMMARY_COLUMNS",
     "INTERVAL_COLUMNS",
     "LEVELS",
+    "REDIAL_COLUMNS",
+    "REDIAL_SUMMARY_COLUMNS",
     "SUMMARY_COLUMNS",
     "TOTAL",
     "Evaluation",
@@ -60,6 +62,26 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "asa_s",
     "period_days",
     "partial",
+)
+#: Columns a plan's (or an evaluation's) interval table gains, after its own, when callers
+#: call again (:mod:`staffing.planner.redials`); ``calls`` then counts attempts offered.
+REDIAL_COLUMNS: tuple[str, ...] = (
+    "fresh_calls",
+    "redial_calls",
+    "offered_attempts",
+    "lost_customers",
+    "customer_abandon_rate",
+    "redial",
+    "reconnect",
+    "redial_delay_s",
+)
+#: Columns a summary gains, after its own, when callers call again: the sums of the first
+#: three, then ``lost_customers / fresh_calls``.
+REDIAL_SUMMARY_COLUMNS: tuple[str, ...] = (
+    "fresh_calls",
+    "redial_calls",
+    "lost_customers",
+    "customer_abandon_rate",
 )
 #: Columns a mixed-channel forecast's interval tables gain (plan and evaluation).
 CHANNEL_EXTRA_COLUMNS: tuple[str, ...] = (
@@ -132,6 +154,15 @@ class Plan:
         service-level denominator (see ``abandon_policy``); ``method`` the staffing
         method (``sipp``, ``mol`` or ``simulation``). The measures are the stationary
         Erlang C/A figures of each interval's agents, whatever the method.
+
+        When callers call again (a redial share), :data:`REDIAL_COLUMNS` follow:
+        ``calls`` and ``workload_erlangs`` are then of the attempts offered (what the ACD
+        counts), ``fresh_calls`` the forecast's calls, ``redial_calls`` the redials and
+        reconnects falling in the interval, ``offered_attempts`` their sum (= ``calls``),
+        ``lost_customers`` the abandoned attempts not followed by another, and
+        ``customer_abandon_rate`` the share of customers giving up for good at the
+        interval's abandon rate; every other measure is per attempt. ``redial``,
+        ``reconnect`` and ``redial_delay_s`` (mean) say what was assumed.
 
         A forecast naming channels, pools or priorities gives
         :data:`CHANNEL_INTERVAL_COLUMNS` instead (the columns above keep their meaning,

@@ -18,7 +18,10 @@ first served (Erlang C where patience is unknown, Erlang A where it is given):
   (:func:`staffing.simulation.simulation_staffing`).
 
 Intervals sharing a target set are solved together in one vectorised call of
-:func:`staffing.required_agents`, in chunks so that memory stays flat.
+:func:`staffing.required_agents`, in chunks so that memory stays flat; with
+``patience_model="km"``, each queue with a Kaplan-Meier curve in its own call (M/M/n+G).
+Callers who call again are followed through the day by :mod:`staffing.planner.redials`
+(``sipp`` only).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from staffing.queueing.offered_load import offered_load
 from staffing.simulation.plan import simulation_staffing
 from staffing.simulation.scaleout import SimulationOptions
 
-__all__ = ["METHODS", "Method", "Progress", "check_method", "immediate_agents"]
+__all__ = ["METHODS", "Method", "Progress", "check_method", "immediate_agents", "solve_rows"]
 
 #: Called with the number of intervals just solved.
 Progress = Callable[[int], None]
@@ -56,22 +59,36 @@ def check_method(method: str) -> None:
         raise StaffingError(f"`method` {method!r}: use one of {', '.join(METHODS)}")
 
 
-def _solve(p: PreparedForecast, calls: np.ndarray, progress: Progress | None) -> np.ndarray:
-    """The fewest agents per row for ``calls`` (the workload's calls), per target set."""
+def solve_rows(
+    p: PreparedForecast,
+    calls: np.ndarray,
+    progress: Progress | None = None,
+    rows: np.ndarray | None = None,
+) -> np.ndarray:
+    """The fewest agents per row for ``calls``.
+
+    The workload's calls), per target set and patience curve; only ``rows`` (positions) when
+    given, the others 0.
+    """
     agents = np.zeros(calls.size, dtype=np.int64)
-    for targets, rows in p.target_groups():
-        for part in row_chunks(rows):
-            agents[part] = required_agents(
-                calls[part],
-                p.aht_s[part],
-                targets,
-                interval_s=p.interval_s[part],
-                patience_s=p.patience_s[part],
-                abandon_policy=p.abandon_policy,
-            )
-            if progress is not None:
-                progress(int(part.size))
+    for targets, group in p.target_groups(rows):
+        for curve, same in p.patience_groups(group):
+            for part in row_chunks(same):
+                agents[part] = required_agents(
+                    calls[part],
+                    p.aht_s[part],
+                    targets,
+                    interval_s=p.interval_s[part],
+                    patience_s=p.patience_s[part] if curve is None else None,
+                    abandon_policy=p.abandon_policy,
+                    patience_curve=curve,
+                )
+                if progress is not None:
+                    progress(int(part.size))
     return agents
+
+
+_solve = solve_rows
 
 
 def _mol_calls(

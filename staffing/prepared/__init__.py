@@ -18,6 +18,7 @@ from __future__ import annotations
 from staffing.prepared.calibration import (
     CALIBRATION_PERIODS,
     calibrated_patience,
+    calibrated_redials,
     calibrated_staffing_factor,
     check_calibration,
     patience_curves,
@@ -35,7 +36,7 @@ from staffing.prepared.channels import (
 )
 from staffing.prepared.days import QueueDays, queue_days
 from staffing.prepared.forecast import DEFAULT_QUEUE, FORECAST_COLUMNS, validate_forecast
-from staffing.prepared.model import PatienceWarning, QueueModel
+from staffing.prepared.model import PATIENCE_MODELS, PatienceWarning, QueueModel
 from staffing.prepared.prepared import (
     PreparedForecast,
     column_keys,
@@ -55,6 +56,7 @@ __all__ = [
     "DEFAULT_QUEUE",
     "FORECAST_COLUMNS",
     "MODELS",
+    "PATIENCE_MODELS",
     "RULE_COLUMNS",
     "ChannelRules",
     "PatienceWarning",
@@ -63,6 +65,7 @@ __all__ = [
     "QueueModel",
     "assign_targets",
     "calibrated_patience",
+    "calibrated_redials",
     "calibrated_staffing_factor",
     "channel_columns",
     "check_calibration",

@@ -1,6 +1,6 @@
 """What a saved calibration tells a plan.
 
-Patience per queue, its survival curve, and the effective-staffing factor.
+Patience per queue, its survival curve, the effective-staffing factor and redials.
 
 ``calibration.json`` is written by :mod:`staffing.calibration.schema` (from a fitted
 :class:`~staffing.calibration.CalibrationFitter`) and read back here only, below every
@@ -8,7 +8,9 @@ package that plans, simulates or judges with it: :func:`check_calibration` valid
 mapping when it comes back (from :func:`staffing.io.load_calibration` or straight from
 Python); :func:`calibrated_patience` and :func:`patience_for` read the mean patience per
 queue, :func:`patience_curves` the Kaplan-Meier curve of each queue that has one, and
-:func:`calibrated_staffing_factor` the effective agents per staffed agent.
+:func:`calibrated_staffing_factor` the effective agents per staffed agent, and
+:func:`calibrated_redials` the share of abandoned callers who called again, with the
+curve of their delays, where the history identified its callers.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from staffing.errors import InputError, StaffingError
+from staffing.queueing.redial import RedialDelay
 
 __all__ = [
     "CALIBRATION_PERIODS",
     "calibrated_patience",
+    "calibrated_redials",
     "calibrated_staffing_factor",
     "check_calibration",
     "patience_curves",
@@ -304,4 +308,60 @@ def patience_curves(
         t = np.asarray(km["time_s"], dtype=float)
         s = np.asarray(km["survival"], dtype=float)
         out[str(q)] = (t, s)
+    return out
+
+
+def calibrated_redials(calibration: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The calibration's redials per queue: ``share``, ``reconnect`` and ``delay``.
+
+    ``calibration.json`` from call records with caller ids holds, per queue, a ``redial``
+    entry (:mod:`staffing.calibration.redials`): the share of abandons followed by
+    another call of the same caller within its window (24 h), the share of answered
+    calls followed by one (``reconnect_share``), and the curve of the delays
+    (``delay_curve``: ``delay_s`` and ``share``, the share of those redials back within
+    each delay). Queues without one are left out.
+
+    Returns
+    -------
+    dict
+        Queue -> ``{"share": float, "reconnect": float, "delay": RedialDelay or None}``.
+
+    Raises
+    ------
+    InputError
+        A share outside ``[0, 1)`` or a delay curve that does not rise to 1.
+
+    Examples
+    --------
+    >>> cal = {"queues": {"PS": {"patience_s": 95.0, "redial": {"share": 0.55,
+    ...        "reconnect_share": 0.2, "delay_curve": {"delay_s": [60, 600, 86400],
+    ...        "share": [0.2, 0.5, 1.0]}}}}}
+    >>> r = calibrated_redials(cal)["PS"]
+    >>> r["share"], r["reconnect"], r["delay"].describe()
+    (0.55, 0.2, 'the calibrated delay curve (mean 21855 s)')
+    """
+    if calibration is None:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for name, entry in calibration.get("queues", {}).items():
+        found = entry.get("redial") if isinstance(entry, Mapping) else None
+        if not isinstance(found, Mapping) or found.get("share") is None:
+            continue
+        share: Any = found.get("share")
+        reconnect: Any = found.get("reconnect_share") or 0.0
+        for key, value in (("share", share), ("reconnect_share", reconnect)):
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not (ok and 0.0 <= float(value) < 1.0):
+                raise InputError(
+                    f"queue '{name}': redial {key} {value!r} is not a share in [0, 1)",
+                    source="calibration",
+                )
+        curve = found.get("delay_curve")
+        delay = None
+        if isinstance(curve, Mapping) and curve.get("delay_s"):
+            try:
+                delay = RedialDelay.empirical(curve["delay_s"], curve["share"])
+            except StaffingError as exc:
+                raise InputError(f"queue '{name}': {exc}", source="calibration") from None
+        out[str(name)] = {"share": float(share), "reconnect": float(reconnect), "delay": delay}
     return out

@@ -11,6 +11,8 @@ column              meaning
 ``aht_s``           average handle time [s, or any duration: ``0:04:54``, ``4:54``]
 ``patience_s``      mean customer patience [s] (optional; empty = Erlang C)
 ``interval_s``      interval length [s] (optional; inferred when absent)
+``redial``          share of abandoned callers who call again (optional, per queue
+                    or interval: ``40%``, ``0.4``; empty = none; below 100%)
 ==================  ==========================================================
 
 Other columns are kept as they are (``agents`` for :func:`staffing.planner.evaluate_staffing`).
@@ -33,7 +35,7 @@ from staffing.frames import (
     require_columns,
     to_timestamps,
 )
-from staffing.frames.values import seconds_column
+from staffing.frames.values import percent_column, seconds_column
 from staffing.queueing.erlang import MAX_WORKLOAD_ERLANGS
 from staffing.vocabulary import infer_interval_s, interval_length, interval_steps
 
@@ -170,6 +172,18 @@ def validate_forecast(
         out["patience_s"] = patience
     else:
         out["patience_s"] = np.nan
+
+    if "redial" in df.columns:
+        share = percent_column(df["redial"], column="redial", source=source)
+        check_column(
+            df,
+            "redial",
+            share.isna() | (share < 1.0),
+            "a redial share of 100%: every caller who hangs up would call again forever "
+            "(give a share below 100%)",
+            source=source,
+        )
+        out["redial"] = share.to_numpy(dtype=float)
 
     for name in df.columns:
         if name not in out.columns:

@@ -23,12 +23,18 @@ import pandas as pd
 from staffing.errors import StaffingError, StaffingWarning
 from staffing.prepared.calibration import (
     calibrated_patience,
+    calibrated_redials,
     calibrated_staffing_factor,
     check_calibration,
 )
+from staffing.queueing.redial import RedialDelay, check_redial
 from staffing.vocabulary import AbandonPolicy, check_abandon_policy
 
-__all__ = ["PatienceWarning", "QueueModel"]
+__all__ = ["PATIENCE_MODELS", "PatienceWarning", "QueueModel"]
+
+#: How patience enters the measures: ``exponential`` (Erlang A with the mean) or ``km``
+#: (M/M/n+G with the calibration's Kaplan-Meier curve).
+PATIENCE_MODELS: tuple[str, ...] = ("exponential", "km")
 
 
 class PatienceWarning(StaffingWarning):
@@ -62,6 +68,22 @@ class QueueModel:
     calibrated_staffing : bool, default True
         ``False`` leaves out the calibration's effective-staffing factor (staffed agents
         then all count as effective; patience still comes from the calibration).
+    patience_model : {"exponential", "km"}, default "exponential"
+        ``"km"``: queues whose calibration holds a Kaplan-Meier patience curve are
+        planned with that curve (M/M/n+G, :mod:`staffing.queueing.general_patience`)
+        instead of Erlang A with its mean; the others stay exponential, with a warning.
+    redial : float, optional
+        Share of abandoned callers who call again, in ``[0, 1)``, for queues no more
+        specific source covers (see the notes). The forecast's ``calls`` are then fresh
+        calls and the plan follows the redials through the day
+        (:mod:`staffing.planner.redials`).
+    redial_delay_s : float, optional
+        Mean delay [s] before a redial (exponential), for queues whose calibration has
+        no delay curve; needed with any redial share.
+    reconnect : float, optional
+        Share of answered callers who call again (the matter not settled), in ``[0, 1)``,
+        after the same delay. A calibration reports it but does not apply it: calls
+        after an answer may be new business.
 
     Notes
     -----
@@ -90,6 +112,11 @@ class QueueModel:
     is a measured in-centre shrinkage. A roster's agents (evaluate) are staffed agents,
     and the model sees ``staffing_factor x`` them.
 
+    **Redials, the same rule.** The share of abandoned callers who call again: the
+    calibration's for the queue (from caller ids), else the forecast's ``redial``
+    column, else ``redial`` here, else none. Its delay: the calibration's curve, else
+    exponential with ``redial_delay_s``.
+
     Examples
     --------
     >>> f = pd.DataFrame({"queue": ["sales", "care", "care"],
@@ -107,6 +134,10 @@ class QueueModel:
     abandonment: bool = True
     staffing_factor: float | None = None
     calibrated_staffing: bool = True
+    patience_model: str = "exponential"
+    redial: float | None = None
+    redial_delay_s: float | None = None
+    reconnect: float | None = None
 
     def __post_init__(self) -> None:
         if self.staffing_factor is not None:
@@ -128,6 +159,13 @@ class QueueModel:
         check_abandon_policy(self.abandon_policy)
         if self.calibration is not None:
             check_calibration(self.calibration)
+        if self.patience_model not in PATIENCE_MODELS:
+            raise StaffingError(f"`patience_model` {self.patience_model!r}: use exponential or km")
+        check_redial(self.redial, self.reconnect, self.redial_delay_s)
+        for name in ("redial", "redial_delay_s", "reconnect"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, float(value))
 
     @property
     def has_patience(self) -> bool:
@@ -253,6 +291,51 @@ class QueueModel:
             parts.append(f"{queue} x{value:.3f} ({label}, a measured shrinkage of {1 - value:.1%})")
         return ", ".join(parts)
 
+    # -- redials ---------------------------------------------------------------------------
+
+    def redial_shares(self, forecast: pd.DataFrame) -> np.ndarray:
+        """Share of abandoned callers who call again, per row (NaN.
+
+        No redials). With ``queue`` and, optionally, ``redial``.
+
+        Examples
+        --------
+        >>> f = pd.DataFrame({"queue": ["sales", "care"], "redial": [0.5, np.nan]})
+        >>> QueueModel(redial=0.3, redial_delay_s=600).redial_shares(f).tolist()
+        [0.5, 0.3]
+        """
+        n = len(forecast)
+        out = np.full(n, np.nan)
+        table = calibrated_redials(self.calibration)
+        if table:
+            single = next(iter(table.values())) if len(table) == 1 else None
+            lookup = {
+                q: (table.get(q, single) or {}).get("share", np.nan)
+                for q in pd.unique(forecast["queue"].astype(str))
+            }
+            out = forecast["queue"].astype(str).map(lookup).to_numpy(dtype=float)
+        if "redial" in forecast.columns:
+            column = pd.to_numeric(forecast["redial"], errors="coerce").to_numpy(dtype=float)
+            out = np.where(np.isnan(out), column, out)
+        if self.redial is not None:
+            out = np.where(np.isnan(out), self.redial, out)
+        return out
+
+    def redial_delay(self, queue: str) -> RedialDelay | None:
+        """When a queue's callers call again.
+
+        The calibration's delay curve, else exponential with ``redial_delay_s``, else
+        ``None``.
+        """
+        table = calibrated_redials(self.calibration)
+        single = next(iter(table.values())) if len(table) == 1 else None
+        entry = table.get(str(queue), single)
+        if entry is not None and entry["delay"] is not None:
+            return entry["delay"]
+        if self.redial_delay_s is not None:
+            return RedialDelay.exponential(self.redial_delay_s)
+        return None
+
     def calibration_choice(self) -> str:
         """Which of the calibration's patience estimates this model uses, queue by queue.
 
@@ -310,7 +393,27 @@ class QueueModel:
         elif self.staffing_factor is not None and self.staffing_factor != 1.0:
             staffing = f"; effective agents = {self.staffing_factor:g} x staffed agents"
         if not parts:
-            return "Erlang C (no abandonment)" + staffing
-        return (
-            "Erlang A with " + ", else ".join(parts) + " (Erlang C where none applies)" + staffing
-        )
+            text = "Erlang C (no abandonment)"
+        else:
+            text = "Erlang A with " + ", else ".join(parts) + " (Erlang C where none applies)"
+            if self.patience_model == "km":
+                text += "; M/M/n+G with the calibration's Kaplan-Meier curve where it has one"
+        return text + staffing + self._describe_redials(forecast)
+
+    def _describe_redials(self, forecast: pd.DataFrame | None) -> str:
+        sources = []
+        if calibrated_redials(self.calibration):
+            sources.append("the calibration's redial shares and delay curves")
+        column = forecast.get("redial") if forecast is not None else None
+        if column is not None and pd.to_numeric(column, errors="coerce").notna().any():
+            sources.append("the forecast's redial column")
+        if self.redial is not None:
+            sources.append(f"{100 * self.redial:g}% of abandoned callers calling again")
+        if not sources and not self.reconnect:
+            return ""
+        text = "; redials: " + (", else ".join(sources) or "none")
+        if self.redial_delay_s is not None:
+            text += f" (exponential delay, mean {self.redial_delay_s:g} s)"
+        if self.reconnect:
+            text += f"; {100 * self.reconnect:g}% of answered callers call again"
+        return text

@@ -16,6 +16,7 @@ text, and each key's :class:`~staffing.queueing.TargetSet` is parsed once).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,9 +31,11 @@ from staffing.frames.values import seconds_column
 from staffing.prepared.calibration import patience_curves
 from staffing.prepared.days import QueueDays, queue_days
 from staffing.prepared.forecast import validate_forecast
-from staffing.prepared.model import QueueModel
+from staffing.prepared.model import PatienceWarning, QueueModel
 from staffing.prepared.windows import assign_targets, prepare_targets
 from staffing.queueing import evaluate
+from staffing.queueing.general_patience import PatienceCurve
+from staffing.queueing.redial import RedialDelay, customer_abandon_rate
 from staffing.queueing.targets import TargetSet, TargetsLike
 from staffing.vocabulary import AbandonPolicy, service_level_denominator
 
@@ -138,13 +141,17 @@ def measures(
     thresholds: np.ndarray,
     patience: np.ndarray,
     abandon_policy: AbandonPolicy,
+    patience_curve: PatienceCurve | None = None,
 ) -> dict[str, np.ndarray]:
     """Service level, ASA, abandon rate, occupancy and ``sl_calls``, one vectorised pass.
 
     ``sl_calls`` is the service level's denominator in calls under the abandon policy
     (:func:`staffing.vocabulary.service_level_denominator`), the weight a period's
-    service level averages intervals with.
+    service level averages intervals with. With a ``patience_curve`` the measures are
+    M/M/n+G's with that curve (``patience`` is not read).
     """
+    if patience_curve is not None:
+        patience = None  # type: ignore[assignment]
     m = evaluate(
         calls,
         aht,
@@ -153,6 +160,7 @@ def measures(
         threshold_s=thresholds,
         patience_s=patience,
         abandon_policy=abandon_policy,
+        patience_curve=patience_curve,
     )
     sl = np.asarray(m.service_level, dtype=float)
     ab = np.asarray(m.abandon_rate, dtype=float)
@@ -168,6 +176,7 @@ def measures(
                 threshold_s=thresholds,
                 patience_s=patience,
                 abandon_policy="fail",
+                patience_curve=patience_curve,
             ).service_level,
             dtype=float,
         )
@@ -317,6 +326,141 @@ class PreparedForecast:
             return {}
         return patience_curves(self.model.calibration, pd.unique(self.frame["queue"]))
 
+    @cached_property
+    def km_curves(self) -> dict[str, PatienceCurve]:
+        """Queues planned with M/M/n+G (``patience_model="km"``) and their curves.
+
+        A queue whose calibration has no Kaplan-Meier curve stays exponential, with a
+        :class:`~staffing.prepared.PatienceWarning` naming it.
+
+        Raises
+        ------
+        StaffingError
+            ``km`` without a calibration.
+        """
+        if self.model.patience_model != "km" or not self.model.abandonment:
+            return {}
+        if self.model.calibration is None:
+            raise StaffingError(
+                "`patience_model` 'km' needs a calibration from call records (its "
+                "Kaplan-Meier patience curve): give `calibration`"
+            )
+        curves = {q: PatienceCurve.of(c) for q, c in self.patience_curves.items()}
+        missing = sorted(set(pd.unique(self.frame["queue"].astype(str))) - set(curves))
+        if missing:
+            names = ", ".join(f"'{q}'" for q in missing)
+            warnings.warn(
+                f"the calibration has no Kaplan-Meier patience curve for queue"
+                f"{'s' if len(missing) > 1 else ''} {names}: exponential patience (Erlang A) "
+                "there",
+                PatienceWarning,
+                stacklevel=2,
+            )
+        return curves
+
+    def patience_groups(
+        self, rows: np.ndarray | None = None
+    ) -> Iterator[tuple[PatienceCurve | None, np.ndarray]]:
+        """Rows (positions) by patience curve.
+
+        Each queue planned with M/M/n+G with its curve, then all other rows with ``None``
+        (exponential patience or none).
+        """
+        within = np.arange(len(self)) if rows is None else np.asarray(rows)
+        curves = self.km_curves
+        if not curves:
+            yield None, within
+            return
+        queues = self.queues[within].astype(str)
+        rest = np.ones(within.size, dtype=bool)
+        for name, curve in curves.items():
+            mine = queues == name
+            if mine.any():
+                rest &= ~mine
+                yield curve, within[mine]
+        if rest.any():
+            yield None, within[rest]
+
+    # -- redials ----------------------------------------------------------------------------
+
+    @cached_property
+    def redial_share(self) -> np.ndarray:
+        """Share of abandoned callers who call again, per row (NaN.
+
+        None), by the model's one rule (:class:`~staffing.prepared.QueueModel`).
+        """
+        return self.model.redial_shares(self.frame)
+
+    @cached_property
+    def reconnect_share(self) -> np.ndarray:
+        """Share of answered callers who call again, per row (0.
+
+        None): the forecast's ``reconnect`` column (a plan read back), else the model's.
+        """
+        out = np.full(len(self), self.model.reconnect or 0.0)
+        if "reconnect" in self.frame.columns:
+            column = pd.to_numeric(self.frame["reconnect"], errors="coerce").to_numpy(float)
+            ok = np.isfinite(column) & (column >= 0.0) & (column < 1.0)
+            out = np.where(ok, column, out)
+        return out
+
+    @cached_property
+    def aht_filled_s(self) -> np.ndarray:
+        """Handle time [s] per row, the queue's call-weighted mean where the row has no calls.
+
+        The redials it receives are handled like the queue's calls.
+        """
+        given = self.aht_given_s
+        known = np.isfinite(given) & (given > 0) & (self.calls > 0)
+        frame = pd.DataFrame(
+            {
+                "q": self.queues.astype(str),
+                "work": np.where(known, self.calls * given, 0.0),
+                "calls": np.where(known, self.calls, 0.0),
+            }
+        )
+        sums = frame.groupby("q", sort=False)[["work", "calls"]].transform("sum")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = (sums["work"] / sums["calls"]).to_numpy(dtype=float)
+        mean = np.where(np.isfinite(mean) & (mean > 0), mean, 1.0)
+        return np.where(np.isfinite(given) & (given > 0), given, mean)
+
+    @cached_property
+    def has_redials(self) -> bool:
+        """Whether any caller calls again: the forecast's calls are then fresh calls."""
+        return bool(np.isfinite(self.redial_share).any() or (self.reconnect_share > 0).any())
+
+    @cached_property
+    def redial_delays(self) -> dict[str, RedialDelay]:
+        """When each queue's callers call again (queues with redials only).
+
+        Raises
+        ------
+        StaffingError
+            A queue with redials and no delay (no ``redial_delay_s``, no calibrated curve).
+        """
+        if not self.has_redials:
+            return {}
+        again = np.isfinite(self.redial_share) | (self.reconnect_share > 0)
+        out: dict[str, RedialDelay] = {}
+        names = self.queues.astype(str)
+        column = None
+        if "redial_delay_s" in self.frame.columns:  # a plan read back: its mean delays
+            column = pd.to_numeric(self.frame["redial_delay_s"], errors="coerce").to_numpy(float)
+        for q in pd.unique(names[again]):
+            delay = self.model.redial_delay(q)
+            if delay is None and column is not None:
+                given = column[(names == q) & np.isfinite(column) & (column > 0)]
+                if given.size:
+                    delay = RedialDelay.exponential(float(given[0]))
+            if delay is None:
+                raise StaffingError(
+                    f"queue '{q}': callers who call again need a delay: give `redial_delay_s` "
+                    "(e.g. 10min) or a calibration with a redial delay curve"
+                )
+            out[q] = delay
+        return out
+
     # -- views ------------------------------------------------------------------------------
 
     def take(self, rows: np.ndarray) -> PreparedForecast:
@@ -334,9 +478,16 @@ class PreparedForecast:
         )
 
     def measures(
-        self, agents: np.ndarray, thresholds_s: np.ndarray | None = None
+        self,
+        agents: np.ndarray,
+        thresholds_s: np.ndarray | None = None,
+        *,
+        calls: np.ndarray | None = None,
+        aht_s: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
-        """Stationary (Erlang C/A) measures of ``agents`` per row (see :func:`measures`).
+        """Stationary (Erlang C/A, or M/M/n+G) measures of ``agents`` per row.
+
+        See :func:`measures`.
 
         Parameters
         ----------
@@ -344,16 +495,42 @@ class PreparedForecast:
             Agents per row (may be fractional).
         thresholds_s : ndarray, optional
             Report the service level at these thresholds instead of each row's own.
+        calls, aht_s : ndarray, optional
+            The attempts offered per row and their handle time, instead of the forecast's
+            (a plan with redials: :mod:`staffing.planner.redials`); with redials the
+            result also has ``customer_abandon_rate``.
         """
-        return measures(
-            self.calls,
-            self.aht_s,
-            np.asarray(agents, dtype=float),
-            self.interval_s,
-            self.thresholds_s if thresholds_s is None else thresholds_s,
-            self.patience_s,
-            self.abandon_policy,
-        )
+        calls = self.calls if calls is None else np.asarray(calls, dtype=float)
+        aht = self.aht_s if aht_s is None else np.asarray(aht_s, dtype=float)
+        staff = np.asarray(agents, dtype=float)
+        thresholds = self.thresholds_s if thresholds_s is None else thresholds_s
+        if not self.km_curves:
+            out = measures(
+                calls, aht, staff, self.interval_s, thresholds, self.patience_s, self.abandon_policy
+            )
+        else:
+            out = {}
+            for curve, rows in self.patience_groups():
+                part = measures(
+                    calls[rows],
+                    aht[rows],
+                    staff[rows],
+                    self.interval_s[rows],
+                    thresholds[rows],
+                    self.patience_s[rows],
+                    self.abandon_policy,
+                    patience_curve=curve,
+                )
+                for key, values in part.items():
+                    out.setdefault(key, np.full(len(self), np.nan))[rows] = values
+        if self.has_redials:
+            out["customer_abandon_rate"] = np.asarray(
+                customer_abandon_rate(
+                    out["abandon_rate"], np.nan_to_num(self.redial_share), self.reconnect_share
+                ),
+                dtype=float,
+            )
+        return out
 
     def __repr__(self) -> str:
         queues = self.frame["queue"].nunique()

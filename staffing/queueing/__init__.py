@@ -1,7 +1,7 @@
 """The queueing core.
 
-Erlang B, Erlang C and Erlang A, the staffing solver, chat with concurrency and priority
-classes on one pool.
+Erlang B, Erlang C and Erlang A, M/M/n+G with a patience curve, redials (Erlang X), the
+staffing solver, chat with concurrency and priority classes on one pool.
 
 Pure and vectorised, with numpy and scipy only: no pandas, matplotlib or click is imported
 here, so quick calculations start fast. Every function accepts scalars, ndarrays or pandas
@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from staffing.queueing.chat import DEFAULT_EFFICIENCY, evaluate_chat, required_chat_agents
 from staffing.queueing.erlang import erlang_b, erlang_c
+from staffing.queueing.general_patience import PatienceCurve
 from staffing.queueing.performance import ABANDON_POLICIES, Metrics, evaluate
 from staffing.queueing.priority import evaluate_priority, required_priority_agents
+from staffing.queueing.redial import RedialDelay, customer_abandon_rate, offered_attempts
 from staffing.queueing.solver import required_agents
 from staffing.queueing.targets import (
     AbandonRate,
     Asa,
+    CustomerAbandon,
     Occupancy,
     ServiceLevel,
     Target,
@@ -29,15 +32,20 @@ __all__ = [
     "DEFAULT_EFFICIENCY",
     "AbandonRate",
     "Asa",
+    "CustomerAbandon",
     "Metrics",
     "Occupancy",
+    "PatienceCurve",
+    "RedialDelay",
     "ServiceLevel",
     "Target",
+    "customer_abandon_rate",
     "erlang_b",
     "erlang_c",
     "evaluate",
     "evaluate_chat",
     "evaluate_priority",
+    "offered_attempts",
     "parse_targets",
     "required_agents",
     "required_chat_agents",

@@ -39,6 +39,7 @@ from staffing.queueing.erlang import (
     erlang_c_wait_probability,
 )
 from staffing.queueing.erlang_a import erlang_a_measures
+from staffing.queueing.general_patience import PatienceCurve, mmng_measures
 from staffing.vocabulary import (
     ABANDON_POLICIES,
     AbandonPolicy,
@@ -61,6 +62,11 @@ class Metrics:
         state (Erlang C with agents <= workload).
     abandon_rate : abandoned / offered (0 for Erlang C).
     occupancy : carried load / agents.
+    offered_attempts : with redials, the attempts offered in the interval [count]: the
+        fresh calls and the redials (and reconnects) they bring back; ``None`` without.
+    customer_abandon_rate : with redials, the share of *customers* (fresh calls) who
+        finally give up; ``None`` without. Every other measure is per attempt, as the
+        ACD reports it.
     """
 
     p_wait: Any
@@ -68,12 +74,19 @@ class Metrics:
     asa_s: Any
     abandon_rate: Any
     occupancy: Any
+    offered_attempts: Any = None
+    customer_abandon_rate: Any = None
 
     def to_frame(self) -> Any:
-        """The measures as a pandas DataFrame (one row per interval)."""
+        """The measures as a pandas DataFrame (one row per interval.
+
+        The redial measures only when there are redials).
+        """
         import pandas as pd
 
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data = {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
         first = data["p_wait"]
         if np.ndim(first) == 0:
             return pd.DataFrame({k: [v] for k, v in data.items()})
@@ -171,11 +184,14 @@ def performance(
     abandon_policy: str,
     *,
     want_asa: bool = True,
+    patience_curve: PatienceCurve | None = None,
 ) -> dict[str, Any]:
     """All measures on broadcast, validated float arrays (1-d or any shape).
 
     Returns ``p_wait``, ``abandon_rate``, ``occupancy``, ``asa_s`` (if wanted) and
-    ``service_level``: a list with one array per threshold.
+    ``service_level``: a list with one array per threshold. With a ``patience_curve``
+    every row with calls is M/M/n+G with that curve
+    (:mod:`staffing.queueing.general_patience`) and ``patience_s`` is not read.
     """
     shape = n.shape
     p_wait = np.zeros(shape)
@@ -188,8 +204,30 @@ def performance(
         np.isfinite(patience_s) if patience_s is not None else np.zeros(shape, dtype=bool)
     )
     busy = a > 0
+    if patience_curve is not None:
+        erlang_a_mask = np.zeros(shape, dtype=bool)
 
-    c = busy & ~erlang_a_mask
+    g = busy if patience_curve is not None else np.zeros(shape, dtype=bool)
+    if np.any(g):
+        assert patience_curve is not None
+        res = mmng_measures(
+            n[g],
+            a[g],
+            aht_s[g],
+            patience_curve,
+            [t[g] for t in thresholds_s],
+            want_asa=want_asa,
+            want_abandoned_within=abandon_policy in WITHIN_POLICIES,
+        )
+        p_wait[g] = res["p_wait"]
+        abandon[g] = res["abandon_rate"]
+        occupancy[g] = res["occupancy"]
+        if want_asa:
+            asa[g] = res["asa_s"]
+        for sl, (aw, bw) in zip(sls, res["within"], strict=True):
+            sl[g] = policy_service_level(aw, bw, res["answered"], abandon_policy)
+
+    c = busy & ~erlang_a_mask & ~g
     if np.any(c):
         nc, ac, hc = n[c], a[c], aht_s[c]
         stable = nc > ac
@@ -255,8 +293,12 @@ def evaluate(
     threshold_s: Any = 20,
     patience_s: Any = None,
     abandon_policy: AbandonPolicy = "fail",
+    patience_curve: Any = None,
+    redial: Any = None,
+    reconnect: Any = None,
+    redial_delay_s: Any = None,
 ) -> Metrics:
-    """Predicted performance of ``agents`` for an interval's calls (Erlang C or Erlang A).
+    """Predicted performance of ``agents`` for an interval's calls (Erlang C, A or M/M/n+G).
 
     Parameters
     ----------
@@ -274,11 +316,26 @@ def evaluate(
         Mean customer patience [s]; ``None``, ``inf`` or ``NaN`` means Erlang C.
     abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
         How abandoned calls enter the service level (see the module notes).
+    patience_curve : (times_s, survival) or PatienceCurve, optional
+        A patience survival curve (a calibration's Kaplan-Meier curve) instead of
+        ``patience_s``: the M/M/n+G queue (:mod:`staffing.queueing.general_patience`).
+    redial : float, ndarray or Series, optional
+        Share of abandoned attempts that call again, in ``[0, 1)``. ``calls`` are then
+        *fresh* calls, and the measures are those of the attempts offered at the fixed
+        point ``x = calls + redial x P(x) + reconnect x (1 - P(x))``
+        (:mod:`staffing.queueing.redial`).
+    reconnect : float, ndarray or Series, optional
+        Share of answered attempts that call again, in ``[0, 1)``.
+    redial_delay_s : float, optional
+        Mean delay before a redial [s]; checked (above 0), and not used: in steady state
+        it does not change the measures (a plan follows it through the day).
 
     Returns
     -------
     Metrics
-        Each field the broadcast shape of the inputs (a Series when a Series came in).
+        Each field the broadcast shape of the inputs (a Series when a Series came in);
+        with ``redial`` or ``reconnect``, ``offered_attempts`` and
+        ``customer_abandon_rate`` too (every other measure is per attempt).
 
     Raises
     ------
@@ -299,7 +356,29 @@ def evaluate(
     >>> m = evaluate(100, 180, 14, interval_s=1800, threshold_s=20)
     >>> round(m.p_wait, 7), round(m.service_level, 5), round(m.asa_s, 3)
     (0.1741319, 0.88835, 7.836)
+
+    Half of the callers who hang up call again: 100 fresh calls are 106 attempts.
+
+    >>> m = evaluate(100, 180, 11, patience_s=120, redial=0.5, redial_delay_s=600)
+    >>> round(m.offered_attempts, 1), round(m.abandon_rate, 4), round(m.customer_abandon_rate, 4)
+    (106.2, 0.1167, 0.0619)
     """
+    if any(v is not None for v in (patience_curve, redial, reconnect, redial_delay_s)):
+        from staffing.queueing.redial import evaluate_redial
+
+        return evaluate_redial(
+            calls,
+            aht_s,
+            agents,
+            interval_s=interval_s,
+            threshold_s=threshold_s,
+            patience_s=patience_s,
+            patience_curve=patience_curve,
+            redial=redial,
+            reconnect=reconnect,
+            redial_delay_s=redial_delay_s,
+            abandon_policy=abandon_policy,
+        )
     check_policy(abandon_policy)
     arrays, template = broadcast(calls, aht_s, agents, interval_s, threshold_s, patience_s)
     c, h, n, iv, t, p = arrays

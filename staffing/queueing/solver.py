@@ -510,6 +510,10 @@ def required_agents(
     interval_s: Any = 1800,
     patience_s: Any = None,
     abandon_policy: AbandonPolicy = "fail",
+    patience_curve: Any = None,
+    redial: Any = None,
+    reconnect: Any = None,
+    redial_delay_s: Any = None,
 ) -> Any:
     """The fewest agents meeting every target at once, per interval.
 
@@ -527,6 +531,15 @@ def required_agents(
         Mean customer patience [s]; ``None``/``inf``/``NaN`` means Erlang C.
     abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
         Service-level convention (see :func:`staffing.evaluate`).
+    patience_curve : (times_s, survival) or PatienceCurve, optional
+        A patience survival curve instead of ``patience_s`` (M/M/n+G).
+    redial, reconnect : float, ndarray or Series, optional
+        Shares of abandoned and answered attempts that call again, in ``[0, 1)``:
+        ``calls`` are fresh calls and every staffing is judged at its own fixed point
+        (:mod:`staffing.queueing.redial`). A ``customer_abandon<=`` target needs
+        ``redial``.
+    redial_delay_s : float, optional
+        Mean delay before a redial [s]; checked, not used in steady state.
 
     Returns
     -------
@@ -553,7 +566,29 @@ def required_agents(
     14
     >>> required_agents(100, 180, ["80/20", "asa<=5"], interval_s=1800)
     15
+
+    Four in ten callers who abandon call again:
+
+    >>> required_agents(1000, 180, "80/20", patience_s=120), required_agents(
+    ...     1000, 180, "80/20", patience_s=120, redial=0.4)
+    (96, 99)
     """
+    extra = (patience_curve, redial, reconnect, redial_delay_s)
+    if any(v is not None for v in extra) or TargetSet.of(targets).customer_abandon_cap:
+        from staffing.queueing.redial import required_agents_redial
+
+        return required_agents_redial(
+            calls,
+            aht_s,
+            targets,
+            interval_s=interval_s,
+            patience_s=patience_s,
+            patience_curve=patience_curve,
+            redial=redial,
+            reconnect=reconnect,
+            redial_delay_s=redial_delay_s,
+            abandon_policy=abandon_policy,
+        )
     check_policy(abandon_policy)
     parsed = TargetSet.of(targets)
     check_queueing_targets(parsed)

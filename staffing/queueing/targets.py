@@ -6,7 +6,8 @@ text                 meaning
 ``80/20``            80% of calls answered within 20 s
 ``99/300``           99% answered within 5 minutes
 ``asa<=30``          average speed of answer of answered calls <= 30 s
-``abandon<=5%``      abandoned / offered <= 5%
+``abandon<=5%``      abandoned / offered <= 5% (per attempt, as the ACD counts)
+``customer_abandon<=5%``  customers who finally give up <= 5% of fresh calls (with redials)
 ``occupancy<=85%``   busy time / staffed time <= 85%
 ===================  ==================================================
 
@@ -50,6 +51,7 @@ from staffing.vocabulary import format_duration, parse_duration, parse_rate
 __all__ = [
     "AbandonRate",
     "Asa",
+    "CustomerAbandon",
     "DeferredTarget",
     "Measures",
     "Occupancy",
@@ -158,8 +160,23 @@ class TargetKind:
         raise NotImplementedError
 
     def measured(self, measures: Measures) -> np.ndarray:
-        """What the target judges, read from ``measures``."""
-        return measures.value(self.measure)
+        """What the target judges, read from ``measures``.
+
+        Raises
+        ------
+        TargetError
+            The model that measured gives no such measure (a customer abandon rate
+            without redials, in a chat or priority-class model).
+        """
+        try:
+            return measures.value(self.measure)
+        except KeyError:
+            raise TargetError(
+                f"target {self}: not measured by this model (the customer abandon rate "
+                "needs a redial share, on voice queues)"
+                if self.measure == "customer_abandon_rate"
+                else f"target {self}: not measured by this model"
+            ) from None
 
     def margin(self, measures: Measures) -> np.ndarray:
         """How far inside the target each interval is, in the measure's unit (>= 0: met)."""
@@ -272,6 +289,43 @@ class AbandonRate(TargetKind):
 
 
 @dataclass(frozen=True)
+class CustomerAbandon(TargetKind):
+    """Customers who finally give up at most ``fraction`` of fresh calls (``customer_abandon<=5%``).
+
+    With redials (:mod:`staffing.queueing.redial`) an abandoned caller may call again, so
+    the ACD's abandon rate counts attempts; this target counts customers: the share of
+    fresh calls whose caller gave up for good, ``P (1 - r) / (1 - r P - c (1 - P))`` with
+    ``P`` the abandon rate per attempt. It needs a redial share.
+
+    Examples
+    --------
+    >>> str(CustomerAbandon(0.05)), CustomerAbandon(0.05).measure
+    ('customer_abandon<=5%', 'customer_abandon_rate')
+    """
+
+    fraction: float
+
+    measure: ClassVar[str] = "customer_abandon_rate"
+    cap: ClassVar[bool] = True
+    rate: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.fraction < 1.0:
+            raise TargetError(
+                f"target {self}: no staffing can hold customers giving up to "
+                f"{_pct(self.fraction)} (use a rate between 0 and 100% exclusive)"
+            )
+
+    @property
+    def limit(self) -> float:
+        """The highest share of customers lost for good."""
+        return self.fraction
+
+    def __str__(self) -> str:
+        return f"customer_abandon<={_pct(self.fraction)}"
+
+
+@dataclass(frozen=True)
 class Occupancy(TargetKind):
     """Agent occupancy (busy time / staffed time) at most ``fraction``."""
 
@@ -371,12 +425,13 @@ class DeferredTarget(TargetKind):
         return f"{100 * self.share:g}/{format_duration(self.deadline_s)}"
 
 
-Target = ServiceLevel | Asa | AbandonRate | Occupancy
-_KINDS = (ServiceLevel, Asa, AbandonRate, Occupancy)
+Target = ServiceLevel | Asa | AbandonRate | Occupancy | CustomerAbandon
+_KINDS = (ServiceLevel, Asa, AbandonRate, Occupancy, CustomerAbandon)
 
 _SL = re.compile(r"^\s*([0-9.]+\s*%?)\s*/\s*(\S.*?)\s*$")
 _CAP = re.compile(
-    r"^\s*(asa|abandon|abandons|abandon_rate|abandonment|occupancy|occ)\s*(<=|<|=<)\s*(.+?)\s*$",
+    r"^\s*(asa|customer_abandon_rate|customer_abandons|customer_abandon|abandon_rate|abandons|"
+    r"abandonment|abandon|occupancy|occ)\s*(<=|<|=<)\s*(.+?)\s*$",
     re.IGNORECASE,
 )
 
@@ -392,9 +447,12 @@ def _parse_one(spec: str) -> Target:
             return Asa(_seconds(value, spec))
         if kind.startswith("occ"):
             return Occupancy(_fraction(value, "occupancy", spec))
+        if kind.startswith("customer"):
+            return CustomerAbandon(_fraction(value, "customer abandon rate", spec))
         return AbandonRate(_fraction(value, "abandon rate", spec))
     raise TargetError(
-        f"unknown target {spec!r}: use e.g. 80/20, 99/300, asa<=30, abandon<=5%, occupancy<=85%"
+        f"unknown target {spec!r}: use e.g. 80/20, 99/300, asa<=30, abandon<=5%, "
+        "customer_abandon<=5%, occupancy<=85%"
     )
 
 
@@ -416,7 +474,7 @@ class TargetSet:
 
     Parameters
     ----------
-    targets : tuple of ServiceLevel, Asa, AbandonRate, Occupancy
+    targets : tuple of ServiceLevel, Asa, AbandonRate, Occupancy, CustomerAbandon
         In order, without repeats.
 
     Examples
@@ -525,7 +583,7 @@ class TargetSet:
         levels = self.service_levels
         return levels[0].threshold_s if levels else float(default)
 
-    def cap(self, kind: type[Asa | AbandonRate | Occupancy]) -> float | None:
+    def cap(self, kind: type[Asa | AbandonRate | Occupancy | CustomerAbandon]) -> float | None:
         """The tightest cap of one kind (``TargetSet.cap(Asa)``), ``None`` without one."""
         limits = [t.limit for t in self.targets if isinstance(t, kind)]
         return min(limits) if limits else None
@@ -534,6 +592,14 @@ class TargetSet:
     def abandon_cap(self) -> float | None:
         """The tightest abandon-rate cap, ``None`` without one."""
         return self.cap(AbandonRate)
+
+    @property
+    def customer_abandon_cap(self) -> float | None:
+        """The tightest cap on customers giving up.
+
+        ``customer_abandon<=``), ``None`` without one.
+        """
+        return self.cap(CustomerAbandon)
 
     @property
     def asa_cap(self) -> float | None:

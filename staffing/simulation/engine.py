@@ -29,6 +29,15 @@ The model, in words
   capacity is the plan's; ``"round"`` rounds half up. Whole numbers are used as they are.
 * **Counting.** Every call counts in the interval it arrives in, whenever it is answered or
   abandons. Busy agent-seconds are counted in the interval where the work is done.
+* **Redials** (optional). A caller who abandons calls again with probability ``redial``
+  (of the interval its attempt arrived in), a delay after hanging up; one whose call was
+  answered calls again with probability ``reconnect``, a delay after the call ended. The
+  delay is exponential with mean ``redial_delay_s`` or drawn from an empirical curve
+  (:class:`~staffing.queueing.redial.RedialDelay`). The new attempt is the same caller
+  calling again, with a patience and a handle time drawn afresh for the interval it
+  arrives in; an attempt that would arrive after the day's last interval is not made.
+  Each attempt counts in the interval it arrives in; an abandon that is not followed by
+  another attempt is a customer lost (counted in the interval of that last attempt).
 
 How it is computed
 ------------------
@@ -43,11 +52,18 @@ times are kept sorted per replication; inserting a new end ``x`` after removing 
 smallest is one min/max sweep, ``new_r = min(old_{r+1}, max(old_r, x))``. The loop runs
 over callers in arrival order and handles every replication at once (numpy only).
 
+With redials the callers are not known in advance: the attempts are placed in arrival
+order by merging the fresh callers with a per-replication buffer of the redials already
+decided (the next attempt is the earlier of the two), with the same FCFS recursion.
+
 Random numbers: ``seed`` gives a :class:`numpy.random.SeedSequence` that spawns one child
 per replication, so replication ``r`` draws the same numbers however replications are
-batched. Within a replication the draws are made in a fixed order, independent of the
-staffing: the same seed gives the same arrivals, service and patience to every plan
-simulated with it (common random numbers).
+batched. With redials each replication has a second stream (a child of its seed) whose
+``i``-th draws decide what the ``i``-th attempt of the day does next (call again, after
+what delay, with what patience and handle time). Within a replication the draws are
+made in a fixed order, independent of the staffing: the same seed gives the same
+arrivals, service and patience to every plan simulated with it (common random numbers;
+with redials, the same fresh callers and the same draws for the ``i``-th attempt).
 
 The building blocks are public for the simulation-based staffing search
 (:mod:`staffing.simulation.staffing`), which draws the callers once and re-runs the day
@@ -59,12 +75,13 @@ an :class:`AgentState`) and :func:`tally_intervals` (count them into a :class:`T
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 
 from staffing.errors import StaffingError
+from staffing.queueing.redial import RedialDelay, check_redial
 
 __all__ = [
     "AgentState",
@@ -104,11 +121,19 @@ class DayModel:
     service_cv: float | None
     volume_cv: float
     thresholds_s: tuple[float, ...]
+    redial: np.ndarray | None = None  # share of abandons calling again, per interval
+    reconnect: np.ndarray | None = None  # share of answered calls calling again
+    delay: RedialDelay | None = None
 
     @property
     def size(self) -> int:
         """Number of intervals ``K``."""
         return int(self.calls.size)
+
+    @property
+    def redials(self) -> bool:
+        """Whether callers call again (redials or reconnects)."""
+        return self.delay is not None
 
 
 def _vector(value: Any, size: int | None, name: str) -> np.ndarray:
@@ -175,6 +200,11 @@ def make_day(
     patience_curve: Any,
     service_cv: float | None,
     volume_cv: float,
+    *,
+    redial: Any = None,
+    reconnect: Any = None,
+    redial_delay_s: Any = None,
+    redial_delay: RedialDelay | None = None,
 ) -> DayModel:
     """Validate one queue-day's inputs into a :class:`DayModel`.
 
@@ -193,6 +223,13 @@ def make_day(
         Coefficient of variation of lognormal handle times; ``None`` is exponential.
     volume_cv : float
         Coefficient of variation of the day's gamma volume factor (0: none).
+
+    redial, reconnect : array_like, optional
+        Shares of abandoned and of answered attempts whose caller calls again.
+    redial_delay_s : float, optional
+        Mean of an exponential delay before calling again [s].
+    redial_delay : RedialDelay, optional
+        The delay's distribution instead.
 
     Returns
     -------
@@ -234,6 +271,22 @@ def make_day(
     if thr.size == 0 or not np.all(np.isfinite(thr) & (thr >= 0)):
         raise StaffingError("`threshold_s` must be one or more finite numbers of seconds >= 0")
     bounds = np.concatenate([[0.0], np.cumsum(iv)])
+    shares: dict[str, np.ndarray | None] = {"redial": None, "reconnect": None}
+    delay = None
+    if redial is not None or reconnect is not None:
+        check_redial(redial, reconnect, redial_delay_s)
+        for name, value in (("redial", redial), ("reconnect", reconnect)):
+            if value is not None:
+                shares[name] = _vector(value, k, name)
+        if redial_delay is not None:
+            delay = redial_delay
+        elif redial_delay_s is not None:
+            delay = RedialDelay.exponential(float(redial_delay_s))
+        else:
+            raise StaffingError(
+                "callers who call again need a delay: give `redial_delay_s` (e.g. 600) or "
+                "`redial_delay` (a calibrated curve)"
+            )
     return DayModel(
         calls=c,
         aht_s=h,
@@ -244,6 +297,9 @@ def make_day(
         service_cv=None if service_cv is None else float(service_cv),
         volume_cv=float(volume_cv),
         thresholds_s=tuple(dict.fromkeys(float(x) for x in thr)),
+        redial=shares["redial"],
+        reconnect=shares["reconnect"],
+        delay=delay,
     )
 
 
@@ -675,6 +731,225 @@ def _tally_rows(
     )
 
 
+# --------------------------------------------------------------------------- redials
+
+_POOL = 4096  # attempts' worth of redial draws added to a replication's pool at a time
+
+
+class _RedialDraws:
+    """Per replication, the numbers deciding what its ``i``-th attempt does next.
+
+    A uniform for calling again, one for the delay, and the next attempt's patience and
+    handle-time draws; drawn from a stream of its own, ``_POOL`` attempts at a time.
+    """
+
+    def __init__(self, day: DayModel, seeds: Sequence[np.random.SeedSequence]) -> None:
+        self.day = day
+        self.gens = [
+            np.random.default_rng(
+                np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, 0x5ED1A1))
+            )
+            for seq in seeds
+        ]
+        self.blocks: list[np.ndarray] = []  # (4, _POOL, B) each
+
+    def row(self, i: int) -> np.ndarray:
+        """``(4, B)``: again, delay, patience and service draws of attempt ``i``."""
+        block, at = divmod(i, _POOL)
+        while block >= len(self.blocks):
+            self._extend()
+        return self.blocks[block][:, at]
+
+    def _extend(self) -> None:
+        b = len(self.gens)
+        block = np.empty((4, _POOL, b))
+        lognormal = self.day.service_cv is not None
+        for col, rng in enumerate(self.gens):
+            block[0, :, col] = rng.random(_POOL)
+            block[1, :, col] = 1.0 - rng.random(_POOL)  # in (0, 1]
+            block[2, :, col] = 1.0 - rng.random(_POOL)
+            block[3, :, col] = (
+                rng.standard_normal(_POOL) if lognormal else rng.standard_exponential(_POOL)
+            )
+        self.blocks.append(block)
+
+
+def _attempt_draws(
+    day: DayModel, k: np.ndarray, level: np.ndarray, x: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Patience and handle time of new attempts arriving in intervals ``k``.
+
+    From a uniform ``level`` in (0, 1] and a service draw ``x`` (standard exponential or
+    normal).
+    """
+    if day.curve is not None:
+        patience = _curve_patience(day.curve, level)
+    elif day.patience_s is not None:
+        patience = day.patience_s[k] * -np.log(level)
+    else:
+        patience = np.full(k.shape, np.inf)
+    mean = day.aht_s[k]
+    if day.service_cv is not None:
+        s2 = np.log1p(day.service_cv**2)
+        service = mean * np.exp(np.sqrt(s2) * x - 0.5 * s2)
+    else:
+        service = mean * x
+    return patience, service
+
+
+def _run_redials(
+    day: DayModel,
+    callers: Callers,
+    staff: np.ndarray,
+    seeds: Sequence[np.random.SeedSequence],
+) -> tuple[np.ndarray, Tally, np.ndarray, np.ndarray]:
+    """Simulate a batch with callers calling again (module notes).
+
+    Each step places the next attempt of every replication: the earlier of its next
+    fresh caller and its earliest pending redial, by the FCFS recursion of
+    :func:`_place_all`. Returns the attempts offered, the tally, the redials and the lost
+    customers per interval, ``(K, B)`` each.
+    """
+    assert day.delay is not None
+    k_count = day.size
+    rows, width = callers.arrival.shape
+    cols = np.arange(rows)
+    n_slots = int(staff.max())
+    slots = np.full((n_slots + 1, rows), -np.inf)
+    slots[n_slots] = np.inf
+    spare = np.empty_like(slots)
+    spare[n_slots] = np.inf
+    k1 = staff.shape[0]
+    slot_at = ((n_slots - staff) * rows + cols[None, :]).T.ravel()
+    row_slot = cols * k1
+    ends_of = day.bounds[1:]
+    b_start = day.bounds
+    b_end = np.concatenate([day.bounds[1:], [np.inf]])
+    close = day.bounds[-1]
+    redial = day.redial if day.redial is not None else np.zeros(k_count)
+    reconnect = day.reconnect if day.reconnect is not None else np.zeros(k_count)
+    draws = _RedialDraws(day, seeds)
+    idx_none = np.zeros(0, dtype=np.int64)
+
+    # the fresh callers, each row ending with a padding caller that never arrives
+    pad = np.full((rows, 1), _NEVER)
+    arr_f = np.hstack([callers.arrival, pad]).ravel()
+    pat_f = np.hstack([callers.patience, np.full((rows, 1), -np.inf)]).ravel()
+    svc_f = np.hstack([callers.service, np.zeros((rows, 1))]).ravel()
+    row_off = cols * (width + 1)
+    pend_t = np.full((8, rows), np.inf)  # pending redials: arrival, patience, handle time
+    pend_p = np.zeros((8, rows))
+    pend_s = np.zeros((8, rows))
+    pointer = np.zeros(rows, dtype=np.int64)
+    last = np.full(rows, -np.inf)
+    minus_inf = np.full(rows, -np.inf)
+    last_k = k_count - 1
+    cap = max(16, int(width * 1.5))
+    rec = {
+        name: np.empty((cap, rows))
+        for name in ("arrival", "patience", "service", "start", "again", "lost")
+    }
+    i = 0
+    while True:
+        at = row_off + pointer
+        fresh_t = arr_f[at]
+        j = pend_t.argmin(axis=0)
+        flat_j = j * rows + cols
+        red_t = pend_t.ravel()[flat_j]
+        use = red_t < fresh_t
+        arrive = np.where(use, red_t, fresh_t)
+        if arrive.min() >= _NEVER:
+            break
+        patience = np.where(use, pend_p.ravel()[flat_j], pat_f[at])
+        service = np.where(use, pend_s.ravel()[flat_j], svc_f[at])
+        if use.any():
+            pend_t.ravel()[flat_j[use]] = np.inf
+        pointer += ~use & (fresh_t < _NEVER)
+
+        low = np.maximum(arrive, last)
+        jj = np.searchsorted(ends_of, low, side="right")
+        flat = slots.ravel()
+        start = np.maximum(low, flat[slot_at[row_slot + jj]])
+        ok = start < b_end[jj]
+        if not ok.all():
+            idx = np.flatnonzero(~ok)
+            jx = jj[idx]
+            while idx.size:
+                jx = jx + 1
+                cand = np.maximum(
+                    np.maximum(low[idx], b_start[jx]), flat[slot_at[row_slot[idx] + jx]]
+                )
+                good = cand < b_end[jx]
+                start[idx[good]] = cand[good]
+                idx, jx = idx[~good], jx[~good]
+        real = arrive < _NEVER
+        answered = start <= arrive + patience
+        end = np.where(answered, start + service, minus_inf)
+        np.maximum(slots[:n_slots], end, out=spare[:n_slots])
+        np.minimum(spare[:n_slots], slots[1:], out=spare[:n_slots])
+        slots, spare = spare, slots
+        last = np.where(real, start, last)
+
+        # what the attempt's caller does next
+        u, dz, pz, sz = draws.row(i)
+        k = np.minimum(ends_of.searchsorted(arrive, side="right"), last_k)
+        abandoned = ~answered & (patience > -np.inf) & (patience < np.inf)
+        back_ab = abandoned & (u < redial[k])
+        back_an = answered & (u < reconnect[k])
+        new = back_ab | back_an
+        if new.any():
+            idx = np.flatnonzero(new)
+            when = np.where(back_ab[idx], arrive[idx] + patience[idx], end[idx])
+            when = when + day.delay.sample(dz[idx])
+            keep = when < close
+            idx, when = idx[keep], when[keep]
+        else:
+            idx = idx_none
+        if idx.size:
+            free = pend_t[:, idx] == np.inf
+            if not free.any(axis=0).all():
+                grow = pend_t.shape[0]
+                pend_t = np.vstack([pend_t, np.full((grow, rows), np.inf)])
+                pend_p = np.vstack([pend_p, np.zeros((grow, rows))])
+                pend_s = np.vstack([pend_s, np.zeros((grow, rows))])
+                free = pend_t[:, idx] == np.inf
+            slot = free.argmax(axis=0)
+            k_new = np.minimum(ends_of.searchsorted(when, side="right"), last_k)
+            p_new, s_new = _attempt_draws(day, k_new, pz[idx], sz[idx])
+            pend_t[slot, idx] = when
+            pend_p[slot, idx] = p_new
+            pend_s[slot, idx] = s_new
+
+        if i >= cap:
+            cap *= 2
+            for name, values in rec.items():
+                grown = np.empty((cap, rows))
+                grown[:i] = values[:i]
+                rec[name] = grown
+        rec["arrival"][i] = arrive
+        rec["patience"][i] = patience
+        rec["service"][i] = service
+        rec["start"][i] = start
+        rec["again"][i] = use & real
+        rec["lost"][i] = abandoned & ~back_ab
+        i += 1
+
+    arrival = np.ascontiguousarray(rec["arrival"][:i].T)
+    edges = np.stack([(arrival < b).sum(axis=1) for b in day.bounds]).astype(np.int64)
+    tally = tally_intervals(
+        day,
+        arrival,
+        np.ascontiguousarray(rec["patience"][:i].T),
+        np.ascontiguousarray(rec["service"][:i].T),
+        np.ascontiguousarray(rec["start"][:i].T),
+        edges,
+    )
+    offered = np.diff(edges, axis=0)
+    redials = _segment_sums(np.ascontiguousarray(rec["again"][:i].T), edges)
+    lost = _segment_sums(np.ascontiguousarray(rec["lost"][:i].T), edges)
+    return offered, tally, redials, lost
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -698,6 +973,10 @@ class SimulatedDay:
     agents : whole agents staffed (after the fractional rule) [count].
     interval_s : interval lengths, ``(K,)`` [s].
     thresholds_s : the service-level thresholds counted [s].
+    redials : with redials, the attempts that were a caller calling again [count];
+        ``offered - redials`` are fresh calls. ``None`` without redials.
+    lost : with redials, abandoned attempts not followed by another: customers who gave
+        up for good [count]. ``None`` without redials.
     """
 
     offered: np.ndarray
@@ -711,6 +990,13 @@ class SimulatedDay:
     agents: np.ndarray
     interval_s: np.ndarray
     thresholds_s: tuple[float, ...]
+    redials: np.ndarray | None = None
+    lost: np.ndarray | None = None
+
+    @property
+    def fresh(self) -> np.ndarray:
+        """Fresh calls arriving [count] (all of ``offered`` without redials)."""
+        return self.offered if self.redials is None else self.offered - self.redials
 
     @property
     def replications(self) -> int:
@@ -747,6 +1033,10 @@ def simulate_day(
     batch_size: int | None = None,
     volume_factors: Any = None,
     aht_factors: Any = None,
+    redial: Any = None,
+    reconnect: Any = None,
+    redial_delay_s: float | None = None,
+    redial_delay: RedialDelay | None = None,
 ) -> SimulatedDay:
     """Simulate one queue-day continuously, interval after interval, many times over.
 
@@ -789,6 +1079,15 @@ def simulate_day(
     aht_factors : 1-d array, optional
         ``(replications,)`` multipliers of each replication's handle times (handle-time
         forecast error drawn by the caller).
+    redial : float or 1-d array, optional
+        Share of abandoned attempts (arriving in each interval) whose caller calls again,
+        in ``[0, 1)``; ``calls`` are then fresh calls (see the module notes).
+    reconnect : float or 1-d array, optional
+        Share of answered attempts whose caller calls again, in ``[0, 1)``.
+    redial_delay_s : float, optional
+        Mean of an exponential delay before calling again [s].
+    redial_delay : RedialDelay, optional
+        The delay's distribution instead (an empirical curve from a calibration).
 
     Returns
     -------
@@ -815,7 +1114,18 @@ def simulate_day(
     True
     """
     day = make_day(
-        calls, aht_s, interval_s, threshold_s, patience_s, patience_curve, service_cv, volume_cv
+        calls,
+        aht_s,
+        interval_s,
+        threshold_s,
+        patience_s,
+        patience_curve,
+        service_cv,
+        volume_cv,
+        redial=redial,
+        reconnect=reconnect,
+        redial_delay_s=redial_delay_s,
+        redial_delay=redial_delay,
     )
     n = _check_agents(agents, day.size)
     if fractional_agents not in ("random", "round"):
@@ -828,7 +1138,13 @@ def simulate_day(
         raise StaffingError(f"`batch_size` must be a whole number >= 1 (got {batch_size!r})")
     seeds = replication_seeds(seed, int(replications))
     vf, af = _factors(volume_factors, aht_factors, int(replications), day.size)
+    if day.redials and (vf is not None or af is not None):
+        raise StaffingError(
+            "forecast-error draws (`volume_factors`, `aht_factors`) are not simulated with "
+            "redials: give one or the other"
+        )
     parts: list[tuple[np.ndarray, Tally, np.ndarray]] = []
+    again: list[tuple[np.ndarray, np.ndarray]] = []
     for first in range(0, len(seeds), int(batch_size)):
         batch = slice(first, first + int(batch_size))
         callers = draw_callers(
@@ -838,10 +1154,22 @@ def simulate_day(
             None if af is None else af[batch],
         )
         staff = _columns_staffing(n, callers.unit, fractional_agents)
-        tally = _run_full(day, callers, staff)
-        parts.append((callers.offered, tally, staff))
+        if day.redials:
+            offered, tally, redials, lost = _run_redials(day, callers, staff, seeds[batch])
+            parts.append((offered, tally, staff))
+            again.append((redials, lost))
+        else:
+            tally = _run_full(day, callers, staff)
+            parts.append((callers.offered, tally, staff))
         del callers
-    return _assemble(day, parts)
+    sim = _assemble(day, parts)
+    if not again:
+        return sim
+    return replace(
+        sim,
+        redials=np.concatenate([r for r, _ in again], axis=-1).T.astype(np.int64),
+        lost=np.concatenate([lo for _, lo in again], axis=-1).T.astype(np.int64),
+    )
 
 
 def _factors(

@@ -86,6 +86,8 @@ class _Sums:
     busy: np.ndarray
     staffed: np.ndarray
     length: np.ndarray  # interval (or day) length [s]
+    fresh: np.ndarray | None = None  # with redials: fresh calls
+    lost: np.ndarray | None = None  # with redials: customers who gave up for good
 
 
 def _sums(sim: SimulatedDay, per_day: bool) -> _Sums:
@@ -104,6 +106,8 @@ def _sums(sim: SimulatedDay, per_day: bool) -> _Sums:
         busy=agg(sim.busy_s),
         staffed=agg(staffed),
         length=np.array([sim.interval_s.sum()]) if per_day else sim.interval_s,
+        fresh=agg(sim.fresh) if sim.lost is not None else None,
+        lost=agg(sim.lost) if sim.lost is not None else None,
     )
 
 
@@ -143,6 +147,20 @@ def _measures(
         np.clip(lo, 0.0, 1.0),
         np.clip(hi, 0.0, 1.0),
     )
+    customer: dict[str, Any] = {}
+    if sums.lost is not None and sums.fresh is not None:
+        # customers who gave up for good per fresh call (callers who call again)
+        out["fresh_calls"] = sums.fresh.mean(axis=0)
+        out["redial_calls"] = (sums.offered - sums.fresh).mean(axis=0)
+        cab, lo, hi = _ratio(sums.lost, sums.fresh, z, 0.0)
+        out["customer_abandon_rate"] = cab
+        out["customer_abandon_rate_lo"] = np.clip(lo, 0.0, 1.0)
+        out["customer_abandon_rate_hi"] = np.clip(hi, 0.0, 1.0)
+        lost, fresh = sums.lost, sums.fresh
+        customer = {
+            "each": lambda: share_of(lost, fresh, 0.0),
+            "favourable": np.nan_to_num(out["customer_abandon_rate_lo"], nan=0.0),
+        }
     # Each target: missed in each replication, and significantly missed by the estimate
     # (missed even at the favourable end of its interval).
     size = sums.offered.shape[1]
@@ -158,12 +176,14 @@ def _measures(
         asa_s=lambda: share_of(sums.wait, sums.answered, 0.0),
         abandon_rate=lambda: share_of(sums.abandoned, sums.offered, 0.0),
         occupancy=lambda: share_of(sums.busy, sums.staffed, 0.0),
+        customer_abandon_rate=customer.get("each"),
     )
     favourable = Measures(
         lambda t: np.nan_to_num(_ratio(*parts(t), z, 1.0)[2], nan=1.0),
         asa_s=np.nan_to_num(out["asa_s_lo"], nan=0.0),
         abandon_rate=np.nan_to_num(out["abandon_rate_lo"], nan=0.0),
         occupancy=np.nan_to_num(out["occupancy_lo"], nan=0.0),
+        customer_abandon_rate=customer.get("favourable"),
     )
     if targets:
         out["p_miss"] = (~targets.met_by(each)).mean(axis=0)
@@ -258,6 +278,9 @@ def interval_estimates(
         and ``_hi``; ``p_miss`` (share of replications in which the interval on its own
         misses any target; NaN without targets) and ``significant_miss`` (True where the
         confidence interval of a measure lies wholly on the wrong side of its target).
+        With redials also ``fresh_calls`` and ``redial_calls`` (means) and
+        ``customer_abandon_rate`` (customers who gave up for good per fresh call) with
+        its interval.
 
     Notes
     -----

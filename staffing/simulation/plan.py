@@ -47,6 +47,7 @@ from staffing.simulation.scaleout import SimulationOptions, map_queue_days
 __all__ = [
     "SIMULATION_COLUMNS",
     "SIMULATION_DAY_COLUMNS",
+    "SIMULATION_REDIAL_COLUMNS",
     "SimulatedPlan",
     "queue_day_tasks",
     "simulate_plan",
@@ -96,6 +97,17 @@ SIMULATION_DAY_COLUMNS: tuple[str, ...] = (
     "intervals_below_target",
 )
 
+#: Columns both tables gain, after their own, for a plan made with redials: the plan's
+#: fresh calls, the simulated redials (means) and customers who gave up for good per fresh
+#: call with its interval.
+SIMULATION_REDIAL_COLUMNS: tuple[str, ...] = (
+    "fresh_calls",
+    "redial_calls",
+    "customer_abandon_rate",
+    "customer_abandon_rate_lo",
+    "customer_abandon_rate_hi",
+)
+
 Progress = Callable[[int], None]
 
 
@@ -113,7 +125,9 @@ class SimulatedPlan:
         ``_lo``/``_hi``, ``asa_s``, ``abandon_rate`` with its interval and ``occupancy``;
         ``p_miss``, the share of simulated days in which that interval on its own misses
         a target of ``target`` (NaN without targets); ``significant_miss``, True where a
-        measure's interval lies wholly on the wrong side of its target.
+        measure's interval lies wholly on the wrong side of its target. For a plan made
+        with redials, ``calls`` are the plan's attempts and
+        :data:`SIMULATION_REDIAL_COLUMNS` follow.
     days : DataFrame
         One row per queue-day, columns :data:`SIMULATION_DAY_COLUMNS`: the day's calls and
         agent-hours, the target it is judged by (the target set of most of its calls), the
@@ -214,6 +228,7 @@ def queue_day_tasks(
     dates = np.datetime_as_string(qd.dates, unit="D")
     staff = np.asarray(agents, dtype=float)
     tasks = []
+    aht = p.aht_filled_s if p.has_redials else p.aht_s
     for d in range(len(qd)):
         rows = qd.rows(d)
         queue, date = str(qd.queues[d]), str(dates[d])
@@ -226,7 +241,7 @@ def queue_day_tasks(
                 queue=queue,
                 date=date,
                 calls=p.calls[rows],
-                aht_s=p.aht_s[rows],
+                aht_s=aht[rows],
                 interval_s=p.interval_s[rows],
                 agents=staff[rows],
                 patience_s=None if curve is not None else p.patience_s[rows],
@@ -240,6 +255,7 @@ def queue_day_tasks(
                     queue_day_seed(options.seed, queue, date, i, purpose)
                     for i in range(len(starts) - 1)
                 ),
+                **_redials_of(p, rows, queue),
                 labels=tuple(f"{m // 60:02d}:{m % 60:02d}" for m in minutes[rows]),
                 replications=options.replications,
                 service_cv=options.service_cv,
@@ -249,6 +265,20 @@ def queue_day_tasks(
             )
         )
     return tasks, day_targets, day_thresholds
+
+
+def _redials_of(p: PreparedForecast, rows: np.ndarray, queue: str) -> dict[str, Any]:
+    """A queue-day's redial settings (nothing without redials)."""
+    if not p.has_redials:
+        return {}
+    delay = p.redial_delays.get(queue)
+    if delay is None:
+        return {}
+    return {
+        "redial": np.nan_to_num(p.redial_share[rows]),
+        "reconnect": p.reconnect_share[rows],
+        "redial_delay": delay,
+    }
 
 
 def simulation_staffing(
@@ -302,8 +332,11 @@ def simulate_plan(
         A plan's interval table: ``interval_start``, optional ``queue``, ``calls``,
         ``aht_s``, ``agents`` (may be fractional, e.g. average staffed), optional
         ``patience_s``, ``interval_s``, ``target`` and ``threshold_s`` (as ``staffing plan
-        --out`` writes them). Of a mixed-channel plan, the voice queues alone and the one
-        voice queue of a pool (its ``agents`` are its own).
+        --out`` writes them). A plan made with redials (its ``fresh_calls``, ``redial``,
+        ``reconnect`` and ``redial_delay_s`` columns) is simulated with its callers
+        calling again: the fresh calls arrive, and every abandon (and answer) may come
+        back (:mod:`staffing.simulation.engine`). Of a mixed-channel plan, the voice
+        queues alone and the one voice queue of a pool (its ``agents`` are its own).
     targets : str, target or sequence, optional
         Targets of every interval, instead of the table's ``target`` column; with a
         ``targets_table``, the default for intervals no rule matches. Without any, the
@@ -387,6 +420,13 @@ def simulate_plan(
     clock = time.perf_counter()
     check_simulable(intervals)
     options = options or SimulationOptions()
+    attempts = None
+    if "fresh_calls" in intervals.columns:  # a plan made with redials: fresh calls arrive
+        source = str(intervals.attrs.get("source", "plan"))
+        attempts = numeric_column(intervals, "calls", source=source).to_numpy(dtype=float)
+        fresh = intervals["fresh_calls"]
+        intervals = intervals.assign(calls=fresh)
+        intervals.attrs = {"source": source}
     p = prepare(
         intervals,
         targets,
@@ -415,13 +455,14 @@ def simulate_plan(
             if name not in sim:
                 sim[name] = np.zeros(n, dtype=values.dtype)
             sim[name][task_rows] = values
-    predicted = p.measures(agents)
+    offered = p.calls if attempts is None else attempts
+    predicted = p.measures(agents, calls=offered, aht_s=p.aht_filled_s)
     f = p.frame
     table = pd.DataFrame(
         {
             "interval_start": f["interval_start"],
             "queue": f["queue"],
-            "calls": p.calls,
+            "calls": offered,
             "agents": agents.astype(np.int64) if np.all(agents == np.round(agents)) else agents,
             "predicted_service_level": predicted["service_level"],
             **{name: sim[name] for name in SIMULATION_COLUMNS[5:14]},
@@ -431,15 +472,24 @@ def simulate_plan(
         },
         columns=list(SIMULATION_COLUMNS),
     )
+    again = "customer_abandon_rate" in sim
+    if again:
+        table["fresh_calls"] = p.calls
+        for name in SIMULATION_REDIAL_COLUMNS[1:]:
+            table[name] = sim[name]
     table.attrs = {"source": f.attrs.get("source", "plan"), "abandon_policy": p.abandon_policy}
-    days = _days_table(p, agents, day_targets, day_thresholds)
+    days = _days_table(p, agents, day_targets, day_thresholds, offered)
     for name in SIMULATION_DAY_COLUMNS[6:17]:
         days[name] = [res["day"][name] for res in results]
     busy = table["calls"] > 0
     below = (table["significant_miss"] & busy).to_numpy()
     days["intervals"] = [int(busy.to_numpy()[qd.rows(d)].sum()) for d in range(len(qd))]
     days["intervals_below_target"] = [int(below[qd.rows(d)].sum()) for d in range(len(qd))]
-    days = days[list(SIMULATION_DAY_COLUMNS)]
+    if again:
+        for name in SIMULATION_REDIAL_COLUMNS[1:]:
+            days[name] = [res["day"][name] for res in results]
+    more = list(SIMULATION_REDIAL_COLUMNS) if again else []
+    days = days[[*SIMULATION_DAY_COLUMNS, *more]]
     return SimulatedPlan(
         intervals=table,
         days=days,
@@ -454,13 +504,14 @@ def _days_table(
     agents: np.ndarray,
     day_targets: list[str],
     day_thresholds: np.ndarray,
+    calls: np.ndarray,
 ) -> pd.DataFrame:
     """Calls, agent-hours, target and the predicted service level of each queue-day."""
     qd = p.days
-    calls, interval = p.calls, p.interval_s
+    interval = p.interval_s
     day_of_row = np.empty(len(p), dtype=np.intp)
     day_of_row[qd.order] = qd.day
-    at_day = p.measures(agents, day_thresholds[day_of_row])
+    at_day = p.measures(agents, day_thresholds[day_of_row], calls=calls, aht_s=p.aht_filled_s)
     size = len(qd)
     weight = at_day["sl_calls"]
     sl_num = np.bincount(day_of_row, at_day["service_level"] * weight, minlength=size)
@@ -472,6 +523,7 @@ def _days_table(
             "date": pd.to_datetime(qd.dates),
             "queue": qd.queues.astype(str),
             "calls": np.bincount(day_of_row, calls, minlength=size),
+            "fresh_calls": np.bincount(day_of_row, p.calls, minlength=size),
             "agent_hours": np.bincount(day_of_row, agents * interval / 3600.0, minlength=size),
             "target": day_targets,
             "predicted_service_level": predicted,

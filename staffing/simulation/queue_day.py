@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from staffing.errors import TargetError
+from staffing.errors import StaffingError, TargetError
+from staffing.queueing.redial import RedialDelay
 from staffing.queueing.targets import TargetSet
 from staffing.simulation.engine import SimulatedDay, simulate_day
 from staffing.simulation.estimates import day_estimates, interval_estimates
@@ -76,6 +77,14 @@ DAY_MEASURES: tuple[str, ...] = (
     "abandon_rate_hi",
     "occupancy",
     "p_day_miss",
+)
+#: Measures returned besides, per interval and for the day, when callers call again.
+REDIAL_MEASURES: tuple[str, ...] = (
+    "fresh_calls",
+    "redial_calls",
+    "customer_abandon_rate",
+    "customer_abandon_rate_lo",
+    "customer_abandon_rate_hi",
 )
 
 
@@ -151,6 +160,11 @@ class QueueDay:
         How abandoned calls enter the service level.
     confidence : float
         Level of the confidence intervals.
+    redial, reconnect : ndarray or None
+        Shares of abandoned and answered attempts of each interval whose caller calls
+        again; ``calls`` are then fresh calls.
+    redial_delay : RedialDelay or None
+        When they call again.
     """
 
     queue: str
@@ -173,6 +187,9 @@ class QueueDay:
     volume_cv: float = 0.0
     abandon_policy: AbandonPolicy = "fail"
     confidence: float = 0.95
+    redial: np.ndarray | None = None
+    reconnect: np.ndarray | None = None
+    redial_delay: RedialDelay | None = None
 
     @property
     def size(self) -> int:
@@ -219,6 +236,9 @@ def _simulate(day: QueueDay) -> SimulatedDay:
                 volume_cv=day.volume_cv,
                 replications=day.replications,
                 seed=seed,
+                redial=None if day.redial is None else day.redial[part],
+                reconnect=None if day.reconnect is None else day.reconnect[part],
+                redial_delay=day.redial_delay,
             )
         )
     if len(parts) == 1:
@@ -239,6 +259,8 @@ def _simulate(day: QueueDay) -> SimulatedDay:
         agents=cat("agents"),
         interval_s=np.concatenate([p.interval_s for p in parts]),
         thresholds_s=parts[0].thresholds_s,
+        redials=cat("redials") if parts[0].redials is not None else None,
+        lost=cat("lost") if parts[0].lost is not None else None,
     )
 
 
@@ -287,9 +309,10 @@ def simulate_queue_day(day: QueueDay) -> dict[str, Any]:
         abandon_policy=day.abandon_policy,
         confidence=day.confidence,
     )
+    more = REDIAL_MEASURES if sim.lost is not None else ()
     return {
-        "intervals": {name: est[name] for name in INTERVAL_MEASURES},
-        "day": {name: whole[name] for name in DAY_MEASURES},
+        "intervals": {name: est[name] for name in (*INTERVAL_MEASURES, *more)},
+        "day": {name: whole[name] for name in (*DAY_MEASURES, *more)},
         "callers": sim.callers,
     }
 
@@ -313,6 +336,11 @@ def staff_queue_day(day: QueueDay) -> np.ndarray:
         No staffing meets an interval's targets in simulation; the message names the
         queue-day and the interval.
     """
+    if day.redial_delay is not None:
+        raise StaffingError(
+            "simulation-based staffing does not follow redials: plan them with sipp and "
+            "simulate the plan"
+        )
     out = np.zeros(day.size, dtype=np.int64)
     for part, seed in zip(_stretches(day), day.seeds, strict=True):
         targets: Sequence[str] = day.targets[part]
