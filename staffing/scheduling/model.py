@@ -382,34 +382,7 @@ def solve_model(
         else _head_rows(families, candidates, b, x, day_caps)
     )
 
-    def coverage_rows(
-        slots: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float
-    ) -> np.ndarray:
-        rows = b.constraints(slots.size, lo, hi)
-        block = coverage[slots].tocoo()
-        b.entries(rows[block.row], block.col, block.data)
-        return rows
-
-    if lower is not None:
-        need = np.flatnonzero(lower > 0)
-        coverage_rows(need, lower[need], np.inf)
-    if soft is not None:
-        required, under_cost, over_cost = soft
-        need = np.flatnonzero(required > 0)
-        b.entries(
-            coverage_rows(need, required[need], np.inf),
-            b.variables(need.size, cost=under_cost),
-            1.0,
-        )
-        if over_cost > 0:
-            spanned = np.flatnonzero(np.diff(coverage.indptr) > 0)
-            b.entries(
-                coverage_rows(spanned, -np.inf, required[spanned]),
-                b.variables(spanned.size, cost=over_cost),
-                -1.0,
-            )
-    if service is not None:
-        _service_rows(service, coverage, b)
+    _objective_rows(b, coverage, lower, soft, service)
 
     A = b.matrix()
     c = np.concatenate(b.cost)
@@ -452,6 +425,47 @@ def solve_model(
                 np.round(per_day).astype(np.int64), people[f], tour.days_off, tour.closed
             )
     return ModelSolution(counts, breaks, heads, people, daily, on_phones, report)
+
+
+
+def _objective_rows(
+    b: _Builder,
+    coverage: sparse.csr_array,
+    lower: np.ndarray | None,
+    soft: tuple[np.ndarray, float, float] | None,
+    service: Service | None,
+) -> None:
+    """Coverage rows of ``cover`` (``on_t >= lower_t``), ``soft`` (shortfall and surplus
+    variables priced per slot) and ``service`` (module notes)."""
+
+    def coverage_rows(
+        slots: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float
+    ) -> np.ndarray:
+        rows = b.constraints(slots.size, lo, hi)
+        block = coverage[slots].tocoo()
+        b.entries(rows[block.row], block.col, block.data)
+        return rows
+
+    if lower is not None:
+        need = np.flatnonzero(lower > 0)
+        coverage_rows(need, lower[need], np.inf)
+    if soft is not None:
+        required, under_cost, over_cost = soft
+        need = np.flatnonzero(required > 0)
+        b.entries(
+            coverage_rows(need, required[need], np.inf),
+            b.variables(need.size, cost=under_cost),
+            1.0,
+        )
+        if over_cost > 0:
+            spanned = np.flatnonzero(np.diff(coverage.indptr) > 0)
+            b.entries(
+                coverage_rows(spanned, -np.inf, required[spanned]),
+                b.variables(spanned.size, cost=over_cost),
+                -1.0,
+            )
+    if service is not None:
+        _service_rows(service, coverage, b)
 
 
 class Infeasible(StaffingError):

@@ -34,7 +34,14 @@ from staffing.scheduling.model import (
     _gap,
     _round_up,
     solve_model,
-    solve_tours,
+)
+from staffing.scheduling.tours import (
+    Deadline,
+    TourType,
+    binding_rules,
+    rotation,
+    solve_implicit_tours,
+    tour_types,
 )
 from staffing.scheduling.requirement import Requirement, open_slots, prepare_requirement
 from staffing.scheduling.service import service_curves
@@ -148,7 +155,12 @@ def schedule(
     hours_per_fte: float = 37.5,
     time_limit_s: float = 60.0,
     gap: float | str = 0.01,
+    weeks: int = 1,
+    weekends_off: int = 0,
+    people: pd.DataFrame | None = None,
     source: str = "requirement",
+    started: float | None = None,
+    progress: Any = None,
 ) -> Schedule:
     """Shifts and breaks covering a requirement at least cost (set covering, HiGHS).
 
@@ -203,11 +215,28 @@ def schedule(
     hours_per_fte : float, default 37.5
         Paid hours of one FTE per week, for the summary.
     time_limit_s : float, default 60
-        HiGHS's time limit [s]; the best schedule found by then is returned.
+        Time for the whole call [s]: building the model, every solve and re-solve and the
+        rounding; the best schedule found by then is returned with its gap.
     gap : float or str, default 0.01
         Relative gap at which HiGHS stops (``0.01`` or ``"1%"``).
+    weeks : int, default 1
+        With tours, a rotation of this many weeks: the week's shifts repeat, people rotate
+        through the week's lines (see :func:`staffing.scheduling.tours.rotation`), and
+        ``agents`` lists every week.
+    weekends_off : int, default 0
+        With tours, the fewest whole weekends (Saturday and Sunday) off each person has in
+        the ``weeks`` of the rotation, shared as evenly as the lines allow.
+    people : DataFrame, optional
+        Named people (see :mod:`staffing.scheduling.people`): the tours are given to them
+        (contracts, unavailability and preferences honoured) and ``agents`` gets a
+        ``name`` column.
     source : str, default "requirement"
         Name of the requirement in messages.
+    started : float, optional
+        ``time.perf_counter()`` when the caller's clock for ``time_limit_s`` started
+        (default: now).
+    progress : callable, optional
+        Called with no argument while the solver runs, for a progress display.
 
     Returns
     -------
@@ -260,6 +289,17 @@ def schedule(
     gap_value = parse_rate(gap, what="`gap`", allow_one=False)
     if not (math.isfinite(time_limit_s) and time_limit_s > 0):
         raise StaffingError(f"`time_limit_s` {time_limit_s!r}: give a number of seconds above 0")
+    clock = Deadline(time_limit_s, started)
+    if not (isinstance(weeks, int | np.integer) and 1 <= weeks <= 52):
+        raise StaffingError(f"`weeks` {weeks!r}: give a whole number of weeks from 1 to 52")
+    if not (isinstance(weekends_off, int | np.integer) and 0 <= weekends_off <= weeks):
+        raise StaffingError(
+            f"`weekends_off` {weekends_off!r}: give 0 to `weeks` ({weeks}) weekends off"
+        )
+    if (weeks > 1 or weekends_off or people is not None) and days_off is None:
+        raise StaffingError(
+            "`weeks`, `weekends_off` and `people` apply to weekly tours: give `days_off`"
+        )
     if days_off is not None and req.days != 7:
         raise StaffingError(
             f"weekly tours (`days_off`) need a requirement of 7 days; it has {req.days}"
@@ -311,6 +351,7 @@ def schedule(
         service = (curves, per_interval, target.fraction, period)
 
     tours = None if days_off is None else (int(days_off), bool(consecutive_days_off))
+    contracts = _contracts(families)
     common: dict[str, Any] = {
         "slot_s": slot_s,
         "horizon_slots": T,
@@ -318,9 +359,12 @@ def schedule(
         "lower": lower,
         "soft": soft,
         "service": service,
-        "time_limit_s": time_limit_s,
+        "time_limit_s": clock.left(),
         "gap": gap_value,
     }
+    types: list[TourType] = []
+    lines: list[tuple[int, tuple[int, ...]]] = []
+    weekday0 = int((req.first_day.astype(np.int64) + 3) % 7)
     try:
         weekly_bound = None
         if service is not None and np.unique(service[3]).size < np.unique(day_of).size:
@@ -328,16 +372,31 @@ def schedule(
                 families, cands, service, day_of, tours, common
             )
         if tours is None:
+            common["time_limit_s"] = clock.left()
             solution = solve_model(families, cands, **common)
         else:
             weight = required if objective != "service" else lower
             assert weight is not None
-            solution = solve_tours(
+            types = tour_types(
                 families,
                 cands,
                 days_off=tours[0],
                 consecutive=tours[1],
+                cyclic=cyclic,
+                weekday0=weekday0,
+                weeks=weeks,
+                weekends_off=weekends_off,
+            )
+            del common["time_limit_s"]
+            solution, lines = solve_implicit_tours(
+                families,
+                cands,
+                types,
                 weight=weight,
+                contracts=contracts,
+                weeks=weeks,
+                weekends_off=weekends_off,
+                deadline=clock,
                 **common,
             )
     except Infeasible:
@@ -347,13 +406,27 @@ def schedule(
                 f"(head limits or tours); lower `service_target`, relax `max` or use "
                 "objective='soft'"
             ) from None
-        _explain_infeasible(families, cands, req, required, slot_s, cyclic, tours, time_limit_s)
+        _explain_infeasible(
+            families, cands, req, required, slot_s, cyclic, tours, max(clock.left(), 1.0),
+            types=types, contracts=contracts, weeks=weeks, weekends_off=weekends_off,
+        )
         raise
     if weekly_bound is not None:
         solution = _with_bound(solution, weekly_bound, gap_value)
 
     table = _schedule_table(families, cands, solution, req, slot_s)
-    agents = _agent_table(families, cands, solution, req, slot_s, table, tours is not None)
+    agents = _agent_table(
+        families,
+        cands,
+        solution,
+        req,
+        slot_s,
+        table,
+        tours is not None,
+        types=types,
+        lines=lines,
+        weeks=weeks,
+    )
     coverage = schedule_coverage(
         table, req, cyclic=cyclic, threshold_s=threshold, abandon_policy=abandon_policy
     )
@@ -531,27 +604,68 @@ def _explain_infeasible(
     cyclic: bool,
     tours: tuple[int, bool] | None,
     time_limit_s: float,
+    *,
+    types: Sequence[TourType] = (),
+    contracts: dict[str, int] | None = None,
+    weeks: int = 1,
+    weekends_off: int = 0,
 ) -> None:
-    """Find the least shortfall (the soft model with a dominant under cost) and say where."""
+    """Find the least shortfall (the soft model with a dominant under cost), say where and
+    which rule binds."""
+    clock = Deadline(time_limit_s)
     heaviest = max(f.cost_per_shift for f in families)
-    diagnosis = solve_model(
-        families,
-        cands,
-        slot_s=slot_s,
-        horizon_slots=required.size,
-        cyclic=cyclic,
-        lower=None,
-        soft=(required, 1e3 * heaviest, 0.0),
-        tours=tours,
-        time_limit_s=time_limit_s,
-        gap=1e-4,
+    soft = (required, 1e3 * heaviest, 0.0)
+    weekday0 = int((req.first_day.astype(np.int64) + 3) % 7)
+    try:
+        if tours is None:
+            on = solve_model(
+                families, cands, slot_s=slot_s, horizon_slots=required.size, cyclic=cyclic,
+                lower=None, soft=soft, time_limit_s=clock.share(2), gap=1e-4,
+            ).on_phones
+        else:
+            on = solve_implicit_tours(
+                families, cands, types, slot_s=slot_s, horizon_slots=required.size,
+                cyclic=cyclic, lower=None, weight=required, soft=soft, contracts=contracts,
+                weeks=weeks, weekends_off=weekends_off, deadline=Deadline(clock.share(2)),
+                gap=1e-4,
+            )[0].on_phones
+    except StaffingError:
+        on = np.zeros_like(required)
+    short = np.maximum(np.ceil(required - 1e-9) - on, 0.0)
+    rules = binding_rules(
+        families, cands, required, slot_s=slot_s, cyclic=cyclic,
+        days_off=None if tours is None else tours[0],
+        consecutive=False if tours is None else tours[1], weekday0=weekday0, weeks=weeks,
+        weekends_off=weekends_off, deadline=clock,
     )
-    short = np.maximum(np.ceil(required - 1e-9) - diagnosis.on_phones, 0.0)
+    why = (
+        f"the head limits, contracts or tours bind: {'; '.join(rules)}"
+        if rules
+        else "with the head limits (`min`/`max`), contracts and tours of these shift families"
+    )
     raise StaffingError(
-        f"cannot cover {_describe(req, short, req.interval_s // slot_s)} with the head "
-        "limits (`min`/`max`) and tours of these shift families; use objective='soft' to "
-        "schedule anyway (shortfall priced by `under_cost`)"
+        f"cannot cover {_describe(req, short, req.interval_s // slot_s)} {why}; use "
+        "objective='soft' to schedule anyway (shortfall priced by `under_cost`)"
     )
+
+
+def _contracts(families: Sequence[ShiftFamily]) -> dict[str, int]:
+    """Most people per contract, from the families' ``contract_max`` (one value each)."""
+    out: dict[str, int] = {}
+    seen: dict[str, ShiftFamily] = {}
+    for f in families:
+        if f.contract is None or f.contract_max is None:
+            continue
+        if f.contract in out and out[f.contract] != f.contract_max:
+            other = seen[f.contract]
+            raise StaffingError(
+                f"contract {f.contract!r}: `contract_max` {other.contract_max} on shift family "
+                f"{other.name!r} (row {other.row}) but {f.contract_max} on {f.name!r} (row "
+                f"{f.row}); give one value"
+            )
+        out[f.contract] = f.contract_max
+        seen[f.contract] = f
+    return out
 
 
 def _service_by_day(
@@ -675,8 +789,13 @@ def _agent_table(
     slot_s: int,
     table: pd.DataFrame,
     tours: bool,
+    *,
+    types: Sequence[TourType] = (),
+    lines: Sequence[tuple[int, tuple[int, ...]]] = (),
+    weeks: int = 1,
 ) -> pd.DataFrame:
-    """One row per person and working day (see :class:`Schedule`)."""
+    """One row per person and working day (see :class:`Schedule`); with tours, people
+    rotate through the week's lines for ``weeks`` weeks."""
     weekday0 = int((req.first_day.astype(np.int64) + 3) % 7)
     expanded = table.loc[table.index.repeat(table["count"])].reset_index(drop=True)
     expanded["paid_hours"] = expanded["paid_hours"] / expanded["count"]
@@ -686,35 +805,46 @@ def _agent_table(
         names = [w.capitalize() for w in WEEKDAYS]
         expanded.insert(1, "days", [names[d.day_of_week] for d in expanded["day"]])
         return expanded[list(AGENT_COLUMNS)]
-    parts = []
-    next_agent = 1
+    weekend = frozenset({(5 - weekday0) % 7, (6 - weekday0) % 7})
+    # people in family order, each family's lines kept together
+    order = sorted(range(len(lines)), key=lambda i: (types[lines[i][0]].family, lines[i][1]))
+    ordered = [lines[i] for i in order]
+    rota = rotation(ordered, types, weeks, weekend)
+    rota.sort(key=lambda r: (types[ordered[r[0]][0]].family, r))
     by_name = {f.name: i for i, f in enumerate(families)}
-    day_index = ((expanded["day"] - pd.Timestamp(req.first_day)) / pd.Timedelta(days=1)).astype(
-        np.int64
+    fam_of_row = expanded["shift"].map(by_name).to_numpy()
+    day_index = (
+        ((expanded["day"] - pd.Timestamp(req.first_day)) / pd.Timedelta(days=1))
+        .astype(np.int64)
+        .to_numpy()
     )
-    for f in range(len(families)):
-        people: list[tuple[int, tuple[int, ...]]] = []
-        for pattern, heads in sorted(solution.patterns.get(f, {}).items()):
-            for _ in range(heads):
-                people.append((next_agent, pattern))
-                next_agent += 1
-        mine = expanded["shift"].map(by_name).to_numpy() == f
-        for d in range(7):
-            workers = [(a, p) for a, p in people if d not in p]
-            shifts_today = expanded.loc[mine & (day_index.to_numpy() == d)]
-            if len(workers) != len(shifts_today):
-                raise RuntimeError("tour heads differ from the day's shifts")
-            block = shifts_today.copy()
-            block.insert(0, "agent", np.array([a for a, _ in workers], dtype=np.int64))
-            block.insert(
-                1,
-                "days",
-                [
-                    format_weekdays((weekday0 + w) % 7 for w in range(7) if w not in p)
-                    for _, p in workers
-                ],
-            )
-            parts.append(block)
+    parts = []
+    for week in range(weeks):
+        shift = pd.Timedelta(days=7 * week)
+        for f in range(len(families)):
+            mine = [p for p, r in enumerate(rota) if types[ordered[r[0]][0]].family == f]
+            for d in range(7):
+                workers = [p for p in mine if d not in ordered[rota[p][week]][1]]
+                today = expanded.loc[(fam_of_row == f) & (day_index == d)]
+                if len(workers) != len(today):
+                    raise RuntimeError("tour heads differ from the day's shifts")
+                block = today.copy()
+                for name in ("day", "start", "end"):
+                    block[name] = block[name] + shift
+                block.insert(0, "agent", np.array(workers, dtype=np.int64) + 1)
+                block.insert(
+                    1,
+                    "days",
+                    [
+                        format_weekdays(
+                            (weekday0 + w) % 7
+                            for w in range(7)
+                            if w not in ordered[rota[p][week]][1]
+                        )
+                        for p in workers
+                    ],
+                )
+                parts.append(block)
     agents = pd.concat(parts, ignore_index=True) if parts else expanded.iloc[:0]
     agents = agents.sort_values(["agent", "day"], kind="stable").reset_index(drop=True)
     return agents[list(AGENT_COLUMNS)].astype({"agent": np.int64})

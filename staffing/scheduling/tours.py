@@ -1,0 +1,969 @@
+"""Weekly tours by an implicit (aggregated) model, solved by relax-and-fix over the days.
+
+A *tour* is one person's week: a shift family, the days worked and a start time on each
+of them. Enumerating tours explicitly (one variable per family, days-off pattern and start
+time of every day) gives hundreds of millions of columns; the implicit model keeps the
+shifts of each day as in the daily model and adds, per *tour type*, the head count and
+the few rows that make the daily shifts add up to whole weeks.
+
+Tour types
+----------
+A tour type ``t`` is a family ``f(t)``, a number of days worked ``n_t`` and whether the
+type has the weekend off (Saturday and Sunday off every week). A family without weekly
+hours works ``7 - days_off`` days; a family with weekly paid hours ``[min_h, max_h]``
+(a *contract*) has one type for every ``n`` with ``min_h <= n * paid_f <= max_h``.
+``C_t`` are the days no one of the type works (days the family has no shift; Saturday
+and Sunday for a weekend type).
+
+Variables
+---------
+* ``x_j`` integer: shifts started at candidate ``j`` (family, day, start), and the break
+  variables ``y`` of :mod:`staffing.scheduling.model` (Bechtold and Jacobs 1990).
+* ``H_t`` integer: people on tour type ``t``.
+* ``z_{t,d}`` integer: people of type ``t`` working day ``d`` (only when the family has
+  several types; with one type, ``z_{t,d} = sum_{j in f, day d} x_j``).
+* consecutive days off: ``w_{t,P}`` integer, people of type ``t`` with days off ``P``, for
+  every run ``P`` of ``7 - n_t`` consecutive days containing ``C_t``.
+
+Constraints
+-----------
+* Coverage (and the ``soft``/``service`` rows) exactly as in the daily model.
+* Shifts are worked by people: ``sum_{j in f, day d} x_j <= sum_t z_{t,d}``.
+* Any days off (aggregated, Jacobs and Brusco 1996): ``z_{t,d} <= H_t`` for every day and
+  ``sum_d z_{t,d} <= n_t H_t``. This is exact: whole numbers ``z_d <= H`` with
+  ``sum_d z_d <= n H`` always split into ``H`` weeks of ``n`` days (pad the days short of
+  ``H`` with extra shifts until ``sum_d z_d = n H``; list the days off, day ``d``
+  ``H - z_d`` times, in day order and give person ``i`` items ``i, i + H, ...``).
+* Consecutive days off (the forward/backward form of Bechtold and Jacobs 1990 for days,
+  as generalised by Rekik, Cordeau and Soumis 2004, reduces for weekly runs to one row
+  per day): ``z_{t,d} <= sum_{P not containing d} w_{t,P}`` and ``sum_P w_{t,P} = H_t``.
+* Head limits: ``min_f <= sum_{t of f} H_t <= max_f``; contracts:
+  ``sum_{t of contract c} H_t <= max_c``.
+* Weekends in a rotation of ``W`` weeks with at least ``k`` weekends off each: for each
+  family and ``n``, ``W * H_{weekend} >= k * (H_{weekend} + H_{other})``: the weekend
+  lines are then at least ``k / W`` of the lines, and a rotation (:func:`rotation`) gives
+  every person at least ``k`` of them in the ``W`` weeks.
+
+Objective
+---------
+``minimise sum_t n_t * paid_cost_{f(t)} * H_t`` (plus the ``soft`` shortfall costs): a
+week's cost is fixed by its head counts.
+
+Solving
+-------
+1. The linear relaxation: a bound, rounded up to the step of the per-head costs.
+2. Relax-and-fix over the days (Dillenberger et al. 1994): the shifts of day 1 integer and
+   the other days relaxed, then day 1 fixed and day 2 integer, and so on; the head counts
+   stay integer throughout, so the coupling of the days through ``H`` is kept at every
+   step and the last step is a whole schedule.
+3. Fix-and-optimise: two days at a time freed (their shifts integer), the others fixed,
+   while the gap to the bound is above the one asked and time is left.
+Every HiGHS call gets a share of the time left before one deadline, so the whole solve
+ends within ``time_limit_s``.
+
+References
+----------
+.. [1] L. W. Jacobs and M. J. Brusco, "Overlapping start-time bands in implicit tour
+   scheduling", Management Science 42(9), 1247-1259, 1996.
+   :doi:`10.1287/mnsc.42.9.1247`
+.. [2] M. J. Brusco and L. W. Jacobs, "Optimal models for meal-break and start-time
+   flexibility in continuous tour scheduling", Management Science 46(12), 1630-1641,
+   2000. :doi:`10.1287/mnsc.46.12.1630.12035`
+.. [3] M. Rekik, J.-F. Cordeau and F. Soumis, "Using Benders decomposition to implicitly
+   model tour scheduling", Annals of Operations Research 128, 111-133, 2004.
+   :doi:`10.1023/B:ANOR.0000019101.29692.2a`
+.. [4] C. Dillenberger, L. F. Escudero, A. Wollensak and W. Zhang, "On practical
+   resource allocation for production planning and scheduling with period overlapping
+   setups", European Journal of Operational Research 75(2), 275-286, 1994.
+   :doi:`10.1016/0377-2217(94)90074-4`
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from staffing.errors import StaffingError
+from staffing.scheduling.model import (
+    Candidates,
+    Infeasible,
+    ModelSolution,
+    Service,
+    SolverReport,
+    _assign_breaks,
+    _break_chains,
+    _Builder,
+    _Chain,
+    _cost_unit,
+    _coverage,
+    _gap,
+    _objective_rows,
+    _round_up,
+    solve_model,
+    _split_days_off,
+    tour_patterns,
+)
+from staffing.scheduling.shifts import ShiftFamily, format_weekdays
+
+import os
+
+#: Weight of the shifts' own cost in the objective, next to the people's: it steers the
+#: search towards schedules without idle shifts and never changes which heads are cheapest.
+_GUIDE = 1e-4
+_DEBUG = bool(os.environ.get("STAFFING_DEBUG_TOURS"))
+__all__ = ["Deadline", "TourType", "rotation", "solve_implicit_tours", "tour_types"]
+
+
+class Deadline:
+    """One deadline shared by every step of a solve.
+
+    Examples
+    --------
+    >>> d = Deadline(10.0)
+    >>> 9.0 < d.left() <= 10.0, d.share(4) <= 2.5
+    (True, True)
+    """
+
+    def __init__(self, seconds: float, start: float | None = None) -> None:
+        self.start = time.perf_counter() if start is None else start
+        self.end = self.start + float(seconds)
+
+    def left(self) -> float:
+        """Seconds left (0 when passed)."""
+        return max(self.end - time.perf_counter(), 0.0)
+
+    def share(self, parts: float) -> float:
+        """An equal share of the time left among ``parts`` steps [s]."""
+        return self.left() / max(parts, 1.0)
+
+    def elapsed(self) -> float:
+        """Seconds since the start."""
+        return time.perf_counter() - self.start
+
+
+@dataclass(frozen=True)
+class TourType:
+    """People of one family working ``days`` days a week, weekends off or not.
+
+    Attributes
+    ----------
+    family : int
+        Index of the shift family.
+    days : int
+        Days worked a week.
+    weekend_off : bool
+        Saturday and Sunday off every week (a weekend line of a rotation).
+    closed : frozenset of int
+        Days of the horizon no one of this type works.
+    patterns : tuple of tuple of int
+        With consecutive days off, the days-off runs allowed; empty otherwise.
+    """
+
+    family: int
+    days: int
+    weekend_off: bool
+    closed: frozenset[int]
+    patterns: tuple[tuple[int, ...], ...] = ()
+
+
+def tour_types(
+    families: Sequence[ShiftFamily],
+    candidates: Candidates,
+    *,
+    days_off: int,
+    consecutive: bool,
+    cyclic: bool,
+    weekday0: int,
+    weeks: int = 1,
+    weekends_off: int = 0,
+) -> list[TourType]:
+    """The tour types of each family (module notes), checked for rules no week can meet.
+
+    Parameters
+    ----------
+    families : sequence of ShiftFamily
+    candidates : Candidates
+        Shifts that may be started (a family has no shift on a day without candidates).
+    days_off : int
+        Days off a week of a family without weekly hours; with weekly hours, the fewest.
+    consecutive, cyclic : bool
+        Days off in one run; Sunday and Monday adjacent.
+    weekday0 : int
+        Weekday of the horizon's first day (Monday = 0).
+    weeks, weekends_off : int
+        A rotation of ``weeks`` weeks with at least ``weekends_off`` weekends off each.
+
+    Returns
+    -------
+    list of TourType
+
+    Raises
+    ------
+    StaffingError
+        A family that no week fits, naming the family, its row and the rule: weekly hours
+        its shifts cannot make, days off its days leave no room for, weekends off on a
+        family that works only weekends.
+
+    Examples
+    --------
+    >>> from staffing.scheduling.shifts import ShiftFamily
+    >>> f = ShiftFamily("day", (28800.0,), 28800.0)
+    >>> c = Candidates(np.zeros(7, int), np.arange(7), np.arange(7) * 96 + 32)
+    >>> [(t.days, t.weekend_off) for t in tour_types([f], c, days_off=2,
+    ...     consecutive=False, cyclic=False, weekday0=0, weeks=4, weekends_off=2)]
+    [(5, False), (5, True)]
+    """
+    out: list[TourType] = []
+    weekend = frozenset({(5 - weekday0) % 7, (6 - weekday0) % 7})
+    for f, family in enumerate(families):
+        worked = set(np.unique(candidates.day[candidates.family == f]).tolist())
+        closed = frozenset(range(7)) - frozenset(worked)
+        if family.min_week_h is None and family.max_week_h is None:
+            counts = [7 - days_off]
+        else:
+            lo = 0.0 if family.min_week_h is None else family.min_week_h
+            hi = math.inf if family.max_week_h is None else family.max_week_h
+            counts = [
+                n for n in range(1, 8 - days_off) if lo - 1e-9 <= n * family.paid_hours <= hi + 1e-9
+            ]
+            if not counts:
+                raise StaffingError(
+                    f"shift family {family.name!r}{_row(family)}: weekly paid hours "
+                    f"{_hours_range(family)} cannot be made of its {family.paid_hours:g}-hour "
+                    f"shifts on at most {7 - days_off} days a week (`--days-off` {days_off})"
+                )
+        mine: list[TourType] = []
+        for n in counts:
+            kinds = [False, True] if 0 < weekends_off < weeks else [weekends_off >= weeks > 0]
+            if weekends_off == 0:
+                kinds = [False]
+            for we in kinds:
+                off = closed | weekend if we else closed
+                if 7 - n < len(off):
+                    continue
+                patterns: tuple[tuple[int, ...], ...] = ()
+                if consecutive and 7 - n > 1:
+                    patterns = tuple(
+                        p for p in tour_patterns(7 - n, True, cyclic) if off <= set(p)
+                    )
+                    if not patterns:
+                        continue
+                mine.append(TourType(f, n, we, frozenset(off), patterns))
+        if weekends_off and not any(t.weekend_off for t in mine) and (worked - weekend):
+            rule = (
+                f"{7 - min(counts)} consecutive days off do not include a whole weekend"
+                if consecutive
+                else "its days leave no weekend off"
+            )
+            if family.min_heads > 0:
+                raise StaffingError(
+                    f"shift family {family.name!r}{_row(family)}: `--weekends-off` "
+                    f"{weekends_off} cannot hold: {rule}"
+                )
+        if not mine and family.min_heads > 0:
+            raise StaffingError(
+                f"shift family {family.name!r}{_row(family)} has `min` {family.min_heads} "
+                f"but no week of {counts[-1]} working days fits its days"
+                + (" and the weekends off" if weekends_off else "")
+            )
+        out.extend(mine)
+    if not out:
+        raise StaffingError(
+            "no shift family can make a week: "
+            + ("the weekends off (`--weekends-off`) leave " if weekends_off else "")
+            + f"too few working days for {7 - days_off} days a week"
+        )
+    return out
+
+
+def _row(family: ShiftFamily) -> str:
+    return "" if family.row is None else f" (row {family.row})"
+
+
+def _hours_range(family: ShiftFamily) -> str:
+    lo = "" if family.min_week_h is None else f"{family.min_week_h:g}"
+    hi = "" if family.max_week_h is None else f"{family.max_week_h:g}"
+    return f"{lo}-{hi} h"
+
+
+@dataclass
+class _TourModel:
+    """The implicit tour model in coordinate form, with the indices of its parts."""
+
+    c: np.ndarray
+    integrality: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    A: object
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    x: np.ndarray
+    chains: list[_Chain]
+    heads: np.ndarray  # one per type
+    z: dict[tuple[int, int], int]  # (type, day) -> variable (several types only)
+    w: dict[int, np.ndarray]  # type -> pattern variables
+    day_vars: list[np.ndarray]  # variables of each day (x, y, z)
+    coverage: object
+
+
+def _build(
+    families: Sequence[ShiftFamily],
+    candidates: Candidates,
+    types: Sequence[TourType],
+    *,
+    slot_s: int,
+    horizon_slots: int,
+    cyclic: bool,
+    lower: np.ndarray | None,
+    soft: tuple[np.ndarray, float, float] | None,
+    service: Service | None,
+    contracts: dict[str, int],
+    weeks: int,
+    weekends_off: int,
+) -> _TourModel:
+    T = horizon_slots
+    b = _Builder()
+    fam_len = np.array([round(f.length_s / slot_s) for f in families], dtype=np.int64)
+    upper = np.full(len(candidates), np.inf)
+    open_days = {
+        f: set().union(*[set(range(7)) - t.closed for t in types if t.family == f])
+        for f in range(len(families))
+    }
+    for f in range(len(families)):
+        shut = ~np.isin(candidates.day, sorted(open_days[f])) & (candidates.family == f)
+        upper[shut] = 0.0
+    fam_cost = np.array([f.cost_per_shift for f in families])
+    x = b.variables(
+        len(candidates), cost=_GUIDE * fam_cost[candidates.family], upper=upper, integer=True
+    )
+    chains = _break_chains(families, candidates, slot_s, b)
+    coverage = _coverage(families, candidates, chains, fam_len, slot_s, T, cyclic, b.n_vars, x)
+    _objective_rows(b, coverage, lower, soft, service)
+    heads = b.variables(
+        len(types),
+        cost=np.array([t.days * families[t.family].cost_per_shift for t in types]),
+        integer=True,
+    )
+    z: dict[tuple[int, int], int] = {}
+    w: dict[int, np.ndarray] = {}
+    by_family: dict[int, list[int]] = {}
+    for i, t in enumerate(types):
+        by_family.setdefault(t.family, []).append(i)
+    day_extra: list[list[int]] = [[] for _ in range(7)]
+    for f, mine in by_family.items():
+        members = np.flatnonzero(candidates.family == f)
+        single = len(mine) == 1
+        for i in mine:
+            t = types[i]
+            days = [d for d in range(7) if d not in t.closed]
+            if single:
+                people = None
+            else:
+                people = b.variables(len(days), integer=True)
+                for d, v in zip(days, people, strict=True):
+                    z[(i, d)] = int(v)
+                    day_extra[d].append(int(v))
+            if t.patterns:
+                wp = b.variables(len(t.patterns), integer=True)
+                w[i] = wp
+                row = b.constraints(1, 0.0, 0.0)
+                b.entries(np.full(wp.size, row[0]), wp, 1.0)
+                b.entries(row, heads[i : i + 1], -1.0)
+                rows = b.constraints(len(days), -np.inf, 0.0)
+                for k, p in enumerate(t.patterns):
+                    work = [r for r, d in enumerate(days) if d not in p]
+                    b.entries(rows[work], np.full(len(work), wp[k]), -1.0)
+            else:
+                rows = b.constraints(len(days), -np.inf, 0.0)
+                b.entries(rows, np.full(len(days), heads[i]), -1.0)
+                total = b.constraints(1, -np.inf, 0.0)
+                b.entries(total, heads[i : i + 1], -float(t.days))
+            # the people working each day: this type's own (z), or the family's shifts
+            if people is not None:
+                b.entries(rows, people, 1.0)
+                if not t.patterns:
+                    b.entries(np.full(people.size, total[0]), people, 1.0)
+            else:
+                on_day = {d: r for d, r in zip(days, rows, strict=True)}
+                keep = np.isin(candidates.day[members], days)
+                picked = members[keep]
+                b.entries(
+                    np.array([on_day[int(d)] for d in candidates.day[picked]], dtype=np.int64),
+                    x[picked],
+                    1.0,
+                )
+                if not t.patterns:
+                    b.entries(np.full(picked.size, total[0]), x[picked], 1.0)
+        if not single:  # shifts of the family on day d <= people of its types working d
+            rows = b.constraints(7, -np.inf, 0.0)
+            b.entries(rows[candidates.day[members]], x[members], 1.0)
+            for i in mine:
+                for d in range(7):
+                    if (i, d) in z:
+                        b.entries(rows[d : d + 1], np.array([z[(i, d)]]), -1.0)
+        family = families[f]
+        if family.min_heads > 0 or family.max_heads is not None:
+            hi = np.inf if family.max_heads is None else float(family.max_heads)
+            row = b.constraints(1, float(family.min_heads), hi)
+            b.entries(np.full(len(mine), row[0]), heads[mine], 1.0)
+    for name, most in contracts.items():
+        mine = [i for i, t in enumerate(types) if families[t.family].contract == name]
+        if mine:
+            row = b.constraints(1, -np.inf, float(most))
+            b.entries(np.full(len(mine), row[0]), heads[mine], 1.0)
+    if weekends_off and weeks > weekends_off:
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i, t in enumerate(types):
+            groups.setdefault((t.family, t.days), []).append(i)
+        for mine in groups.values():
+            row = b.constraints(1, 0.0, np.inf)
+            for i in mine:
+                value = weeks - weekends_off if types[i].weekend_off else -weekends_off
+                b.entries(row, heads[i : i + 1], float(value))
+    # variables of each day, for relax-and-fix
+    day_of_var = np.full(b.n_vars, -1, dtype=np.int64)
+    day_of_var[x] = candidates.day
+    for ch in chains:
+        day_of_var[ch.y] = candidates.day[ch.members[0]]
+    for (_, d), v in z.items():
+        day_of_var[v] = d
+    day_vars = [np.flatnonzero(day_of_var == d) for d in range(7)]
+    return _TourModel(
+        c=np.concatenate(b.cost),
+        integrality=np.concatenate(b.integer),
+        lower=np.concatenate(b.lower),
+        upper=np.concatenate(b.upper),
+        A=b.matrix(),
+        row_lower=np.concatenate(b.row_lower),
+        row_upper=np.concatenate(b.row_upper),
+        x=x,
+        chains=chains,
+        heads=heads,
+        z=z,
+        w=w,
+        day_vars=day_vars,
+        coverage=coverage,
+    )
+
+
+def _milp(
+    m: _TourModel,
+    integer: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    time_limit_s: float,
+    gap: float,
+    cost: np.ndarray | None = None,
+) -> tuple[np.ndarray | None, float, int]:
+    """(solution, dual bound, HiGHS status) of the model with these integers and bounds."""
+    res = milp(
+        m.c if cost is None else cost,
+        integrality=integer,
+        bounds=Bounds(lower, upper),
+        constraints=LinearConstraint(m.A, m.row_lower, m.row_upper),
+        options={"time_limit": max(float(time_limit_s), 0.05), "mip_rel_gap": gap, "disp": False},
+    )
+    dual = getattr(res, "mip_dual_bound", None)
+    bound = float(dual) if dual is not None and np.isfinite(dual) else -np.inf
+    x = None if res.x is None else np.asarray(res.x, dtype=float)
+    return x, bound, int(res.status)
+
+
+def solve_implicit_tours(
+    families: Sequence[ShiftFamily],
+    candidates: Candidates,
+    types: Sequence[TourType],
+    *,
+    slot_s: int,
+    horizon_slots: int,
+    cyclic: bool,
+    lower: np.ndarray | None,
+    weight: np.ndarray,
+    soft: tuple[np.ndarray, float, float] | None = None,
+    service: Service | None = None,
+    contracts: dict[str, int] | None = None,
+    weeks: int = 1,
+    weekends_off: int = 0,
+    deadline: Deadline | None = None,
+    gap: float = 0.01,
+) -> tuple[ModelSolution, list[tuple[int, tuple[int, ...]]]]:
+    """Solve the implicit tour model (module notes) within one deadline.
+
+    Parameters
+    ----------
+    families, candidates, slot_s, horizon_slots, cyclic, lower, soft, service
+        As for :func:`staffing.scheduling.model.solve_model`.
+    types : sequence of TourType
+        From :func:`tour_types`.
+    weight : ndarray
+        Per slot, how much an extra agent is worth: a shift padding a week goes where
+        the sum over its span is largest.
+    contracts : dict, optional
+        Most people per contract name.
+    weeks, weekends_off : int
+        The rotation's weeks and the fewest weekends off per person.
+    deadline : Deadline, optional
+        When every step must have ended (default: 60 s from now).
+    gap : float
+        Relative gap sought.
+
+    Returns
+    -------
+    (ModelSolution, lines)
+        ``lines`` holds one ``(type, days off)`` per person-week of the week solved.
+
+    Raises
+    ------
+    Infeasible
+        The relaxation has no solution.
+    StaffingError
+        No whole schedule found before the deadline.
+    """
+    clock = deadline or Deadline(60.0)
+    m = _build(
+        families,
+        candidates,
+        types,
+        slot_s=slot_s,
+        horizon_slots=horizon_slots,
+        cyclic=cyclic,
+        lower=lower,
+        soft=soft,
+        service=service,
+        contracts=contracts or {},
+        weeks=weeks,
+        weekends_off=weekends_off,
+    )
+    n = m.c.size
+    whole = m.integrality.astype(bool)
+    base_int = np.zeros(n, dtype=np.uint8)
+    base_int[m.heads] = 1
+    for wp in m.w.values():
+        base_int[wp] = 1
+    relaxed, _, status = _milp(
+        m, np.zeros(n, np.uint8), m.lower, m.upper, clock.share(1.5), gap
+    )
+    if status == 2:
+        raise Infeasible("the tour model is infeasible")
+    if relaxed is None:
+        raise StaffingError(_no_time(clock))
+    bound = float(m.c @ relaxed)
+    per_head = np.array([t.days * families[t.family].cost_per_shift for t in types])
+    if soft is None:
+        bound = _round_up(bound, _cost_unit(per_head))
+    true_c = m.c.copy()
+    true_c[m.x] = 0.0
+    # a daily schedule first (each day on its own, HiGHS's strength), made whole weeks
+    best: np.ndarray | None = None
+    caps = _day_caps(families, types, m, relaxed, candidates)
+    penalty = 2.0 * np.array([f.cost_per_shift for f in families])
+    try:
+        daily = solve_model(
+            families,
+            candidates,
+            slot_s=slot_s,
+            horizon_slots=horizon_slots,
+            cyclic=cyclic,
+            lower=lower,
+            soft=soft,
+            service=service,
+            day_caps=(caps, penalty),
+            time_limit_s=clock.share(1.3),
+            gap=gap / 2,
+        )
+    except StaffingError:
+        daily = None
+    if daily is not None:
+        start = _from_daily(m, candidates, daily)
+        lo, hi = m.lower.copy(), m.upper.copy()
+        fixed = np.zeros(n, dtype=bool)
+        fixed[m.x] = True
+        for ch in m.chains:
+            fixed[ch.y] = True
+        lo[fixed] = hi[fixed] = start[fixed]
+        sol, _, status = _milp(m, m.integrality, lo, hi, clock.share(8), 1e-6)
+        if sol is not None:
+            best = _whole(m, sol, whole)
+        if _DEBUG:
+            print("daily", daily.report.objective, daily.report.gap, status, None if sol is None else sol[m.heads], np.bincount(candidates.family, weights=daily.counts))
+    if best is None:  # the daily schedule makes no weeks (head limits): the whole model
+        sol, _, status = _milp(m, m.integrality, m.lower, m.upper, clock.left(), gap)
+        if sol is None:
+            if status == 2:
+                raise Infeasible("the tour model is infeasible")
+            raise StaffingError(_no_time(clock))
+        best = _whole(m, sol, whole)
+    objective = float(true_c @ best)
+    if _DEBUG:
+        print("start", objective, bound, round(clock.elapsed(), 1))
+    reached = _gap(objective, bound)
+    solution = _solution(families, candidates, types, m, best, weight, slot_s, cyclic, soft)
+    report = SolverReport(
+        status="optimal" if reached <= gap + 1e-12 else "time limit",
+        message=f"implicit tours: bound {bound:g} from the linear relaxation",
+        objective=objective,
+        bound=bound,
+        gap=reached,
+        proven_optimal=reached <= 1e-9,
+        time_s=clock.elapsed(),
+        variables=int(n),
+        integer_variables=int(whole.sum()),
+        constraints=int(m.row_lower.size),
+        nonzeros=int(m.A.nnz),  # type: ignore[attr-defined]
+    )
+    return dataclasses.replace(solution[0], report=report), solution[1]
+
+
+def _no_time(clock: Deadline) -> str:
+    return (
+        f"no whole schedule found within the time limit ({clock.elapsed():.1f} s used); "
+        "give more time, a larger gap or a coarser start step"
+    )
+
+
+def _day_caps(
+    families: Sequence[ShiftFamily],
+    types: Sequence[TourType],
+    m: _TourModel,
+    relaxed: np.ndarray,
+    candidates: Candidates,
+) -> np.ndarray:
+    """Whole shifts per family and day that whole weeks of the relaxation's heads, rounded
+    up, can work: the relaxation's shifts rounded (largest remainders first) to add up to
+    those weeks' person-days, each day at most the heads."""
+    daily = np.zeros((len(families), 7))
+    np.add.at(daily, (candidates.family, candidates.day), relaxed[m.x])
+    caps = np.floor(daily + 1e-9)
+    for f in range(len(families)):
+        mine = [i for i, t in enumerate(types) if t.family == f]
+        heads = [math.ceil(float(relaxed[m.heads[i]]) - 1e-6) for i in mine]
+        total = sum(h * types[i].days for h, i in zip(heads, mine, strict=True))
+        most = sum(heads)
+        short = round(total - caps[f].sum())
+        order = np.argsort(-(daily[f] - caps[f]), kind="stable")
+        for d in order:
+            if short <= 0:
+                break
+            if caps[f, d] < most and daily[f, d] > 0:
+                caps[f, d] += 1
+                short -= 1
+        caps[f] = np.minimum(caps[f], most)
+    return caps
+
+
+def _from_daily(m: _TourModel, candidates: Candidates, daily: ModelSolution) -> np.ndarray:
+    """The shifts and breaks of a daily schedule as values of the tour model's variables."""
+    out = np.zeros(m.c.size)
+    out[m.x] = daily.counts
+    for ch in m.chains:
+        for j in ch.members:
+            if daily.counts[j] == 0:
+                continue
+            np.add.at(out, ch.y[daily.breaks[int(j)][:, ch.k] - ch.first], 1.0)
+    return out
+
+
+def _whole(m: _TourModel, sol: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    out = sol.copy()
+    out[whole] = np.round(out[whole])
+    return out
+
+
+def _solution(
+    families: Sequence[ShiftFamily],
+    candidates: Candidates,
+    types: Sequence[TourType],
+    m: _TourModel,
+    sol: np.ndarray,
+    weight: np.ndarray,
+    slot_s: int,
+    cyclic: bool,
+    soft: tuple[np.ndarray, float, float] | None,
+) -> tuple[ModelSolution, list[tuple[int, tuple[int, ...]]]]:
+    """Shifts, breaks, padded weeks and the lines (one per person-week)."""
+    counts = np.round(sol[m.x]).astype(np.int64)
+    breaks = _assign_breaks(families, candidates, m.chains, counts, sol)
+    on = np.asarray(m.coverage @ sol[: m.coverage.shape[1]], dtype=float)  # type: ignore[attr-defined]
+    heads = np.round(sol[m.heads]).astype(np.int64)
+    lines: list[tuple[int, tuple[int, ...]]] = []
+    T = weight.size
+    for f, family in enumerate(families):
+        mine = [i for i, t in enumerate(types) if t.family == f]
+        if not mine:
+            continue
+        members = np.flatnonzero(candidates.family == f)
+        shifts = np.bincount(candidates.day[members], weights=counts[members], minlength=7)
+        shifts = np.round(shifts).astype(np.int64)
+        # person-days of each type per day, then whole weeks per type
+        worked = np.zeros(7, dtype=np.int64)
+        for i in mine:
+            t = types[i]
+            if len(mine) == 1:
+                per_day = shifts.copy()
+            else:
+                per_day = np.array(
+                    [round(float(sol[m.z[(i, d)]])) if (i, d) in m.z else 0 for d in range(7)],
+                    dtype=np.int64,
+                )
+            if t.patterns:
+                w = np.round(sol[m.w[i]]).astype(np.int64)
+                for p, k in zip(t.patterns, w, strict=True):
+                    lines.extend([(i, p)] * int(k))
+                full = np.array(
+                    [sum(int(k) for p, k in zip(t.patterns, w, strict=True) if d not in p)
+                     for d in range(7)],
+                    dtype=np.int64,
+                )
+            else:
+                full = _pad(per_day, int(heads[i]), t.days, t.closed)
+                split = _split_days_off(full, int(heads[i]), 7 - t.days, t.closed)
+                for p, k in sorted(split.items()):
+                    lines.extend([(i, p)] * k)
+            worked += full
+        extra = worked - shifts
+        if np.any(extra < 0):
+            raise RuntimeError("the tour heads do not cover the family's shifts")
+        length = round(family.length_s / slot_s)
+        for d in np.flatnonzero(extra > 0):
+            today = members[candidates.day[members] == d]
+            span = candidates.start[today][:, None] + np.arange(length)[None, :]
+            span = span % T if cyclic else np.minimum(span, T - 1)
+            j = int(today[np.argmax(weight[span].sum(axis=1))])
+            row = np.array(
+                [[candidates.start[j] + round(b.earliest_s / slot_s) for b in family.breaks]],
+                dtype=np.int64,
+            ).reshape(1, len(family.breaks))
+            k = int(extra[d])
+            breaks[j] = np.vstack(
+                [breaks.get(j, np.zeros((0, row.shape[1]), np.int64))] + [row] * k
+            )
+            counts[j] += k
+            shift_slots = candidates.start[j] + np.arange(length)
+            shift_slots = shift_slots % T if cyclic else shift_slots[shift_slots < T]
+            np.add.at(on, shift_slots, float(k))
+            for brk, s in zip(family.breaks, row[0], strict=True):
+                slots = s + np.arange(round(brk.duration_s / slot_s))
+                slots = slots % T if cyclic else slots[slots < T]
+                np.add.at(on, slots, -float(k))
+    patterns: dict[int, dict[tuple[int, ...], int]] = {}
+    people: dict[int, int] = {}
+    for i, p in lines:
+        f = types[i].family
+        patterns.setdefault(f, {})
+        patterns[f][p] = patterns[f].get(p, 0) + 1
+        people[f] = people.get(f, 0) + 1
+    daily = np.zeros((len(families), 7))
+    np.add.at(daily, (candidates.family, candidates.day), counts)
+    dummy = SolverReport("optimal", "", 0.0, 0.0, 0.0, True, 0.0, 0, 0, 0, 0)
+    return ModelSolution(counts, breaks, patterns, people, daily, on, dummy), lines
+
+
+def _pad(per_day: np.ndarray, heads: int, days: int, closed: frozenset[int]) -> np.ndarray:
+    """Person-days per day raised (days off first filled where most people are off) to
+    ``days * heads`` in all, each day at most ``heads``.
+
+    Examples
+    --------
+    >>> _pad(np.array([3, 3, 2, 2, 2, 0, 0]), 3, 5, frozenset()).tolist()
+    [3, 3, 2, 2, 2, 2, 1]
+    """
+    out = per_day.copy()
+    short = days * heads - int(out.sum())
+    while short > 0:
+        room = [d for d in range(7) if d not in closed and out[d] < heads]
+        if not room:
+            raise RuntimeError("a tour type has more shifts than its people can work")
+        d = max(room, key=lambda e: (heads - out[e], -e))
+        out[d] += 1
+        short -= 1
+    return out
+
+
+def rotation(
+    lines: Sequence[tuple[int, tuple[int, ...]]],
+    types: Sequence[TourType],
+    weeks: int,
+    weekend: frozenset[int],
+) -> list[list[int]]:
+    """People's weeks in a rotation of ``weeks`` weeks: for each person, the index of the
+    line they work in each week.
+
+    Each week every line is worked by exactly one person. People rotate in groups of the
+    same tour family and days worked, of a size dividing ``weeks`` (so the rota repeats
+    every ``weeks`` weeks): 4, 2 or 1 people for a 4-week rotation. The weekend lines
+    (Saturday and Sunday off) are dealt to the groups in turn, the group whose people have
+    the fewest weekends off first, so that weekends off are shared as evenly as the lines
+    allow; in a group of ``m`` people each gets ``weeks / m`` times the group's weekend
+    lines.
+
+    Parameters
+    ----------
+    lines : sequence of (type, days off)
+    types : sequence of TourType
+    weeks : int
+    weekend : frozenset of int
+        Days of the horizon that are Saturday and Sunday.
+
+    Returns
+    -------
+    list of list of int
+        ``rota[p][k]`` is the line person ``p`` works in week ``k``.
+
+    Examples
+    --------
+    Four lines, two with the weekend off, four weeks: each person has two weekends off.
+
+    >>> t = [TourType(0, 5, False, frozenset())]
+    >>> lines = [(0, (5, 6)), (0, (0, 1)), (0, (5, 6)), (0, (2, 3))]
+    >>> rota = rotation(lines, t, 4, frozenset({5, 6}))
+    >>> [sum(weekend <= set(lines[i][1]) for i in r) for r in rota]
+    [2, 2, 2, 2]
+    """
+    if weeks == 1:
+        return [[i] for i in range(len(lines))]
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, (t, _) in enumerate(lines):
+        key = (types[t].family, types[t].days)
+        groups.setdefault(key, []).append(i)
+    sizes = [s for s in range(weeks, 0, -1) if weeks % s == 0]
+    rota: list[list[int]] = []
+    for members in groups.values():
+        off = [i for i in members if weekend <= set(lines[i][1])]
+        on = [i for i in members if i not in off]
+        count = len(members)
+        cut: list[int] = []
+        for s in sizes:
+            while count >= s:
+                cut.append(s)
+                count -= s
+        # deal the weekend lines: each group in turn to the one with the fewest per person
+        dealt: list[list[int]] = [[] for _ in cut]
+        for i in off:
+            room = [g for g in range(len(cut)) if len(dealt[g]) < cut[g]]
+            g = min(room, key=lambda g: (len(dealt[g]) * weeks / cut[g], -cut[g]))
+            dealt[g].append(i)
+        rest = iter(on)
+        for g, s in enumerate(cut):
+            group = dealt[g] + [next(rest) for _ in range(s - len(dealt[g]))]
+            group = _spread(group, off)
+            for p in range(s):
+                rota.append([group[(p + k) % s] for k in range(weeks)])
+    return rota
+
+
+def _spread(group: list[int], off: list[int]) -> list[int]:
+    """The group's lines ordered so that weekend lines alternate with the others."""
+    a = [i for i in group if i in off]
+    b = [i for i in group if i not in off]
+    out: list[int] = []
+    while a or b:
+        if a:
+            out.append(a.pop(0))
+        if b:
+            out.append(b.pop(0))
+    return out
+
+
+def describe_days(pattern: tuple[int, ...], weekday0: int) -> str:
+    """Working weekdays of a days-off pattern (days of the horizon) as text.
+
+    Examples
+    --------
+    >>> describe_days((5, 6), 0)
+    'Mon-Fri'
+    """
+    return format_weekdays((weekday0 + d) % 7 for d in range(7) if d not in pattern)
+
+
+
+def binding_rules(
+    families: Sequence[ShiftFamily],
+    candidates: Candidates,
+    required: np.ndarray,
+    *,
+    slot_s: int,
+    cyclic: bool,
+    days_off: int | None,
+    consecutive: bool,
+    weekday0: int,
+    weeks: int = 1,
+    weekends_off: int = 0,
+    deadline: Deadline | None = None,
+) -> list[str]:
+    """The rules whose relaxation lowers the least shortfall (agent-slots) of a week.
+
+    The shortfall is that of the linear relaxation with a dominant price on every
+    agent-slot short; a rule binds when dropping it alone lowers that shortfall. The
+    rules tried: each family's ``max``, each contract's ``contract_max``, the weekends
+    off, consecutive days off.
+
+    Returns
+    -------
+    list of str
+        The rules as they are written in the shift-family table or on the command line.
+    """
+    clock = deadline or Deadline(30.0)
+    contracts = {f.contract: f.contract_max for f in families if f.contract_max is not None}
+    heaviest = max(f.cost_per_shift for f in families)
+
+    def shortfall(fams: Sequence[ShiftFamily], cons: bool, wo: int, ctr: dict) -> float:
+        soft = (required, 1e3 * heaviest, 0.0)
+        if days_off is None:
+            sol = solve_model(
+                fams, candidates, slot_s=slot_s, horizon_slots=required.size, cyclic=cyclic,
+                lower=None, soft=soft, integer=False, time_limit_s=max(clock.left(), 0.5),
+            )
+            on = sol.on_phones
+        else:
+            types = tour_types(
+                fams, candidates, days_off=days_off, consecutive=cons, cyclic=cyclic,
+                weekday0=weekday0, weeks=weeks, weekends_off=wo,
+            )
+            m = _build(
+                fams, candidates, types, slot_s=slot_s, horizon_slots=required.size,
+                cyclic=cyclic, lower=None, soft=soft, service=None, contracts=ctr,
+                weeks=weeks, weekends_off=wo,
+            )
+            x, _, _ = _milp(
+                m, np.zeros(m.c.size, np.uint8), m.lower, m.upper, max(clock.left(), 0.5), 0.0
+            )
+            if x is None:
+                return math.inf
+            on = np.asarray(m.coverage @ x[: m.coverage.shape[1]])  # type: ignore[attr-defined]
+        return float(np.maximum(required - on, 0.0).sum())
+
+    base = shortfall(families, consecutive, weekends_off, dict(contracts))
+    if base <= 1e-6:
+        return []
+    found: list[str] = []
+    trials: list[tuple[str, Sequence[ShiftFamily], bool, int, dict]] = []
+    for i, f in enumerate(families):
+        if f.max_heads is not None:
+            relaxed = list(families)
+            relaxed[i] = dataclasses.replace(f, max_heads=None)
+            trials.append((f"`max` {f.max_heads} of shift family {f.name!r}{_row(f)}",
+                           relaxed, consecutive, weekends_off, dict(contracts)))
+    for name, most in contracts.items():
+        rest = {k: v for k, v in contracts.items() if k != name}
+        trials.append((f"`contract_max` {most} of contract {name!r}", families, consecutive,
+                       weekends_off, rest))
+    if days_off is not None and weekends_off:
+        trials.append((f"{weekends_off} weekends off in {weeks} weeks (`weekends_off`)",
+                       families, consecutive, 0, dict(contracts)))
+    if days_off is not None and consecutive:
+        trials.append(("consecutive days off", families, False, weekends_off, dict(contracts)))
+    for text, fams, cons, wo, ctr in trials:
+        if clock.left() <= 0.5:
+            break
+        try:
+            if shortfall(fams, cons, wo, ctr) < base - 1e-6:
+                found.append(text)
+        except StaffingError:
+            continue
+    return found
