@@ -112,6 +112,9 @@ __all__ = [
 _DAY_S = 86400
 #: ``service``: (curves, slots per interval, target per period, period of each interval).
 Service = tuple[ServiceCurves, int, "float | np.ndarray", np.ndarray]
+#: The start of the message when no whole schedule was found in time (the caller adds the
+#: limit it was given).
+_NO_TIME = "no schedule found within the time limit"
 _DENSE_CHAIN = 48  # chains up to this many starts get the direct forward/backward rows
 
 
@@ -633,10 +636,7 @@ def _solve_block(
     if whole.status == 2:
         raise Infeasible(f"the schedule model is infeasible ({whole.message})")
     if whole.x is None:
-        raise StaffingError(
-            f"no schedule found within the time given ({time_limit_s:.0f} s of "
-            "`time_limit_s`); give more time, a larger `gap` or a coarser `start_step`"
-        )
+        raise StaffingError(_NO_TIME)
     bound = lp_bound
     dual = getattr(whole, "mip_dual_bound", None)
     if dual is not None and np.isfinite(dual):

@@ -30,6 +30,7 @@ from staffing.scheduling.model import (
     ModelSolution,
     Service,
     SolverReport,
+    _NO_TIME,
     _cost_unit,
     _gap,
     _round_up,
@@ -72,6 +73,7 @@ AGENT_COLUMNS: tuple[str, ...] = (
 )
 _DAY_S = 86400
 _SHOW = 4
+_MOST_AGENTS = 1e6
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,9 @@ class Schedule:
         Status, gap reached, whether proven optimal, time and model size.
     objective : str
         The objective solved.
+    notes : tuple of str
+        What was applied and where, in sentences: the plan's in-centre shrinkage, the
+        rules that bind where the requirement is not covered.
     """
 
     shifts: pd.DataFrame
@@ -108,6 +113,7 @@ class Schedule:
     summary: pd.DataFrame
     solver: SolverReport
     objective: str
+    notes: tuple[str, ...] = ()
 
     @property
     def paid_hours(self) -> float:
@@ -158,6 +164,7 @@ def schedule(
     weeks: int = 1,
     weekends_off: int = 0,
     people: pd.DataFrame | None = None,
+    keep_shrinkage: bool = True,
     source: str = "requirement",
     started: float | None = None,
     progress: Any = None,
@@ -230,6 +237,11 @@ def schedule(
         Named people (see :mod:`staffing.scheduling.people`): the tours are given to them
         (contracts, unavailability and preferences honoured) and ``agents`` gets a
         ``name`` column.
+    keep_shrinkage : bool, default True
+        When the requirement is a plan with ``scheduled`` above ``agents`` (in-centre
+        shrinkage ``s = 1 - agents / scheduled``), cover ``agents * (1 - b) / (1 - s)`` on
+        the phones, where ``b`` is the paid breaks' share of the shifts' paid time (breaks
+        the schedule places itself, so not counted twice); see Notes.
     source : str, default "requirement"
         Name of the requirement in messages.
     started : float, optional
@@ -255,7 +267,15 @@ def schedule(
     Notes
     -----
     The model, its variables, constraints and objective, and its references are in
-    :mod:`staffing.scheduling.model`. Time is cut into the largest slot on which every
+    :mod:`staffing.scheduling.model` (and :mod:`staffing.scheduling.tours` for weekly
+    tours).
+
+    A plan's in-centre shrinkage ``s`` (``scheduled = agents / (1 - s)``) holds the breaks
+    and everything else that keeps a paid agent off the phones in the centre. The schedule
+    places the breaks of its shifts itself: if they take a share ``b`` of paid time (the
+    families' mean), the rest of the shrinkage is ``s' = 1 - (1 - s) / (1 - b)`` and the
+    schedule covers ``agents / (1 - s')`` on the phones (``agents`` where ``b >= s``), so
+    that its paid hours meet the plan's scheduled hours. Time is cut into the largest slot on which every
     interval, start time, length and break window lies (15 minutes for the usual
     tables). ``cover`` asks for ``ceil(agents)`` in every slot; with intervals longer
     than a slot, every slot of the interval.
@@ -284,7 +304,16 @@ def schedule(
     families = shift_families(shifts) if isinstance(shifts, pd.DataFrame) else tuple(shifts)
     if not families:
         raise StaffingError("no shift families given")
+    notes: list[str] = []
+    if keep_shrinkage:
+        requirement = _grossed_up(requirement, families, notes)
     req = prepare_requirement(requirement, queue=queue, interval_s=interval_s, source=source)
+    peak = float(np.max(req.required)) if req.required.size else 0.0
+    if not peak <= _MOST_AGENTS:
+        raise StaffingError(
+            f"{source}: an interval needs {peak:.4g} agents; a schedule staffs at most "
+            f"{_MOST_AGENTS:,.0f} agents in an interval"
+        )
     step = None if start_step is None else _seconds(start_step, "`start_step`")
     gap_value = parse_rate(gap, what="`gap`", allow_one=False)
     if not (math.isfinite(time_limit_s) and time_limit_s > 0):
@@ -316,6 +345,14 @@ def schedule(
     opened = open_slots(open_hours, req.first_day, req.days, slot_s)
     cands = _candidates(families, req, slot_s, step, opened, cyclic)
     required = np.repeat(req.required, per_interval)
+    if len(cands) == 0:
+        days = _days_text(req)
+        if objective != "soft":
+            raise StaffingError(
+                f"no shift family works on any day of the requirement ({days}: their days, "
+                "start times and open hours); use objective='soft' to see the shortfall"
+            )
+        notes.append(f"No shift family works on any day of the requirement ({days}).")
     if objective == "cover":
         _check_coverable(families, cands, req, required, slot_s, cyclic)
 
@@ -399,7 +436,14 @@ def schedule(
                 deadline=clock,
                 **common,
             )
-    except Infeasible:
+    except StaffingError as exc:
+        if not isinstance(exc, Infeasible):
+            if str(exc).startswith(_NO_TIME):
+                raise StaffingError(
+                    f"{_NO_TIME} of {_seconds_text(time_limit_s)}; give more time "
+                    "(`time_limit_s`), a larger `gap` or a coarser `start_step`"
+                ) from None
+            raise
         if objective == "service":
             raise StaffingError(
                 f"no schedule meets the service target {target} with these shift families "
@@ -431,10 +475,78 @@ def schedule(
         table, req, cyclic=cyclic, threshold_s=threshold, abandon_policy=abandon_policy
     )
     summary = schedule_summary(table, coverage, calls=req.calls, hours_per_fte=hours_per_fte)
-    return Schedule(table, agents, coverage, summary, solution.report, objective)
+    if objective == "soft" and float(coverage["under"].sum()) > 0 and len(cands):
+        rules = binding_rules(
+            families, cands, required, slot_s=slot_s, cyclic=cyclic,
+            days_off=None if tours is None else tours[0],
+            consecutive=False if tours is None else tours[1], weekday0=weekday0,
+            weeks=weeks, weekends_off=weekends_off, deadline=Deadline(min(clock.left(), 10.0)),
+        )
+        if rules:
+            notes.append(f"Where the requirement is not covered, these rules bind: {'; '.join(rules)}.")
+    return Schedule(
+        table, agents, coverage, summary, solution.report, objective, tuple(notes)
+    )
 
 
 # --------------------------------------------------------------------------- set-up
+
+
+def _seconds_text(seconds: float) -> str:
+    """A time limit as the user gave it: ``30 s``, ``1 s``, ``0.001 s``, ``2 min``.
+
+    Examples
+    --------
+    >>> _seconds_text(30.0), _seconds_text(0.001), _seconds_text(120.0)
+    ('30 s', '0.001 s', '120 s')
+    """
+    return f"{seconds:g} s"
+
+
+def _days_text(req: Requirement) -> str:
+    """The requirement's days with agents needed, ``Mon 2025-03-03, Tue 2025-03-04``."""
+    per_day = req.required.reshape(req.days, -1).max(axis=1)
+    names = [w.capitalize() for w in WEEKDAYS]
+    days = [
+        pd.Timestamp(req.first_day + np.timedelta64(d, "D"))
+        for d in range(req.days)
+        if per_day[d] > 0
+    ]
+    text = ", ".join(f"{names[t.day_of_week]} {t:%Y-%m-%d}" for t in days[:_SHOW])
+    return text + (f" and {len(days) - _SHOW} more" if len(days) > _SHOW else "")
+
+
+def _grossed_up(
+    requirement: pd.DataFrame, families: Sequence[ShiftFamily], notes: list[str]
+) -> pd.DataFrame:
+    """The plan's agents grossed up for the in-centre shrinkage the breaks do not hold
+    (see :func:`schedule`, Notes); ``notes`` gets a sentence saying what was applied."""
+    if not {"agents", "scheduled"} <= set(requirement.columns):
+        return requirement
+    agents = pd.to_numeric(requirement["agents"], errors="coerce").to_numpy(dtype=float)
+    scheduled = pd.to_numeric(requirement["scheduled"], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(agents) & np.isfinite(scheduled) & (scheduled > agents) & (agents > 0)
+    if not ok.any():
+        return requirement
+    shrink = np.zeros_like(agents)
+    shrink[ok] = 1.0 - agents[ok] / scheduled[ok]
+    paid_breaks = [
+        sum(b.duration_s for b in f.breaks if b.paid) / f.paid_s for f in families if f.paid_s
+    ]
+    b = float(np.mean(paid_breaks)) if paid_breaks else 0.0
+    rest = np.where(ok, np.clip(1.0 - (1.0 - shrink) / (1.0 - b), 0.0, 1.0), 0.0)
+    out = requirement.copy()
+    out["agents"] = np.where(ok, agents / (1.0 - rest), agents)
+    s_mean = float(np.average(shrink[ok], weights=agents[ok]))
+    r_mean = float(np.average(rest[ok], weights=agents[ok]))
+    before, after = np.nansum(agents), float(np.nansum(out["agents"]))
+    notes.append(
+        f"In-centre shrinkage from the plan ({100 * s_mean:.1f}%, 1 - agents/scheduled): "
+        f"the schedule's paid breaks hold {100 * b:.1f}% of paid time and are placed by the "
+        f"schedule; the other {100 * r_mean:.1f}% grosses up the agents needed on the phones "
+        f"(agents summed over intervals {before:,.1f} -> {after:,.1f})."
+    )
+    return out
 
 
 def _seconds(value: Any, what: str) -> int:
@@ -520,7 +632,8 @@ def _candidates(
             day.append(np.full(int(ok.sum()), d))
             start.append(a[ok])
     if not fam:
-        raise StaffingError("no shift family works on any day of the requirement")
+        empty = np.zeros(0, dtype=np.int64)
+        return Candidates(empty, empty, empty)
     return Candidates(
         np.concatenate(fam).astype(np.int64),
         np.concatenate(day).astype(np.int64),

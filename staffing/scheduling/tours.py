@@ -100,6 +100,7 @@ from staffing.scheduling.model import (
     _break_chains,
     _Builder,
     _Chain,
+    _NO_TIME,
     _cost_unit,
     _coverage,
     _gap,
@@ -621,10 +622,7 @@ def solve_implicit_tours(
 
 
 def _no_time(clock: Deadline) -> str:
-    return (
-        f"no whole schedule found within the time limit ({clock.elapsed():.1f} s used); "
-        "give more time, a larger gap or a coarser start step"
-    )
+    return _NO_TIME
 
 
 def _day_caps(
