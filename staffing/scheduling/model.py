@@ -430,7 +430,6 @@ def solve_model(
     return ModelSolution(counts, breaks, heads, people, daily, on_phones, report)
 
 
-
 def _objective_rows(
     b: _Builder,
     coverage: sparse.csr_array,

@@ -25,17 +25,20 @@ from staffing.queueing import parse_targets
 from staffing.queueing.targets import ServiceLevel
 from staffing.scheduling.coverage import SCHEDULE_COLUMNS, schedule_coverage, schedule_summary
 from staffing.scheduling.model import (
+    _NO_TIME,
     Candidates,
     Infeasible,
     ModelSolution,
     Service,
     SolverReport,
-    _NO_TIME,
     _cost_unit,
     _gap,
     _round_up,
     solve_model,
 )
+from staffing.scheduling.requirement import Requirement, open_slots, prepare_requirement
+from staffing.scheduling.service import service_curves
+from staffing.scheduling.shifts import ShiftFamily, format_weekdays, shift_families
 from staffing.scheduling.tours import (
     Deadline,
     TourType,
@@ -44,9 +47,6 @@ from staffing.scheduling.tours import (
     solve_implicit_tours,
     tour_types,
 )
-from staffing.scheduling.requirement import Requirement, open_slots, prepare_requirement
-from staffing.scheduling.service import service_curves
-from staffing.scheduling.shifts import ShiftFamily, format_weekdays, shift_families
 from staffing.vocabulary import (
     WEEKDAYS,
     check_abandon_policy,
@@ -275,10 +275,12 @@ def schedule(
     places the breaks of its shifts itself: if they take a share ``b`` of paid time (the
     families' mean), the rest of the shrinkage is ``s' = 1 - (1 - s) / (1 - b)`` and the
     schedule covers ``agents / (1 - s')`` on the phones (``agents`` where ``b >= s``), so
-    that its paid hours meet the plan's scheduled hours. Time is cut into the largest slot on which every
-    interval, start time, length and break window lies (15 minutes for the usual
-    tables). ``cover`` asks for ``ceil(agents)`` in every slot; with intervals longer
-    than a slot, every slot of the interval.
+    that its paid hours meet the plan's scheduled hours.
+
+    Time is cut into the largest slot on which every interval, start time, length and
+    break window lies (15 minutes for the usual tables). ``cover`` asks for
+    ``ceil(agents)`` in every slot; with intervals longer than a slot, every slot of the
+    interval.
 
     Examples
     --------
@@ -451,8 +453,18 @@ def schedule(
                 "objective='soft'"
             ) from None
         _explain_infeasible(
-            families, cands, req, required, slot_s, cyclic, tours, max(clock.left(), 1.0),
-            types=types, contracts=contracts, weeks=weeks, weekends_off=weekends_off,
+            families,
+            cands,
+            req,
+            required,
+            slot_s,
+            cyclic,
+            tours,
+            max(clock.left(), 1.0),
+            types=types,
+            contracts=contracts,
+            weeks=weeks,
+            weekends_off=weekends_off,
         )
         raise
     if weekly_bound is not None:
@@ -477,16 +489,23 @@ def schedule(
     summary = schedule_summary(table, coverage, calls=req.calls, hours_per_fte=hours_per_fte)
     if objective == "soft" and float(coverage["under"].sum()) > 0 and len(cands):
         rules = binding_rules(
-            families, cands, required, slot_s=slot_s, cyclic=cyclic,
+            families,
+            cands,
+            required,
+            slot_s=slot_s,
+            cyclic=cyclic,
             days_off=None if tours is None else tours[0],
-            consecutive=False if tours is None else tours[1], weekday0=weekday0,
-            weeks=weeks, weekends_off=weekends_off, deadline=Deadline(min(clock.left(), 10.0)),
+            consecutive=False if tours is None else tours[1],
+            weekday0=weekday0,
+            weeks=weeks,
+            weekends_off=weekends_off,
+            deadline=Deadline(min(clock.left(), 10.0)),
         )
         if rules:
-            notes.append(f"Where the requirement is not covered, these rules bind: {'; '.join(rules)}.")
-    return Schedule(
-        table, agents, coverage, summary, solution.report, objective, tuple(notes)
-    )
+            notes.append(
+                f"Where the requirement is not covered, these rules bind: {'; '.join(rules)}."
+            )
+    return Schedule(table, agents, coverage, summary, solution.report, objective, tuple(notes))
 
 
 # --------------------------------------------------------------------------- set-up
@@ -539,12 +558,19 @@ def _grossed_up(
     out["agents"] = np.where(ok, agents / (1.0 - rest), agents)
     s_mean = float(np.average(shrink[ok], weights=agents[ok]))
     r_mean = float(np.average(rest[ok], weights=agents[ok]))
-    before, after = np.nansum(agents), float(np.nansum(out["agents"]))
+    hours = (
+        pd.to_numeric(requirement["interval_s"], errors="coerce").to_numpy(dtype=float) / 3600.0
+        if "interval_s" in requirement
+        else np.ones_like(agents)
+    )
+    before = float(np.nansum(agents * hours))
+    after = float(np.nansum(out["agents"].to_numpy(dtype=float) * hours))
+    unit = "agent-hours" if "interval_s" in requirement else "agents summed over intervals"
     notes.append(
         f"In-centre shrinkage from the plan ({100 * s_mean:.1f}%, 1 - agents/scheduled): "
         f"the schedule's paid breaks hold {100 * b:.1f}% of paid time and are placed by the "
         f"schedule; the other {100 * r_mean:.1f}% grosses up the agents needed on the phones "
-        f"(agents summed over intervals {before:,.1f} -> {after:,.1f})."
+        f"({unit} {before:,.1f} -> {after:,.1f})."
     )
     return out
 
@@ -732,24 +758,48 @@ def _explain_infeasible(
     try:
         if tours is None:
             on = solve_model(
-                families, cands, slot_s=slot_s, horizon_slots=required.size, cyclic=cyclic,
-                lower=None, soft=soft, time_limit_s=clock.share(2), gap=1e-4,
+                families,
+                cands,
+                slot_s=slot_s,
+                horizon_slots=required.size,
+                cyclic=cyclic,
+                lower=None,
+                soft=soft,
+                time_limit_s=clock.share(2),
+                gap=1e-4,
             ).on_phones
         else:
             on = solve_implicit_tours(
-                families, cands, types, slot_s=slot_s, horizon_slots=required.size,
-                cyclic=cyclic, lower=None, weight=required, soft=soft, contracts=contracts,
-                weeks=weeks, weekends_off=weekends_off, deadline=Deadline(clock.share(2)),
+                families,
+                cands,
+                types,
+                slot_s=slot_s,
+                horizon_slots=required.size,
+                cyclic=cyclic,
+                lower=None,
+                weight=required,
+                soft=soft,
+                contracts=contracts,
+                weeks=weeks,
+                weekends_off=weekends_off,
+                deadline=Deadline(clock.share(2)),
                 gap=1e-4,
             )[0].on_phones
     except StaffingError:
         on = np.zeros_like(required)
     short = np.maximum(np.ceil(required - 1e-9) - on, 0.0)
     rules = binding_rules(
-        families, cands, required, slot_s=slot_s, cyclic=cyclic,
+        families,
+        cands,
+        required,
+        slot_s=slot_s,
+        cyclic=cyclic,
         days_off=None if tours is None else tours[0],
-        consecutive=False if tours is None else tours[1], weekday0=weekday0, weeks=weeks,
-        weekends_off=weekends_off, deadline=clock,
+        consecutive=False if tours is None else tours[1],
+        weekday0=weekday0,
+        weeks=weeks,
+        weekends_off=weekends_off,
+        deadline=clock,
     )
     why = (
         f"the head limits, contracts or tours bind: {'; '.join(rules)}"

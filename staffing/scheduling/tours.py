@@ -85,12 +85,14 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from staffing.errors import StaffingError
 from staffing.scheduling.model import (
+    _NO_TIME,
     Candidates,
     Infeasible,
     ModelSolution,
@@ -100,24 +102,20 @@ from staffing.scheduling.model import (
     _break_chains,
     _Builder,
     _Chain,
-    _NO_TIME,
     _cost_unit,
     _coverage,
     _gap,
     _objective_rows,
     _round_up,
-    solve_model,
     _split_days_off,
+    solve_model,
     tour_patterns,
 )
 from staffing.scheduling.shifts import ShiftFamily, format_weekdays
 
-import os
-
 #: Weight of the shifts' own cost in the objective, next to the people's: it steers the
 #: search towards schedules without idle shifts and never changes which heads are cheapest.
 _GUIDE = 1e-4
-_DEBUG = bool(os.environ.get("STAFFING_DEBUG_TOURS"))
 __all__ = ["Deadline", "TourType", "rotation", "solve_implicit_tours", "tour_types"]
 
 
@@ -250,9 +248,7 @@ def tour_types(
                     continue
                 patterns: tuple[tuple[int, ...], ...] = ()
                 if consecutive and 7 - n > 1:
-                    patterns = tuple(
-                        p for p in tour_patterns(7 - n, True, cyclic) if off <= set(p)
-                    )
+                    patterns = tuple(p for p in tour_patterns(7 - n, True, cyclic) if off <= set(p))
                     if not patterns:
                         continue
                 mine.append(TourType(f, n, we, frozenset(off), patterns))
@@ -547,9 +543,7 @@ def solve_implicit_tours(
     base_int[m.heads] = 1
     for wp in m.w.values():
         base_int[wp] = 1
-    relaxed, _, status = _milp(
-        m, np.zeros(n, np.uint8), m.lower, m.upper, clock.share(1.5), gap
-    )
+    relaxed, _, status = _milp(m, np.zeros(n, np.uint8), m.lower, m.upper, clock.share(1.5), gap)
     if status == 2:
         raise Infeasible("the tour model is infeasible")
     if relaxed is None:
@@ -591,8 +585,6 @@ def solve_implicit_tours(
         sol, _, status = _milp(m, m.integrality, lo, hi, clock.share(8), 1e-6)
         if sol is not None:
             best = _whole(m, sol, whole)
-        if _DEBUG:
-            print("daily", daily.report.objective, daily.report.gap, status, None if sol is None else sol[m.heads], np.bincount(candidates.family, weights=daily.counts))
     if best is None:  # the daily schedule makes no weeks (head limits): the whole model
         sol, _, status = _milp(m, m.integrality, m.lower, m.upper, clock.left(), gap)
         if sol is None:
@@ -601,8 +593,6 @@ def solve_implicit_tours(
             raise StaffingError(_no_time(clock))
         best = _whole(m, sol, whole)
     objective = float(true_c @ best)
-    if _DEBUG:
-        print("start", objective, bound, round(clock.elapsed(), 1))
     reached = _gap(objective, bound)
     solution = _solution(families, candidates, types, m, best, weight, slot_s, cyclic, soft)
     report = SolverReport(
@@ -687,7 +677,8 @@ def _solution(
     """Shifts, breaks, padded weeks and the lines (one per person-week)."""
     counts = np.round(sol[m.x]).astype(np.int64)
     breaks = _assign_breaks(families, candidates, m.chains, counts, sol)
-    on = np.asarray(m.coverage @ sol[: m.coverage.shape[1]], dtype=float)  # type: ignore[attr-defined]
+    cov: Any = m.coverage
+    on = np.asarray(cov @ sol[: cov.shape[1]], dtype=np.float64)
     heads = np.round(sol[m.heads]).astype(np.int64)
     lines: list[tuple[int, tuple[int, ...]]] = []
     T = weight.size
@@ -714,8 +705,10 @@ def _solution(
                 for p, k in zip(t.patterns, w, strict=True):
                     lines.extend([(i, p)] * int(k))
                 full = np.array(
-                    [sum(int(k) for p, k in zip(t.patterns, w, strict=True) if d not in p)
-                     for d in range(7)],
+                    [
+                        sum(int(k) for p, k in zip(t.patterns, w, strict=True) if d not in p)
+                        for d in range(7)
+                    ],
                     dtype=np.int64,
                 )
             else:
@@ -879,7 +872,6 @@ def describe_days(pattern: tuple[int, ...], weekday0: int) -> str:
     return format_weekdays((weekday0 + d) % 7 for d in range(7) if d not in pattern)
 
 
-
 def binding_rules(
     families: Sequence[ShiftFamily],
     candidates: Candidates,
@@ -914,19 +906,41 @@ def binding_rules(
         soft = (required, 1e3 * heaviest, 0.0)
         if days_off is None:
             sol = solve_model(
-                fams, candidates, slot_s=slot_s, horizon_slots=required.size, cyclic=cyclic,
-                lower=None, soft=soft, integer=False, time_limit_s=max(clock.left(), 0.5),
+                fams,
+                candidates,
+                slot_s=slot_s,
+                horizon_slots=required.size,
+                cyclic=cyclic,
+                lower=None,
+                soft=soft,
+                integer=False,
+                time_limit_s=max(clock.left(), 0.5),
             )
             on = sol.on_phones
         else:
             types = tour_types(
-                fams, candidates, days_off=days_off, consecutive=cons, cyclic=cyclic,
-                weekday0=weekday0, weeks=weeks, weekends_off=wo,
+                fams,
+                candidates,
+                days_off=days_off,
+                consecutive=cons,
+                cyclic=cyclic,
+                weekday0=weekday0,
+                weeks=weeks,
+                weekends_off=wo,
             )
             m = _build(
-                fams, candidates, types, slot_s=slot_s, horizon_slots=required.size,
-                cyclic=cyclic, lower=None, soft=soft, service=None, contracts=ctr,
-                weeks=weeks, weekends_off=wo,
+                fams,
+                candidates,
+                types,
+                slot_s=slot_s,
+                horizon_slots=required.size,
+                cyclic=cyclic,
+                lower=None,
+                soft=soft,
+                service=None,
+                contracts=ctr,
+                weeks=weeks,
+                weekends_off=wo,
             )
             x, _, _ = _milp(
                 m, np.zeros(m.c.size, np.uint8), m.lower, m.upper, max(clock.left(), 0.5), 0.0
@@ -945,15 +959,36 @@ def binding_rules(
         if f.max_heads is not None:
             relaxed = list(families)
             relaxed[i] = dataclasses.replace(f, max_heads=None)
-            trials.append((f"`max` {f.max_heads} of shift family {f.name!r}{_row(f)}",
-                           relaxed, consecutive, weekends_off, dict(contracts)))
+            trials.append(
+                (
+                    f"`max` {f.max_heads} of shift family {f.name!r}{_row(f)}",
+                    relaxed,
+                    consecutive,
+                    weekends_off,
+                    dict(contracts),
+                )
+            )
     for name, most in contracts.items():
         rest = {k: v for k, v in contracts.items() if k != name}
-        trials.append((f"`contract_max` {most} of contract {name!r}", families, consecutive,
-                       weekends_off, rest))
+        trials.append(
+            (
+                f"`contract_max` {most} of contract {name!r}",
+                families,
+                consecutive,
+                weekends_off,
+                rest,
+            )
+        )
     if days_off is not None and weekends_off:
-        trials.append((f"{weekends_off} weekends off in {weeks} weeks (`weekends_off`)",
-                       families, consecutive, 0, dict(contracts)))
+        trials.append(
+            (
+                f"{weekends_off} weekends off in {weeks} weeks (`weekends_off`)",
+                families,
+                consecutive,
+                0,
+                dict(contracts),
+            )
+        )
     if days_off is not None and consecutive:
         trials.append(("consecutive days off", families, False, weekends_off, dict(contracts)))
     for text, fams, cons, wo, ctr in trials:
