@@ -22,6 +22,8 @@ on an idle core the two agree.
 * ``daily``: ``cover``, every day scheduled freely;
 * ``tours``: ``cover`` with weekly tours, two days off (any two);
 * ``tours-consecutive``: the same with the two days off consecutive and the week cyclic;
+* ``rotation``: tours (any two days off) in a 4-week rotation with at least 2 weekends
+  off each;
 * ``service``: ``service`` at 80/20 over the week (Koole and van der Sluis), next to
   ``daily``'s paid hours.
 
@@ -104,6 +106,8 @@ def run(case: str, req: pd.DataFrame, time_limit: float) -> float:
         options["days_off"] = 2
     if case == "tours-consecutive":
         options.update(consecutive_days_off=True, cyclic=True)
+    if case == "rotation":
+        options.update(days_off=2, weeks=4, weekends_off=2)
     if case == "service":
         options.update(objective="service", service_target="80/20")
     t0, c0 = time.perf_counter(), time.process_time()
@@ -129,7 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--case",
-        choices=["daily", "tours", "tours-consecutive", "service", "all"],
+        choices=["daily", "tours", "tours-consecutive", "rotation", "service", "all"],
         default="all",
     )
     parser.add_argument("--time-limit", type=float, default=120.0, help="HiGHS limit [s]")
@@ -143,7 +147,9 @@ def main() -> None:
         f"(planned in {time.perf_counter() - t0:.1f} s)"
     )
     cases = (
-        ["daily", "tours", "tours-consecutive", "service"] if args.case == "all" else [args.case]
+        ["daily", "tours", "tours-consecutive", "rotation", "service"]
+        if args.case == "all"
+        else [args.case]
     )
     for case in cases:
         run(case, req, args.time_limit)
