@@ -36,6 +36,7 @@ from staffing.scheduling.model import (
     _round_up,
     solve_model,
 )
+from staffing.scheduling.people import Assignment, Person, assign_people, people_table
 from staffing.scheduling.requirement import Requirement, open_slots, prepare_requirement
 from staffing.scheduling.service import service_curves
 from staffing.scheduling.shifts import ShiftFamily, format_weekdays, shift_families
@@ -89,10 +90,10 @@ class Schedule:
         ``10:00-10:15; 12:30-13:00 unpaid``, ``count`` the people on it and
         ``paid_hours`` their paid hours together.
     agents : DataFrame
-        Columns :data:`AGENT_COLUMNS`, one row per person and working day, people
-        numbered 1..N: ``days`` are the person's working weekdays (``Mon-Fri``). Without
-        tours every shift is a person of its own; with tours a person keeps a family
-        through the week.
+        Columns :data:`AGENT_COLUMNS` (with named people, ``name`` after ``agent``), one
+        row per person and working day, people numbered 1..N: ``days`` are the person's
+        working weekdays (``Mon-Fri``). Without tours every shift is a person of its own;
+        with tours a person keeps a family through the week.
     coverage : DataFrame
         Columns :data:`COVERAGE_COLUMNS`, one row per interval of the horizon (see
         :func:`staffing.scheduling.schedule_coverage`).
@@ -163,7 +164,7 @@ def schedule(
     gap: float | str = 0.01,
     weeks: int = 1,
     weekends_off: int = 0,
-    people: pd.DataFrame | None = None,
+    people: pd.DataFrame | Sequence[Person] | None = None,
     keep_shrinkage: bool = True,
     source: str = "requirement",
     started: float | None = None,
@@ -233,10 +234,12 @@ def schedule(
     weekends_off : int, default 0
         With tours, the fewest whole weekends (Saturday and Sunday) off each person has in
         the ``weeks`` of the rotation, shared as evenly as the lines allow.
-    people : DataFrame, optional
-        Named people (see :mod:`staffing.scheduling.people`): the tours are given to them
-        (contracts, unavailability and preferences honoured) and ``agents`` gets a
-        ``name`` column.
+    people : DataFrame or sequence of Person, optional
+        Named people (see :mod:`staffing.scheduling.people`): after the cover is found,
+        the tours are given to them by a min-cost matching (contracts and unavailable
+        hours honoured, start-time and weekend wishes balanced); ``agents`` gets a
+        ``name`` column and the notes say who is left without a tour and how the wishes
+        were met.
     keep_shrinkage : bool, default True
         When the requirement is a plan with ``scheduled`` above ``agents`` (in-centre
         shrinkage ``s = 1 - agents / scheduled``), cover ``agents * (1 - b) / (1 - s)`` on
@@ -326,6 +329,13 @@ def schedule(
     if not (isinstance(weekends_off, int | np.integer) and 0 <= weekends_off <= weeks):
         raise StaffingError(
             f"`weekends_off` {weekends_off!r}: give 0 to `weeks` ({weeks}) weekends off"
+        )
+    persons: tuple[Person, ...] | None = None
+    if people is not None:
+        persons = (
+            people_table(people, source="people")
+            if isinstance(people, pd.DataFrame)
+            else tuple(people)
         )
     if (weeks > 1 or weekends_off or people is not None) and days_off is None:
         raise StaffingError(
@@ -483,6 +493,10 @@ def schedule(
         lines=lines,
         weeks=weeks,
     )
+    if persons is not None:
+        given = assign_people(agents, persons, families, weeks=weeks, source="people")
+        agents = given.agents
+        notes.append(_people_note(given, weeks))
     coverage = schedule_coverage(
         table, req, cyclic=cyclic, threshold_s=threshold, abandon_policy=abandon_policy
     )
@@ -506,6 +520,34 @@ def schedule(
                 f"Where the requirement is not covered, these rules bind: {'; '.join(rules)}."
             )
     return Schedule(table, agents, coverage, summary, solution.report, objective, tuple(notes))
+
+
+def _people_note(given: Assignment, weeks: int) -> str:
+    """What the assignment of named people did, in two or three sentences."""
+    summary = given.people
+    placed = summary[summary["agent"] > 0]
+    text = f"Named people: {len(placed)} tours given to {len(summary)} people"
+    if given.idle:
+        shown = ", ".join(given.idle[:_SHOW])
+        more = f" and {len(given.idle) - _SHOW} more" if len(given.idle) > _SHOW else ""
+        text += f"; without a tour: {shown}{more}"
+    text += "."
+    banded = placed[placed["start_hours_off"].notna()]
+    wished = placed[placed["weekends_wished"] >= 0]
+    parts = []
+    if len(banded):
+        met = int((banded["start_hours_off"] <= 1e-9).sum())
+        worst = float(banded["start_hours_off"].max())
+        parts.append(
+            f"all starts inside the preferred band for {met} of {len(banded)} people (the "
+            f"furthest {worst:g} hours off over the {'week' if weeks == 1 else 'rota'})"
+        )
+    if len(wished):
+        met = int((wished["weekends_off"] >= wished["weekends_wished"]).sum())
+        parts.append(f"weekends off as wished for {met} of {len(wished)}")
+    if parts:
+        text += " " + "; ".join(parts).capitalize() + "."
+    return text
 
 
 # --------------------------------------------------------------------------- set-up

@@ -91,6 +91,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from staffing.errors import StaffingError
+from staffing.scheduling.highs import HighsResult, solve_highs
 from staffing.scheduling.model import (
     _NO_TIME,
     Candidates,
@@ -111,6 +112,7 @@ from staffing.scheduling.model import (
     solve_model,
     tour_patterns,
 )
+from staffing.scheduling.rounding import FamilyHeads, Layout, Roster, Search, round_shifts
 from staffing.scheduling.shifts import ShiftFamily, format_weekdays
 
 #: Weight of the shifts' own cost in the objective, next to the people's: it steers the
@@ -538,129 +540,466 @@ def solve_implicit_tours(
         weekends_off=weekends_off,
     )
     n = m.c.size
-    whole = m.integrality.astype(bool)
-    base_int = np.zeros(n, dtype=np.uint8)
-    base_int[m.heads] = 1
-    for wp in m.w.values():
-        base_int[wp] = 1
-    relaxed, _, status = _milp(m, np.zeros(n, np.uint8), m.lower, m.upper, clock.share(1.5), gap)
-    if status == 2:
-        raise Infeasible("the tour model is infeasible")
-    if relaxed is None:
-        raise StaffingError(_no_time(clock))
-    bound = float(m.c @ relaxed)
-    per_head = np.array([t.days * families[t.family].cost_per_shift for t in types])
-    if soft is None:
-        bound = _round_up(bound, _cost_unit(per_head))
     true_c = m.c.copy()
     true_c[m.x] = 0.0
-    # a daily schedule first (each day on its own, HiGHS's strength), made whole weeks
-    best: np.ndarray | None = None
-    caps = _day_caps(families, types, m, relaxed, candidates)
-    penalty = 2.0 * np.array([f.cost_per_shift for f in families])
-    try:
-        daily = solve_model(
+    # 1. the linear relaxation: the bound, and the guide of everything after
+    lp = _highs(m, None, m.lower, m.upper, clock, clock.share(3.0))
+    if lp.status == "infeasible":
+        raise Infeasible("the tour model is infeasible")
+    if lp.x is None:
+        raise StaffingError(_NO_TIME)
+    relaxed = lp.x
+    per_head = np.array([t.days * families[t.family].cost_per_shift for t in types])
+    unit = _cost_unit(per_head) if soft is None else None
+    bound = _round_up(float(true_c @ relaxed), unit)
+    # 2. a whole schedule without a solver: the relaxation rounded and repaired
+    layout = Layout.of(
+        families,
+        candidates,
+        slot_s=slot_s,
+        horizon_slots=horizon_slots,
+        cyclic=cyclic,
+        allowed=m.upper[m.x] > 0,
+    )
+    need = _need(m, relaxed, lower, soft, service)
+    heads = [
+        FamilyHeads(f, [t for t in types if t.family == i], weeks, weekends_off)
+        for i, f in enumerate(families)
+    ]
+    people = _rounded(layout, relaxed[m.x], need)
+    if soft is None:
+        people = _improve(layout, need, heads, people, clock, 0.05)
+    best = _complete(m, candidates, people, clock)
+    best_value = np.inf if best is None else float(true_c @ best)
+    best_people = people
+    _debug("rounded", best_value, clock, bound=bound)
+    # 3. each day by HiGHS from the best schedule (breaks continuous, then made whole),
+    #    then moves that lower the cost of whole tours; again with a closer gap
+    for day_gap, share in ((gap / 2, 0.75), (gap / 10, 0.6)):
+        if best is not None and _gap(best_value, bound) <= gap:
+            break
+        if clock.left() < 1.0:
+            break
+        people = _by_day(
             families,
             candidates,
+            layout,
+            best_people,
+            need,
+            soft,
             slot_s=slot_s,
             horizon_slots=horizon_slots,
             cyclic=cyclic,
-            lower=lower,
-            soft=soft,
-            service=service,
-            day_caps=(caps, penalty),
-            time_limit_s=clock.share(1.3),
-            gap=gap / 2,
+            clock=clock,
+            gap=day_gap,
+            share=share,
         )
-    except StaffingError:
-        daily = None
-    if daily is not None:
-        start = _from_daily(m, candidates, daily)
-        lo, hi = m.lower.copy(), m.upper.copy()
-        fixed = np.zeros(n, dtype=bool)
-        fixed[m.x] = True
+        if soft is None:
+            people = _improve(layout, need, heads, people, clock, 0.5)
+        trial = _complete(m, candidates, people, clock)
+        _debug("by day", None if trial is None else float(true_c @ trial), clock)
+        if trial is not None and float(true_c @ trial) < best_value - 1e-9:
+            best, best_value, best_people = trial, float(true_c @ trial), people
+    # 4. HiGHS on the whole model (breaks continuous: a relaxation, so its bound holds)
+    #    from the best schedule, with the time left: a closer bound, perhaps a better
+    #    schedule (its breaks then made whole)
+    if best is not None and _gap(best_value, bound) > gap and clock.left() > 2.0:
+        shifts_only = m.integrality.copy()
         for ch in m.chains:
-            fixed[ch.y] = True
-        lo[fixed] = hi[fixed] = start[fixed]
-        sol, _, status = _milp(m, m.integrality, lo, hi, clock.share(8), 1e-6)
-        if sol is not None:
-            best = _whole(m, sol, whole)
-    if best is None:  # the daily schedule makes no weeks (head limits): the whole model
-        sol, _, status = _milp(m, m.integrality, m.lower, m.upper, clock.left(), gap)
-        if sol is None:
-            if status == 2:
-                raise Infeasible("the tour model is infeasible")
-            raise StaffingError(_no_time(clock))
-        best = _whole(m, sol, whole)
-    objective = float(true_c @ best)
-    reached = _gap(objective, bound)
+            shifts_only[ch.y] = 0
+        whole = _highs(m, shifts_only, m.lower, m.upper, clock, clock.left() - 0.5, gap, best)
+        _debug("whole", whole.objective, clock, bound=whole.bound, status=whole.status)
+        if np.isfinite(whole.bound):
+            bound = max(bound, _round_up(whole.bound - _guide_part(m, whole), unit))
+        if whole.x is not None and float(true_c @ whole.x) < best_value - 1e-6:
+            lo, hi = m.lower.copy(), m.upper.copy()
+            lo[m.x] = hi[m.x] = np.round(whole.x[m.x])
+            res = _highs(m, m.integrality, lo, hi, clock, clock.left(), 1e-6)
+            if res.x is not None and float(true_c @ res.x) < best_value - 1e-6:
+                best, best_value = _integral(m, res.x), float(true_c @ res.x)
+    if best is None:
+        raise StaffingError(_NO_TIME)
+    reached = _gap(best_value, bound)
     solution = _solution(families, candidates, types, m, best, weight, slot_s, cyclic, soft)
     report = SolverReport(
         status="optimal" if reached <= gap + 1e-12 else "time limit",
-        message=f"implicit tours: bound {bound:g} from the linear relaxation",
-        objective=objective,
+        message=f"implicit tours: bound {bound:g}",
+        objective=best_value,
         bound=bound,
         gap=reached,
         proven_optimal=reached <= 1e-9,
         time_s=clock.elapsed(),
         variables=int(n),
-        integer_variables=int(whole.sum()),
+        integer_variables=int(m.integrality.sum()),
         constraints=int(m.row_lower.size),
         nonzeros=int(m.A.nnz),  # type: ignore[attr-defined]
     )
     return dataclasses.replace(solution[0], report=report), solution[1]
 
 
-def _no_time(clock: Deadline) -> str:
-    return _NO_TIME
+def _debug(*args: Any, **kw: Any) -> None:
+    import os
+
+    if os.environ.get("STAFFING_DEBUG"):
+        clock = args[-1]
+        print(*args[:-1], f"at {clock.elapsed():.1f} s", kw)
 
 
-def _day_caps(
-    families: Sequence[ShiftFamily],
-    types: Sequence[TourType],
+def _highs(
     m: _TourModel,
-    relaxed: np.ndarray,
-    candidates: Candidates,
-) -> np.ndarray:
-    """Whole shifts per family and day that whole weeks of the relaxation's heads, rounded
-    up, can work: the relaxation's shifts rounded (largest remainders first) to add up to
-    those weeks' person-days, each day at most the heads."""
-    daily = np.zeros((len(families), 7))
-    np.add.at(daily, (candidates.family, candidates.day), relaxed[m.x])
-    caps = np.floor(daily + 1e-9)
-    for f in range(len(families)):
-        mine = [i for i, t in enumerate(types) if t.family == f]
-        heads = [math.ceil(float(relaxed[m.heads[i]]) - 1e-6) for i in mine]
-        total = sum(h * types[i].days for h, i in zip(heads, mine, strict=True))
-        most = sum(heads)
-        short = round(total - caps[f].sum())
-        order = np.argsort(-(daily[f] - caps[f]), kind="stable")
-        for d in order:
-            if short <= 0:
-                break
-            if caps[f, d] < most and daily[f, d] > 0:
-                caps[f, d] += 1
-                short -= 1
-        caps[f] = np.minimum(caps[f], most)
-    return caps
+    integrality: np.ndarray | None,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    clock: Deadline,
+    seconds: float,
+    gap: float = 1e-4,
+    start: np.ndarray | None = None,
+    cost: np.ndarray | None = None,
+) -> HighsResult:
+    """HiGHS on the tour model with these bounds, for at most ``seconds`` and never past
+    the deadline."""
+    seconds = max(min(seconds, clock.left()), 0.05)
+    return solve_highs(
+        m.c if cost is None else cost,
+        m.A,
+        m.row_lower,
+        m.row_upper,
+        lower,
+        upper,
+        integrality,
+        time_limit_s=seconds,
+        gap=gap,
+        start=start,
+        deadline=min(time.perf_counter() + seconds, clock.end),
+    )
 
 
-def _from_daily(m: _TourModel, candidates: Candidates, daily: ModelSolution) -> np.ndarray:
-    """The shifts and breaks of a daily schedule as values of the tour model's variables."""
-    out = np.zeros(m.c.size)
-    out[m.x] = daily.counts
-    for ch in m.chains:
-        for j in ch.members:
-            if daily.counts[j] == 0:
-                continue
-            np.add.at(out, ch.y[daily.breaks[int(j)][:, ch.k] - ch.first], 1.0)
-    return out
+def _guide_part(m: _TourModel, result: HighsResult) -> float:
+    """The guide cost of the shifts in a HiGHS result (not a cost of the schedule)."""
+    if result.x is None:
+        return 0.0
+    return float(m.c[m.x] @ result.x[m.x])
 
 
-def _whole(m: _TourModel, sol: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    out = sol.copy()
+def _integral(m: _TourModel, x: np.ndarray) -> np.ndarray:
+    out = np.asarray(x, dtype=float).copy()
+    whole = m.integrality.astype(bool)
     out[whole] = np.round(out[whole])
     return out
+
+
+def _feasible(m: _TourModel, x: np.ndarray, tol: float = 1e-6) -> bool:
+    """Whether ``x`` satisfies the model's rows and bounds (after rounding)."""
+    ax = m.A @ x
+    return bool(
+        np.all(ax >= m.row_lower - tol)
+        and np.all(ax <= m.row_upper + tol)
+        and np.all(x >= m.lower - tol)
+        and np.all(x <= m.upper + tol)
+    )
+
+
+def _need(
+    m: _TourModel,
+    relaxed: np.ndarray,
+    lower: np.ndarray | None,
+    soft: tuple[np.ndarray, float, float] | None,
+    service: Service | None,
+) -> np.ndarray:
+    """Agents a whole schedule is to have on the phones per slot: ``lower`` for
+    ``cover``; for ``service`` and ``soft``, also the relaxation's on-phone agents rounded
+    up (``service``: a schedule covering them meets every service row the relaxation
+    meets, the service level being increasing in the agents)."""
+    cov: Any = m.coverage
+    on = np.asarray(cov @ relaxed[: cov.shape[1]], dtype=np.float64)
+    rounded = np.ceil(on - 1e-6)
+    if soft is not None:
+        return np.maximum(rounded, 0.0)
+    base = np.zeros_like(on) if lower is None else np.ceil(lower - 1e-9)
+    if service is not None:
+        return np.maximum(base, rounded)
+    return base
+
+
+def _rounded(layout: Layout, relaxed_x: np.ndarray, need: np.ndarray) -> Roster:
+    """The relaxation's shifts rounded along each family's day (cumulative sums rounded,
+    so the whole starts follow the fractional ones), then repaired and pruned."""
+    counts = np.zeros(relaxed_x.size, dtype=np.int64)
+    order = np.lexsort((layout.start, layout.day, layout.family))
+    key = layout.family[order] * 10_000 + layout.day[order]
+    for cut in np.split(np.arange(order.size), np.flatnonzero(np.diff(key)) + 1):
+        sel = order[cut]
+        cum = np.floor(np.cumsum(relaxed_x[sel]) + 0.5 + 1e-9)
+        counts[sel] = np.diff(np.r_[0.0, cum]).astype(np.int64)
+    counts[~layout.allowed] = 0
+    return round_shifts(layout, counts, need)
+
+
+def _improve(
+    layout: Layout,
+    need: np.ndarray,
+    heads: Sequence[FamilyHeads],
+    people: Roster,
+    clock: Deadline,
+    share: float,
+) -> Roster:
+    """``people`` improved by moves (:meth:`Search.descend`) valued at the cost of whole
+    tours, for at most ``share`` of the time left."""
+    search = Search(layout, need, heads, 7)
+    for j, b in zip(people.who, people.breaks, strict=True):
+        search.add(int(j), b)
+    search.fill()
+    _debug("improve from", search.cost(), search.short(), search.S.sum(axis=1), clock)
+    end = time.perf_counter() + clock.left() * share
+    search.descend(end)
+    order = sorted(range(len(heads)), key=lambda f: -heads[f].per_head.max(initial=0.0))
+    dropped = True
+    while dropped and time.perf_counter() < end:
+        dropped = False
+        for f in order:
+            while search.drop_head(f, end):
+                dropped = True
+        if dropped:
+            search.descend(end)
+    _debug("improve to", search.cost(), search.short(), search.S.sum(axis=1), clock)
+    return search.roster()
+
+
+def _complete(
+    m: _TourModel, candidates: Candidates, people: Roster, clock: Deadline
+) -> np.ndarray | None:
+    """The tour model's variables for these people: shifts and breaks fixed, the heads
+    (and the rest) by HiGHS; None when no heads fit them (head limits)."""
+    fixed_x, fixed_y = _shift_values(m, people)
+    lo, hi = m.lower.copy(), m.upper.copy()
+    lo[m.x] = hi[m.x] = fixed_x
+    ys = np.concatenate([ch.y for ch in m.chains]) if m.chains else np.zeros(0, np.int64)
+    lo[ys] = hi[ys] = fixed_y[ys]
+    res = _highs(m, m.integrality, lo, hi, clock, max(clock.share(4.0), 0.5), 1e-6)
+    if res.x is None:
+        return None
+    return _integral(m, res.x)
+
+
+def _shift_values(m: _TourModel, people: Roster) -> tuple[np.ndarray, np.ndarray]:
+    """Shifts per candidate, and break counts on the model's break variables (a vector
+    of the model's size), of ``people``."""
+    x = np.bincount(np.asarray(people.who, dtype=np.int64), minlength=m.x.size).astype(float)
+    y = np.zeros(m.c.size)
+    where = {}
+    for ch in m.chains:
+        for j in ch.members:
+            where[(int(j), ch.k)] = ch
+    for j, starts in zip(people.who, people.breaks, strict=True):
+        for k, s in enumerate(starts):
+            ch = where[(int(j), k)]
+            y[ch.y[int(s) - ch.first]] += 1.0
+    return x, y
+
+
+@dataclass
+class _Part:
+    """One day's shift model (the daily model of :mod:`staffing.scheduling.model`)."""
+
+    c: np.ndarray
+    integrality: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    A: Any
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    x: np.ndarray
+    chains: list[_Chain]
+    candidates: Candidates
+    members: np.ndarray  # the part's candidates in the whole list
+
+
+def _day_part(
+    families: Sequence[ShiftFamily],
+    candidates: Candidates,
+    members: np.ndarray,
+    *,
+    slot_s: int,
+    horizon_slots: int,
+    cyclic: bool,
+    lower: np.ndarray | None,
+    soft: tuple[np.ndarray, float, float] | None,
+) -> _Part:
+    """The daily model of the candidates ``members`` (no head limits)."""
+    part = Candidates(
+        candidates.family[members], candidates.day[members], candidates.start[members]
+    )
+    b = _Builder()
+    fam_len = np.array([round(f.length_s / slot_s) for f in families], dtype=np.int64)
+    fam_cost = np.array([f.cost_per_shift for f in families])
+    x = b.variables(len(part), cost=fam_cost[part.family], integer=True)
+    chains = _break_chains(families, part, slot_s, b)
+    coverage = _coverage(
+        families, part, chains, fam_len, slot_s, horizon_slots, cyclic, b.n_vars, x
+    )
+    _objective_rows(b, coverage, lower, soft, None)
+    return _Part(
+        c=np.concatenate(b.cost),
+        integrality=np.concatenate(b.integer),
+        lower=np.concatenate(b.lower),
+        upper=np.concatenate(b.upper),
+        A=b.matrix(),
+        row_lower=np.concatenate(b.row_lower),
+        row_upper=np.concatenate(b.row_upper),
+        x=x,
+        chains=chains,
+        candidates=part,
+        members=members,
+    )
+
+
+def _by_day(
+    families: Sequence[ShiftFamily],
+    candidates: Candidates,
+    layout: Layout,
+    people: Roster,
+    need: np.ndarray,
+    soft: tuple[np.ndarray, float, float] | None,
+    *,
+    slot_s: int,
+    horizon_slots: int,
+    cyclic: bool,
+    clock: Deadline,
+    gap: float,
+    share: float,
+) -> Roster:
+    """Each day's shifts re-solved by HiGHS with the other days fixed, from ``people``
+    (kept for a day where HiGHS finds nothing better).
+
+    A day's model is the daily model of :mod:`staffing.scheduling.model` with the break
+    variables continuous: HiGHS solves it far faster, and with the shifts then fixed a
+    second, small integer program over the breaks alone makes them whole (it almost
+    always can at the same cost; where it cannot, the day keeps its old schedule). Days
+    are taken busiest first, each with its share of ``share`` of the time left.
+    """
+    plain = [dataclasses.replace(f, min_heads=0, max_heads=None) for f in families]
+    who = list(people.who)
+    brk = list(people.breaks)
+    per_day = np.zeros(7)
+    np.add.at(per_day, candidates.day[np.asarray(who, dtype=np.int64)], 1.0)
+    days = [int(d) for d in np.argsort(-per_day, kind="stable")]
+    total = max(clock.left() * share, 0.0)
+    budget_end = time.perf_counter() + total
+    for step, d in enumerate(days):
+        members = np.flatnonzero((candidates.day == d) & layout.allowed)
+        left = budget_end - time.perf_counter()
+        seconds = min(left / (len(days) - step), clock.left())
+        if members.size == 0 or seconds < 0.2:
+            continue
+        mine = [p for p, j in enumerate(who) if candidates.day[j] == d]
+        others = [p for p, j in enumerate(who) if candidates.day[j] != d]
+        on_other = _on(layout, [who[p] for p in others], [brk[p] for p in others])
+        reach = np.asarray(layout.span[:, members].sum(axis=1)).ravel() > 0
+        d_lower = d_soft = None
+        if soft is None:
+            d_lower = np.where(reach, np.maximum(need - on_other, 0.0), 0.0)
+        else:
+            required, under, over = soft
+            d_soft = (np.where(reach, required - on_other, 0.0), under, over)
+        part = _day_part(
+            plain,
+            candidates,
+            members,
+            slot_s=slot_s,
+            horizon_slots=horizon_slots,
+            cyclic=cyclic,
+            lower=d_lower,
+            soft=d_soft,
+        )
+        old = float(layout.cost[[who[p] for p in mine]].sum()) if mine else 0.0
+        shifts_only = np.zeros_like(part.integrality)
+        shifts_only[part.x] = 1
+        end = min(time.perf_counter() + seconds, clock.end)
+        res = solve_highs(
+            part.c,
+            part.A,
+            part.row_lower,
+            part.row_upper,
+            part.lower,
+            part.upper,
+            shifts_only,
+            time_limit_s=seconds,
+            gap=gap,
+            deadline=end,
+        )
+        _debug(f"day {d}", res.status, res.objective, res.bound, old, seconds, clock)
+        if res.x is None or (soft is None and res.objective > old - 1e-9 and mine):
+            continue
+        lo, hi = part.lower.copy(), part.upper.copy()
+        lo[part.x] = hi[part.x] = np.round(res.x[part.x])
+        whole = solve_highs(
+            part.c,
+            part.A,
+            part.row_lower,
+            part.row_upper,
+            lo,
+            hi,
+            part.integrality,
+            time_limit_s=max(min(1.0, clock.left()), 0.05),
+            gap=1e-6,
+            deadline=clock.end,
+        )
+        _debug(f"day {d} whole", whole.status, whole.objective, clock)
+        if whole.x is None:
+            continue
+        if soft is not None and d_soft is not None and mine:
+            mine_on = _on(layout, [who[p] for p in mine], [brk[p] for p in mine])
+            required_d, under, over = d_soft
+            before = old + under * float(
+                np.maximum(required_d - mine_on, 0.0)[required_d > 0].sum()
+            )
+            before += over * float(np.maximum(mine_on - required_d, 0.0)[reach].sum())
+            if whole.objective > before - 1e-9:
+                continue
+        counts = np.round(whole.x[part.x]).astype(np.int64)
+        placed = _assign_breaks(plain, part.candidates, part.chains, counts, whole.x)
+        new_who, new_brk = [], []
+        for jp, rows in placed.items():
+            for r in rows:
+                new_who.append(int(members[jp]))
+                new_brk.append(np.asarray(r, dtype=np.int64))
+        who = [who[p] for p in others] + new_who
+        brk = [brk[p] for p in others] + new_brk
+    return Roster(who, brk, _on(layout, who, brk))
+
+
+def _on(layout: Layout, who: Sequence[int], breaks: Sequence[np.ndarray]) -> np.ndarray:
+    """Agents on the phones per slot for people on ``who`` with ``breaks``."""
+    on = np.zeros(layout.horizon)
+    for j, starts in zip(who, breaks, strict=True):
+        on[layout.shift_slots(j)] += 1.0
+        for k, s in enumerate(starts):
+            dur = int(layout.windows[int(layout.family[j])][k, 2])
+            on[layout.slots(int(s), dur)] -= 1.0
+    return on
+
+
+def _part_start(
+    part: _Part, who: Sequence[int], breaks: Sequence[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The day part's shifts and breaks for these people (a partial start for HiGHS)."""
+    index = {int(j): i for i, j in enumerate(part.members)}
+    x = np.zeros(part.x.size)
+    y = np.zeros(part.c.size)
+    where = {}
+    for ch in part.chains:
+        for jp in ch.members:
+            where[(int(jp), ch.k)] = ch
+    for j, starts in zip(who, breaks, strict=True):
+        jp = index[int(j)]
+        x[jp] += 1.0
+        for k, s in enumerate(starts):
+            ch = where[(jp, k)]
+            y[ch.y[int(s) - ch.first]] += 1.0
+    ys = np.concatenate([ch.y for ch in part.chains]) if part.chains else np.zeros(0, np.int64)
+    cols = np.r_[part.x, ys].astype(np.int64)
+    values = np.r_[x, y[ys]]
+    return cols, values
 
 
 def _solution(
