@@ -560,6 +560,23 @@ def _readable_schedule(table: Any) -> Any:
     multiple=True,
     help="Map a column of the shifts file to ours, e.g. shift=Name (repeatable).",
 )
+@click.option(
+    "--people",
+    "people_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="With --days-off: named people, one row each: name, optional contract (a "
+    "contract or shift family), unavailable ('Sat; Mon 16:00-24:00'), prefer_start "
+    "(06:00-09:00), weekends_off (2, yes). The tours are given to them by a min-cost "
+    "matching; --agents gets their names.",
+)
+@click.option(
+    "--people-column",
+    "people_columns",
+    type=ColumnMapping(),
+    multiple=True,
+    help="Map a column of the people file to ours, e.g. name=Agent (repeatable).",
+)
 @read_options("a plan column")
 @schedule_options
 @out_option(
@@ -576,12 +593,17 @@ def _readable_schedule(table: Any) -> Any:
     "(a roster for staffing evaluate --roster).",
 )
 @out_option("--summary", "summary_path", "Paid hours, FTE, efficiency per day and week.")
-@plot_option("Required vs on-phone agents, one panel per day (.png, .pdf, .svg).")
+@plot_option(
+    "Required vs on-phone agents, one panel per day (.png, .pdf, .svg); with --days-off "
+    "also a week strip per person (the published schedule)."
+)
 @report_option("One self-contained HTML report (summary, solver, figures, shifts).")
 def schedule_command(
     plan_path: str,
     shifts_path: str,
     shifts_columns: tuple[tuple[str, str], ...],
+    people_path: str | None,
+    people_columns: tuple[tuple[str, str], ...],
     read: Any,
     settings: dict[str, Any],
     out: str | None,
@@ -608,7 +630,7 @@ def schedule_command(
     from pathlib import Path
 
     from staffing.errors import StaffingError
-    from staffing.io import ReadOptions, read_shifts
+    from staffing.io import ReadOptions, read_people, read_shifts
     from staffing.scheduling import schedule
 
     outputs = Outputs(
@@ -627,10 +649,23 @@ def schedule_command(
     name = Path(plan_path).name
     table = read.read(plan_path)
     families = read_shifts(shifts_path, options=ReadOptions(columns=dict(shifts_columns)))
+    if people_path is not None and settings["days_off"] is None:
+        raise click.UsageError("--people needs --days-off (e.g. --days-off 2)")
+    people = (
+        None
+        if people_path is None
+        else read_people(people_path, options=ReadOptions(columns=dict(people_columns)))
+    )
     try:
         with _solver_output_elsewhere(), _spinner() as tick:
             result = schedule(
-                table, families, source=name, started=started, progress=tick, **settings
+                table,
+                families,
+                people=people,
+                source=name,
+                started=started,
+                progress=tick,
+                **settings,
             )
     except StaffingError as exc:
         if "objective='soft'" not in str(exc):
@@ -645,7 +680,11 @@ def schedule_command(
     if plot_path is not None or report_path is not None:
         from staffing.plotting.schedule import plot_shifts, schedule_figure
 
-        figure = schedule_figure(result.coverage, heading=f"Schedule of {name}")
+        figure = schedule_figure(
+            result.coverage,
+            heading=f"Schedule of {name}",
+            agents=result.agents if settings["days_off"] is not None else None,
+        )
         if report_path is not None and len(result.shifts):
             gantt = plot_shifts(result.shifts).figure
     notes = " ".join([*result.notes, _reconcile(table, result, settings["hours_per_fte"])])

@@ -24,6 +24,7 @@ from staffing.frames.values import InconsistentPolicy
 from staffing.io.tables import read_table
 from staffing.planner import prepare_forecast, prepare_targets
 from staffing.scheduling import ShiftFamily, shift_families
+from staffing.scheduling.people import Person, people_table
 
 __all__ = [
     "TIMESTAMP_COLUMNS",
@@ -252,6 +253,38 @@ def read_shifts(path: PathLike, *, options: ReadOptions | None = None) -> tuple[
     source = str(df.attrs.get("source", path))
     _refuse_missing_text(path, opts, ("cost", "min", "max", "min_hours", "max_hours"), source)
     return shift_families(df, source=source)
+
+
+def read_people(path: PathLike, *, options: ReadOptions | None = None) -> tuple[Person, ...]:
+    """Read and validate a people table (one row per named person).
+
+    Parameters
+    ----------
+    path : str or path-like
+        CSV, Excel or Parquet with ``name``, optional ``contract``, ``unavailable``,
+        ``prefer_start``, ``weekends_off``, ``skills`` (see
+        :mod:`staffing.scheduling.people`).
+    options : ReadOptions, optional
+        Column mapping (``{"name": "Agent"}``) and the Excel sheet.
+
+    Returns
+    -------
+    tuple of Person
+        In the file's row order, ready for ``staffing.scheduling.schedule(people=...)``.
+
+    Raises
+    ------
+    InputError
+        An unreadable file, a missing ``name`` column, unknown columns, blank or repeated
+        names, or a cell that cannot be read: the message names the file, the column and
+        the rows (header = row 1).
+    """
+    opts = _options(options)
+    df = opts.read(path)
+    source = str(df.attrs.get("source", path))
+    for column in df.columns:
+        df[column] = df[column].astype(object).where(df[column].notna(), "")
+    return people_table(df, source=source)
 
 
 def _refuse_missing_text(

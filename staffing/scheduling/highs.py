@@ -80,12 +80,16 @@ class HighsResult:
         The best lower bound proven (``-inf`` when none).
     status : str
         ``"optimal"``, ``"infeasible"``, ``"time limit"``, or HiGHS's own word.
+    row_dual : ndarray or None
+        With a linear program solved to optimality, the rows' dual values (reduced costs
+        are ``c - A.T @ row_dual``).
     """
 
     x: np.ndarray | None
     objective: float
     bound: float
     status: str
+    row_dual: np.ndarray | None = None
 
 
 def solve_highs(
@@ -195,7 +199,13 @@ def solve_highs(
     }.get(word, word)
     info = h.getInfo()
     has = info.primal_solution_status >= 2 if mip else word == "Optimal"
-    x = np.asarray(h.getSolution().col_value, dtype=np.float64) if has else None
+    solution = h.getSolution()
+    x = np.asarray(solution.col_value, dtype=np.float64) if has else None
+    dual = (
+        np.asarray(solution.row_dual, dtype=np.float64)
+        if not mip and word == "Optimal" and solution.dual_valid
+        else None
+    )
     objective = float(info.objective_function_value) if has else np.inf
     if mip:
         bound = float(info.mip_dual_bound)
@@ -203,4 +213,4 @@ def solve_highs(
             bound = -np.inf
     else:
         bound = objective if word == "Optimal" else -np.inf
-    return HighsResult(x, objective, bound, status)
+    return HighsResult(x, objective, bound, status, dual)

@@ -422,7 +422,7 @@ def assign_people(
     summary = []
     for i, person in enumerate(people):
         got = by_person.get(i)
-        wished = person.weekends_off
+        wish = person.weekends_off
         summary.append(
             {
                 "name": person.name,
@@ -435,7 +435,7 @@ def assign_people(
                     math.nan if got is None or person.prefer_start is None else float(hours[i, got])
                 ),
                 "weekends_off": 0 if got is None else int(t.weekends[got]),
-                "weekends_wished": -1 if wished is None else (weeks if wished < 0 else wished),
+                "weekends_wished": -1 if wish is None else (weeks if wish < 0 else wish),
             }
         )
     return Assignment(out, pd.DataFrame(summary), idle)

@@ -485,9 +485,8 @@ class Search:
         n_fam = len(layout.windows)
         self.S = np.zeros((n_fam, n_days), dtype=np.int64)
         self.fam_cost = np.zeros(n_fam)
-        self._family_cost = np.array(
-            [self._cost_of(f) for f in range(n_fam)] if heads is not None else []
-        )
+        self._cost_cache = np.zeros(n_fam)
+        self._dirty = np.ones(n_fam, dtype=bool)
         self._unit = self._shift_cost()
         # neighbours: same family and day, by start; other families at the same start
         order = np.lexsort((layout.start, layout.day, layout.family))
@@ -513,7 +512,14 @@ class Search:
         """Cost of the people (tours) or of the shifts."""
         if self.heads is None:
             return float(self.S.sum(axis=1) @ self._unit)
-        return float(np.sum(self._family_cost))
+        return float(np.sum(self._family_costs()))
+
+    def _family_costs(self) -> np.ndarray:
+        """Cost of each family's people (recomputed where its shifts changed)."""
+        for f in np.flatnonzero(self._dirty):
+            self._cost_cache[f] = self._cost_of(int(f))
+        self._dirty[:] = False
+        return self._cost_cache
 
     def _shift_cost(self) -> np.ndarray:
         out = np.zeros(self.S.shape[0])
@@ -547,7 +553,7 @@ class Search:
         f, d = int(self.L.family[j]), int(self.L.day[j])
         self.S[f, d] += int(sign)
         if self.heads is not None:
-            self._family_cost[f] = self._cost_of(f)
+            self._dirty[f] = True
 
     def _greedy_breaks(self, j: int) -> np.ndarray:
         """Breaks of a person on ``j`` (span already counted) at their best places,
@@ -710,7 +716,7 @@ class Search:
             return False
         start_cost = self.cost()
         log: list[tuple[int, int, np.ndarray]] = []
-        family_cost = self._family_cost[f]
+        family_cost = self._family_costs()[f]
         for _ in range(64):
             if time.perf_counter() > deadline:
                 break
@@ -727,7 +733,7 @@ class Search:
                 )
                 for k in dict.fromkeys(options):
                     extra_short, _ = self._swap(p, k)
-                    others = self.cost() - self._family_cost[f]
+                    others = self.cost() - self._family_costs()[f]
                     self._undo()
                     if extra_short > 1e-9:
                         continue

@@ -437,6 +437,8 @@ def schedule(
                 weekends_off=weekends_off,
             )
             del common["time_limit_s"]
+            # what follows the solve (tables, coverage, people) needs its own time
+            reserve = min(0.1 * time_limit_s, 1.0 + 0.25 * weeks)
             solution, lines = solve_implicit_tours(
                 families,
                 cands,
@@ -445,7 +447,7 @@ def schedule(
                 contracts=contracts,
                 weeks=weeks,
                 weekends_off=weekends_off,
-                deadline=clock,
+                deadline=Deadline(clock.end - reserve - clock.start, clock.start),
                 **common,
             )
     except StaffingError as exc:

@@ -88,6 +88,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from staffing.errors import StaffingError
@@ -281,6 +282,20 @@ def tour_types(
     return out
 
 
+def _workable(t: TourType) -> set[int]:
+    """Days someone of type ``t`` may work: not closed, and outside some days-off run.
+
+    Examples
+    --------
+    >>> sorted(_workable(TourType(0, 5, False, frozenset({6}), ((5, 6),))))
+    [0, 1, 2, 3, 4]
+    """
+    days = set(range(7)) - t.closed
+    if t.patterns:
+        days &= set().union(*[set(range(7)) - set(p) for p in t.patterns])
+    return days
+
+
 def _row(family: ShiftFamily) -> str:
     return "" if family.row is None else f" (row {family.row})"
 
@@ -309,6 +324,7 @@ class _TourModel:
     w: dict[int, np.ndarray]  # type -> pattern variables
     day_vars: list[np.ndarray]  # variables of each day (x, y, z)
     coverage: object
+    links: np.ndarray  # the tour rows (heads, days worked, weekends, contracts)
 
 
 def _build(
@@ -331,7 +347,7 @@ def _build(
     fam_len = np.array([round(f.length_s / slot_s) for f in families], dtype=np.int64)
     upper = np.full(len(candidates), np.inf)
     open_days = {
-        f: set().union(*[set(range(7)) - t.closed for t in types if t.family == f])
+        f: set().union(*[_workable(t) for t in types if t.family == f])
         for f in range(len(families))
     }
     for f in range(len(families)):
@@ -344,6 +360,7 @@ def _build(
     chains = _break_chains(families, candidates, slot_s, b)
     coverage = _coverage(families, candidates, chains, fam_len, slot_s, T, cyclic, b.n_vars, x)
     _objective_rows(b, coverage, lower, soft, service)
+    first_link = b.n_rows
     heads = b.variables(
         len(types),
         cost=np.array([t.days * families[t.family].cost_per_shift for t in types]),
@@ -447,6 +464,7 @@ def _build(
         z=z,
         w=w,
         day_vars=day_vars,
+        links=np.arange(first_link, b.n_rows),
         coverage=coverage,
     )
 
@@ -552,6 +570,14 @@ def solve_implicit_tours(
     per_head = np.array([t.days * families[t.family].cost_per_shift for t in types])
     unit = _cost_unit(per_head) if soft is None else None
     bound = _round_up(float(true_c @ relaxed), unit)
+    paid = np.array([f.cost_per_shift for f in families])
+    caps = _day_caps(types, relaxed[m.heads], len(families))
+    week_days = np.array(
+        [max([t.days for t in types if t.family == f], default=7) for f in range(len(families))],
+        dtype=float,
+    )
+    week = (week_days * paid, week_days)
+    price = 0.02 * paid[candidates.family]
     # 2. a whole schedule without a solver: the relaxation rounded and repaired
     layout = Layout.of(
         families,
@@ -575,7 +601,8 @@ def solve_implicit_tours(
     _debug("rounded", best_value, clock, bound=bound)
     # 3. each day by HiGHS from the best schedule (breaks continuous, then made whole),
     #    then moves that lower the cost of whole tours; again with a closer gap
-    for day_gap, share in ((gap / 2, 0.75), (gap / 10, 0.6)):
+    passes = ((gap / 2, 0.5, False), (gap / 4, 0.75, True), (gap / 10, 0.6, True))
+    for day_gap, share, weekly in passes:
         if best is not None and _gap(best_value, bound) <= gap:
             break
         if clock.left() < 1.0:
@@ -593,6 +620,9 @@ def solve_implicit_tours(
             clock=clock,
             gap=day_gap,
             share=share,
+            price=price,
+            caps=caps,
+            week=week if soft is None and weekly else None,
         )
         if soft is None:
             people = _improve(layout, need, heads, people, clock, 0.5)
@@ -699,6 +729,20 @@ def _feasible(m: _TourModel, x: np.ndarray, tol: float = 1e-6) -> bool:
     )
 
 
+def _day_caps(types: Sequence[TourType], heads: np.ndarray, n_families: int) -> np.ndarray:
+    """Most shifts of each family on one day: its people in the relaxation, rounded up.
+
+    Examples
+    --------
+    >>> t = [TourType(0, 5, False, frozenset()), TourType(0, 5, True, frozenset({5, 6}))]
+    >>> _day_caps(t, np.array([2.2, 1.5]), 2).tolist()
+    [4.0, 0.0]
+    """
+    out = np.zeros(n_families)
+    np.add.at(out, [t.family for t in types], heads)
+    return np.ceil(out - 1e-6)
+
+
 def _need(
     m: _TourModel,
     relaxed: np.ndarray,
@@ -749,6 +793,13 @@ def _improve(
     for j, b in zip(people.who, people.breaks, strict=True):
         search.add(int(j), b)
     search.fill()
+    import os
+
+    if os.environ.get("STAFFING_DEBUG"):
+        import pickle
+
+        pickle.dump((people.who, people.breaks), open("/tmp/exp/improve_in.pkl", "wb"))
+        print(search.S, [h.heads(search.S[f]) for f, h in enumerate(heads)])
     _debug("improve from", search.cost(), search.short(), search.S.sum(axis=1), clock)
     end = time.perf_counter() + clock.left() * share
     search.descend(end)
@@ -824,20 +875,44 @@ def _day_part(
     cyclic: bool,
     lower: np.ndarray | None,
     soft: tuple[np.ndarray, float, float] | None,
+    price: np.ndarray,
+    week: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> _Part:
-    """The daily model of the candidates ``members`` (no head limits)."""
+    """The daily model of the candidates ``members`` (of one day), a shift of candidate
+    ``j`` costing ``price[j]``, each family's shifts at most its ``max_heads``.
+
+    With ``week = (per_head, days, others_sum, others_max)`` the family's people ``h_f``
+    (integer, ``per_head[f]`` each) are in the model too, given the shifts of the other
+    days: ``h_f >= others_max[f]``, ``h_f >= s_f`` and ``days[f] h_f >= others_sum[f] +
+    s_f`` for the family's shifts ``s_f`` of this day (the tour rows of one type with any
+    days off).
+    """
     part = Candidates(
         candidates.family[members], candidates.day[members], candidates.start[members]
     )
     b = _Builder()
     fam_len = np.array([round(f.length_s / slot_s) for f in families], dtype=np.int64)
-    fam_cost = np.array([f.cost_per_shift for f in families])
-    x = b.variables(len(part), cost=fam_cost[part.family], integer=True)
+    x = b.variables(len(part), cost=price[members], integer=True)
+    for f, family in enumerate(families):
+        mine = np.flatnonzero(part.family == f)
+        if family.max_heads is not None and mine.size:
+            row = b.constraints(1, -np.inf, float(family.max_heads))
+            b.entries(np.full(mine.size, row[0]), x[mine], 1.0)
     chains = _break_chains(families, part, slot_s, b)
     coverage = _coverage(
         families, part, chains, fam_len, slot_s, horizon_slots, cyclic, b.n_vars, x
     )
     _objective_rows(b, coverage, lower, soft, None)
+    if week is not None:
+        per_head, days, others_sum, others_max = week
+        fams = np.unique(part.family)
+        lo = np.array([max(others_max[f], families[f].min_heads) for f in fams], dtype=float)
+        h = b.variables(fams.size, cost=per_head[fams], lower=lo, integer=True)
+        for i, f in enumerate(fams):
+            mine = np.flatnonzero(part.family == f)
+            row = b.constraints(2, -np.inf, np.array([0.0, -float(others_sum[f])]))
+            b.entries(np.repeat(row, mine.size), np.tile(x[mine], 2), 1.0)
+            b.entries(row, np.array([h[i], h[i]]), np.array([-1.0, -float(days[f])]))
     return _Part(
         c=np.concatenate(b.cost),
         integrality=np.concatenate(b.integer),
@@ -867,6 +942,9 @@ def _by_day(
     clock: Deadline,
     gap: float,
     share: float,
+    price: np.ndarray,
+    caps: np.ndarray,
+    week: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Roster:
     """Each day's shifts re-solved by HiGHS with the other days fixed, from ``people``
     (kept for a day where HiGHS finds nothing better).
@@ -875,9 +953,17 @@ def _by_day(
     variables continuous: HiGHS solves it far faster, and with the shifts then fixed a
     second, small integer program over the breaks alone makes them whole (it almost
     always can at the same cost; where it cannot, the day keeps its old schedule). Days
-    are taken busiest first, each with its share of ``share`` of the time left.
+    are taken busiest first, each with its share of ``share`` of the time left. A shift of
+    candidate ``j`` costs ``price[j]``, and a family has at most ``caps[f]`` shifts a day
+    (the relaxation's people rounded up), so that no day asks for more people than the
+    weeks have. With ``week = (per_head, days)`` each day's model holds the families'
+    people too, given the other days (:func:`_day_part`): the day is then solved for the
+    cost of whole weeks, ``price`` only breaking ties.
     """
-    plain = [dataclasses.replace(f, min_heads=0, max_heads=None) for f in families]
+    plain = [
+        dataclasses.replace(f, min_heads=0, max_heads=int(c))
+        for f, c in zip(families, caps, strict=True)
+    ]
     who = list(people.who)
     brk = list(people.breaks)
     per_day = np.zeros(7)
@@ -910,10 +996,15 @@ def _by_day(
             cyclic=cyclic,
             lower=d_lower,
             soft=d_soft,
+            price=price,
+            week=None if week is None else _week_of(week, candidates, who, d),
         )
-        old = float(layout.cost[[who[p] for p in mine]].sum()) if mine else 0.0
-        shifts_only = np.zeros_like(part.integrality)
-        shifts_only[part.x] = 1
+        old = float(price[[who[p] for p in mine]].sum()) if mine else 0.0
+        if week is not None:
+            old += _heads_cost(week, candidates, who)
+        shifts_only = part.integrality.copy()
+        for ch in part.chains:
+            shifts_only[ch.y] = 0
         end = min(time.perf_counter() + seconds, clock.end)
         res = solve_highs(
             part.c,
@@ -926,6 +1017,11 @@ def _by_day(
             time_limit_s=seconds,
             gap=gap,
             deadline=end,
+            start=(
+                _part_start(part, [who[p] for p in mine], [brk[p] for p in mine])
+                if week is not None and mine
+                else None
+            ),
         )
         _debug(f"day {d}", res.status, res.objective, res.bound, old, seconds, clock)
         if res.x is None or (soft is None and res.objective > old - 1e-9 and mine):
@@ -966,6 +1062,28 @@ def _by_day(
         who = [who[p] for p in others] + new_who
         brk = [brk[p] for p in others] + new_brk
     return Roster(who, brk, _on(layout, who, brk))
+
+
+def _week_of(
+    week: tuple[np.ndarray, np.ndarray], candidates: Candidates, who: Sequence[int], day: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(per_head, days, others_sum, others_max)`` for :func:`_day_part` on ``day``."""
+    per_head, days = week
+    S = np.zeros((per_head.size, 7))
+    np.add.at(S, (candidates.family[list(who)], candidates.day[list(who)]), 1.0)
+    S[:, day] = 0.0
+    return per_head, days, S.sum(axis=1), S.max(axis=1)
+
+
+def _heads_cost(
+    week: tuple[np.ndarray, np.ndarray], candidates: Candidates, who: Sequence[int]
+) -> float:
+    """``sum_f per_head_f max(max_d S_fd, ceil(sum_d S_fd / days_f))`` for people ``who``."""
+    per_head, days = week
+    S = np.zeros((per_head.size, 7))
+    np.add.at(S, (candidates.family[list(who)], candidates.day[list(who)]), 1.0)
+    heads = np.maximum(S.max(axis=1), np.ceil(S.sum(axis=1) / days - 1e-9))
+    return float(per_head @ heads)
 
 
 def _on(layout: Layout, who: Sequence[int], breaks: Sequence[np.ndarray]) -> np.ndarray:
