@@ -236,7 +236,8 @@ def schedule_figure(
         people = int(agents["agent"].nunique())
         low_h = 1.4 + 0.22 * people
         fig = plt.figure(figsize=(14, top_h + low_h), layout="constrained")
-        top, low = fig.subfigures(2, 1, height_ratios=[top_h, low_h])
+        parts: Any = fig.subfigures(2, 1, height_ratios=[top_h, low_h])
+        top, low = parts[0], parts[1]
         plot_roster(agents, ax=low.subplots())
     axes = top.subplots(n, 1, sharey=True, sharex=by_day, squeeze=False)
     lo, hi = _open_hours(coverage) if by_day else (0.0, 24.0)
