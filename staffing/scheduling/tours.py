@@ -792,13 +792,6 @@ def _improve(
     for j, b in zip(people.who, people.breaks, strict=True):
         search.add(int(j), b)
     search.fill()
-    import os
-
-    if os.environ.get("STAFFING_DEBUG"):
-        import pickle
-
-        pickle.dump((people.who, people.breaks), open("/tmp/exp/improve_in.pkl", "wb"))
-        print(search.S, [h.heads(search.S[f]) for f, h in enumerate(heads)])
     _debug("improve from", search.cost(), search.short(), search.S.sum(axis=1), clock)
     end = time.perf_counter() + clock.left() * share
     search.descend(end)
