@@ -739,7 +739,7 @@ def _day_caps(types: Sequence[TourType], heads: np.ndarray, n_families: int) -> 
     """
     out = np.zeros(n_families)
     np.add.at(out, [t.family for t in types], heads)
-    return np.ceil(out - 1e-6)
+    return np.maximum(np.ceil(out - 1e-6), 0.0)
 
 
 def _need(
@@ -1262,7 +1262,7 @@ def rotation(
     >>> t = [TourType(0, 5, False, frozenset())]
     >>> lines = [(0, (5, 6)), (0, (0, 1)), (0, (5, 6)), (0, (2, 3))]
     >>> rota = rotation(lines, t, 4, frozenset({5, 6}))
-    >>> [sum(weekend <= set(lines[i][1]) for i in r) for r in rota]
+    >>> [sum({5, 6} <= set(lines[i][1]) for i in r) for r in rota]
     [2, 2, 2, 2]
     """
     if weeks == 1:
