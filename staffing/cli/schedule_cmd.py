@@ -370,6 +370,18 @@ def _reconcile(table: Any, result: Any, hours_per_fte: float) -> str:
     return line + "."
 
 
+def _output_reserve(time_limit_s: float, plot_path: str | None, report_path: str | None) -> float:
+    """Seconds of the time limit kept for writing: 5% of it, 15% more with figures.
+
+    Examples
+    --------
+    >>> _output_reserve(60.0, "s.png", None), _output_reserve(10.0, None, None)
+    (12.0, 0.5)
+    """
+    figures = plot_path is not None or report_path is not None
+    return time_limit_s * (0.05 + (0.15 if figures else 0.0))
+
+
 @contextmanager
 def _spinner() -> Iterator[Any]:
     """Elapsed time on standard error while the solver runs, on a terminal only, after a
@@ -662,6 +674,7 @@ def schedule_command(
                 table,
                 families,
                 people=people,
+                reserve_s=_output_reserve(settings["time_limit_s"], plot_path, report_path),
                 source=name,
                 started=started,
                 progress=tick,

@@ -441,6 +441,8 @@ def plot_roster(
     colour = {f: _FAMILY_COLOURS[i % len(_FAMILY_COLOURS)] for i, f in enumerate(families)}
     if ax is None:
         _, ax = plt.subplots(figsize=(14, 1.4 + 0.22 * len(people)), layout="constrained")
+    from matplotlib.collections import PolyCollection
+
     hour = pd.Timedelta(hours=1)
     row = {a: i for i, a in enumerate(people)}
     for day in range(7):
@@ -448,23 +450,60 @@ def plot_roster(
         if midnight.day_of_week >= 5:
             ax.axvspan(24 * day, 24 * (day + 1), color="0.93", zorder=0)
         ax.axvline(24 * day, color="0.6", linewidth=0.6, zorder=1)
-    for rec in table.itertuples(index=False):
-        y = row[rec.agent]
-        start = (rec.start - origin) / hour
-        end = (rec.end - origin) / hour
-        c = colour[str(rec.shift)]
-        ax.barh(y, end - start, left=start, height=0.72, color=c, alpha=0.85, linewidth=0)
+    ys = table["agent"].map(row).to_numpy(dtype=float)
+    starts = ((table["start"] - origin) / hour).to_numpy(dtype=float)
+    ends = ((table["end"] - origin) / hour).to_numpy(dtype=float)
+    shifts = table["shift"].astype(str).to_numpy()
+
+    def boxes(y: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> list[np.ndarray]:
+        h = 0.36
+        return [
+            np.array([[a, b - h], [c, b - h], [c, b + h], [a, b + h]])
+            for a, b, c in zip(x0, y, x1, strict=True)
+        ]
+
+    for f in families:
+        mine = shifts == f
+        if mine.any():
+            ax.add_collection(
+                PolyCollection(
+                    boxes(ys[mine], starts[mine], ends[mine]),
+                    facecolors=colour[f],
+                    alpha=0.85,
+                    linewidths=0,
+                    zorder=2,
+                )
+            )
+    paid_boxes: list[np.ndarray] = []
+    unpaid_boxes: list[np.ndarray] = []
+    unpaid_colours: list[str] = []
+    for y, start, text, f in zip(ys, starts, table["breaks"].astype(str), shifts, strict=True):
         day0 = np.floor(start / 24) * 24
-        for lo, hi, paid in parse_break_times(str(rec.breaks)):
+        for lo, hi, paid in parse_break_times(text):
             b0 = day0 + lo / 3600
             if b0 < start - 1e-9:
                 b0 += 24
-            ax.barh(
-                y, ((hi - lo) % 86400) / 3600, left=b0, height=0.72, color="white",
-                alpha=0.9 if paid else 1.0, hatch=None if paid else "////", edgecolor=c,
-                linewidth=0,
-            )  # fmt: skip
-        ax.text(start + 0.2, y, f"{rec.start:%H:%M}", va="center", fontsize=5.5, color="white")
+            box = boxes(np.array([y]), np.array([b0]), np.array([b0 + ((hi - lo) % 86400) / 3600]))
+            if paid:
+                paid_boxes.extend(box)
+            else:
+                unpaid_boxes.extend(box)
+                unpaid_colours.append(colour[f])
+    ax.add_collection(
+        PolyCollection(paid_boxes, facecolors="white", alpha=0.9, linewidths=0, zorder=3)
+    )
+    ax.add_collection(
+        PolyCollection(
+            unpaid_boxes,
+            facecolors="white",
+            edgecolors=unpaid_colours,
+            hatch="////",
+            linewidths=0,
+            zorder=3,
+        )
+    )
+    for y, start, t in zip(ys, starts, table["start"], strict=True):
+        ax.text(start + 0.2, y, f"{t:%H:%M}", va="center", fontsize=5.5, color="white", zorder=4)
     ax.set_yticks(range(len(people)), [label[a] for a in people], fontsize=7)
     ax.set_ylim(len(people) - 0.5, -0.5)
     ax.set_xlim(0, 168)

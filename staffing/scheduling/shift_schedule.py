@@ -169,6 +169,7 @@ def schedule(
     source: str = "requirement",
     started: float | None = None,
     progress: Any = None,
+    reserve_s: float = 0.0,
 ) -> Schedule:
     """Shifts and breaks covering a requirement at least cost (set covering, HiGHS).
 
@@ -252,6 +253,9 @@ def schedule(
         (default: now).
     progress : callable, optional
         Called with no argument while the solver runs, for a progress display.
+    reserve_s : float, default 0
+        Seconds of ``time_limit_s`` kept for the caller's own work after this call
+        (writing files and figures): the solve ends that much earlier.
 
     Returns
     -------
@@ -438,7 +442,7 @@ def schedule(
             )
             del common["time_limit_s"]
             # what follows the solve (tables, coverage, people) needs its own time
-            reserve = min(0.1 * time_limit_s, 1.0 + 0.25 * weeks)
+            reserve = min(0.1 * time_limit_s, 1.0 + 0.25 * weeks) + max(reserve_s, 0.0)
             solution, lines = solve_implicit_tours(
                 families,
                 cands,
