@@ -1,4 +1,4 @@
-"""Weekly tours by an implicit (aggregated) model, solved by relax-and-fix over the days.
+"""Weekly tours by an implicit (aggregated) model, solved from its relaxation within one deadline.
 
 A *tour* is one person's week: a shift family, the days worked and a start time on each
 of them. Enumerating tours explicitly (one variable per family, days-off pattern and start
@@ -51,15 +51,31 @@ week's cost is fixed by its head counts.
 
 Solving
 -------
-1. The linear relaxation: a bound, rounded up to the step of the per-head costs.
-2. Relax-and-fix over the days (Dillenberger et al. 1994): the shifts of day 1 integer and
-   the other days relaxed, then day 1 fixed and day 2 integer, and so on; the head counts
-   stay integer throughout, so the coupling of the days through ``H`` is kept at every
-   step and the last step is a whole schedule.
-3. Fix-and-optimise: two days at a time freed (their shifts integer), the others fixed,
-   while the gap to the bound is above the one asked and time is left.
-Every HiGHS call gets a share of the time left before one deadline, so the whole solve
-ends within ``time_limit_s``.
+HiGHS proves the bound easily (the relaxation is tight) but its own heuristics rarely find a
+good whole schedule in this model, so :func:`solve_implicit_tours` builds one in steps, each
+from the best schedule so far, every HiGHS call given a share of the time left before one
+deadline:
+
+1. The linear relaxation: the bound (rounded up to the step of the per-head costs) and the
+   guide.
+2. Rounding without a solver (:mod:`staffing.scheduling.rounding`): the relaxation's starts
+   rounded along each family's day, breaks placed where the surplus is largest, short slots
+   repaired by the shift covering most of them per unit of cost, idle people dropped.
+3. Each day by HiGHS with the other days fixed, the break variables continuous (a far
+   easier program; with the shifts fixed a small integer program over the breaks alone
+   makes them whole, at the same cost where it can), each family kept to the relaxation's
+   people per day; first priced by paid hours, then with the families' head counts given
+   the other days (``h_f >= s_f``, ``n_f h_f >= others_f + s_f``) in each day's model.
+4. Moves valued at the cost of whole tours (:class:`staffing.scheduling.rounding.Search`):
+   starts moved, families changed, people dropped, breaks moved, and a family's people moved
+   to families with room until it needs a head less.
+5. HiGHS on the whole model (breaks continuous: still a relaxation, so its bound holds)
+   from the best schedule, with the time left.
+
+The best schedule is kept throughout: under load a step gets less done, never a worse
+schedule. The heads of a schedule are the fewest whole weeks over its shifts (the tour
+rows with the shifts and breaks fixed), and days short of a whole week are padded with
+shifts where the requirement is largest.
 
 References
 ----------
@@ -72,10 +88,6 @@ References
 .. [3] M. Rekik, J.-F. Cordeau and F. Soumis, "Using Benders decomposition to implicitly
    model tour scheduling", Annals of Operations Research 128, 111-133, 2004.
    :doi:`10.1023/B:ANOR.0000019101.29692.2a`
-.. [4] C. Dillenberger, L. F. Escudero, A. Wollensak and W. Zhang, "On practical
-   resource allocation for production planning and scheduling with period overlapping
-   setups", European Journal of Operational Research 75(2), 275-286, 1994.
-   :doi:`10.1016/0377-2217(94)90074-4`
 """
 
 from __future__ import annotations
@@ -593,14 +605,18 @@ def solve_implicit_tours(
     ]
     people = _rounded(layout, relaxed[m.x], need)
     if soft is None:
-        people = _improve(layout, need, heads, people, clock, 0.05)
+        people = _improve(layout, need, heads, people, clock, 0.03)
     best = _complete(m, candidates, people, clock)
     best_value = np.inf if best is None else float(true_c @ best)
     best_people = people
-    _debug("rounded", best_value, clock, bound=bound)
     # 3. each day by HiGHS from the best schedule (breaks continuous, then made whole),
     #    then moves that lower the cost of whole tours; again with a closer gap
-    passes = ((gap / 2, 0.5, False), (gap / 4, 0.75, True), (gap / 10, 0.6, True))
+    passes = (
+        (gap / 2, 0.12, True),
+        (gap / 2, 0.7, False),
+        (gap / 4, 0.75, True),
+        (gap / 10, 0.6, True),
+    )
     for day_gap, share, weekly in passes:
         if best is not None and _gap(best_value, bound) <= gap:
             break
@@ -619,14 +635,13 @@ def solve_implicit_tours(
             clock=clock,
             gap=day_gap,
             share=share,
-            price=price,
-            caps=caps,
+            price=price if soft is None and weekly else paid[candidates.family],
+            caps=caps if weekly else None,
             week=week if soft is None and weekly else None,
         )
         if soft is None:
-            people = _improve(layout, need, heads, people, clock, 0.5)
+            people = _improve(layout, need, heads, people, clock, 0.1)
         trial = _complete(m, candidates, people, clock)
-        _debug("by day", None if trial is None else float(true_c @ trial), clock)
         if trial is not None and float(true_c @ trial) < best_value - 1e-9:
             best, best_value, best_people = trial, float(true_c @ trial), people
     # 4. HiGHS on the whole model (breaks continuous: a relaxation, so its bound holds)
@@ -637,7 +652,6 @@ def solve_implicit_tours(
         for ch in m.chains:
             shifts_only[ch.y] = 0
         whole = _highs(m, shifts_only, m.lower, m.upper, clock, clock.left() - 0.5, gap, best)
-        _debug("whole", whole.objective, clock, bound=whole.bound, status=whole.status)
         if np.isfinite(whole.bound):
             bound = max(bound, _round_up(whole.bound - _guide_part(m, whole), unit))
         if whole.x is not None and float(true_c @ whole.x) < best_value - 1e-6:
@@ -664,14 +678,6 @@ def solve_implicit_tours(
         nonzeros=int(m.A.nnz),  # type: ignore[attr-defined]
     )
     return dataclasses.replace(solution[0], report=report), solution[1]
-
-
-def _debug(*args: Any, **kw: Any) -> None:
-    import os
-
-    if os.environ.get("STAFFING_DEBUG"):
-        clock = args[-1]
-        print(*args[:-1], f"at {clock.elapsed():.1f} s", kw)
 
 
 def _highs(
@@ -715,17 +721,6 @@ def _integral(m: _TourModel, x: np.ndarray) -> np.ndarray:
     whole = m.integrality.astype(bool)
     out[whole] = np.round(out[whole])
     return out
-
-
-def _feasible(m: _TourModel, x: np.ndarray, tol: float = 1e-6) -> bool:
-    """Whether ``x`` satisfies the model's rows and bounds (after rounding)."""
-    ax = m.A @ x
-    return bool(
-        np.all(ax >= m.row_lower - tol)
-        and np.all(ax <= m.row_upper + tol)
-        and np.all(x >= m.lower - tol)
-        and np.all(x <= m.upper + tol)
-    )
 
 
 def _day_caps(types: Sequence[TourType], heads: np.ndarray, n_families: int) -> np.ndarray:
@@ -792,7 +787,6 @@ def _improve(
     for j, b in zip(people.who, people.breaks, strict=True):
         search.add(int(j), b)
     search.fill()
-    _debug("improve from", search.cost(), search.short(), search.S.sum(axis=1), clock)
     end = time.perf_counter() + clock.left() * share
     search.descend(end)
     order = sorted(range(len(heads)), key=lambda f: -heads[f].per_head.max(initial=0.0))
@@ -804,7 +798,6 @@ def _improve(
                 dropped = True
         if dropped:
             search.descend(end)
-    _debug("improve to", search.cost(), search.short(), search.S.sum(axis=1), clock)
     return search.roster()
 
 
@@ -935,7 +928,7 @@ def _by_day(
     gap: float,
     share: float,
     price: np.ndarray,
-    caps: np.ndarray,
+    caps: np.ndarray | None,
     week: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Roster:
     """Each day's shifts re-solved by HiGHS with the other days fixed, from ``people``
@@ -946,15 +939,15 @@ def _by_day(
     second, small integer program over the breaks alone makes them whole (it almost
     always can at the same cost; where it cannot, the day keeps its old schedule). Days
     are taken busiest first, each with its share of ``share`` of the time left. A shift of
-    candidate ``j`` costs ``price[j]``, and a family has at most ``caps[f]`` shifts a day
-    (the relaxation's people rounded up), so that no day asks for more people than the
-    weeks have. With ``week = (per_head, days)`` each day's model holds the families'
-    people too, given the other days (:func:`_day_part`): the day is then solved for the
-    cost of whole weeks, ``price`` only breaking ties.
+    candidate ``j`` costs ``price[j]``; with ``caps`` a family has at most ``caps[f]``
+    shifts a day (the relaxation's people rounded up). With ``week = (per_head, days)``
+    each day's model holds the families' people too, given the other days
+    (:func:`_day_part`): the day is then solved for the cost of whole weeks, ``price``
+    only breaking ties.
     """
     plain = [
-        dataclasses.replace(f, min_heads=0, max_heads=int(c))
-        for f, c in zip(families, caps, strict=True)
+        dataclasses.replace(f, min_heads=0, max_heads=None if caps is None else int(caps[i]))
+        for i, f in enumerate(families)
     ]
     who = list(people.who)
     brk = list(people.breaks)
@@ -1015,7 +1008,6 @@ def _by_day(
                 else None
             ),
         )
-        _debug(f"day {d}", res.status, res.objective, res.bound, old, seconds, clock)
         if res.x is None or (soft is None and res.objective > old - 1e-9 and mine):
             continue
         lo, hi = part.lower.copy(), part.upper.copy()
@@ -1032,7 +1024,6 @@ def _by_day(
             gap=1e-6,
             deadline=clock.end,
         )
-        _debug(f"day {d} whole", whole.status, whole.objective, clock)
         if whole.x is None:
             continue
         if soft is not None and d_soft is not None and mine:
