@@ -1002,6 +1002,11 @@ def _by_day(
             time_limit_s=seconds,
             gap=gap,
             deadline=end,
+            start=(
+                _part_start(part, [who[p] for p in mine], [brk[p] for p in mine])
+                if week is not None and mine
+                else None
+            ),
         )
         if res.x is None or (soft is None and res.objective > old - 1e-9 and mine):
             continue
@@ -1073,6 +1078,29 @@ def _on(layout: Layout, who: Sequence[int], breaks: Sequence[np.ndarray]) -> np.
             dur = int(layout.windows[int(layout.family[j])][k, 2])
             on[layout.slots(int(s), dur)] -= 1.0
     return on
+
+
+def _part_start(
+    part: _Part, who: Sequence[int], breaks: Sequence[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The day part's shifts and breaks for these people (a partial start for HiGHS)."""
+    index = {int(j): i for i, j in enumerate(part.members)}
+    x = np.zeros(part.x.size)
+    y = np.zeros(part.c.size)
+    where = {}
+    for ch in part.chains:
+        for jp in ch.members:
+            where[(int(jp), ch.k)] = ch
+    for j, starts in zip(who, breaks, strict=True):
+        jp = index[int(j)]
+        x[jp] += 1.0
+        for k, s in enumerate(starts):
+            ch = where[(jp, k)]
+            y[ch.y[int(s) - ch.first]] += 1.0
+    ys = np.concatenate([ch.y for ch in part.chains]) if part.chains else np.zeros(0, np.int64)
+    cols = np.r_[part.x, ys].astype(np.int64)
+    values = np.r_[x, y[ys]]
+    return cols, values
 
 
 def _solution(
