@@ -424,6 +424,8 @@ def schedule(
             common["service"], weekly_bound = _service_by_day(
                 families, cands, service, day_of, tours, common
             )
+        if clock.left() <= 0.0:  # the time limit passed while the model was prepared
+            raise StaffingError(_NO_TIME)
         if tours is None:
             common["time_limit_s"] = clock.left()
             solution = solve_model(families, cands, **common)
