@@ -605,7 +605,7 @@ def solve_implicit_tours(
     ]
     people = _rounded(layout, relaxed[m.x], need)
     if soft is None:
-        people = _improve(layout, need, heads, people, clock, 0.03)
+        people = _improve(layout, need, heads, people, clock, min(0.03, 1.0 / clock.left()))
     best = _complete(m, candidates, people, clock)
     best_value = np.inf if best is None else float(true_c @ best)
     best_people = people
@@ -639,7 +639,7 @@ def solve_implicit_tours(
             caps=caps if weekly else None,
             week=week if soft is None and weekly else None,
         )
-        if soft is None:
+        if soft is None and _gap(_tour_cost(heads, candidates, people), bound) > gap:
             people = _improve(layout, need, heads, people, clock, 0.1)
         trial = _complete(m, candidates, people, clock)
         if trial is not None and float(true_c @ trial) < best_value - 1e-9:
@@ -799,6 +799,14 @@ def _improve(
         if dropped:
             search.descend(end)
     return search.roster()
+
+
+def _tour_cost(heads: Sequence[FamilyHeads], candidates: Candidates, people: Roster) -> float:
+    """The cost of whole tours over the shifts of ``people``, family by family."""
+    S = np.zeros((len(heads), 7), dtype=np.int64)
+    who = np.asarray(people.who, dtype=np.int64)
+    np.add.at(S, (candidates.family[who], candidates.day[who]), 1)
+    return float(sum(h.cost(S[f]) for f, h in enumerate(heads)))
 
 
 def _complete(
