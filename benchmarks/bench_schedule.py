@@ -34,20 +34,23 @@ on an idle core the two agree.
 Every line ends with the machine's load average over the last minute (``os.getloadavg``):
 the machine is shared, and the aims are stated for a quiet one.
 
-Measured on the shared 2-core machine (load about 2, scipy 1.17.1), all cases, 120 s limit:
+Measured on the shared 2-core machine (HiGHS 1.16 through highspy, scipy 1.17.1), with a
+core free (load 1.4 to 2.8), each case alone:
 
-==================  ====================  ==========================  ==================
-case                model                 time                        result
-==================  ====================  ==========================  ==================
-daily               3,094 int., 4,491 r.  45.5 s wall, 29.1 s CPU     optimal, gap 0.12%,
-                                                                      2,129.5 paid h
-tours               3,115 (3,094 int.)    120 s limit (83 s CPU)      gap 2.07%,
-                                                                      2,172.5 paid h
-tours-consecutive   3,115 (3,094 int.)    120 s limit (91 s CPU)      gap 1.93%,
-                                                                      2,205.0 paid h
-service             3,886, 15,094 rows    42.2 s wall, 49.7 s CPU     optimal, gap 0.25%,
-                                                                      1,965.5 paid h
-==================  ====================  ==========================  ==================
+==================================================  ======================================
+case                                                result
+==================================================  ======================================
+tours --time-limit 120 --gap 0.005                  2,132.5 paid h, gap 0.23%, 34.7 s wall
+tours --time-limit 30 --gap 0.01                    0.23% in 17.4 s once; 1.73-3.30% at the
+                                                    limit in four other runs
+tours-consecutive --time-limit 60 --gap 0.01        2,172.5 paid h, gap 0.46%, 26.8 s
+rotation --time-limit 120 --gap 0.02                2,210.0 paid h, gap 1.13%, 44.0 s
+sample --time-limit 60                              4,740.0 paid h, gap 0.17%, 2.0 s
+people                                              200 people on 143 tours in 0.06 s
+==================================================  ======================================
+
+The figures at other loads, and before the tour solver's steps, are in
+``docs/guide/schedule.md`` (Speed).
 
 The week's requirement: 396 open intervals, 1,909.5 agent-hours, peak 42 agents.
 """
