@@ -126,12 +126,15 @@ def test_plan_then_schedule_writes_every_table(runner: CliRunner) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("mine.csv, premium+sales+service, Mon 03 Mar to Mon 03 Mar 2025")
     assert f"{total['paid_hours']:,.1f} paid hours" in lines[0]
+    # the plan's and the schedule's hours side by side, then the solver's line
+    assert lines[1].startswith(f"Schedule: {total['paid_hours']:,.1f} paid hours = ")
+    assert "the plan's scheduled hours 807.5" in lines[1]
     assert re.match(
-        r"Solver \(HiGHS\): optimal, within the 1\.00% gap asked; gap to the best bound "
-        r"\d+\.\d\d%, (not )?proven optimal; \d+\.\d s; ",
-        lines[1],
+        r"Solver \(HiGHS\): (optimal \(proven: no schedule costs less\)|best found, gap "
+        r"\d+\.\d\d% \(within the 1\.00% asked\)); \d+\.\d s; ",
+        lines[2],
     )
-    assert lines[2].split()[:4] == ["period", "shifts", "paid", "h"]
+    assert lines[3].split()[:4] == ["period", "shifts", "paid", "h"]
     assert lines[-1].split()[0] == "total"
 
 

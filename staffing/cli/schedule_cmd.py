@@ -20,7 +20,7 @@ from staffing.cli.command import OneLineCommand
 from staffing.cli.formatting import percent, readable
 from staffing.cli.options import abandon_policy_option, collect, read_options, stack
 from staffing.cli.output import Outputs, out_option, plot_option, report_option
-from staffing.cli.types import Duration, FiniteFloat, OpenHours, Percent, TargetList
+from staffing.cli.types import ColumnMapping, Duration, FiniteFloat, OpenHours, Percent, TargetList
 
 __all__ = ["schedule_command", "solver_line"]
 
@@ -40,6 +40,17 @@ def _settings(**values: Any) -> dict[str, Any]:
             raise click.UsageError(f"{flag} applies to --objective {wanted}")
     if values["consecutive_days_off"] and values["days_off"] is None:
         raise click.UsageError("--consecutive-days-off needs --days-off (e.g. --days-off 2)")
+    for flag, given in (
+        ("--weeks", values["weeks"] > 1),
+        ("--weekends-off", values["weekends_off"]),
+    ):
+        if given and values["days_off"] is None:
+            raise click.UsageError(f"{flag} needs --days-off (e.g. --days-off 2)")
+    if values["weekends_off"] > values["weeks"]:
+        raise click.UsageError(
+            f"--weekends-off {values['weekends_off']} is more than the --weeks "
+            f"{values['weeks']} of the rotation"
+        )
     return {
         "objective": objective,
         "service_target": values["service_target"],
@@ -50,6 +61,8 @@ def _settings(**values: Any) -> dict[str, Any]:
         "start_step": values["start_step"],
         "days_off": values["days_off"],
         "consecutive_days_off": values["consecutive_days_off"],
+        "weeks": values["weeks"],
+        "weekends_off": values["weekends_off"],
         "cyclic": values["cyclic"],
         "open_hours": values["open_hours"],
         "queue": values["queue"],
@@ -70,6 +83,8 @@ _SETTINGS = (
     "start_step",
     "days_off",
     "consecutive_days_off",
+    "weeks",
+    "weekends_off",
     "cyclic",
     "open_hours",
     "queue",
@@ -145,6 +160,22 @@ schedule_options = stack(
         help="With --days-off: the days off follow each other (Sun-Mon only with --cyclic).",
     ),
     click.option(
+        "--weeks",
+        type=click.IntRange(1, 52),
+        default=1,
+        show_default=True,
+        help="With --days-off: a rotation of this many weeks (the week's shifts repeat, "
+        "people rotate through its lines); --agents lists every week.",
+    ),
+    click.option(
+        "--weekends-off",
+        type=click.IntRange(0, 52),
+        default=0,
+        show_default=True,
+        help="With --days-off: whole weekends (Sat and Sun) off each person has in the "
+        "--weeks of the rotation, shared as evenly as the lines allow.",
+    ),
+    click.option(
         "--cyclic",
         is_flag=True,
         help="The horizon repeats: a shift running past its end covers its start.",
@@ -179,7 +210,8 @@ schedule_options = stack(
         default="60s",
         show_default=True,
         metavar="DURATION",
-        help="Time HiGHS may take; the best schedule found by then is written.",
+        help="Time the whole command may take (reading, building, every solve, rounding); "
+        "the best schedule found by then is written, with its gap.",
     ),
     click.option(
         "--gap",
@@ -230,25 +262,115 @@ def _flush_c_stdio() -> None:
 
 
 def solver_line(report: Any, gap: float, time_limit_s: float) -> str:
-    """The solver's result in one line: status, gap reached, whether proven, time, size."""
+    """The solver's result in one line: what was found, the gap reached, time, size.
+
+    Examples
+    --------
+    >>> from staffing.scheduling import SolverReport
+    >>> r = SolverReport("optimal", "", 101.0, 100.2, 0.008, False, 3.2, 10, 8, 5, 20)
+    >>> solver_line(r, 0.01, 60.0)[:62]
+    'Solver (HiGHS): best found, gap 0.80% (within the 1.00% asked)'
+    """
     from staffing.vocabulary import format_duration
 
-    proven = "proven optimal" if report.proven_optimal else "not proven optimal"
-    what = {
-        "optimal": f"within the {percent(gap, 2)} gap asked",
-        "time limit": f"stopped at the time limit of {format_duration(time_limit_s)}",
-        "gap not reached": f"every part solved, but further than the {percent(gap, 2)} asked "
-        "from the bound (the bound may be weak)",
-    }.get(report.status, report.status)
+    gap_text = f"gap {100 * report.gap:.2f}%"
+    if report.proven_optimal:
+        what = "optimal (proven: no schedule costs less)"
+    elif report.status == "optimal":
+        what = f"best found, {gap_text} (within the {percent(gap, 2)} asked)"
+    elif report.status == "time limit":
+        what = (
+            f"best found at the time limit of {format_duration(time_limit_s)}, {gap_text} "
+            f"(asked {percent(gap, 2)})"
+        )
+    else:
+        what = (
+            f"best found, {gap_text}: every part solved, but further than the "
+            f"{percent(gap, 2)} asked from the bound (the bound may be weak)"
+        )
     line = (
-        f"Solver (HiGHS): {report.status}, {what}; gap to the best bound "
-        f"{100 * report.gap:.2f}%, {proven}; {report.time_s:.1f} s; "
+        f"Solver (HiGHS): {what}; {report.time_s:.1f} s; "
         f"{report.variables:,} variables ({report.integer_variables:,} integer), "
         f"{report.constraints:,} rows."
     )
-    if report.status != "optimal":
+    if report.status not in ("optimal",):
         line += " For a closer schedule give more --time-limit or a coarser --start-step."
     return line
+
+
+def _reconcile(table: Any, result: Any, hours_per_fte: float) -> str:
+    """Plan and schedule side by side: scheduled hours and FTE against paid hours and FTE."""
+    import pandas as pd
+
+    total = result.summary.iloc[-1]
+    days = max(len(result.summary) - 2, 1)
+    line = (
+        f"Schedule: {total['paid_hours']:,.1f} paid hours = {total['fte']:,.1f} FTE at "
+        f"{hours_per_fte:g} h a week"
+    )
+    if "scheduled" in table and "interval_s" in table:
+        hours = float(
+            (
+                pd.to_numeric(table["scheduled"], errors="coerce")
+                * pd.to_numeric(table["interval_s"], errors="coerce")
+            ).sum()
+            / 3600.0
+        )
+        if hours > 0:
+            fte = hours / hours_per_fte * 7.0 / days if days < 7 else hours / hours_per_fte
+            line += (
+                f"; the plan's scheduled hours {hours:,.1f} = {fte:,.1f} FTE (the difference "
+                "is the schedule's cover beyond the requirement: shift lengths, start times, "
+                "breaks and tours)"
+            )
+    return line + "."
+
+
+def _output_reserve(time_limit_s: float, plot_path: str | None, report_path: str | None) -> float:
+    """Seconds of the time limit kept for writing: 5% of it, 15% more with figures.
+
+    Examples
+    --------
+    >>> _output_reserve(60.0, "s.png", None), _output_reserve(10.0, None, None)
+    (12.0, 0.5)
+    """
+    figures = plot_path is not None or report_path is not None
+    return time_limit_s * (0.05 + (0.15 if figures else 0.0))
+
+
+@contextmanager
+def _spinner() -> Iterator[Any]:
+    """Elapsed time on standard error while the solver runs, on a terminal only, after a
+    few seconds; yields the callable the solver may call (it does nothing)."""
+    import threading
+    import time
+
+    if not sys.stderr.isatty():
+        yield None
+        return
+    stop = threading.Event()
+    start = time.perf_counter()
+
+    def run() -> None:
+        frames = "|/-\\"
+        i = 0
+        while not stop.wait(0.5):
+            elapsed = time.perf_counter() - start
+            if elapsed >= 3.0:
+                sys.stderr.write(f"\rsolving (HiGHS) {frames[i % 4]} {elapsed:5.0f} s")
+                sys.stderr.flush()
+                i += 1
+        if time.perf_counter() - start >= 3.0:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            sys.stderr.flush()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield None
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _threshold(settings: dict[str, Any], table: Any) -> float | None:
@@ -397,6 +519,30 @@ def _readable_schedule(table: Any) -> Any:
     "(8h30), optional paid, days (Mon-Fri), breaks (15min@1h30-2h30; 30min@3h-5h unpaid), "
     "min, max, cost.",
 )
+@click.option(
+    "--shifts-column",
+    "shifts_columns",
+    type=ColumnMapping(),
+    multiple=True,
+    help="Map a column of the shifts file to ours, e.g. shift=Name (repeatable).",
+)
+@click.option(
+    "--people",
+    "people_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="With --days-off: named people, one row each: name, optional contract (a "
+    "contract or shift family), unavailable ('Sat; Mon 16:00-24:00'), prefer_start "
+    "(06:00-09:00), weekends_off (2, yes). The tours are given to them by a min-cost "
+    "matching; --agents gets their names.",
+)
+@click.option(
+    "--people-column",
+    "people_columns",
+    type=ColumnMapping(),
+    multiple=True,
+    help="Map a column of the people file to ours, e.g. name=Agent (repeatable).",
+)
 @read_options("a plan column")
 @schedule_options
 @out_option(
@@ -413,11 +559,17 @@ def _readable_schedule(table: Any) -> Any:
     "(a roster for staffing evaluate --roster).",
 )
 @out_option("--summary", "summary_path", "Paid hours, FTE, efficiency per day and week.")
-@plot_option("Required vs on-phone agents, one panel per day (.png, .pdf, .svg).")
+@plot_option(
+    "Required vs on-phone agents, one panel per day (.png, .pdf, .svg); with --days-off "
+    "also a week strip per person (the published schedule)."
+)
 @report_option("One self-contained HTML report (summary, solver, figures, shifts).")
 def schedule_command(
     plan_path: str,
     shifts_path: str,
+    shifts_columns: tuple[tuple[str, str], ...],
+    people_path: str | None,
+    people_columns: tuple[tuple[str, str], ...],
     read: Any,
     settings: dict[str, Any],
     out: str | None,
@@ -444,7 +596,7 @@ def schedule_command(
     from pathlib import Path
 
     from staffing.errors import StaffingError
-    from staffing.io import read_shifts
+    from staffing.io import ReadOptions, read_people, read_shifts
     from staffing.scheduling import schedule
 
     outputs = Outputs(
@@ -457,12 +609,31 @@ def schedule_command(
             "--report": (report_path, "report"),
         }
     )
+    import time
+
+    started = time.perf_counter()
     name = Path(plan_path).name
     table = read.read(plan_path)
-    families = read_shifts(shifts_path)
+    families = read_shifts(shifts_path, options=ReadOptions(columns=dict(shifts_columns)))
+    if people_path is not None and settings["days_off"] is None:
+        raise click.UsageError("--people needs --days-off (e.g. --days-off 2)")
+    people = (
+        None
+        if people_path is None
+        else read_people(people_path, options=ReadOptions(columns=dict(people_columns)))
+    )
     try:
-        with _solver_output_elsewhere():
-            result = schedule(table, families, source=name, **settings)
+        with _solver_output_elsewhere(), _spinner() as tick:
+            result = schedule(
+                table,
+                families,
+                people=people,
+                reserve_s=_output_reserve(settings["time_limit_s"], plot_path, report_path),
+                source=name,
+                started=started,
+                progress=tick,
+                **settings,
+            )
     except StaffingError as exc:
         if "objective='soft'" not in str(exc):
             raise
@@ -476,11 +647,17 @@ def schedule_command(
     if plot_path is not None or report_path is not None:
         from staffing.plotting.schedule import plot_shifts, schedule_figure
 
-        figure = schedule_figure(result.coverage, heading=f"Schedule of {name}")
+        figure = schedule_figure(
+            result.coverage,
+            heading=f"Schedule of {name}",
+            agents=result.agents if settings["days_off"] is not None else None,
+        )
         if report_path is not None and len(result.shifts):
             gantt = plot_shifts(result.shifts).figure
+    notes = " ".join([*result.notes, _reconcile(table, result, settings["hours_per_fte"])])
     blocks: list[tuple[str, object]] = [
         ("In short", headline),
+        ("Shrinkage and rules", notes),
         ("Settings", _settings_text(settings, families, Path(shifts_path).name)),
         ("Solver", solver),
         ("Summary per day and week", summary_text),
@@ -499,8 +676,10 @@ def schedule_command(
         outputs.report("--report", f"Schedule: {name}", blocks)
     if outputs.stdout_taken:
         click.echo(headline, err=True)
+        click.echo(notes, err=True)
         click.echo(solver, err=True)
     else:
         click.echo(headline)
+        click.echo(notes)
         click.echo(solver)
         click.echo(summary_text.to_string(index=False))

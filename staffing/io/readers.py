@@ -26,6 +26,7 @@ from staffing.frames.values import InconsistentPolicy
 from staffing.io.tables import read_table
 from staffing.prepared import prepare_targets, validate_forecast
 from staffing.scheduling import ShiftFamily, shift_families
+from staffing.scheduling.people import Person, people_table
 from staffing.vocabulary import AbandonPolicy
 
 __all__ = [
@@ -254,8 +255,77 @@ def read_shifts(path: PathLike, *, options: ReadOptions | None = None) -> tuple[
     >>> [(f.name, len(f.starts_s), f.paid_hours) for f in families]
     [('early', 6, 8.0), ('day', 6, 8.0), ('late', 4, 8.0), ('part', 17, 4.0)]
     """
-    df = _options(options).read(path)
-    return shift_families(df, source=str(df.attrs.get("source", path)))
+    opts = _options(options)
+    df = opts.read(path)
+    source = str(df.attrs.get("source", path))
+    _refuse_missing_text(path, opts, ("cost", "min", "max", "min_hours", "max_hours"), source)
+    return shift_families(df, source=source)
+
+
+def read_people(path: PathLike, *, options: ReadOptions | None = None) -> tuple[Person, ...]:
+    """Read and validate a people table (one row per named person).
+
+    Parameters
+    ----------
+    path : str or path-like
+        CSV, Excel or Parquet with ``name``, optional ``contract``, ``unavailable``,
+        ``prefer_start``, ``weekends_off``, ``skills`` (see
+        :mod:`staffing.scheduling.people`).
+    options : ReadOptions, optional
+        Column mapping (``{"name": "Agent"}``) and the Excel sheet.
+
+    Returns
+    -------
+    tuple of Person
+        In the file's row order, ready for ``staffing.scheduling.schedule(people=...)``.
+
+    Raises
+    ------
+    InputError
+        An unreadable file, a missing ``name`` column, unknown columns, blank or repeated
+        names, or a cell that cannot be read: the message names the file, the column and
+        the rows (header = row 1).
+    """
+    opts = _options(options)
+    df = opts.read(path)
+    source = str(df.attrs.get("source", path))
+    for column in df.columns:
+        df[column] = df[column].astype(object).where(df[column].notna(), "")
+    return people_table(df, source=source)
+
+
+def _refuse_missing_text(
+    path: PathLike, opts: ReadOptions, columns: tuple[str, ...], source: str
+) -> None:
+    """Refuse cells written as ``nan``, ``NULL`` or ``#N/A`` in ``columns`` of a text file:
+    the table reader takes them for empty cells, which these columns read as a default."""
+    from pathlib import Path
+
+    if Path(path).suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return
+    try:
+        raw = read_table(path, columns=opts.columns or None, source=source)
+    except InputError:
+        return
+    text = pd.read_csv(
+        path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding_errors="replace"
+    )
+    text.columns = [str(c).strip() for c in text.columns]
+    mapped = {str(v): k for k, v in (opts.columns or {}).items()}
+    for name in text.columns:
+        ours = mapped.get(name, name.lower())
+        if ours not in columns or ours not in raw.columns:
+            continue
+        cells = text[name].str.strip().str.lower()
+        bad = [i + 2 for i, v in enumerate(cells) if v in ("nan", "null", "#n/a", "n/a")]
+        if bad:
+            raise InputError(
+                f"{text[name].iloc[bad[0] - 2]!r} is not a value: leave the cell empty for the "
+                "default or give a number",
+                source=source,
+                column=ours,
+                rows=bad,
+            )
 
 
 def read_history(

@@ -5,7 +5,8 @@
 phones with over- and under-staffing shaded, and the agents on shift (breaks included).
 :func:`schedule_figure` puts one such panel per day (one per week past seven days), and
 :func:`plot_shifts` draws one day's shifts as bars from start to end with their breaks
-cut out, the head count of each row written beside it.
+cut out, the head count of each row written beside it; :func:`plot_roster` draws the
+published schedule, one strip per person over a week.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 
 from staffing.scheduling.coverage import parse_break_times
 
-__all__ = ["plot_coverage", "plot_shifts", "schedule_figure"]
+__all__ = ["plot_coverage", "plot_roster", "plot_shifts", "schedule_figure"]
 
 _REQUIRED = "black"
 _ON_PHONES = "#1f4e79"
@@ -193,8 +194,11 @@ def schedule_figure(
     title: str | None = None,
     heading: str = "Schedule",
     max_panels: int = 14,
+    agents: pd.DataFrame | None = None,
 ) -> Any:
     """One panel per day of required vs on-phone agents (one per week past seven days).
+
+    With ``agents``, the published schedule below (:func:`plot_roster`, the first week).
 
     Parameters
     ----------
@@ -206,6 +210,9 @@ def schedule_figure(
         Start of the default title.
     max_panels : int, default 14
         Draw at most this many panels (the first ones); the title says so.
+    agents : DataFrame, optional
+        :attr:`staffing.scheduling.Schedule.agents` of weekly tours: one strip per person
+        is added below the day panels.
 
     Returns
     -------
@@ -229,15 +236,18 @@ def schedule_figure(
         panels = [pd.Timestamp(w) for w in sorted(pd.unique(weeks))]
     shown = panels[:max_panels]
     n = len(shown)
-    fig, axes = plt.subplots(
-        n,
-        1,
-        figsize=(12, 0.9 + 2.3 * n),
-        sharey=True,
-        sharex=by_day,
-        layout="constrained",
-        squeeze=False,
-    )
+    top_h = 0.9 + 2.3 * n
+    if agents is None or agents.empty:
+        fig = plt.figure(figsize=(12, top_h), layout="constrained")
+        top = fig
+    else:
+        people = int(agents["agent"].nunique())
+        low_h = 1.4 + 0.22 * people
+        fig = plt.figure(figsize=(14, top_h + low_h), layout="constrained")
+        parts: Any = fig.subfigures(2, 1, height_ratios=[top_h, low_h])
+        top, low = parts[0], parts[1]
+        plot_roster(agents, ax=low.subplots())
+    axes = top.subplots(n, 1, sharey=True, sharex=by_day, squeeze=False)
     lo, hi = _open_hours(coverage) if by_day else (0.0, 24.0)
     for k, (start, ax) in enumerate(zip(shown, axes[:, 0], strict=True)):
         if by_day:
@@ -250,7 +260,7 @@ def schedule_figure(
             plot_coverage(coverage[week.to_numpy()], ax=ax, legend=False)
         if k == 0:
             handles, labels = ax.get_legend_handles_labels()
-            fig.legend(
+            top.legend(
                 handles, labels, loc="outside lower center", ncols=5, frameon=False, fontsize=9
             )
     pool = str(coverage["queue"].iloc[0]) if "queue" in coverage and len(coverage) else ""
@@ -366,6 +376,161 @@ def plot_shifts(
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, -0.04 - 2.5 / (10 + len(rows))),
+        fontsize=8,
+        ncols=len(handles),
+        frameon=False,
+    )
+    return ax
+
+
+def plot_roster(
+    agents: pd.DataFrame,
+    *,
+    week: int = 0,
+    ax: Any = None,
+) -> Any:
+    """The published schedule.
+
+    One strip per person over a week, a bar per shift with its breaks cut out, the days
+    marked.
+
+    Parameters
+    ----------
+    agents : DataFrame
+        :attr:`staffing.scheduling.Schedule.agents` (``agent``, optional ``name``, ``day``,
+        ``shift``, ``start``, ``end``, ``breaks``).
+    week : int, default 0
+        Which week of a rotation (0 = the first).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when omitted (its height grows with the
+        people).
+
+    Returns
+    -------
+    matplotlib Axes
+        One row per person (their name, else their number), x in hours from the week's
+        first midnight, weekends shaded; paid breaks light, unpaid breaks hatched; one
+        colour per shift family; each bar labelled with its start time.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"agent": [1, 1, 2], "name": ["Ann", "Ann", "Bo"],
+    ...     "day": pd.to_datetime(["2025-03-03", "2025-03-04", "2025-03-03"]),
+    ...     "shift": ["early", "early", "late"],
+    ...     "start": pd.to_datetime(["2025-03-03 07:00", "2025-03-04 07:00",
+    ...                              "2025-03-03 13:00"]),
+    ...     "end": pd.to_datetime(["2025-03-03 15:30", "2025-03-04 15:30",
+    ...                            "2025-03-03 21:30"]),
+    ...     "breaks": ["11:00-11:30 unpaid", "11:00-11:30 unpaid", "17:00-17:30 unpaid"]})
+    >>> ax = plot_roster(a)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['Ann', 'Bo']
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    table = agents.copy()
+    if table.empty:
+        raise ValueError("the schedule has no people")
+    table["day"] = _wall(table["day"]).dt.normalize()
+    table["start"] = _wall(table["start"])
+    table["end"] = _wall(table["end"])
+    first = table["day"].min()
+    monday = first - pd.Timedelta(days=int(first.day_of_week))
+    origin = monday + pd.Timedelta(days=7 * week)
+    if first > monday and week == 0:
+        origin = first
+    table = table[(table["day"] >= origin) & (table["day"] < origin + pd.Timedelta(days=7))]
+    people = list(dict.fromkeys(table["agent"].tolist()))
+    label = (
+        dict(zip(table["agent"], table["name"].astype(str), strict=False))
+        if "name" in table
+        else {a: f"agent {a}" for a in people}
+    )
+    families = list(dict.fromkeys(agents["shift"].astype(str)))
+    colour = {f: _FAMILY_COLOURS[i % len(_FAMILY_COLOURS)] for i, f in enumerate(families)}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(14, 1.4 + 0.22 * len(people)), layout="constrained")
+    from matplotlib.collections import PolyCollection
+
+    hour = pd.Timedelta(hours=1)
+    row = {a: i for i, a in enumerate(people)}
+    for day in range(7):
+        midnight = origin + pd.Timedelta(days=day)
+        if midnight.day_of_week >= 5:
+            ax.axvspan(24 * day, 24 * (day + 1), color="0.93", zorder=0)
+        ax.axvline(24 * day, color="0.6", linewidth=0.6, zorder=1)
+    ys = table["agent"].map(row).to_numpy(dtype=float)
+    starts = ((table["start"] - origin) / hour).to_numpy(dtype=float)
+    ends = ((table["end"] - origin) / hour).to_numpy(dtype=float)
+    shifts = table["shift"].astype(str).to_numpy()
+
+    def boxes(y: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> list[np.ndarray]:
+        h = 0.36
+        return [
+            np.array([[a, b - h], [c, b - h], [c, b + h], [a, b + h]])
+            for a, b, c in zip(x0, y, x1, strict=True)
+        ]
+
+    for f in families:
+        mine = shifts == f
+        if mine.any():
+            ax.add_collection(
+                PolyCollection(
+                    boxes(ys[mine], starts[mine], ends[mine]),
+                    facecolors=colour[f],
+                    alpha=0.85,
+                    linewidths=0,
+                    zorder=2,
+                )
+            )
+    paid_boxes: list[np.ndarray] = []
+    unpaid_boxes: list[np.ndarray] = []
+    unpaid_colours: list[str] = []
+    for y, start, text, f in zip(ys, starts, table["breaks"].astype(str), shifts, strict=True):
+        day0 = np.floor(start / 24) * 24
+        for lo, hi, paid in parse_break_times(text):
+            b0 = day0 + lo / 3600
+            if b0 < start - 1e-9:
+                b0 += 24
+            box = boxes(np.array([y]), np.array([b0]), np.array([b0 + ((hi - lo) % 86400) / 3600]))
+            if paid:
+                paid_boxes.extend(box)
+            else:
+                unpaid_boxes.extend(box)
+                unpaid_colours.append(colour[f])
+    ax.add_collection(
+        PolyCollection(paid_boxes, facecolors="white", alpha=0.9, linewidths=0, zorder=3)
+    )
+    ax.add_collection(
+        PolyCollection(
+            unpaid_boxes,
+            facecolors="white",
+            edgecolors=unpaid_colours,
+            hatch="////",
+            linewidths=0,
+            zorder=3,
+        )
+    )
+    for y, start, t in zip(ys, starts, table["start"], strict=True):
+        ax.text(start + 0.2, y, f"{t:%H:%M}", va="center", fontsize=5.5, color="white", zorder=4)
+    ax.set_yticks(range(len(people)), [label[a] for a in people], fontsize=7)
+    ax.set_ylim(len(people) - 0.5, -0.5)
+    ax.set_xlim(0, 168)
+    ax.set_xticks(
+        [24 * d + 12 for d in range(7)],
+        [f"{origin + pd.Timedelta(days=d):%a %d %b}" for d in range(7)],
+        fontsize=8,
+    )
+    ax.tick_params(axis="x", length=0)
+    ax.xaxis.set_ticks_position("top")
+    handles = [Patch(color=colour[f], label=f) for f in families]
+    handles.append(Patch(facecolor="white", edgecolor="grey", label="paid break"))
+    handles.append(Patch(facecolor="white", edgecolor="grey", hatch="////", label="unpaid break"))
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.01),
         fontsize=8,
         ncols=len(handles),
         frameon=False,

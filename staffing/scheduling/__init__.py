@@ -20,6 +20,13 @@ from staffing.scheduling.coverage import (
     schedule_summary,
 )
 from staffing.scheduling.model import SolverReport, tour_patterns
+from staffing.scheduling.people import (
+    PEOPLE_COLUMNS,
+    Assignment,
+    Person,
+    assign_people,
+    people_table,
+)
 from staffing.scheduling.requirement import Requirement, open_slots, prepare_requirement
 from staffing.scheduling.service import pool_service_level, service_curves
 from staffing.scheduling.shift_schedule import (
@@ -41,18 +48,23 @@ __all__ = [
     "AGENT_COLUMNS",
     "COVERAGE_COLUMNS",
     "OBJECTIVES",
+    "PEOPLE_COLUMNS",
     "SCHEDULE_COLUMNS",
     "SHIFT_COLUMNS",
     "SUMMARY_COLUMNS",
+    "Assignment",
     "Break",
     "Objective",
+    "Person",
     "Requirement",
     "Schedule",
     "ShiftFamily",
     "SolverReport",
+    "assign_people",
     "format_weekdays",
     "open_slots",
     "parse_break_times",
+    "people_table",
     "pool_service_level",
     "prepare_requirement",
     "schedule",

@@ -57,7 +57,8 @@ Objective
 Solving
 -------
 See :func:`_solve` (linear relaxation for the bound, then HiGHS on each independent block,
-e.g. each day of a daily schedule) and :func:`solve_tours` (weekly tours). When the model
+e.g. each day of a daily schedule); weekly tours are solved by
+:mod:`staffing.scheduling.tours`. When the model
 is infeasible, :func:`staffing.scheduling.schedule` says which intervals cannot be
 covered and by how much, and points to the ``soft`` objective, which always has a
 solution.
@@ -81,11 +82,10 @@ References
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -105,13 +105,15 @@ __all__ = [
     "ModelSolution",
     "SolverReport",
     "solve_model",
-    "solve_tours",
     "tour_patterns",
 ]
 
 _DAY_S = 86400
 #: ``service``: (curves, slots per interval, target per period, period of each interval).
 Service = tuple[ServiceCurves, int, "float | np.ndarray", np.ndarray]
+#: The start of the message when no whole schedule was found in time (the caller adds the
+#: limit it was given).
+_NO_TIME = "no schedule found within the time limit"
 _DENSE_CHAIN = 48  # chains up to this many starts get the direct forward/backward rows
 
 
@@ -320,7 +322,6 @@ def solve_model(
     service: Service | None = None,
     tours: tuple[int, bool] | None = None,
     integer: bool = True,
-    day_caps: tuple[np.ndarray, np.ndarray] | None = None,
     time_limit_s: float = 60.0,
     gap: float = 0.01,
 ) -> ModelSolution:
@@ -345,11 +346,7 @@ def solve_model(
     tours : (days off, consecutive), optional
         Weekly tours on a 7-day horizon.
     integer : bool, default True
-        False solves the linear relaxation only (a bound, and a guide for
-        :func:`solve_tours`).
-    day_caps : (caps, penalty), optional
-        Soft caps on the shifts of each family (row) and day (column), each shift above
-        costing ``penalty`` of its family (used by :func:`solve_tours`).
+        False solves the linear relaxation only.
     time_limit_s, gap : float
         HiGHS's time limit [s] and relative gap.
 
@@ -379,37 +376,10 @@ def solve_model(
     patterns = (
         _tour_rows(families, candidates, tours[0], tours[1], cyclic, b, x)
         if tours is not None
-        else _head_rows(families, candidates, b, x, day_caps)
+        else _head_rows(families, candidates, b, x)
     )
 
-    def coverage_rows(
-        slots: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float
-    ) -> np.ndarray:
-        rows = b.constraints(slots.size, lo, hi)
-        block = coverage[slots].tocoo()
-        b.entries(rows[block.row], block.col, block.data)
-        return rows
-
-    if lower is not None:
-        need = np.flatnonzero(lower > 0)
-        coverage_rows(need, lower[need], np.inf)
-    if soft is not None:
-        required, under_cost, over_cost = soft
-        need = np.flatnonzero(required > 0)
-        b.entries(
-            coverage_rows(need, required[need], np.inf),
-            b.variables(need.size, cost=under_cost),
-            1.0,
-        )
-        if over_cost > 0:
-            spanned = np.flatnonzero(np.diff(coverage.indptr) > 0)
-            b.entries(
-                coverage_rows(spanned, -np.inf, required[spanned]),
-                b.variables(spanned.size, cost=over_cost),
-                -1.0,
-            )
-    if service is not None:
-        _service_rows(service, coverage, b)
+    _objective_rows(b, coverage, lower, soft, service)
 
     A = b.matrix()
     c = np.concatenate(b.cost)
@@ -452,6 +422,46 @@ def solve_model(
                 np.round(per_day).astype(np.int64), people[f], tour.days_off, tour.closed
             )
     return ModelSolution(counts, breaks, heads, people, daily, on_phones, report)
+
+
+def _objective_rows(
+    b: _Builder,
+    coverage: sparse.csr_array,
+    lower: np.ndarray | None,
+    soft: tuple[np.ndarray, float, float] | None,
+    service: Service | None,
+) -> None:
+    """Coverage rows of ``cover`` (``on_t >= lower_t``), ``soft`` (shortfall and surplus
+    variables priced per slot) and ``service`` (module notes)."""
+
+    def coverage_rows(
+        slots: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float
+    ) -> np.ndarray:
+        rows = b.constraints(slots.size, lo, hi)
+        block = coverage[slots].tocoo()
+        b.entries(rows[block.row], block.col, block.data)
+        return rows
+
+    if lower is not None:
+        need = np.flatnonzero(lower > 0)
+        coverage_rows(need, lower[need], np.inf)
+    if soft is not None:
+        required, under_cost, over_cost = soft
+        need = np.flatnonzero(required > 0)
+        b.entries(
+            coverage_rows(need, required[need], np.inf),
+            b.variables(need.size, cost=under_cost),
+            1.0,
+        )
+        if over_cost > 0:
+            spanned = np.flatnonzero(np.diff(coverage.indptr) > 0)
+            b.entries(
+                coverage_rows(spanned, -np.inf, required[spanned]),
+                b.variables(spanned.size, cost=over_cost),
+                -1.0,
+            )
+    if service is not None:
+        _service_rows(service, coverage, b)
 
 
 class Infeasible(StaffingError):
@@ -619,10 +629,7 @@ def _solve_block(
     if whole.status == 2:
         raise Infeasible(f"the schedule model is infeasible ({whole.message})")
     if whole.x is None:
-        raise StaffingError(
-            f"no schedule found within the time given ({time_limit_s:.0f} s of "
-            "`time_limit_s`); give more time, a larger `gap` or a coarser `start_step`"
-        )
+        raise StaffingError(_NO_TIME)
     bound = lp_bound
     dual = getattr(whole, "mip_dual_bound", None)
     if dual is not None and np.isfinite(dual):
@@ -788,11 +795,8 @@ def _head_rows(
     candidates: Candidates,
     b: _Builder,
     x: np.ndarray,
-    day_caps: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[int, _Tours]:
-    """``min <= shifts of the family on a day <= max``, for each day it works; with
-    ``day_caps = (caps, penalty)`` also ``shifts - excess <= caps[f, d]``, each excess
-    shift costing ``penalty[f]``."""
+    """``min <= shifts of the family on a day <= max``, for each day it works."""
     for f, family in enumerate(families):
         members = np.flatnonzero(candidates.family == f)
         days = np.unique(candidates.day[members])
@@ -801,11 +805,6 @@ def _head_rows(
             upper = np.inf if family.max_heads is None else family.max_heads
             rows = b.constraints(days.size, family.min_heads, upper)
             b.entries(rows[on_day], x[members], 1.0)
-        if day_caps is not None and days.size:
-            caps, penalty = day_caps
-            rows = b.constraints(days.size, -np.inf, caps[f, days])
-            b.entries(rows[on_day], x[members], 1.0)
-            b.entries(rows, b.variables(days.size, cost=penalty[f]), -1.0)
     return {}
 
 
@@ -956,273 +955,3 @@ def _assign_breaks(
             mine = people == j
             breaks[int(j)][rank[mine], ch.k] = times[mine]
     return breaks
-
-
-def solve_tours(
-    families: Sequence[ShiftFamily],
-    candidates: Candidates,
-    *,
-    days_off: int,
-    consecutive: bool,
-    cyclic: bool,
-    slot_s: int,
-    horizon_slots: int,
-    lower: np.ndarray | None,
-    weight: np.ndarray,
-    soft: tuple[np.ndarray, float, float] | None = None,
-    service: Service | None = None,
-    time_limit_s: float = 60.0,
-    gap: float = 0.01,
-) -> ModelSolution:
-    """Weekly tours: a quick schedule built from the daily one, then HiGHS on the whole.
-
-    Parameters
-    ----------
-    families, candidates, cyclic, slot_s, horizon_slots, lower, soft, service
-        As for :func:`solve_model`.
-    days_off : int
-        Days off per person in the 7-day week.
-    consecutive : bool
-        Whether the days off follow each other.
-    weight : ndarray
-        Per slot, how much an extra agent is worth (the requirement): extra shifts a
-        tour forces go where it is largest.
-    time_limit_s, gap : float
-        Time limit [s] for all steps together, and the relative gap sought.
-
-    Returns
-    -------
-    ModelSolution
-
-    Notes
-    -----
-    Every person works ``7 - days_off`` shifts, so a tour schedule costs
-    ``sum_f (7 - days_off) * H_f * cost_f`` for ``H_f`` people on family ``f``.
-
-    1. The linear relaxation of the tour model gives a lower bound; without ``soft``
-       costs a tour costs a whole number of steps ``gcd_f((7 - days_off) cost_f)``, so
-       the bound is rounded up to the next step.
-    2. Whole head counts ``H_f``: the cheapest combination of the relaxation's head counts
-       rounded down or up for which the relaxation with those heads is still feasible
-       (for ``soft``, the one of least relaxed cost).
-    3. That relaxation's shifts per family and day, rounded to whole numbers ``T_{f,d}``
-       adding up to exactly ``(7 - days_off) * H_f`` per family (largest remainders
-       first), become caps of the daily model, each shift above a cap costing
-       ``2 * cost_f``; the daily model falls apart into days.
-    4. For each family the fewest whole weeks covering its daily shifts are found (a
-       small integer program over the days-off patterns); person-days they hold beyond
-       the daily shifts become extra shifts where the requirement is largest (an extra
-       shift and its breaks never lower the coverage). When every day kept to its caps,
-       these are ``H_f`` people and the schedule costs the relaxation with those heads.
-    5. If that schedule is not within ``gap`` of the bound, HiGHS works on the whole tour
-       model with the time left, and the better schedule is kept.
-    """
-    t0 = time.perf_counter()
-
-    def left() -> float:
-        return max(time_limit_s - (time.perf_counter() - t0), 1.0)
-
-    common: dict[str, Any] = {
-        "slot_s": slot_s,
-        "horizon_slots": horizon_slots,
-        "cyclic": cyclic,
-        "lower": lower,
-        "soft": soft,
-        "service": service,
-    }
-    tours = (days_off, consecutive)
-    each = 7 - days_off
-    relaxed = solve_model(
-        families, candidates, tours=tours, integer=False, time_limit_s=left() / 4, **common
-    )
-    bound = relaxed.report.objective
-    if soft is None:
-        per_head = np.array([each * f.cost_per_shift for f in families])
-        bound = _round_up(bound, _cost_unit(per_head))
-    heads, guide = _whole_heads(families, candidates, relaxed, each, tours, common, left)
-    caps = _day_targets(guide, heads, each)
-    penalty = 2.0 * np.array([f.cost_per_shift for f in families])
-    daily = solve_model(
-        families,
-        candidates,
-        day_caps=(caps, penalty),
-        time_limit_s=left() / 2,
-        gap=gap,
-        **common,
-    )
-    built = _weeks_from_days(
-        families, candidates, daily, days_off, consecutive, cyclic, slot_s, weight, soft
-    )
-    best = built
-    if built is None or _gap(built.report.objective, bound) > gap:
-        try:
-            whole = solve_model(
-                families, candidates, tours=tours, time_limit_s=left(), gap=gap, **common
-            )
-        except StaffingError:
-            if built is None:
-                raise
-        else:
-            bound = max(bound, whole.report.bound)
-            if built is None or whole.report.objective < built.report.objective:
-                best = whole
-    assert best is not None
-    reached = _gap(best.report.objective, bound)
-    report = dataclasses.replace(
-        best.report,
-        status="optimal" if reached <= gap + 1e-12 else "time limit",
-        message=f"tours: bound {bound:g} from the linear relaxation",
-        bound=bound,
-        gap=reached,
-        proven_optimal=reached <= 1e-9,
-        time_s=time.perf_counter() - t0,
-    )
-    return dataclasses.replace(best, report=report)
-
-
-def _whole_heads(
-    families: Sequence[ShiftFamily],
-    candidates: Candidates,
-    relaxed: ModelSolution,
-    each: int,
-    tours: tuple[int, bool],
-    common: dict[str, Any],
-    left: Callable[[], float],
-) -> tuple[dict[int, int], np.ndarray]:
-    """Whole head counts near the relaxation's, and the relaxed shifts per family and day
-    with those heads (step 2 of :func:`solve_tours`)."""
-    fractional = relaxed.daily.sum(axis=1) / each
-    options = []
-    for f, family in enumerate(families):
-        lo, hi = math.floor(fractional[f] + 1e-6), math.ceil(fractional[f] - 1e-6)
-        keep = [
-            h
-            for h in dict.fromkeys((lo, hi))
-            if h >= family.min_heads and (family.max_heads is None or h <= family.max_heads)
-        ]
-        options.append(keep or [max(hi, family.min_heads)])
-    if sum(len(o) > 1 for o in options) > 4:  # too many to try: round every family up
-        options = [[max(o)] for o in options]
-    per_head = np.array([each * f.cost_per_shift for f in families])
-    combos = sorted(itertools.product(*options), key=lambda h: float(per_head @ np.array(h)))
-    soft = common["soft"] is not None
-    best: tuple[float, dict[int, int], np.ndarray] | None = None
-    for combo in combos:
-        fixed = [
-            dataclasses.replace(f, min_heads=h, max_heads=h)
-            for f, h in zip(families, combo, strict=True)
-        ]
-        try:
-            trial = solve_model(
-                fixed, candidates, tours=tours, integer=False, time_limit_s=left() / 4, **common
-            )
-        except StaffingError:
-            continue
-        found = (trial.report.objective, dict(enumerate(combo)), trial.daily)
-        if not soft:
-            return found[1], found[2]
-        if best is None or found[0] < best[0]:
-            best = found
-    if best is None:  # no rounding keeps the relaxation feasible: round every family up
-        return {f: max(o) for f, o in enumerate(options)}, relaxed.daily
-    return best[1], best[2]
-
-
-def _day_targets(daily: np.ndarray, people: dict[int, int], shifts_each: int) -> np.ndarray:
-    """Whole shifts per family and day adding up to ``shifts_each * people[f]``.
-
-    Examples
-    --------
-    Three people of five shifts are 15; the floors give 12, the three largest remainders
-    get one more each:
-
-    >>> _day_targets(np.array([[2.6, 2.5, 2.4, 2.5, 2.4, 1.1, 1.5]]), {0: 3}, 5)
-    array([[3., 3., 2., 3., 2., 1., 1.]])
-    """
-    out = np.floor(daily + 1e-9)
-    for f in range(daily.shape[0]):
-        short = round(float(shifts_each * people.get(f, 0) - out[f].sum()))
-        if short > 0:
-            order = np.argsort(-(daily[f] - out[f]), kind="stable")
-            out[f, order[:short]] += 1.0
-    return out
-
-
-def _weeks_from_days(
-    families: Sequence[ShiftFamily],
-    candidates: Candidates,
-    daily: ModelSolution,
-    days_off: int,
-    consecutive: bool,
-    cyclic: bool,
-    slot_s: int,
-    weight: np.ndarray,
-    soft: tuple[np.ndarray, float, float] | None,
-) -> ModelSolution | None:
-    """Whole weeks over a daily schedule (step 2 of :func:`solve_tours`); None if a
-    family's head limits cannot hold them."""
-    counts = daily.counts.copy()
-    on = daily.on_phones.copy()
-    breaks = {j: v.copy() for j, v in daily.breaks.items()}
-    every = tour_patterns(days_off, consecutive, cyclic)
-    patterns: dict[int, dict[tuple[int, ...], int]] = {}
-    people: dict[int, int] = {}
-    T = weight.size
-    for f, family in enumerate(families):
-        mine = np.flatnonzero(candidates.family == f)
-        need = np.bincount(candidates.day[mine], weights=counts[mine], minlength=7)
-        worked = set(np.unique(candidates.day[mine]).tolist())
-        allowed = [p for p in every if set(range(7)) - set(p) <= worked]
-        if need.sum() == 0 and family.min_heads == 0:
-            patterns[f], people[f] = {}, 0
-            continue
-        if not allowed:
-            return None
-        cover = np.array([[0.0 if d in p else 1.0 for p in allowed] for d in range(7)])
-        upper = np.inf if family.max_heads is None else family.max_heads
-        res = milp(
-            np.ones(len(allowed)),
-            integrality=np.ones(len(allowed)),
-            bounds=Bounds(0, np.inf),
-            constraints=[
-                LinearConstraint(cover, need, np.inf),
-                LinearConstraint(np.ones((1, len(allowed))), family.min_heads, upper),
-            ],
-        )
-        if res.x is None:
-            return None
-        w = np.round(res.x).astype(np.int64)
-        patterns[f] = {p: int(n) for p, n in zip(allowed, w, strict=True) if n > 0}
-        people[f] = int(w.sum())
-        extra = np.round(cover @ w - need).astype(np.int64)
-        length = round(family.length_s / slot_s)
-        for d in np.flatnonzero(extra > 0):
-            today = mine[candidates.day[mine] == d]
-            span = candidates.start[today][:, None] + np.arange(length)[None, :]
-            span = span % T if cyclic else np.minimum(span, T - 1)
-            j = int(today[np.argmax(weight[span].sum(axis=1))])
-            rows = np.array(
-                [[candidates.start[j] + round(b.earliest_s / slot_s) for b in family.breaks]],
-                dtype=np.int64,
-            ).reshape(1, len(family.breaks))
-            breaks[j] = np.vstack(
-                [breaks.get(j, np.zeros((0, rows.shape[1]), np.int64))] + [rows] * int(extra[d])
-            )
-            counts[j] += int(extra[d])
-            # coverage of the extra shifts: +1 over the span, -1 over each break
-            shift_slots = candidates.start[j] + np.arange(length)
-            shift_slots = shift_slots % T if cyclic else shift_slots[shift_slots < T]
-            np.add.at(on, shift_slots, float(extra[d]))
-            for b, t in zip(family.breaks, rows[0], strict=True):
-                slots = t + np.arange(round(b.duration_s / slot_s))
-                slots = slots % T if cyclic else slots[slots < T]
-                np.add.at(on, slots, -float(extra[d]))
-    cost = float(counts @ np.array([families[f].cost_per_shift for f in candidates.family]))
-    if soft is not None:
-        required, under_cost, over_cost = soft
-        cost += under_cost * float(np.maximum(required - on, 0).sum())
-        cost += over_cost * float(np.maximum(on - required, 0).sum())
-    report = dataclasses.replace(daily.report, objective=cost)
-    days = np.zeros_like(daily.daily)
-    np.add.at(days, (candidates.family, candidates.day), counts)
-    return ModelSolution(counts, breaks, patterns, people, days, on, report)

@@ -24,6 +24,7 @@ from staffing.errors import StaffingError, TargetError
 from staffing.queueing.targets import ServiceLevel, TargetSet
 from staffing.scheduling.coverage import SCHEDULE_COLUMNS, schedule_coverage, schedule_summary
 from staffing.scheduling.model import (
+    _NO_TIME,
     Candidates,
     Infeasible,
     ModelSolution,
@@ -33,11 +34,19 @@ from staffing.scheduling.model import (
     _gap,
     _round_up,
     solve_model,
-    solve_tours,
 )
+from staffing.scheduling.people import Assignment, Person, assign_people, people_table
 from staffing.scheduling.requirement import Requirement, open_slots, prepare_requirement
 from staffing.scheduling.service import service_curves
 from staffing.scheduling.shifts import ShiftFamily, format_weekdays, shift_families
+from staffing.scheduling.tours import (
+    Deadline,
+    TourType,
+    binding_rules,
+    rotation,
+    solve_implicit_tours,
+    tour_types,
+)
 from staffing.vocabulary import (
     WEEKDAYS,
     check_abandon_policy,
@@ -64,6 +73,7 @@ AGENT_COLUMNS: tuple[str, ...] = (
 )
 _DAY_S = 86400
 _SHOW = 4
+_MOST_AGENTS = 1e6
 
 
 @dataclass(frozen=True)
@@ -79,10 +89,10 @@ class Schedule:
         ``10:00-10:15; 12:30-13:00 unpaid``, ``count`` the people on it and
         ``paid_hours`` their paid hours together.
     agents : DataFrame
-        Columns :data:`AGENT_COLUMNS`, one row per person and working day, people
-        numbered 1..N: ``days`` are the person's working weekdays (``Mon-Fri``). Without
-        tours every shift is a person of its own; with tours a person keeps a family
-        through the week.
+        Columns :data:`AGENT_COLUMNS` (with named people, ``name`` after ``agent``), one
+        row per person and working day, people numbered 1..N: ``days`` are the person's
+        working weekdays (``Mon-Fri``). Without tours every shift is a person of its own;
+        with tours a person keeps a family through the week.
     coverage : DataFrame
         Columns :data:`COVERAGE_COLUMNS`, one row per interval of the horizon (see
         :func:`staffing.scheduling.schedule_coverage`).
@@ -92,6 +102,9 @@ class Schedule:
         Status, gap reached, whether proven optimal, time and model size.
     objective : str
         The objective solved.
+    notes : tuple of str
+        What was applied and where, in sentences: the plan's in-centre shrinkage, the
+        rules that bind where the requirement is not covered.
     """
 
     shifts: pd.DataFrame
@@ -100,6 +113,7 @@ class Schedule:
     summary: pd.DataFrame
     solver: SolverReport
     objective: str
+    notes: tuple[str, ...] = ()
 
     @property
     def paid_hours(self) -> float:
@@ -147,7 +161,14 @@ def schedule(
     hours_per_fte: float = 37.5,
     time_limit_s: float = 60.0,
     gap: float | str = 0.01,
+    weeks: int = 1,
+    weekends_off: int = 0,
+    people: pd.DataFrame | Sequence[Person] | None = None,
+    keep_shrinkage: bool = True,
     source: str = "requirement",
+    started: float | None = None,
+    progress: Any = None,
+    reserve_s: float = 0.0,
 ) -> Schedule:
     """Shifts and breaks covering a requirement at least cost (set covering, HiGHS).
 
@@ -202,11 +223,38 @@ def schedule(
     hours_per_fte : float, default 37.5
         Paid hours of one FTE per week, for the summary.
     time_limit_s : float, default 60
-        HiGHS's time limit [s]; the best schedule found by then is returned.
+        Time for the whole call [s]: building the model, every solve and re-solve and the
+        rounding; the best schedule found by then is returned with its gap.
     gap : float or str, default 0.01
         Relative gap at which HiGHS stops (``0.01`` or ``"1%"``).
+    weeks : int, default 1
+        With tours, a rotation of this many weeks: the week's shifts repeat, people rotate
+        through the week's lines (see :func:`staffing.scheduling.tours.rotation`), and
+        ``agents`` lists every week.
+    weekends_off : int, default 0
+        With tours, the fewest whole weekends (Saturday and Sunday) off each person has in
+        the ``weeks`` of the rotation, shared as evenly as the lines allow.
+    people : DataFrame or sequence of Person, optional
+        Named people (see :mod:`staffing.scheduling.people`): after the cover is found,
+        the tours are given to them by a min-cost matching (contracts and unavailable
+        hours honoured, start-time and weekend wishes balanced); ``agents`` gets a
+        ``name`` column and the notes say who is left without a tour and how the wishes
+        were met.
+    keep_shrinkage : bool, default True
+        When the requirement is a plan with ``scheduled`` above ``agents`` (in-centre
+        shrinkage ``s = 1 - agents / scheduled``), cover ``agents * (1 - b) / (1 - s)`` on
+        the phones, where ``b`` is the paid breaks' share of the shifts' paid time (breaks
+        the schedule places itself, so not counted twice); see Notes.
     source : str, default "requirement"
         Name of the requirement in messages.
+    started : float, optional
+        ``time.perf_counter()`` when the caller's clock for ``time_limit_s`` started
+        (default: now).
+    progress : callable, optional
+        Called with no argument while the solver runs, for a progress display.
+    reserve_s : float, default 0
+        Seconds of ``time_limit_s`` kept for the caller's own work after this call
+        (writing files and figures): the solve ends that much earlier.
 
     Returns
     -------
@@ -225,10 +273,20 @@ def schedule(
     Notes
     -----
     The model, its variables, constraints and objective, and its references are in
-    :mod:`staffing.scheduling.model`. Time is cut into the largest slot on which every
-    interval, start time, length and break window lies (15 minutes for the usual
-    tables). ``cover`` asks for ``ceil(agents)`` in every slot; with intervals longer
-    than a slot, every slot of the interval.
+    :mod:`staffing.scheduling.model` (and :mod:`staffing.scheduling.tours` for weekly
+    tours).
+
+    A plan's in-centre shrinkage ``s`` (``scheduled = agents / (1 - s)``) holds the breaks
+    and everything else that keeps a paid agent off the phones in the centre. The schedule
+    places the breaks of its shifts itself: if they take a share ``b`` of paid time (the
+    families' mean), the rest of the shrinkage is ``s' = 1 - (1 - s) / (1 - b)`` and the
+    schedule covers ``agents / (1 - s')`` on the phones (``agents`` where ``b >= s``), so
+    that its paid hours meet the plan's scheduled hours.
+
+    Time is cut into the largest slot on which every interval, start time, length and
+    break window lies (15 minutes for the usual tables). ``cover`` asks for
+    ``ceil(agents)`` in every slot; with intervals longer than a slot, every slot of the
+    interval.
 
     Examples
     --------
@@ -254,11 +312,38 @@ def schedule(
     families = shift_families(shifts) if isinstance(shifts, pd.DataFrame) else tuple(shifts)
     if not families:
         raise StaffingError("no shift families given")
+    notes: list[str] = []
+    if keep_shrinkage:
+        requirement = _grossed_up(requirement, families, notes)
     req = prepare_requirement(requirement, queue=queue, interval_s=interval_s, source=source)
+    peak = float(np.max(req.required)) if req.required.size else 0.0
+    if not peak <= _MOST_AGENTS:
+        raise StaffingError(
+            f"{source}: an interval needs {peak:.4g} agents; a schedule staffs at most "
+            f"{_MOST_AGENTS:,.0f} agents in an interval"
+        )
     step = None if start_step is None else _seconds(start_step, "`start_step`")
     gap_value = parse_rate(gap, what="`gap`", allow_one=False)
     if not (math.isfinite(time_limit_s) and time_limit_s > 0):
         raise StaffingError(f"`time_limit_s` {time_limit_s!r}: give a number of seconds above 0")
+    clock = Deadline(time_limit_s, started)
+    if not (isinstance(weeks, int | np.integer) and 1 <= weeks <= 52):
+        raise StaffingError(f"`weeks` {weeks!r}: give a whole number of weeks from 1 to 52")
+    if not (isinstance(weekends_off, int | np.integer) and 0 <= weekends_off <= weeks):
+        raise StaffingError(
+            f"`weekends_off` {weekends_off!r}: give 0 to `weeks` ({weeks}) weekends off"
+        )
+    persons: tuple[Person, ...] | None = None
+    if people is not None:
+        persons = (
+            people_table(people, source="people")
+            if isinstance(people, pd.DataFrame)
+            else tuple(people)
+        )
+    if (weeks > 1 or weekends_off or people is not None) and days_off is None:
+        raise StaffingError(
+            "`weeks`, `weekends_off` and `people` apply to weekly tours: give `days_off`"
+        )
     if days_off is not None and req.days != 7:
         raise StaffingError(
             f"weekly tours (`days_off`) need a requirement of 7 days; it has {req.days}"
@@ -275,6 +360,14 @@ def schedule(
     opened = open_slots(open_hours, req.first_day, req.days, slot_s)
     cands = _candidates(families, req, slot_s, step, opened, cyclic)
     required = np.repeat(req.required, per_interval)
+    if len(cands) == 0:
+        days = _days_text(req)
+        if objective != "soft":
+            raise StaffingError(
+                f"no shift family works on any day of the requirement ({days}: their days, "
+                "start times and open hours); use objective='soft' to see the shortfall"
+            )
+        notes.append(f"No shift family works on any day of the requirement ({days}).")
     if objective == "cover":
         _check_coverable(families, cands, req, required, slot_s, cyclic)
 
@@ -310,6 +403,7 @@ def schedule(
         service = (curves, per_interval, target.fraction, period)
 
     tours = None if days_off is None else (int(days_off), bool(consecutive_days_off))
+    contracts = _contracts(families)
     common: dict[str, Any] = {
         "slot_s": slot_s,
         "horizon_slots": T,
@@ -317,50 +411,217 @@ def schedule(
         "lower": lower,
         "soft": soft,
         "service": service,
-        "time_limit_s": time_limit_s,
+        "time_limit_s": clock.left(),
         "gap": gap_value,
     }
+    types: list[TourType] = []
+    lines: list[tuple[int, tuple[int, ...]]] = []
+    weekday0 = int((req.first_day.astype(np.int64) + 3) % 7)
     try:
         weekly_bound = None
         if service is not None and np.unique(service[3]).size < np.unique(day_of).size:
             common["service"], weekly_bound = _service_by_day(
                 families, cands, service, day_of, tours, common
             )
+        if clock.left() <= 0.0:  # the time limit passed while the model was prepared
+            raise StaffingError(_NO_TIME)
         if tours is None:
+            common["time_limit_s"] = clock.left()
             solution = solve_model(families, cands, **common)
         else:
             weight = required if objective != "service" else lower
             assert weight is not None
-            solution = solve_tours(
+            types = tour_types(
                 families,
                 cands,
                 days_off=tours[0],
                 consecutive=tours[1],
+                cyclic=cyclic,
+                weekday0=weekday0,
+                weeks=weeks,
+                weekends_off=weekends_off,
+            )
+            del common["time_limit_s"]
+            # what follows the solve (tables, coverage, people) needs its own time
+            reserve = min(0.1 * time_limit_s, 1.0 + 0.25 * weeks) + max(reserve_s, 0.0)
+            solution, lines = solve_implicit_tours(
+                families,
+                cands,
+                types,
                 weight=weight,
+                contracts=contracts,
+                weeks=weeks,
+                weekends_off=weekends_off,
+                deadline=Deadline(clock.end - reserve - clock.start, clock.start),
                 **common,
             )
-    except Infeasible:
+    except StaffingError as exc:
+        if not isinstance(exc, Infeasible):
+            if str(exc).startswith(_NO_TIME):
+                raise StaffingError(
+                    f"{_NO_TIME} of {_seconds_text(time_limit_s)}; give more time "
+                    "(`time_limit_s`), a larger `gap` or a coarser `start_step`"
+                ) from None
+            raise
         if objective == "service":
             raise StaffingError(
                 f"no schedule meets the service target {target} with these shift families "
                 f"(head limits or tours); lower `service_target`, relax `max` or use "
                 "objective='soft'"
             ) from None
-        _explain_infeasible(families, cands, req, required, slot_s, cyclic, tours, time_limit_s)
+        _explain_infeasible(
+            families,
+            cands,
+            req,
+            required,
+            slot_s,
+            cyclic,
+            tours,
+            max(clock.left(), 1.0),
+            types=types,
+            contracts=contracts,
+            weeks=weeks,
+            weekends_off=weekends_off,
+        )
         raise
     if weekly_bound is not None:
         solution = _with_bound(solution, weekly_bound, gap_value)
 
     table = _schedule_table(families, cands, solution, req, slot_s)
-    agents = _agent_table(families, cands, solution, req, slot_s, table, tours is not None)
+    agents = _agent_table(
+        families,
+        cands,
+        solution,
+        req,
+        slot_s,
+        table,
+        tours is not None,
+        types=types,
+        lines=lines,
+        weeks=weeks,
+    )
+    if persons is not None:
+        given = assign_people(agents, persons, families, weeks=weeks, source="people")
+        agents = given.agents
+        notes.append(_people_note(given, weeks))
     coverage = schedule_coverage(
         table, req, cyclic=cyclic, threshold_s=threshold, abandon_policy=abandon_policy
     )
     summary = schedule_summary(table, coverage, calls=req.calls, hours_per_fte=hours_per_fte)
-    return Schedule(table, agents, coverage, summary, solution.report, objective)
+    if objective == "soft" and float(coverage["under"].sum()) > 0 and len(cands):
+        rules = binding_rules(
+            families,
+            cands,
+            required,
+            slot_s=slot_s,
+            cyclic=cyclic,
+            days_off=None if tours is None else tours[0],
+            consecutive=False if tours is None else tours[1],
+            weekday0=weekday0,
+            weeks=weeks,
+            weekends_off=weekends_off,
+            deadline=Deadline(min(clock.left(), 10.0)),
+        )
+        if rules:
+            notes.append(
+                f"Where the requirement is not covered, these rules bind: {'; '.join(rules)}."
+            )
+    return Schedule(table, agents, coverage, summary, solution.report, objective, tuple(notes))
+
+
+def _people_note(given: Assignment, weeks: int) -> str:
+    """What the assignment of named people did, in two or three sentences."""
+    summary = given.people
+    placed = summary[summary["agent"] > 0]
+    text = f"Named people: {len(placed)} tours given to {len(summary)} people"
+    if given.idle:
+        shown = ", ".join(given.idle[:_SHOW])
+        more = f" and {len(given.idle) - _SHOW} more" if len(given.idle) > _SHOW else ""
+        text += f"; without a tour: {shown}{more}"
+    text += "."
+    banded = placed[placed["start_hours_off"].notna()]
+    wished = placed[placed["weekends_wished"] >= 0]
+    parts = []
+    if len(banded):
+        met = int((banded["start_hours_off"] <= 1e-9).sum())
+        worst = float(banded["start_hours_off"].max())
+        parts.append(
+            f"all starts inside the preferred band for {met} of {len(banded)} people (the "
+            f"furthest {worst:g} hours off over the {'week' if weeks == 1 else 'rota'})"
+        )
+    if len(wished):
+        met = int((wished["weekends_off"] >= wished["weekends_wished"]).sum())
+        parts.append(f"weekends off as wished for {met} of {len(wished)}")
+    if parts:
+        text += " " + "; ".join(parts).capitalize() + "."
+    return text
 
 
 # --------------------------------------------------------------------------- set-up
+
+
+def _seconds_text(seconds: float) -> str:
+    """A time limit as the user gave it: ``30 s``, ``1 s``, ``0.001 s``, ``2 min``.
+
+    Examples
+    --------
+    >>> _seconds_text(30.0), _seconds_text(0.001), _seconds_text(120.0)
+    ('30 s', '0.001 s', '120 s')
+    """
+    return f"{seconds:g} s"
+
+
+def _days_text(req: Requirement) -> str:
+    """The requirement's days with agents needed, ``Mon 2025-03-03, Tue 2025-03-04``."""
+    per_day = req.required.reshape(req.days, -1).max(axis=1)
+    names = [w.capitalize() for w in WEEKDAYS]
+    days = [
+        pd.Timestamp(req.first_day + np.timedelta64(d, "D"))
+        for d in range(req.days)
+        if per_day[d] > 0
+    ]
+    text = ", ".join(f"{names[t.day_of_week]} {t:%Y-%m-%d}" for t in days[:_SHOW])
+    return text + (f" and {len(days) - _SHOW} more" if len(days) > _SHOW else "")
+
+
+def _grossed_up(
+    requirement: pd.DataFrame, families: Sequence[ShiftFamily], notes: list[str]
+) -> pd.DataFrame:
+    """The plan's agents grossed up for the in-centre shrinkage the breaks do not hold
+    (see :func:`schedule`, Notes); ``notes`` gets a sentence saying what was applied."""
+    if not {"agents", "scheduled"} <= set(requirement.columns):
+        return requirement
+    agents = pd.to_numeric(requirement["agents"], errors="coerce").to_numpy(dtype=float)
+    scheduled = pd.to_numeric(requirement["scheduled"], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(agents) & np.isfinite(scheduled) & (scheduled > agents) & (agents > 0)
+    if not ok.any():
+        return requirement
+    shrink = np.zeros_like(agents)
+    shrink[ok] = 1.0 - agents[ok] / scheduled[ok]
+    paid_breaks = [
+        sum(b.duration_s for b in f.breaks if b.paid) / f.paid_s for f in families if f.paid_s
+    ]
+    b = float(np.mean(paid_breaks)) if paid_breaks else 0.0
+    rest = np.where(ok, np.clip(1.0 - (1.0 - shrink) / (1.0 - b), 0.0, 1.0), 0.0)
+    out = requirement.copy()
+    out["agents"] = np.where(ok, agents / (1.0 - rest), agents)
+    s_mean = float(np.average(shrink[ok], weights=agents[ok]))
+    r_mean = float(np.average(rest[ok], weights=agents[ok]))
+    hours = (
+        pd.to_numeric(requirement["interval_s"], errors="coerce").to_numpy(dtype=float) / 3600.0
+        if "interval_s" in requirement
+        else np.ones_like(agents)
+    )
+    before = float(np.nansum(agents * hours))
+    after = float(np.nansum(out["agents"].to_numpy(dtype=float) * hours))
+    unit = "agent-hours" if "interval_s" in requirement else "agents summed over intervals"
+    notes.append(
+        f"In-centre shrinkage from the plan ({100 * s_mean:.1f}%, 1 - agents/scheduled): "
+        f"the schedule's paid breaks hold {100 * b:.1f}% of paid time and are placed by the "
+        f"schedule; the other {100 * r_mean:.1f}% grosses up the agents needed on the phones "
+        f"({unit} {before:,.1f} -> {after:,.1f})."
+    )
+    return out
 
 
 def _seconds(value: Any, what: str) -> int:
@@ -446,7 +707,8 @@ def _candidates(
             day.append(np.full(int(ok.sum()), d))
             start.append(a[ok])
     if not fam:
-        raise StaffingError("no shift family works on any day of the requirement")
+        empty = np.zeros(0, dtype=np.int64)
+        return Candidates(empty, empty, empty)
     return Candidates(
         np.concatenate(fam).astype(np.int64),
         np.concatenate(day).astype(np.int64),
@@ -530,27 +792,92 @@ def _explain_infeasible(
     cyclic: bool,
     tours: tuple[int, bool] | None,
     time_limit_s: float,
+    *,
+    types: Sequence[TourType] = (),
+    contracts: dict[str, int] | None = None,
+    weeks: int = 1,
+    weekends_off: int = 0,
 ) -> None:
-    """Find the least shortfall (the soft model with a dominant under cost) and say where."""
+    """Find the least shortfall (the soft model with a dominant under cost), say where and
+    which rule binds."""
+    clock = Deadline(time_limit_s)
     heaviest = max(f.cost_per_shift for f in families)
-    diagnosis = solve_model(
+    soft = (required, 1e3 * heaviest, 0.0)
+    weekday0 = int((req.first_day.astype(np.int64) + 3) % 7)
+    try:
+        if tours is None:
+            on = solve_model(
+                families,
+                cands,
+                slot_s=slot_s,
+                horizon_slots=required.size,
+                cyclic=cyclic,
+                lower=None,
+                soft=soft,
+                time_limit_s=clock.share(2),
+                gap=1e-4,
+            ).on_phones
+        else:
+            on = solve_implicit_tours(
+                families,
+                cands,
+                types,
+                slot_s=slot_s,
+                horizon_slots=required.size,
+                cyclic=cyclic,
+                lower=None,
+                weight=required,
+                soft=soft,
+                contracts=contracts,
+                weeks=weeks,
+                weekends_off=weekends_off,
+                deadline=Deadline(clock.share(2)),
+                gap=1e-4,
+            )[0].on_phones
+    except StaffingError:
+        on = np.zeros_like(required)
+    short = np.maximum(np.ceil(required - 1e-9) - on, 0.0)
+    rules = binding_rules(
         families,
         cands,
+        required,
         slot_s=slot_s,
-        horizon_slots=required.size,
         cyclic=cyclic,
-        lower=None,
-        soft=(required, 1e3 * heaviest, 0.0),
-        tours=tours,
-        time_limit_s=time_limit_s,
-        gap=1e-4,
+        days_off=None if tours is None else tours[0],
+        consecutive=False if tours is None else tours[1],
+        weekday0=weekday0,
+        weeks=weeks,
+        weekends_off=weekends_off,
+        deadline=clock,
     )
-    short = np.maximum(np.ceil(required - 1e-9) - diagnosis.on_phones, 0.0)
+    why = (
+        f"the head limits, contracts or tours bind: {'; '.join(rules)}"
+        if rules
+        else "with the head limits (`min`/`max`), contracts and tours of these shift families"
+    )
     raise StaffingError(
-        f"cannot cover {_describe(req, short, req.interval_s // slot_s)} with the head "
-        "limits (`min`/`max`) and tours of these shift families; use objective='soft' to "
-        "schedule anyway (shortfall priced by `under_cost`)"
+        f"cannot cover {_describe(req, short, req.interval_s // slot_s)} {why}; use "
+        "objective='soft' to schedule anyway (shortfall priced by `under_cost`)"
     )
+
+
+def _contracts(families: Sequence[ShiftFamily]) -> dict[str, int]:
+    """Most people per contract, from the families' ``contract_max`` (one value each)."""
+    out: dict[str, int] = {}
+    seen: dict[str, ShiftFamily] = {}
+    for f in families:
+        if f.contract is None or f.contract_max is None:
+            continue
+        if f.contract in out and out[f.contract] != f.contract_max:
+            other = seen[f.contract]
+            raise StaffingError(
+                f"contract {f.contract!r}: `contract_max` {other.contract_max} on shift family "
+                f"{other.name!r} (row {other.row}) but {f.contract_max} on {f.name!r} (row "
+                f"{f.row}); give one value"
+            )
+        out[f.contract] = f.contract_max
+        seen[f.contract] = f
+    return out
 
 
 def _service_by_day(
@@ -674,8 +1001,13 @@ def _agent_table(
     slot_s: int,
     table: pd.DataFrame,
     tours: bool,
+    *,
+    types: Sequence[TourType] = (),
+    lines: Sequence[tuple[int, tuple[int, ...]]] = (),
+    weeks: int = 1,
 ) -> pd.DataFrame:
-    """One row per person and working day (see :class:`Schedule`)."""
+    """One row per person and working day (see :class:`Schedule`); with tours, people
+    rotate through the week's lines for ``weeks`` weeks."""
     weekday0 = int((req.first_day.astype(np.int64) + 3) % 7)
     expanded = table.loc[table.index.repeat(table["count"])].reset_index(drop=True)
     expanded["paid_hours"] = expanded["paid_hours"] / expanded["count"]
@@ -685,35 +1017,46 @@ def _agent_table(
         names = [w.capitalize() for w in WEEKDAYS]
         expanded.insert(1, "days", [names[d.day_of_week] for d in expanded["day"]])
         return expanded[list(AGENT_COLUMNS)]
-    parts = []
-    next_agent = 1
+    weekend = frozenset({(5 - weekday0) % 7, (6 - weekday0) % 7})
+    # people in family order, each family's lines kept together
+    order = sorted(range(len(lines)), key=lambda i: (types[lines[i][0]].family, lines[i][1]))
+    ordered = [lines[i] for i in order]
+    rota = rotation(ordered, types, weeks, weekend)
+    rota.sort(key=lambda r: (types[ordered[r[0]][0]].family, r))
     by_name = {f.name: i for i, f in enumerate(families)}
-    day_index = ((expanded["day"] - pd.Timestamp(req.first_day)) / pd.Timedelta(days=1)).astype(
-        np.int64
+    fam_of_row = expanded["shift"].map(by_name).to_numpy()
+    day_index = (
+        ((expanded["day"] - pd.Timestamp(req.first_day)) / pd.Timedelta(days=1))
+        .astype(np.int64)
+        .to_numpy()
     )
-    for f in range(len(families)):
-        people: list[tuple[int, tuple[int, ...]]] = []
-        for pattern, heads in sorted(solution.patterns.get(f, {}).items()):
-            for _ in range(heads):
-                people.append((next_agent, pattern))
-                next_agent += 1
-        mine = expanded["shift"].map(by_name).to_numpy() == f
-        for d in range(7):
-            workers = [(a, p) for a, p in people if d not in p]
-            shifts_today = expanded.loc[mine & (day_index.to_numpy() == d)]
-            if len(workers) != len(shifts_today):
-                raise RuntimeError("tour heads differ from the day's shifts")
-            block = shifts_today.copy()
-            block.insert(0, "agent", np.array([a for a, _ in workers], dtype=np.int64))
-            block.insert(
-                1,
-                "days",
-                [
-                    format_weekdays((weekday0 + w) % 7 for w in range(7) if w not in p)
-                    for _, p in workers
-                ],
-            )
-            parts.append(block)
+    parts = []
+    for week in range(weeks):
+        shift = pd.Timedelta(days=7 * week)
+        for f in range(len(families)):
+            mine = [p for p, r in enumerate(rota) if types[ordered[r[0]][0]].family == f]
+            for d in range(7):
+                workers = [p for p in mine if d not in ordered[rota[p][week]][1]]
+                today = expanded.loc[(fam_of_row == f) & (day_index == d)]
+                if len(workers) != len(today):
+                    raise RuntimeError("tour heads differ from the day's shifts")
+                block = today.copy()
+                for name in ("day", "start", "end"):
+                    block[name] = block[name] + shift
+                block.insert(0, "agent", np.array(workers, dtype=np.int64) + 1)
+                block.insert(
+                    1,
+                    "days",
+                    [
+                        format_weekdays(
+                            (weekday0 + w) % 7
+                            for w in range(7)
+                            if w not in ordered[rota[p][week]][1]
+                        )
+                        for p in workers
+                    ],
+                )
+                parts.append(block)
     agents = pd.concat(parts, ignore_index=True) if parts else expanded.iloc[:0]
     agents = agents.sort_values(["agent", "day"], kind="stable").reset_index(drop=True)
     return agents[list(AGENT_COLUMNS)].astype({"agent": np.int64})

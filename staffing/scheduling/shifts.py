@@ -4,25 +4,30 @@ A shift family is a set of shifts that differ only in their start time: the same
 paid time, working days and break rules. Columns of a shift-family table (one row per
 family; header names are matched without regard to case and surrounding spaces):
 
-==========  ========  ===============================================================
-column      needed    meaning
-==========  ========  ===============================================================
-``shift``   yes       the family's name (unique)
-``start``   yes       start times: ``07:00``, a range with a step ``06:00-10:00/15min``
-                      (both ends included; ``22:00-02:00/1h`` runs past midnight), or
-                      several of them separated by ``;`` or ``,``
-``length``  yes       time from start to end, breaks included: ``8h30``
-``paid``    no        paid time; default the length minus the unpaid breaks
-``days``    no        weekdays the family works: ``Mon-Fri``, ``Sat,Sun``, ``all``
-                      (blank: every day)
-``breaks``  no        ``DURATION@EARLIEST-LATEST`` after the shift start, optionally
-                      ``paid`` (the default) or ``unpaid``, several separated by ``;``:
-                      ``15min@1h30-2h30; 30min@3h-5h unpaid``; ``15min@2h`` is a break
-                      at a fixed time. EARLIEST and LATEST bound the break's *start*.
-``min``     no        fewest heads of the family (per day; per week with weekly tours)
-``max``     no        most heads of the family (same unit; blank: no limit)
-``cost``    no        cost of one paid hour (default 1, so costs are paid hours)
-==========  ========  ===============================================================
+================  ========  ===============================================================
+column            needed    meaning
+================  ========  ===============================================================
+``shift``         yes       the family's name (unique)
+``start``         yes       start times: ``07:00``, a range with a step ``06:00-10:00/15min``
+                            (both ends included; ``22:00-02:00/1h`` runs past midnight), or
+                            several of them separated by ``;`` or ``,``
+``length``        yes       time from start to end, breaks included: ``8h30``
+``paid``          no        paid time; default the length minus the unpaid breaks
+``days``          no        weekdays the family works: ``Mon-Fri``, ``Sat,Sun``, ``all``
+                            (blank: every day)
+``breaks``        no        ``DURATION@EARLIEST-LATEST`` after the shift start, optionally
+                            ``paid`` (the default) or ``unpaid``, several separated by ``;``:
+                            ``15min@1h30-2h30; 30min@3h-5h unpaid``; ``15min@2h`` is a break
+                            at a fixed time. EARLIEST and LATEST bound the break's *start*.
+``min``           no        fewest heads of the family (per day; per week with weekly tours)
+``max``           no        most heads of the family (same unit; blank: no limit)
+``cost``          no        cost of one paid hour (default 1, so costs are paid hours)
+``contract``      no        contract type of the family's people (weekly tours); families of
+                            one contract share its ``contract_max``
+``min_hours``     no        fewest paid hours a week of one person (weekly tours): 20
+``max_hours``     no        most paid hours a week of one person (weekly tours): 30
+``contract_max``  no        most people on the contract, all its families together
+================  ========  ===============================================================
 
 Durations and clock times use the shared vocabulary (:func:`staffing.vocabulary.parse_duration`,
 :func:`~staffing.vocabulary.parse_time_of_day`, :func:`~staffing.vocabulary.parse_weekdays`).
@@ -67,6 +72,10 @@ SHIFT_COLUMNS: tuple[str, ...] = (
     "min",
     "max",
     "cost",
+    "contract",
+    "min_hours",
+    "max_hours",
+    "contract_max",
 )
 _REQUIRED = ("shift", "start", "length")
 _DAY_S = 86400.0
@@ -126,6 +135,12 @@ class ShiftFamily:
         Most heads (same unit), None for no limit.
     cost : float
         Cost of one paid hour.
+    contract : str or None
+        Contract type of the family's people (weekly tours).
+    min_week_h, max_week_h : float or None
+        Paid hours a week of one person on the family (weekly tours) [h].
+    contract_max : int or None
+        Most people on the contract, all its families together.
     row : int or None
         Row of the table the family came from (header = row 1), for messages.
 
@@ -146,6 +161,10 @@ class ShiftFamily:
     min_heads: int = 0
     max_heads: int | None = None
     cost: float = 1.0
+    contract: str | None = None
+    min_week_h: float | None = None
+    max_week_h: float | None = None
+    contract_max: int | None = None
     row: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -311,6 +330,15 @@ def _family(record: dict[str, Any], row: int) -> ShiftFamily:
     high = _heads(record.get("max"), "max")
     if high is not None and (low or 0) > high:
         raise _RowError("min", f"min {low} is above max {high}")
+    contract_cell = record.get("contract")
+    contract = None if _blank(contract_cell) else str(contract_cell).strip()
+    min_h = _week_hours(record.get("min_hours"), "min_hours")
+    max_h = _week_hours(record.get("max_hours"), "max_hours")
+    if min_h is not None and max_h is not None and min_h > max_h:
+        raise _RowError("min_hours", f"min_hours {min_h:g} is above max_hours {max_h:g}")
+    contract_max = _heads(record.get("contract_max"), "contract_max")
+    if contract_max is not None and contract is None:
+        raise _RowError("contract_max", "a contract_max needs a contract name")
     return ShiftFamily(
         name=name,
         starts_s=starts,
@@ -321,6 +349,10 @@ def _family(record: dict[str, Any], row: int) -> ShiftFamily:
         min_heads=low or 0,
         max_heads=high,
         cost=_cost(record.get("cost")),
+        contract=contract,
+        min_week_h=min_h,
+        max_week_h=max_h,
+        contract_max=contract_max,
         row=row,
     )
 
@@ -455,9 +487,24 @@ def _heads(cell: Any, column: str) -> int | None:
     return int(value)
 
 
+def _week_hours(cell: Any, column: str) -> float | None:
+    if _blank(cell):
+        return None
+    text = str(cell).strip().lower().removesuffix("h").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        raise _RowError(column, f"{cell!r} is not a number of hours a week") from None
+    if not (math.isfinite(value) and 0 < value <= 168):
+        raise _RowError(column, f"{cell!r}: give hours a week above 0 and at most 168")
+    return value
+
+
 def _cost(cell: Any) -> float:
     if _blank(cell):
         return 1.0
+    if isinstance(cell, str) and cell.strip().lower() in ("nan", "inf", "-inf", "infinity"):
+        raise _RowError("cost", f"{cell!r} is not a cost per paid hour")
     try:
         value = float(str(cell).strip())
     except ValueError:
