@@ -531,7 +531,7 @@ class EffectiveStaffingFitter:
     def _plausible(self, raw: float, bias: float, part: pd.DataFrame) -> bool:
         """A correction that keeps the value meaningful and moves it by less than a quarter.
 
-        Factor) or a minute (after-call work.
+        A quarter of the factor, or a minute of after-call work.
         """
         if not (math.isfinite(raw) and math.isfinite(bias)):
             return False
@@ -544,7 +544,7 @@ class EffectiveStaffingFitter:
     ) -> dict[int, tuple[float, float]]:
         """Per group of rows, the mean shift of the estimator on histories simulated at ``raw``.
 
-        One value per row: the group's estimate), and its Monte Carlo standard error.
+        One value per row (the group's estimate), and its Monte Carlo standard error.
         """
         staffed = part["agents"].to_numpy(dtype=float)
         aht = part["aht_s"].to_numpy(dtype=float)

@@ -314,7 +314,7 @@ def redial_columns(
 ) -> dict[str, np.ndarray]:
     """The interval table's redial columns.
 
-    :data:`REDIAL_COLUMNS`), and ``calls`` and ``workload_erlangs`` of the attempts offered.
+    :data:`REDIAL_COLUMNS`, and ``calls`` and ``workload_erlangs`` of the attempts offered.
 
     ``lost_customers`` counts the attempts of the interval that abandon and are not
     followed by another: customers who gave up for good. ``redial_delay_s`` is the mean

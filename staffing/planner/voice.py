@@ -67,8 +67,8 @@ def solve_rows(
 ) -> np.ndarray:
     """The fewest agents per row for ``calls``.
 
-    The workload's calls), per target set and patience curve; only ``rows`` (positions) when
-    given, the others 0.
+    ``calls`` are the workload's calls; per target set and patience curve; only ``rows``
+    (positions) when given, the others 0.
     """
     agents = np.zeros(calls.size, dtype=np.int64)
     for targets, group in p.target_groups(rows):

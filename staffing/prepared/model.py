@@ -1,6 +1,6 @@
 """The queue model: how callers behave.
 
-Patience, from which source), how abandons count, and how many of the staffed agents are
+Their patience and from which source, how abandons count, and how many of the staffed agents are
 effectively taking calls.
 
 :class:`QueueModel` is validated once, when it is made, and then passed on unchanged by
@@ -294,9 +294,9 @@ class QueueModel:
     # -- redials ---------------------------------------------------------------------------
 
     def redial_shares(self, forecast: pd.DataFrame) -> np.ndarray:
-        """Share of abandoned callers who call again, per row (NaN.
+        """Share of abandoned callers who call again, per row (NaN: no redials).
 
-        No redials). With ``queue`` and, optionally, ``redial``.
+        ``forecast`` has ``queue`` and, optionally, ``redial``.
 
         Examples
         --------

@@ -263,9 +263,10 @@ class PreparedForecast:
 
     @cached_property
     def staffing_factor(self) -> np.ndarray:
-        """Effective agents per staffed agent (:meth:`QueueModel.staffing_factors`.
+        """Effective agents per staffed agent, per row.
 
-        1 unless a calibration or the model says otherwise).
+        By :meth:`QueueModel.staffing_factors`: 1 unless a calibration or the model says
+        otherwise.
         """
         return self.model.staffing_factors(self.frame)
 
@@ -385,17 +386,17 @@ class PreparedForecast:
 
     @cached_property
     def redial_share(self) -> np.ndarray:
-        """Share of abandoned callers who call again, per row (NaN.
+        """Share of abandoned callers who call again, per row (NaN: none).
 
-        None), by the model's one rule (:class:`~staffing.prepared.QueueModel`).
+        By the model's one rule (:class:`~staffing.prepared.QueueModel`).
         """
         return self.model.redial_shares(self.frame)
 
     @cached_property
     def reconnect_share(self) -> np.ndarray:
-        """Share of answered callers who call again, per row (0.
+        """Share of answered callers who call again, per row (0: none).
 
-        None): the forecast's ``reconnect`` column (a plan read back), else the model's.
+        The forecast's ``reconnect`` column (a plan read back), else the model's.
         """
         out = np.full(len(self), self.model.reconnect or 0.0)
         if "reconnect" in self.frame.columns:

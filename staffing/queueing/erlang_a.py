@@ -202,11 +202,13 @@ def _sum_series(b: np.ndarray, y: np.ndarray, first: np.ndarray, count: np.ndarr
 def _sum_series_at_once(
     base: np.ndarray, y: np.ndarray, count: np.ndarray, longest: int
 ) -> np.ndarray:
-    """The loop of :func:`_sum_series` as one two-dimensional pass, for few rows (a
-    handful of numpy calls instead of several per term). The same operations in the same
-    order (products and sums accumulate term by term, each row stops at its own
-    ``count``), so each row gets the loop's value to the last bit, whatever rows it comes
-    with: a chunked plan equals the one-shot plan byte for byte."""
+    """The loop of :func:`_sum_series` as one two-dimensional pass, for few rows.
+
+    A handful of numpy calls instead of several per term. The same operations in the same
+    order (products and sums accumulate term by term, each row stops at its own ``count``),
+    so each row gets the loop's value to the last bit, whatever rows it comes with: a
+    chunked plan equals the one-shot plan byte for byte.
+    """
     inv = 1.0 / (base[:, None] + np.arange(1.0, float(longest)))
     t = np.cumprod(inv * y[:, None], axis=1)
     harmonic = np.cumsum(inv, axis=1)

@@ -473,9 +473,9 @@ def _log_diff(log_x: np.ndarray, log_y: np.ndarray) -> np.ndarray:
 
 
 def _log_abandon_share(x: np.ndarray, y: np.ndarray, log_a1: np.ndarray) -> np.ndarray:
-    """Erlang A's ``P(abandon | wait) =.
+    """Erlang A's ``P(abandon | wait)``, in logs.
 
-    E + y - x) / (E + y)``, ``E = (x+1) / A(x+1, y)``, in logs.
+    ``P(abandon | wait) = (E + y - x) / (E + y)`` with ``E = (x+1) / A(x+1, y)``.
 
     Below critical load (``y < x``) with rare abandons the numerator cancels; there it is
     ``D / ((x+1) + y A(x+1, y))`` with ``D = A(x+1, y) + y 1F1(2; x+3; y) / (x+2)``, a

@@ -78,9 +78,9 @@ class Metrics:
     customer_abandon_rate: Any = None
 
     def to_frame(self) -> Any:
-        """The measures as a pandas DataFrame (one row per interval.
+        """The measures as a pandas DataFrame, one row per interval.
 
-        The redial measures only when there are redials).
+        The redial measures only when there are redials.
         """
         import pandas as pd
 

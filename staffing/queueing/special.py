@@ -145,11 +145,13 @@ def log_erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 
 def gammainc_unreliable(b: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Where ``scipy.special.gammainc(b, y)`` loses digits: it sums its power series for
-    at most 2000 terms, too few for huge ``b`` a little below ``y``'s Gaussian window
-    (``4 sqrt(b) < b - y < b / 25``); the result drifts there (2e-4 relative at
-    ``b = 5.6e6``, ``y = 0.996 b``). :func:`log_kummer_a_and_p` then uses 1F1 (Boost's
-    implementation, accurate to about 1e-13)."""
+    """Where ``scipy.special.gammainc(b, y)`` loses digits.
+
+    It sums its power series for at most 2000 terms, too few for huge ``b`` a little below
+    ``y``'s Gaussian window (``4 sqrt(b) < b - y < b / 25``); the result drifts there (2e-4
+    relative at ``b = 5.6e6``, ``y = 0.996 b``). :func:`log_kummer_a_and_p` then uses 1F1
+    (Boost's implementation, accurate to about 1e-13).
+    """
     big = b > 2e4
     if not big.any():  # the common case: nothing to check further
         return big
@@ -177,8 +179,9 @@ def _phi(v: np.ndarray) -> np.ndarray:
 
 
 def kummer_a_by_quadrature(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``log A(b, y)`` and ``E[1 - e^-V]`` by quadrature, for large ``b`` and ``y``
-    (above about 1e6, where the integrand is narrow), where ``1F1`` fails.
+    """``log A(b, y)`` and ``E[1 - e^-V]`` by quadrature, for large ``b`` and ``y``.
+
+    Above about 1e6, where the integrand is narrow and ``1F1`` fails.
 
     ``A(b, y) = b int_0^inf exp(h(v)) dv`` with ``h(v) = -(b - y) v - y (e^-v - 1 + v)``
     (substitute ``s = y e^-v`` in ``A = b e^y y^-b gamma(b, y)``); ``h`` is concave with
@@ -219,9 +222,11 @@ def log_kummer_a(b: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def log_kummer_a_and_p(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``log A(b, y)`` (see :func:`log_kummer_a`) and ``log P(b, y)``, the log of the
-    regularised lower incomplete gamma; where ``P`` is below ``exp(-650)`` the second is
-    returned as ``-inf`` (callers then work with ``A``)."""
+    """``log A(b, y)`` (see :func:`log_kummer_a`) and ``log P(b, y)``.
+
+    ``P`` is the regularised lower incomplete gamma; where it is below ``exp(-650)`` its
+    log is returned as ``-inf`` (callers then work with ``A``).
+    """
     b, y = np.broadcast_arrays(np.asarray(b, dtype=float), np.asarray(y, dtype=float))
     with np.errstate(divide="ignore"):
         log_p = np.log(special.gammainc(b, y))

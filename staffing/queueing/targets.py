@@ -595,9 +595,9 @@ class TargetSet:
 
     @property
     def customer_abandon_cap(self) -> float | None:
-        """The tightest cap on customers giving up.
+        """The tightest cap on customers giving up (``customer_abandon<=``).
 
-        ``customer_abandon<=``), ``None`` without one.
+        ``None`` without one.
         """
         return self.cap(CustomerAbandon)
 

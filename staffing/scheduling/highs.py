@@ -1,5 +1,6 @@
-"""HiGHS through its own Python API (``highspy``): a linear or integer program solved with
-a time limit, optionally from a starting solution.
+"""HiGHS through its own Python API (``highspy``).
+
+A linear or integer program solved with a time limit, optionally from a starting solution.
 
 :func:`scipy.optimize.milp` runs the same solver but takes no starting solution; the tour
 model needs one (:mod:`staffing.scheduling.tours`), so it talks to HiGHS directly here.
@@ -106,8 +107,10 @@ def solve_highs(
     start: np.ndarray | tuple[np.ndarray, np.ndarray] | None = None,
     deadline: float | None = None,
 ) -> HighsResult:
-    """``min c x`` subject to ``row_lower <= A x <= row_upper``, ``lower <= x <= upper``
-    and ``x_j`` whole where ``integrality[j]`` (none: the linear program).
+    """Solve ``min c x`` with HiGHS.
+
+    Subject to ``row_lower <= A x <= row_upper``, ``lower <= x <= upper`` and ``x_j``
+    whole where ``integrality[j]`` (none: the linear program).
 
     Parameters
     ----------

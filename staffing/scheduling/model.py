@@ -431,8 +431,11 @@ def _objective_rows(
     soft: tuple[np.ndarray, float, float] | None,
     service: Service | None,
 ) -> None:
-    """Coverage rows of ``cover`` (``on_t >= lower_t``), ``soft`` (shortfall and surplus
-    variables priced per slot) and ``service`` (module notes)."""
+    """Coverage rows of the objective.
+
+    ``cover``: ``on_t >= lower_t``; ``soft``: shortfall and surplus variables priced per
+    slot; ``service``: see the module notes.
+    """
 
     def coverage_rows(
         slots: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float
@@ -645,8 +648,9 @@ def _integral(sub: _Problem, x: np.ndarray) -> np.ndarray:
 
 
 def _cost_unit(values: np.ndarray) -> float | None:
-    """Largest step of which every value is a whole multiple (``None`` if there is none
-    with a denominator up to 3600).
+    """Largest step of which every value is a whole multiple.
+
+    ``None`` if there is none with a denominator up to 3600.
 
     Examples
     --------
@@ -676,8 +680,11 @@ def _round_up(bound: float, unit: float | None) -> float:
 
 
 def _round_bound(c: np.ndarray, integrality: np.ndarray, bound: float) -> float:
-    """``bound`` rounded up to the cost's step when every cost is a multiple of one unit
-    on integer variables (paid hours in half hours, say); else ``bound`` itself."""
+    """``bound`` rounded up to the cost's step.
+
+    When every cost on integer variables is a multiple of one unit (paid hours in half
+    hours, say); else ``bound`` itself.
+    """
     costly = c != 0
     if not costly.any() or np.any(costly & (integrality == 0)):
         return bound

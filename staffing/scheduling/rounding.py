@@ -1,5 +1,6 @@
-"""Whole shifts from a linear relaxation: round, repair the coverage, place the breaks,
-drop what is not needed.
+"""Whole shifts from a linear relaxation.
+
+Round, repair the coverage, place the breaks, drop what is not needed.
 
 The tour model (:mod:`staffing.scheduling.tours`) has a tight linear relaxation but
 HiGHS's own heuristics rarely find a good whole schedule in it; this module builds one
@@ -140,9 +141,10 @@ class Layout:
         return out
 
     def break_options(self, j: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Start slots allowed for break ``k`` of candidate ``j``, and the slots each
-        covers (one row per start; slots cut at the horizon's end point at a dummy slot
-        ``T``)."""
+        """Start slots allowed for break ``k`` of candidate ``j``, and the slots each covers.
+
+        One row per start; slots cut at the horizon's end point at a dummy slot ``T``.
+        """
         key = ("break", j, k)
         out = self.cache.get(key)
         if out is None:
@@ -185,8 +187,10 @@ def _break_options(layout: Layout, j: int, k: int) -> tuple[np.ndarray, np.ndarr
 
 
 def _best(surplus: np.ndarray, cover: np.ndarray) -> int:
-    """Row of ``cover`` with the largest least surplus, then the largest total, then the
-    first."""
+    """Row of ``cover`` with the largest least surplus.
+
+    Ties go to the largest total, then to the first.
+    """
     values = surplus[cover]
     low = values.min(axis=1)
     total = values.sum(axis=1)
@@ -297,8 +301,10 @@ def repair(
 
 
 def prune(layout: Layout, roster: Roster, need: np.ndarray, rounds: int = 4) -> Roster:
-    """Drop people not needed for the coverage, the most expensive first (module notes,
-    step 4)."""
+    """Drop people not needed for the coverage, the most expensive first.
+
+    Module notes, step 4.
+    """
     current = roster
     for _ in range(rounds):
         surplus = current.on - need
@@ -458,8 +464,10 @@ class FamilyHeads:
 
 
 class Search:
-    """A schedule of people and breaks improved by moves, for a coverage ``need`` and
-    the cost of whole tours (:class:`FamilyHeads`) or of shifts.
+    """A schedule of people and breaks improved by moves.
+
+    For a coverage ``need`` and the cost of whole tours (:class:`FamilyHeads`) or of
+    shifts.
 
     The value of a schedule is ``BIG * short + cost + 1e-3 * shifts_cost``: agent-slots
     short of ``need`` first, then the cost of the people (tours) or shifts, then the
@@ -556,8 +564,10 @@ class Search:
             self._dirty[f] = True
 
     def _greedy_breaks(self, j: int) -> np.ndarray:
-        """Breaks of a person on ``j`` (span already counted) at their best places,
-        applied to the surplus."""
+        """Breaks of a person on ``j``.
+
+        Placed (the span already counted) where they fit best, applied to the surplus.
+        """
         out = []
         for k in range(self.L.windows[int(self.L.family[j])].shape[0]):
             starts, cover = _break_options(self.L, j, k)
@@ -597,8 +607,10 @@ class Search:
     # ----------------------------------------------------------------------- moves
 
     def _replace(self, p: int, j: int) -> float:
-        """Move person ``p`` to candidate ``j`` (``-1``: remove) if that lowers the
-        value; returns the change (0 when not moved)."""
+        """Move person ``p`` to candidate ``j`` if that lowers the value.
+
+        ``j = -1`` removes them; returns the change (0 when not moved).
+        """
         old_j, old_b = self.who[p], self.brk[p]
         before = self.value()
         self.remove(p)
@@ -643,8 +655,11 @@ class Search:
         return moved
 
     def neighbours(self, j: int, reach: int = 2) -> list[int]:
-        """Candidates near ``j``: same family up to ``reach`` starts either side, and
-        other families at the same day and start."""
+        """Candidates near ``j``.
+
+        Same family up to ``reach`` starts either side, and other families at the same day
+        and start.
+        """
         out = []
         a = b = j
         for _ in range(reach):
@@ -660,8 +675,10 @@ class Search:
         return out
 
     def fill(self, most: int = 100_000) -> None:
-        """Add the shift covering the most short slots per unit of cost until none is
-        short (or nothing helps)."""
+        """Add the shift covering the most short slots per unit of cost until none is short.
+
+        Or nothing helps.
+        """
         price = self.L.cost
         for _ in range(most):
             short = self.surplus[: self.T] < -1e-9
@@ -675,8 +692,10 @@ class Search:
             self.add(j)
 
     def _swap(self, p: int, j: int) -> tuple[float, float]:
-        """Move ``p`` to ``j`` (``-1``: remove); (short added, cost added). Undo with
-        :meth:`_undo`."""
+        """Move ``p`` to ``j`` (``-1``: remove).
+
+        Returns (short added, cost added). Undo with :meth:`_undo`.
+        """
         short0, cost0 = self.short(), self.cost()
         self._saved = (p, self.who[p], self.brk[p])
         self.remove(p)
@@ -700,10 +719,11 @@ class Search:
         self.who[p], self.brk[p] = old_j, old_b
 
     def drop_head(self, f: int, deadline: float) -> bool:
-        """Try to need one person less on family ``f``: its people removed or moved to
-        other families at nearby starts, one at a time, keeping the coverage and never
-        raising another family's cost, until the family's cost falls; undone if it does
-        not.
+        """Try to need one person less on family ``f``.
+
+        Its people removed or moved to other families at nearby starts, one at a time,
+        keeping the coverage and never raising another family's cost, until the family's
+        cost falls; undone if it does not.
 
         Returns
         -------
@@ -774,8 +794,10 @@ class Search:
         return out
 
     def descend(self, deadline: float, sweeps: int = 50) -> None:
-        """Moves (remove, shift the start, change family, move breaks) while one lowers
-        the value, person by person in order."""
+        """Make moves while one lowers the value, person by person in order.
+
+        The moves: remove, shift the start, change family, move breaks.
+        """
         import time
 
         for _ in range(sweeps):
@@ -804,8 +826,9 @@ class Search:
 
 
 def round_shifts(layout: Layout, relaxed: np.ndarray, need: np.ndarray) -> Roster:
-    """A whole schedule covering ``need`` from the relaxation's shifts ``relaxed``
-    (module notes).
+    """A whole schedule covering ``need`` from the relaxation's shifts ``relaxed``.
+
+    Module notes.
 
     Parameters
     ----------

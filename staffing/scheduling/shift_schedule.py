@@ -1,5 +1,7 @@
-"""From a requirement to shifts: which shifts to staff, how many people on each, when
-their breaks fall, and how the result covers the requirement interval by interval.
+"""From a requirement to shifts.
+
+Which shifts to staff, how many people on each, when their breaks fall, and how the result
+covers the requirement interval by interval.
 
 :func:`schedule` builds and solves the integer program of
 :mod:`staffing.scheduling.model` and returns a :class:`Schedule` of four tables with
@@ -587,8 +589,10 @@ def _days_text(req: Requirement) -> str:
 def _grossed_up(
     requirement: pd.DataFrame, families: Sequence[ShiftFamily], notes: list[str]
 ) -> pd.DataFrame:
-    """The plan's agents grossed up for the in-centre shrinkage the breaks do not hold
-    (see :func:`schedule`, Notes); ``notes`` gets a sentence saying what was applied."""
+    """The plan's agents grossed up for the in-centre shrinkage the breaks do not hold.
+
+    See :func:`schedule`, Notes; ``notes`` gets a sentence saying what was applied.
+    """
     if not {"agents", "scheduled"} <= set(requirement.columns):
         return requirement
     agents = pd.to_numeric(requirement["agents"], errors="coerce").to_numpy(dtype=float)
@@ -798,8 +802,10 @@ def _explain_infeasible(
     weeks: int = 1,
     weekends_off: int = 0,
 ) -> None:
-    """Find the least shortfall (the soft model with a dominant under cost), say where and
-    which rule binds."""
+    """Find the least shortfall.
+
+    By the soft model with a dominant under cost; say where and which rule binds.
+    """
     clock = Deadline(time_limit_s)
     heaviest = max(f.cost_per_shift for f in families)
     soft = (required, 1e3 * heaviest, 0.0)
@@ -1006,8 +1012,10 @@ def _agent_table(
     lines: Sequence[tuple[int, tuple[int, ...]]] = (),
     weeks: int = 1,
 ) -> pd.DataFrame:
-    """One row per person and working day (see :class:`Schedule`); with tours, people
-    rotate through the week's lines for ``weeks`` weeks."""
+    """One row per person and working day (see :class:`Schedule`).
+
+    With tours, people rotate through the week's lines for ``weeks`` weeks.
+    """
     weekday0 = int((req.first_day.astype(np.int64) + 3) % 7)
     expanded = table.loc[table.index.repeat(table["count"])].reset_index(drop=True)
     expanded["paid_hours"] = expanded["paid_hours"] / expanded["count"]

@@ -691,8 +691,10 @@ def _highs(
     start: np.ndarray | None = None,
     cost: np.ndarray | None = None,
 ) -> HighsResult:
-    """HiGHS on the tour model with these bounds, for at most ``seconds`` and never past
-    the deadline."""
+    """HiGHS on the tour model with these bounds.
+
+    For at most ``seconds`` and never past the deadline.
+    """
     seconds = max(min(seconds, clock.left()), 0.05)
     return solve_highs(
         m.c if cost is None else cost,
@@ -744,10 +746,12 @@ def _need(
     soft: tuple[np.ndarray, float, float] | None,
     service: Service | None,
 ) -> np.ndarray:
-    """Agents a whole schedule is to have on the phones per slot: ``lower`` for
-    ``cover``; for ``service`` and ``soft``, also the relaxation's on-phone agents rounded
-    up (``service``: a schedule covering them meets every service row the relaxation
-    meets, the service level being increasing in the agents)."""
+    """Agents a whole schedule is to have on the phones per slot.
+
+    ``lower`` for ``cover``; for ``service`` and ``soft``, also the relaxation's on-phone
+    agents rounded up (``service``: a schedule covering them meets every service row the
+    relaxation meets, the service level being increasing in the agents).
+    """
     cov: Any = m.coverage
     on = np.asarray(cov @ relaxed[: cov.shape[1]], dtype=np.float64)
     rounded = np.ceil(on - 1e-6)
@@ -760,8 +764,11 @@ def _need(
 
 
 def _rounded(layout: Layout, relaxed_x: np.ndarray, need: np.ndarray) -> Roster:
-    """The relaxation's shifts rounded along each family's day (cumulative sums rounded,
-    so the whole starts follow the fractional ones), then repaired and pruned."""
+    """The relaxation's shifts rounded along each family's day.
+
+    Cumulative sums are rounded, so the whole starts follow the fractional ones; then the
+    shifts are repaired and pruned.
+    """
     counts = np.zeros(relaxed_x.size, dtype=np.int64)
     order = np.lexsort((layout.start, layout.day, layout.family))
     key = layout.family[order] * 10_000 + layout.day[order]
@@ -781,8 +788,11 @@ def _improve(
     clock: Deadline,
     share: float,
 ) -> Roster:
-    """``people`` improved by moves (:meth:`Search.descend`) valued at the cost of whole
-    tours, for at most ``share`` of the time left."""
+    """``people`` improved by moves.
+
+    Moves of :meth:`Search.descend`, valued at the cost of whole tours, for at most
+    ``share`` of the time left.
+    """
     search = Search(layout, need, heads, 7)
     for j, b in zip(people.who, people.breaks, strict=True):
         search.add(int(j), b)
@@ -812,8 +822,11 @@ def _tour_cost(heads: Sequence[FamilyHeads], candidates: Candidates, people: Ros
 def _complete(
     m: _TourModel, candidates: Candidates, people: Roster, clock: Deadline
 ) -> np.ndarray | None:
-    """The tour model's variables for these people: shifts and breaks fixed, the heads
-    (and the rest) by HiGHS; None when no heads fit them (head limits)."""
+    """The tour model's variables for these people.
+
+    Shifts and breaks fixed, the heads (and the rest) by HiGHS; None when no heads fit them
+    (head limits).
+    """
     fixed_x, fixed_y = _shift_values(m, people)
     lo, hi = m.lower.copy(), m.upper.copy()
     lo[m.x] = hi[m.x] = fixed_x
@@ -826,8 +839,10 @@ def _complete(
 
 
 def _shift_values(m: _TourModel, people: Roster) -> tuple[np.ndarray, np.ndarray]:
-    """Shifts per candidate, and break counts on the model's break variables (a vector
-    of the model's size), of ``people``."""
+    """Shifts per candidate, and break counts on the model's break variables.
+
+    For ``people``; the break counts are a vector of the model's size.
+    """
     x = np.bincount(np.asarray(people.who, dtype=np.int64), minlength=m.x.size).astype(float)
     y = np.zeros(m.c.size)
     where = {}
@@ -871,8 +886,10 @@ def _day_part(
     price: np.ndarray,
     week: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> _Part:
-    """The daily model of the candidates ``members`` (of one day), a shift of candidate
-    ``j`` costing ``price[j]``, each family's shifts at most its ``max_heads``.
+    """The daily model of the candidates ``members``.
+
+    The candidates of one day, a shift of candidate ``j`` costing ``price[j]``, each
+    family's shifts at most its ``max_heads``.
 
     With ``week = (per_head, days, others_sum, others_max)`` the family's people ``h_f``
     (integer, ``per_head[f]`` each) are in the model too, given the shifts of the other
@@ -939,8 +956,9 @@ def _by_day(
     caps: np.ndarray | None,
     week: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Roster:
-    """Each day's shifts re-solved by HiGHS with the other days fixed, from ``people``
-    (kept for a day where HiGHS finds nothing better).
+    """Each day's shifts re-solved by HiGHS with the other days fixed, from ``people``.
+
+    Kept for a day where HiGHS finds nothing better.
 
     A day's model is the daily model of :mod:`staffing.scheduling.model` with the break
     variables continuous: HiGHS solves it far faster, and with the shifts then fixed a
@@ -1204,8 +1222,10 @@ def _solution(
 
 
 def _pad(per_day: np.ndarray, heads: int, days: int, closed: frozenset[int]) -> np.ndarray:
-    """Person-days per day raised (days off first filled where most people are off) to
-    ``days * heads`` in all, each day at most ``heads``.
+    """Person-days per day raised.
+
+    To ``days * heads`` in all, days off filled first where most people are off, each day
+    at most ``heads``.
 
     Examples
     --------
@@ -1230,8 +1250,9 @@ def rotation(
     weeks: int,
     weekend: frozenset[int],
 ) -> list[list[int]]:
-    """People's weeks in a rotation of ``weeks`` weeks: for each person, the index of the
-    line they work in each week.
+    """People's weeks in a rotation of ``weeks`` weeks.
+
+    For each person, the index of the line they work in each week.
 
     Each week every line is worked by exactly one person. People rotate in groups of the
     same tour family and days worked, of a size dividing ``weeks`` (so the rota repeats
