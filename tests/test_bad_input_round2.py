@@ -230,6 +230,11 @@ def test_a_symlinked_out_is_written_through(here: Path) -> None:
         (("forecast", sample_path("history.csv"), "--start", "notadate"), "--start"),
         (("plan", sample_path("forecast.csv"), "--target", "80/20", "--open", "Mon-Fri"),
          "--open"),
+        # a calibration's period without the calibration was ignored without a word
+        (("plan", sample_path("forecast.csv"), "--target", "80/20", "--calibration-period",
+          "pooled"), "--calibration-period"),
+        (("evaluate", sample_path("forecast.csv"), "--roster", sample_path("roster.csv"),
+          "--calibration-period", "2024Q1"), "--calibration-period"),
     ],
 )  # fmt: skip
 def test_bad_option_values_exit_2(args: tuple[str, ...], flag: str, here: Path) -> None:

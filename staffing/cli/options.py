@@ -353,12 +353,19 @@ forecast_input = stack(
 def _queue_model(
     patience_s: float | None,
     calibration: str | None,
-    calibration_period: str,
+    calibration_period: str | None,
     erlang_c: bool,
     abandon_policy: str = "fail",
 ) -> Any:
     from staffing.io import load_calibration
     from staffing.planner import QueueModel
+
+    if calibration_period is not None and calibration is None:
+        raise click.UsageError(
+            "--calibration-period chooses among the periods of a calibration: give "
+            "--calibration calibration.json too"
+        )
+    calibration_period = calibration_period or "latest"
 
     loaded = load_calibration(calibration) if calibration is not None else None
     model = QueueModel(
@@ -424,15 +431,15 @@ def model_options(abandon_policy: bool = True) -> Decorator:
             type=click.Path(exists=True, dir_okay=False),
             default=None,
             help="calibration.json from `staffing calibrate`: patience per queue "
-            "(ahead of the patience_s column and --patience-s).",
+            "(ahead of the patience_s column and --patience-s), the effective-staffing "
+            "factor and redial shares where it has them.",
         ),
         click.option(
             "--calibration-period",
-            default="latest",
-            show_default=True,
+            default=None,
             metavar="latest|pooled|PERIOD",
-            help="Which patience of the calibration: the latest period, the pooled history "
-            "or one period (2024Q3, 2024-07).",
+            help="Which estimates of the calibration: the latest period (default), the "
+            "pooled history or one period (2024Q3, 2024-07).",
         ),
         *policy,
         click.option(
