@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         service_credits,
     )
     from staffing.io import load_calibration, read_forecast, read_history
+    from staffing.io.pipeline import FileResult, compare_file, evaluate_file, plan_file
     from staffing.planner import (
         ChannelRules,
         FteRules,
@@ -89,6 +90,11 @@ _LAZY: dict[str, str] = {
     "load_calibration": "staffing.io",
     "read_forecast": "staffing.io",
     "read_history": "staffing.io",
+    # big files: read at once or in chunks of whole queues, outputs written all or none
+    "FileResult": "staffing.io.pipeline",
+    "compare_file": "staffing.io.pipeline",
+    "evaluate_file": "staffing.io.pipeline",
+    "plan_file": "staffing.io.pipeline",
 }
 
 __all__ = [
@@ -98,6 +104,7 @@ __all__ = [
     "Calibrator",
     "ChannelRules",
     "CreditTerms",
+    "FileResult",
     "FteRules",
     "InputError",
     "Metrics",
@@ -114,16 +121,19 @@ __all__ = [
     "__version__",
     "calibrate",
     "compare",
+    "compare_file",
     "credit_exposure",
     "erlang_b",
     "erlang_c",
     "evaluate",
+    "evaluate_file",
     "evaluate_staffing",
     "load_calibration",
     "outsource",
     "parse_targets",
     "patience_for",
     "plan",
+    "plan_file",
     "read_forecast",
     "read_history",
     "required_agents",

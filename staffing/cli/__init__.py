@@ -37,6 +37,8 @@ _ALIASES: dict[str, str] = {
     "scenarios": "--scenario",
     "n_sims": "--simulations",
     "calibration_period": "--calibration-period",
+    "summary": "--summary",
+    "sweep": "--sweep",
 }
 _PARAMETER = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
 

@@ -1,5 +1,5 @@
-"""Files in and out: tables (CSV / Excel / Parquet), every reader, ``calibration.json``
-and HTML reports.
+"""Files in and out: tables (CSV / Excel / Parquet), every reader, ``calibration.json``,
+HTML reports, and forecast files of any size planned in one call (:func:`plan_file`).
 
 Readers name the file, column and rows in every error
 (:class:`staffing.errors.InputError`) and hand their tables to the domain function that
@@ -11,6 +11,14 @@ from __future__ import annotations
 
 from staffing.frames import bad_rows, check_column, require_columns, to_timestamps
 from staffing.io.calibration import load_calibration, write_calibration
+from staffing.io.pipeline import (
+    FileProgress,
+    FileResult,
+    ForecastFile,
+    compare_file,
+    evaluate_file,
+    plan_file,
+)
 from staffing.io.readers import (
     ReadOptions,
     read_bank_log,
@@ -34,12 +42,18 @@ from staffing.io.tables import (
 __all__ = [
     "TABLE_SUFFIXES",
     "WRITABLE_SUFFIXES",
+    "FileProgress",
+    "FileResult",
+    "ForecastFile",
     "OutputSet",
     "ReadOptions",
     "atomic_write",
     "bad_rows",
     "check_column",
+    "compare_file",
+    "evaluate_file",
     "load_calibration",
+    "plan_file",
     "read_bank_log",
     "read_call_records",
     "read_forecast",

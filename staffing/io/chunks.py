@@ -387,6 +387,9 @@ class Census:
     midnights: bool = False  # typed timestamps: whether every one is a midnight
     _parsed_stamps: tuple[list[str], pd.Series] | None = None
 
+    def close(self) -> None:
+        """Remove what the census keeps on disk (nothing yet)."""
+
     def describe(self, k: int) -> str:
         """``queue 'sales'`` or ``pool 'phones'``: unit ``k`` in messages."""
         return _describe_unit(self.units[k])
@@ -628,7 +631,13 @@ class Chunk:
         return file_rows(self.rows, seen)
 
 
-def census(path: str | os.PathLike[str], options: Any, *, source: str | None = None) -> Census:
+def census(
+    path: str | os.PathLike[str],
+    options: Any,
+    *,
+    source: str | None = None,
+    spill_dir: str | None = None,
+) -> Census:
     """A first look at a table file: its queues (pools) and their rows, and its timestamps.
 
     Parameters

@@ -416,6 +416,7 @@ class TableSink:
         self._queue: Any = None
         self._thread: Any = None
         self._error: BaseException | None = None
+        self._aborted = False
         self.rows = 0
 
     def arrow(self, df: pd.DataFrame) -> Any:
@@ -451,7 +452,7 @@ class TableSink:
             table = self._queue.get()
             if table is None:
                 return
-            if self._error is not None:
+            if self._error is not None or self._aborted:
                 continue
             try:
                 if isinstance(table, pd.DataFrame):
@@ -478,6 +479,14 @@ class TableSink:
             if isinstance(error, OSError):
                 raise OutputSet._cannot(self.dest or Path("-"), error) from None
             raise error
+
+    def abort(self) -> None:
+        """Stop writing (the run failed): what waits is dropped, the file closed, errors
+        of the writing thread ignored."""
+        self._aborted = True
+        with contextlib.suppress(BaseException):
+            self.close()
+        self._error = None
 
     def close(self) -> None:
         """Write what waits, then close the file."""
