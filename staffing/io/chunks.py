@@ -25,7 +25,6 @@ import contextlib
 import os
 import re
 import resource
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ import pyarrow.ipc as ipc
 
 from staffing.errors import InputError, StaffingWarning
 from staffing.io.delimited import TextLayout, frame_from_arrow, sniff_text, stream_delimited
-from staffing.io.tables import file_columns, normalise_table
+from staffing.io.tables import file_columns, normalise_table, scratch_directory
 
 __all__ = [
     "Census",
@@ -561,7 +560,7 @@ class Census:
         queue = self.names.get("queue")
         pool = self.names.get("pool")
         units = _Units(list(self.units), {k: i for i, k in enumerate(self.units)})
-        with tempfile.TemporaryDirectory(prefix="staffing-chunks-", dir=spill_dir) as tmp:
+        with scratch_directory("chunks", spill_dir) as tmp:
             writers: dict[int, Any] = {}
             files: dict[int, Any] = {}
             offset = 0
@@ -769,7 +768,7 @@ class InOrder:
     """
 
     def __init__(self, spill_dir: str | None = None, window: int = 1 << 18) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="staffing-out-", dir=spill_dir)
+        self._tmp = scratch_directory("out", spill_dir)
         self._paths: list[str] = []
         self._window = window
 
