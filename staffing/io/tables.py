@@ -36,6 +36,7 @@ __all__ = [
     "atomic_write",
     "read_table",
     "scratch_directory",
+    "scratch_path",
     "write_table",
 ]
 
@@ -272,10 +273,36 @@ def _remove_stale_temps(dest: Path) -> None:
                 tmp.unlink()
 
 
+def _clear_stale_scratch(base: Path) -> None:
+    """Remove the spill directories (``staffing-KIND-PID-...``) of killed runs in ``base``."""
+    for old in base.glob("staffing-*-*-*"):
+        pid = old.name.split("-")[2]
+        if old.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def scratch_path(kind: str, where: str | None = None) -> Path:
+    """A new directory for a run's spills (``staffing-KIND-PID-...``, in ``where`` or the
+    system's temporary directory; the caller removes it). Those that killed runs left in
+    the same place are removed first.
+
+    Examples
+    --------
+    >>> d = scratch_path("census")
+    >>> d.name.startswith(f"staffing-census-{os.getpid()}-")
+    True
+    >>> shutil.rmtree(d)
+    """
+    base = Path(where) if where is not None else Path(tempfile.gettempdir())
+    _clear_stale_scratch(base)
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"staffing-{kind}-{os.getpid()}-", dir=base))
+    except OSError as exc:
+        raise OutputSet._cannot(base, exc) from None
+
+
 def scratch_directory(kind: str, where: str | None = None) -> tempfile.TemporaryDirectory[str]:
-    """A temporary directory for a run's spills (``staffing-KIND-PID-...``, in ``where`` or
-    the system's temporary directory), removed when the run ends; those that killed
-    runs left in the same place are removed first.
+    """As :func:`scratch_path`, a directory removed at the end of a ``with`` block.
 
     Examples
     --------
@@ -284,10 +311,7 @@ def scratch_directory(kind: str, where: str | None = None) -> tempfile.Temporary
     True
     """
     base = Path(where) if where is not None else Path(tempfile.gettempdir())
-    for old in base.glob("staffing-*-*-*"):
-        pid = old.name.split("-")[2]
-        if old.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
+    _clear_stale_scratch(base)
     try:
         return tempfile.TemporaryDirectory(prefix=f"staffing-{kind}-{os.getpid()}-", dir=base)
     except OSError as exc:
