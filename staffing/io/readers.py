@@ -12,18 +12,21 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from staffing.calibration import BANK_FIELDS, BANK_MONTHS, bank_records, prepare_history
-from staffing.calibration.history import normalise_history_columns, validate_records
-from staffing.contracts import prepare_plan
 from staffing.errors import InputError
 from staffing.frames.dates import combine_date_time, parse_timestamps
 from staffing.frames.values import InconsistentPolicy
 from staffing.io.tables import read_table
 from staffing.planner import prepare_forecast, prepare_targets
-from staffing.scheduling import ShiftFamily, shift_families
+
+if TYPE_CHECKING:
+    from staffing.scheduling import ShiftFamily
+
+# The readers of histories, plans and shifts import their domain packages when called, so
+# that planning a forecast does not load the calibration, contracts and scheduling code.
 
 __all__ = [
     "TIMESTAMP_COLUMNS",
@@ -248,6 +251,8 @@ def read_shifts(path: PathLike, *, options: ReadOptions | None = None) -> tuple[
     [('early', 6, 8.0), ('day', 6, 8.0), ('late', 4, 8.0), ('part', 17, 4.0)]
     """
     df = _options(options).read(path)
+    from staffing.scheduling import shift_families
+
     return shift_families(df, source=str(df.attrs.get("source", path)))
 
 
@@ -272,6 +277,8 @@ def read_history(
     ('intervals', ['sales', 'service'])
     """
     df = _options(options).read(path)
+    from staffing.calibration import prepare_history
+
     return prepare_history(
         df,
         threshold_s=threshold_s,
@@ -283,6 +290,8 @@ def read_history(
 
 def read_call_records(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:
     """Read per-call records (see :func:`staffing.calibration.validate_records`)."""
+    from staffing.calibration.history import normalise_history_columns, validate_records
+
     df = normalise_history_columns(_options(options).read(path))
     return validate_records(df, source=str(df.attrs.get("source", path)))
 
@@ -294,10 +303,14 @@ def read_plan(
 
     See :func:`staffing.contracts.prepare_plan`.
     """
+    from staffing.contracts import prepare_plan
+
     return prepare_plan(_options(options).read(path), interval_s=interval_s)
 
 
 def _bank_files(path: PathLike | Iterable[PathLike]) -> list[Path]:
+    from staffing.calibration import BANK_MONTHS
+
     if isinstance(path, str | os.PathLike):
         p = Path(path)
         if p.is_dir():
@@ -324,6 +337,8 @@ def read_bank_log(
     queue : {"type", None}, default "type"
         As for :func:`staffing.calibration.bank_records`.
     """
+    from staffing.calibration import BANK_FIELDS, bank_records
+
     frames = []
     names = []
     for f in _bank_files(path):
