@@ -290,36 +290,31 @@ class _Stamps:
     def add(self, keys: pa.Array, offset: int) -> np.ndarray:
         """Take in a batch's timestamp texts (its first row the file's row ``offset``);
         the number of each row's text (-1 where missing)."""
-        encoded = pc.dictionary_encode(keys)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.unify_dictionaries().combine_chunks()
-        local = encoded.dictionary
-        idx = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
+        if isinstance(keys, pa.ChunkedArray):
+            keys = keys.combine_chunks()
         if self.known is None:
-            new = np.arange(len(local))
-        else:
-            seen = pc.is_in(local, value_set=self.known).to_numpy(zero_copy_only=False)
-            new = np.flatnonzero(~np.asarray(seen, dtype=bool))
-        if encoded.indices.null_count > 0 and "" not in self.first_row:
-            self.first_row[""] = offset + int(np.flatnonzero(idx < 0)[0])
-        if new.size:
-            codes, first = np.unique(idx, return_index=True)
-            at = np.zeros(len(local), dtype=np.int64)
-            at[codes[codes >= 0]] = first[codes >= 0]
-            fresh = local.take(pa.array(new))
-            for key, row in zip(fresh.to_pylist(), at[new].tolist(), strict=True):
-                self.first_row.setdefault(key, offset + row)
-            self.known = fresh if self.known is None else pa.concat_arrays([self.known, fresh])
-        assert self.known is not None or not len(local)
-        number = (
-            np.asarray(pc.index_in(local, value_set=self.known).to_numpy(zero_copy_only=False))
-            if len(local)
-            else np.zeros(0, dtype=np.int64)
-        )
-        out = np.full(len(idx), -1, dtype=np.int32)
-        present = idx >= 0
-        out[present] = number[idx[present]]
-        return out
+            numbers = np.full(len(keys), -1, dtype=np.int64)
+        else:  # one hash lookup a row; texts seen before are all a batch holds, mostly
+            found = pc.index_in(keys, value_set=self.known)
+            numbers = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False))
+        unknown = np.flatnonzero(numbers < 0)
+        if unknown.size:
+            texts = keys.take(pa.array(unknown))
+            present = np.asarray(texts.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+            if not present.all() and "" not in self.first_row:
+                self.first_row[""] = offset + int(unknown[np.argmin(present)])
+            if present.any():
+                rows = unknown[present]
+                encoded = pc.dictionary_encode(texts.filter(pa.array(present)))
+                local = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
+                fresh = encoded.dictionary  # in the order of their first rows
+                _, first = np.unique(local, return_index=True)
+                for key, row in zip(fresh.to_pylist(), rows[first].tolist(), strict=True):
+                    self.first_row.setdefault(key, offset + row)
+                start = len(self.known) if self.known is not None else 0
+                numbers[rows] = start + local
+                self.known = fresh if self.known is None else pa.concat_arrays([self.known, fresh])
+        return numbers.astype(np.int32)
 
 
 def _id_key(value: Any) -> str:

@@ -110,6 +110,7 @@ class FileProgress:
     rows: int = 0
 
     def __str__(self) -> str:
+        """Say the phase as a progress bar shows it (``chunk 3/10: solving``)."""
         if self.phase == "merging":
             return "writing in the file's row order"
         if self.phase == "summary" or not self.chunks:
@@ -138,7 +139,7 @@ class _Tracker:
         self._tell()
 
     def solved(self, rows: int) -> None:
-        """The planner's ``progress`` argument: ``rows`` more rows solved."""
+        """Count ``rows`` more rows solved (the planner's ``progress`` argument)."""
         self.done += int(rows)
         self._tell()
 
@@ -226,14 +227,17 @@ class ForecastFile:
             self.groups = found.groups(max_rows=max(min(CHUNK_ROWS, budget // BYTES_PER_ROW), 1))
 
     def memory(self) -> tuple[int, str]:
-        """The bytes the rows may take, and how to say where that figure comes from."""
+        """Give the bytes the rows may take, and where that figure comes from, in words."""
         if self.memory_budget is not None:
             return self.memory_budget, "the `memory_budget`"
         return memory_available(), "the memory available"
 
     def need_whole(self, needs: Sequence[str], advice: str = _WHOLE_ADVICE) -> None:
-        """Read the forecast at once after all, because ``needs`` (in words) need every
-        queue together; one line, ending in ``advice``, when it does not fit."""
+        """Read the forecast at once after all, because ``needs`` need every queue together.
+
+        ``needs`` says what needs them, in words; when the table does not fit, the run
+        stops with one line ending in ``advice``.
+        """
         if self.census is None:
             return
         found = self.census
@@ -258,9 +262,11 @@ class ForecastFile:
         self.groups = []
 
     def __enter__(self) -> ForecastFile:
+        """Give the file, closed at the end of the block."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Close the file (see :meth:`close`)."""
         self.close()
 
     @property
@@ -294,11 +300,11 @@ class ForecastFile:
         return {"interval_start": self.census.whole_days(self.read)}
 
     def table(self) -> pd.DataFrame:
-        """The whole forecast at once, with our column names and its timestamps read."""
+        """Read the whole forecast at once, with our column names and its timestamps."""
         return self.read.read(self.path)
 
     def chunks(self) -> Generator[Chunk, None, None]:
-        """The chunks (:class:`staffing.io.chunks.Chunk`), each table named after the file."""
+        """Give the chunks (:class:`~staffing.io.chunks.Chunk`), each named after the file."""
         assert self.census is not None, "read at once: use table()"
         for chunk in self.census.chunks(self.groups, self.read, self.spill_dir):
             chunk.frame.attrs["source"] = self.census.source
@@ -448,6 +454,7 @@ class FileResult:
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     def __repr__(self) -> str:
+        """Say how the forecast was read and what was written."""
         plural = "s" if self.chunks > 1 else ""
         how = f"in {self.chunks} chunk{plural}" if self.chunked else "at once"
         files = f", wrote {', '.join(self.written)}" if self.written else ""
@@ -455,8 +462,11 @@ class FileResult:
 
 
 class _Writing:
-    """The outputs of one library call: the caller's :class:`OutputSet`, or our own one
-    committed when the call ends well."""
+    """The outputs of one library call.
+
+    They go to the caller's :class:`OutputSet`, or to one of our own, committed when the
+    call ends well.
+    """
 
     def __init__(self, outputs: OutputSet | None) -> None:
         self.own = outputs is None
@@ -490,7 +500,7 @@ class _Writing:
 
     @contextlib.contextmanager
     def stream(self, path: PathLike | None, dates: Mapping[str, bool]) -> Iterator[Any]:
-        """A sink for ``path`` (None without a path), closed at the end of the block."""
+        """Give a sink for ``path`` (None without a path), closed at the end of the block."""
         if path is None:
             yield None
             return
@@ -509,7 +519,7 @@ def _xlsx(path: PathLike | None) -> bool:
 
 
 def _needs(keep_intervals: bool | str | Sequence[str], out: PathLike | None) -> list[str]:
-    """What needs the whole interval table, in words."""
+    """Say what needs the whole interval table, in words."""
     if isinstance(keep_intervals, str):
         needs = [keep_intervals]
     elif isinstance(keep_intervals, bool):
@@ -559,7 +569,7 @@ def _chunked_result(file: ForecastFile, summary: pd.DataFrame, writing: _Writing
 
 
 def _whole_result(result: Any, frame: pd.DataFrame, writing: _Writing) -> FileResult:
-    """The result of a forecast read at once (a Plan or an Evaluation)."""
+    """Give the result of a forecast read at once (from a Plan or an Evaluation)."""
     return FileResult(
         summary=result.summary,
         intervals=result.intervals,
