@@ -253,8 +253,10 @@ class _Units:
             named = np.array([bool(v) for v in p_values] + [False])[p_codes]
             local = np.where(named, len(keys) + p_codes, q_codes)
             keys += [_key("pool", v) for v in [*p_values, ""]]
-        # units registered in the order their first row comes
-        used, first = np.unique(local, return_index=True)
+        # units registered in the order their first row comes (looked for among the
+        # first rows of runs of one unit: a few in a file sorted by queue)
+        heads = np.flatnonzero(np.concatenate([[True], local[1:] != local[:-1]]))
+        used, first = np.unique(local[heads], return_index=True)
         used = used[np.argsort(first, kind="stable")]
         lookup = np.full(len(keys), -1, dtype=np.int64)
         lookup[used] = self._lookup([keys[int(k)] for k in used])
