@@ -9,7 +9,7 @@ for byte in CSV.
 
 **When chunks.** ``chunk_queues=N`` plans N queues (pools of queues that share agents) at
 a time. Otherwise a CSV, TSV or Parquet forecast of more than :data:`AUTO_FILE_BYTES` is
-looked at first (:func:`staffing.io.chunks.census`) and planned in chunks of at most
+looked at first (``staffing.io.chunks.census``) and planned in chunks of at most
 :data:`CHUNK_ROWS` rows, fewer if the memory left (or ``memory_budget``) holds fewer at
 :data:`BYTES_PER_ROW` each; a spreadsheet is read at once. What needs the whole interval
 table at once (``keep_intervals``, an ``.xlsx`` interval table, a sweep, a roster naming
@@ -305,7 +305,7 @@ class ForecastFile:
         return self.read.read(self.path)
 
     def chunks(self) -> Generator[Chunk, None, None]:
-        """Give the chunks (:class:`~staffing.io.chunks.Chunk`), each named after the file."""
+        """Give the chunks (``staffing.io.chunks.Chunk``), each named after the file."""
         assert self.census is not None, "read at once: use table()"
         for chunk in self.census.chunks(self.groups, self.read, self.spill_dir):
             chunk.frame.attrs["source"] = self.census.source
