@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -380,7 +379,6 @@ def run_chunks(
     sanity = SanityCheck(file.source)
     seen: set[str] = set()
     merge = InOrder(file.spill_dir) if sink is not None and not file.in_file_order else None
-    summing = _Behind(parts)
     chunks = file.chunks()
     try:
         for k in range(1, len(file.groups) + 1):
@@ -392,7 +390,8 @@ def run_chunks(
                 if check and table is not None:
                     sanity.add(table, chunk.rows)
             if table is not None:
-                summing.add(table)
+                if parts is not None:
+                    parts.add(table)
                 if finish is not None:
                     table = finish(table)
                 if sink is not None:
@@ -402,12 +401,10 @@ def run_chunks(
                     else:
                         sink.write(table)
             del table, chunk
-        summing.wait()
         if merge is not None:
             tracker("merging")
             merge.write(sink)
     finally:
-        summing.close()
         chunks.close()
         if merge is not None:
             merge.close()
@@ -415,38 +412,6 @@ def run_chunks(
         sanity.warn()
     tracker("summary")
     return parts.summary() if parts is not None else None
-
-
-class _Behind:
-    """``parts.add`` of each chunk on a thread of its own, in order, while the main thread
-    reads and solves the next chunk (numpy and pandas release the interpreter for much of
-    their work). At most one chunk waits; an error is raised with the next chunk's."""
-
-    def __init__(self, parts: Any) -> None:
-        self.parts = parts
-        self._pool: ThreadPoolExecutor | None = None
-        self._last: Future[Any] | None = None
-
-    def add(self, table: pd.DataFrame) -> None:
-        """Hand over a chunk's table (a view of it: the caller may replace its columns)."""
-        if self.parts is None:
-            return
-        self.wait()
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="staffing-summary")
-        self._last = self._pool.submit(self.parts.add, table.copy(deep=False))
-
-    def wait(self) -> None:
-        """Wait for the chunk handed over last (raising its error, if any)."""
-        last, self._last = self._last, None
-        if last is not None:
-            last.result()
-
-    def close(self) -> None:
-        """Stop the thread (what waits is dropped when the run failed)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
 
 
 # --------------------------------------------------------------------------- results
