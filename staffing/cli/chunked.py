@@ -99,11 +99,6 @@ class Progress:
             self._bar.label = f"{self.label} ({text})"
             self._bar.render_progress()
 
-    @property
-    def update(self) -> Any:
-        """A callable counting rows done (None without a bar)."""
-        return self._bar.update if self._bar is not None else None
-
 
 class ForecastRun(ForecastFile):
     """A forecast named on the command line (a :class:`~staffing.cli.options.Source`)
