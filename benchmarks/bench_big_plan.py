@@ -14,6 +14,10 @@ its CPU time (user + system, all threads) and peak resident memory (``ru_utime``
 machine shared with other work the wall times follow the load; the CPU times, and their
 ratio to the floor's CPU time, much less so.
 
+The same plan is then made from Python, ``staffing.plan_file(...)`` in a process of its
+own: its wall time, its peak resident memory (``resource.getrusage`` in that process), and
+whether it wrote the very bytes the command line wrote.
+
 **The I/O floor** is what pyarrow alone takes to read the same forecast
 (``pyarrow.csv.read_csv``) and to write the interval table the plan wrote
 (``pyarrow.csv.write_csv`` of that table, read back into memory beforehand and not timed),
@@ -24,6 +28,7 @@ floor with peak memory at most 1 GiB, Erlang A within 3x, and 35 M rows within 2
 from __future__ import annotations
 
 import argparse
+import filecmp
 import os
 import subprocess
 import sys
@@ -120,6 +125,39 @@ def floor(forecast: Path, written: Path, scratch: Path) -> tuple[float, float, f
     return float(out[0]), float(out[1]), float(out[2])
 
 
+_PYTHON = """
+import resource, sys, time
+t = time.perf_counter()
+import staffing
+forecast, out, summary, model = sys.argv[1:5]
+targets = ["80/20"] if model == "C" else ["80/20", "abandon<=5%"]
+result = staffing.plan_file(
+    forecast, out, targets=targets, summary=summary,
+    model=staffing.QueueModel(abandonment=model != "C"),
+)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+print(time.perf_counter() - t, peak, result.chunks if result.chunked else 0)
+"""
+
+
+def python_plan(forecast: Path, work: Path, model: str) -> tuple[float, float, int, bool]:
+    """``staffing.plan_file`` in a process of its own: wall seconds (imports included),
+    peak resident bytes, chunks (0: read at once), and whether its files are the command
+    line's."""
+    out, summary = work / f"python-{model}.csv", work / f"python-summary-{model}.csv"
+    done = subprocess.run(
+        [sys.executable, "-c", _PYTHON, str(forecast), str(out), str(summary), model],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    same = filecmp.cmp(out, work / f"plan-{model}.csv", shallow=False) and filecmp.cmp(
+        summary, work / f"summary-{model}.csv", shallow=False
+    )
+    out.unlink()
+    return float(done[0]), float(done[1]), int(done[2]), same
+
+
 def plan(forecast: Path, work: Path, model: str) -> list[str]:
     targets = ["--target", "80/20"]
     if model == "A":
@@ -138,7 +176,9 @@ def plan(forecast: Path, work: Path, model: str) -> list[str]:
     ]
 
 
-def run(queues: int, days: int, order: str, models: list[str], work: Path) -> None:
+def run(
+    queues: int, days: int, order: str, models: list[str], work: Path, python: list[str]
+) -> None:
     forecast = work / "forecast.csv"
     t = time.perf_counter()
     rows = write_forecast(forecast, queues, days, order)
@@ -170,6 +210,15 @@ def run(queues: int, days: int, order: str, models: list[str], work: Path) -> No
         else:
             line += f"; memory aim <= 2 GiB: {'met' if peak <= 2 * GIB else 'NOT met'}"
         print(line, flush=True)
+        if model in python:
+            wall, peak, chunks, same = python_plan(forecast, work, model)
+            how = f"in {chunks} chunks" if chunks else "read at once"
+            print(
+                f"  the same from Python, staffing.plan_file: {wall:.1f} s {how}; "
+                f"peak memory {peak / GIB:.2f} GiB (resource.getrusage); the command line's "
+                f"bytes: {'identical' if same else 'DIFFERENT'}",
+                flush=True,
+            )
         written.unlink()
 
 
@@ -181,13 +230,20 @@ def main() -> None:
     parser.add_argument("--model", choices=["C", "A"], action="append")
     parser.add_argument("--big", action="store_true", help="also 1,000 queues (35 M rows)")
     parser.add_argument("--workdir", default=None, help="where the generated files go")
+    parser.add_argument(
+        "--python",
+        choices=["C", "A", "none"],
+        action="append",
+        help="models also planned from Python with staffing.plan_file (default C)",
+    )
     args = parser.parse_args()
     models = args.model or ["C", "A"]
+    python = [m for m in args.python or ["C"] if m != "none"]
     with tempfile.TemporaryDirectory(prefix="bench-big-", dir=args.workdir) as d:
-        run(args.queues, args.days, args.order, models, Path(d))
+        run(args.queues, args.days, args.order, models, Path(d), python)
     if args.big:
         with tempfile.TemporaryDirectory(prefix="bench-big-", dir=args.workdir) as d:
-            run(1000, args.days, args.order, ["C"], Path(d))
+            run(1000, args.days, args.order, ["C"], Path(d), python)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     )
     from staffing.forecasting import ForecastResult, Reforecast, forecast, reforecast
     from staffing.io import load_calibration, read_forecast, read_history, read_requirement
+    from staffing.io.pipeline import FileResult, compare_file, evaluate_file, plan_file
     from staffing.planner import (
         ChannelRules,
         FteRules,
@@ -131,6 +132,11 @@ _LAZY: dict[str, str] = {
     "read_forecast": "staffing.io",
     "read_history": "staffing.io",
     "read_requirement": "staffing.io",
+    # big files: read at once or in chunks of whole queues, outputs written all or none
+    "FileResult": "staffing.io.pipeline",
+    "compare_file": "staffing.io.pipeline",
+    "evaluate_file": "staffing.io.pipeline",
+    "plan_file": "staffing.io.pipeline",
 }
 
 __all__ = [
@@ -143,6 +149,7 @@ __all__ = [
     "ChannelRules",
     "CreditTerms",
     "CustomerAbandon",
+    "FileResult",
     "ForecastResult",
     "FteRules",
     "InputError",
@@ -165,10 +172,12 @@ __all__ = [
     "calibrate",
     "capacity_plan",
     "compare",
+    "compare_file",
     "credit_exposure",
     "erlang_b",
     "erlang_c",
     "evaluate",
+    "evaluate_file",
     "evaluate_staffing",
     "forecast",
     "intraday",
@@ -178,6 +187,7 @@ __all__ = [
     "patience_for",
     "period_risk",
     "plan",
+    "plan_file",
     "read_forecast",
     "read_history",
     "read_requirement",

@@ -392,7 +392,7 @@ def test_evaluate_roster_gap_is_an_error(runner: CliRunner) -> None:
 
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """On a terminal the bar is drawn on stderr; elsewhere nothing is (see the demo test)."""
-    from staffing.cli.plan_cmd import progress_bar as _progress
+    from staffing.cli.progress import progress_bar as _progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

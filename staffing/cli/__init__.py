@@ -8,7 +8,8 @@ Every :class:`staffing.errors.StaffingError` becomes one line on stderr and exit
 1, with the library's parameter names (in backticks) shown as this command's options;
 a bad option value is one line and exit status 2 (click's usage error); every
 :class:`staffing.errors.StaffingWarning` is printed once as ``Warning: ...``; output
-into a closed pipe (``| head``) ends quietly.
+into a closed pipe (``| head``) ends quietly; SIGTERM removes the run's temporary files
+and exits with status 143.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ _ALIASES: dict[str, str] = {
     "scenarios": "--scenario",
     "n_sims": "--simulations",
     "calibration_period": "--calibration-period",
+    "summary": "--summary",
+    "sweep": "--sweep",
 }
 _PARAMETER = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
 
@@ -201,8 +204,11 @@ class _LazyGroup(click.Group):
         # (before the plotting layer first imports matplotlib; a chosen backend is kept)
         os.environ.setdefault("MPLBACKEND", "Agg")
         try:
-            with _warnings_as_lines():
+            with _terminated_cleanly(), _warnings_as_lines():
                 return super().invoke(ctx)
+        except _Terminated:
+            click.echo("Error: terminated (SIGTERM)", err=True)
+            sys.exit(128 + 15)
         except StaffingError as exc:
             raise click.ClickException(render(str(exc), _CURRENT.get("command"))) from None
         except BrokenPipeError:
@@ -215,6 +221,43 @@ class _LazyGroup(click.Group):
         rows = [(name, _COMMANDS[name][2]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwind (every output's temporary file removed on the way)."""
+
+
+@contextmanager
+def _terminated_cleanly() -> Iterator[None]:
+    """SIGTERM stops the command as an error would: the ``with`` blocks that stage its
+    outputs remove their temporary files, then the command exits with status 143.
+
+    A second SIGTERM during that clean-up is ignored (SIGKILL still stops it; the next run
+    writing the same files removes what it leaves). Outside the main thread, or in a
+    process forked from this one, the signal keeps its default action.
+    """
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def stop(signum: int, frame: object) -> None:
+        if os.getpid() != owner:  # a forked child: die as it would have
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _quiet_pipe() -> None:

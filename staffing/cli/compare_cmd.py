@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import click
 
-from staffing.cli.chunked import ForecastRun, Progress
+from staffing.cli.chunked import Progress
 from staffing.cli.command import OneLineCommand
 from staffing.cli.formatting import pretty_compare, pretty_sweep
 from staffing.cli.options import (
@@ -21,7 +20,6 @@ from staffing.cli.options import (
     threshold_option,
 )
 from staffing.cli.output import Outputs, out_option, plot_option, warn
-from staffing.cli.progress import working
 from staffing.cli.types import FiniteFloat, ScenarioText, TargetList
 from staffing.vocabulary import format_duration
 
@@ -61,24 +59,6 @@ def _numbers(option: str, text: str | None, *, percent: bool) -> list[float] | N
         return [parse_duration(v, what=option) for v in items]
     except StaffingError as exc:
         raise click.UsageError(str(exc)) from None
-
-
-def _compare_chunked(run: ForecastRun, scenarios: list[str], **options: Any) -> Any:
-    """The comparison of a big forecast, planned a chunk of whole queues at a time."""
-    from staffing.contracts import Comparison
-
-    comparison = Comparison(scenarios, source=run.census.source, **options)
-    seen: set[str] = set()
-    with Progress(run.rows, "compare") as bar:
-        with contextlib.closing(run.each(bar)) as each:
-            for _, chunk in each:
-                with chunk.file_rows(seen):
-                    comparison.add(chunk.frame)
-                if bar.update is not None:
-                    bar.update(len(chunk.frame))
-                del chunk
-        bar.phase("summary")
-        return comparison.table()
 
 
 @click.command("compare", cls=OneLineCommand)
@@ -187,8 +167,8 @@ def compare_command(
         --scenario 'abandon<=5%' --shrinkage 0.3 --cost-per-fte 52000 \\
         --sweep --out compare.xlsx --plot compare.png
     """
-    from staffing.contracts import compare, parse_scenario, sweep
     from staffing.io import read_targets
+    from staffing.io.pipeline import compare_file
 
     if not scenarios and not do_sweep:
         raise click.UsageError("no scenario: give --scenario (e.g. 80/20) or --sweep")
@@ -203,72 +183,40 @@ def compare_command(
     )
     fractions = _numbers("--percents", percents, percent=True)
     seconds = _numbers("--thresholds", thresholds, percent=False)
-    run = ForecastRun(forecast, chunking, ["--sweep"] if do_sweep else [])
-    frame: Any = None if run.chunked else forecast.table()
-    common: dict[str, Any] = {
-        "interval_s": forecast.interval_s,
-        "model": model,
-        "fte": fte,
-        "cost_per_fte": cost_per_fte,
-    }
-    tables: dict[str, Any] = {}
-    if scenarios and run.chunked:
-        tables["compare"] = _compare_chunked(
-            run,
+    with Progress(label="compare") as bar, outputs:
+        result = compare_file(
+            forecast.path,
             list(scenarios),
+            out,
+            read=forecast.options,
+            interval_s=forecast.interval_s,
+            model=model,
+            fte=fte,
+            cost_per_fte=cost_per_fte,
             threshold_s=threshold_s,
             method=method,
             simulation=simulation,
             targets_table=read_targets(targets_file) if targets_file else None,
             channels=channels,
-            **common,
+            sweep=do_sweep,
+            at=at,
+            fractions=fractions,
+            thresholds_s=seconds,
+            sweep_out=sweep_out,
+            progress=bar,
+            outputs=outputs.files,
+            **chunking.options(),
         )
-    elif scenarios:
-        tables["compare"] = compare(
-            frame,
-            list(scenarios),
-            threshold_s=threshold_s,
-            method=method,  # type: ignore[arg-type]
-            simulation=simulation,
-            targets_table=read_targets(targets_file) if targets_file else None,
-            channels=channels,
-            **common,
-        )
-    if do_sweep:
-        if at is None:
-            firsts = [t for s in scenarios for t in parse_scenario(s).targets.service_levels]
-            at = str(firsts[0]) if firsts else "80/20"
-        with working("sweeping targets"):
-            tables["sweep"] = sweep(
-                frame, at=at, fractions=fractions, thresholds_s=seconds, **common
-            )
-        if set(tables["sweep"]["model"]) == {"Erlang C"}:
+        outputs.wrote(result.written)
+        tables = dict(result.tables)
+        if "sweep" in tables and set(tables["sweep"]["model"]) == {"Erlang C"}:
             warn(
                 "no patience known (patience_s column, --patience-s or --calibration): "
                 "the sweep shows Erlang C only"
             )
+        if plot_path is not None:
+            outputs.figure("--plot", _figure(tables, forecast.name))
     main = "compare" if "compare" in tables else "sweep"
-    fig = None
-    if plot_path is not None:
-        from staffing.plotting.contracts import compare_figure, sweep_figure
-
-        if "compare" in tables:
-            shown = tables["compare"]
-            if "channel" in shown.columns:  # one bar per scenario: its total
-                shown = shown[shown["channel"] == "total"].reset_index(drop=True)
-                shown.attrs = dict(tables["compare"].attrs)
-            fig = compare_figure(
-                shown,
-                tables.get("sweep"),
-                title=f"What-if: staffing by SLA target ({forecast.name})",
-            )
-        else:
-            fig = sweep_figure(tables["sweep"])
-    with outputs:
-        outputs.tables("--out", tables, main)
-        if "sweep" in tables:
-            outputs.tables("--sweep-out", tables, "sweep")
-        outputs.figure("--plot", fig)
     stdout_free = not outputs.stdout_taken
     if "compare" in tables and out is None and stdout_free:
         at_s = tables["compare"].attrs["threshold_s"]
@@ -282,3 +230,18 @@ def compare_command(
             click.echo(pretty_sweep(tables["sweep"]).to_string(index=False))
         else:
             warn("the sweep table was not written: give --sweep-out PATH or an .xlsx --out")
+
+
+def _figure(tables: dict[str, Any], name: str) -> Any:
+    """The comparison's bars (and the sweep's curves), or the sweep alone."""
+    from staffing.plotting.contracts import compare_figure, sweep_figure
+
+    if "compare" not in tables:
+        return sweep_figure(tables["sweep"])
+    shown = tables["compare"]
+    if "channel" in shown.columns:  # one bar per scenario: its total
+        shown = shown[shown["channel"] == "total"].reset_index(drop=True)
+        shown.attrs = dict(tables["compare"].attrs)
+    return compare_figure(
+        shown, tables.get("sweep"), title=f"What-if: staffing by SLA target ({name})"
+    )

@@ -167,6 +167,16 @@ class Outputs:
         if path != "-":
             self.written.append(path)
 
+    @property
+    def files(self) -> Any:
+        """The :class:`staffing.io.OutputSet` the files are staged in (within the block):
+        hand it to a library call that writes files of its own."""
+        return self._set
+
+    def wrote(self, paths: Sequence[str]) -> None:
+        """Files a library call staged in :attr:`files`, named with the others at the end."""
+        self.written.extend(paths)
+
     def table(self, option: str, table: Any) -> None:
         """Stage a table (or a mapping of named tables for an .xlsx) for ``option``."""
         path = self.paths.get(option)

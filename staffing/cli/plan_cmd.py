@@ -28,7 +28,6 @@ from staffing.cli.options import (
     threshold_option,
 )
 from staffing.cli.output import Outputs, out_option, plot_option, report_option
-from staffing.cli.progress import progress_bar
 
 __all__ = ["evaluate_command", "plan_command"]
 
@@ -161,14 +160,13 @@ def _settings(
 
 
 def _whole(outputs: Outputs) -> list[str]:
-    """The options given whose output needs the whole interval table at once."""
-    out = outputs.get("--out")
+    """The options given whose output needs the whole interval table at once (the library
+    sees an .xlsx --out for itself)."""
     return [
         option
         for option, needs in (
             ("--plot", outputs.get("--plot") is not None),
             ("--report", outputs.get("--report") is not None),
-            ("--out .xlsx", out is not None and out.lower().endswith(".xlsx")),
         )
         if needs
     ]
@@ -184,57 +182,20 @@ def _chunked(
     finish: Callable[[Any], Any] | None = None,
     check: bool = True,
 ) -> Any:
-    """Plan (or evaluate) a forecast a chunk of whole queues at a time.
-
-    ``solve(frame, progress)`` gives a chunk's interval table; ``finish(table)`` gives it
-    ready for writing (whole heads); ``parts`` (:class:`~staffing.planner.SummaryParts`) gathers
-    the summary; ``check``: the plan's sanity warnings. The interval table streams to
-    ``--out`` in the file's row order; the summary is written last. Returns the summary.
+    """A forecast already looked at, worked through a chunk of whole queues at a time
+    with this command's outputs and progress bar (the library's loop,
+    :func:`staffing.io.pipeline.run_chunks`, for work the library does not name).
+    Returns the summary. The commands themselves call :func:`staffing.plan_file`.
     """
-    from staffing.io.chunks import InOrder
-    from staffing.planner import SanityCheck
+    from staffing.io.pipeline import run_chunks
 
-    sanity = SanityCheck(run.census.source)
-    seen: set[str] = set()
     with Progress(run.rows, label) as bar, outputs:
         sink = outputs.stream("--out", run.dates())
-        merge = InOrder() if sink is not None and not run.in_file_order else None
-        each = run.each(bar)
-        try:
-            for name, chunk in each:
-                with chunk.file_rows(seen):
-                    table = solve(chunk.frame, bar.update)
-                    if check:
-                        sanity.add(table, chunk.rows)
-                parts.add(table)
-                if finish is not None:
-                    table = finish(table)
-                if sink is not None:
-                    bar.phase(f"{name}: writing")
-                    if merge is not None:
-                        merge.add(sink.arrow(table), chunk.rows)
-                    else:
-                        sink.write(table)
-                del table, chunk
-            if merge is not None:
-                bar.phase("writing in the file's row order")
-                merge.write(sink)
-        finally:
-            each.close()
-            if merge is not None:
-                merge.close()
-        sanity.warn()
-        bar.phase("summary")
-        summary = parts.summary()
+        summary = run_chunks(
+            run, solve, parts=parts, sink=sink, finish=finish, check=check, progress=bar
+        )
         outputs.table("--summary", summary)
     return summary
-
-
-def _whole_heads(table: Any) -> Any:
-    from staffing.planner import round_heads
-
-    round_heads(table)
-    return table
 
 
 def _figure(intervals: Any, heading: str, agents_label: str) -> Any:
@@ -253,7 +214,7 @@ def _finish(
     *,
     bands: bool,
 ) -> None:
-    """Write the tables, figure and report of ``plan`` / ``evaluate``; print the summary."""
+    """Stage the figure and report of ``plan`` / ``evaluate`` (within ``outputs``)."""
     figure = None
     if outputs.get("--plot") or outputs.get("--report"):
         figure = _figure(result.intervals, heading, agents_label)
@@ -265,18 +226,23 @@ def _finish(
         if bands and result.intervals["required"].notna().any():
             short = plot_heatmap(result.intervals, "shortfall").figure
             blocks.insert(5, ("Where the staffing falls short", short))
-    with outputs:
-        outputs.tables("--out", result.tables(), "intervals")
-        outputs.table("--summary", result.summary)
-        outputs.figure("--plot", figure)
-        outputs.report("--report", title, blocks)
-    _print_summary(outputs, result.summary, bands=bands)
+    outputs.figure("--plot", figure)
+    outputs.report("--report", title, blocks)
 
 
 def _print_summary(outputs: Outputs, summary: Any, *, bands: bool) -> None:
     """The summary on standard output, unless a table goes there or to --out."""
     if outputs.get("--out") is None and outputs.get("--summary") != "-":
         click.echo(pretty_summary(summary, bands=bands).to_string(index=False))
+
+
+def _files(outputs: Outputs) -> dict[str, Any]:
+    """The library's arguments naming the files to write, and where to stage them."""
+    return {
+        "out": outputs.get("--out"),
+        "summary": outputs.get("--summary"),
+        "outputs": outputs.files,
+    }
 
 
 @click.command("plan", cls=OneLineCommand)
@@ -329,44 +295,45 @@ def plan_command(
       staffing plan channels.csv --targets channel_targets.csv \\
         --open 'Mon-Fri 08:00-18:00' --deadline-clock business
     """
-    from staffing.planner import SummaryParts, plan, plan_intervals
+    from staffing.io.pipeline import plan_file
 
     goal.require()
     outputs = _outputs_of(out, summary_path, plot_path, report_path)
-    settings = _settings_of(forecast, goal, model, fte, period, threshold_s, channels)
-    run = ForecastRun(forecast, chunking, _whole(outputs))
-    if run.chunked:
-        chunk_settings = {k: v for k, v in settings.items() if k != "period"}
-        summary = _chunked(
-            run,
-            outputs,
-            "Planning",
-            lambda frame, progress: plan_intervals(
-                frame,
-                goal.default,
-                method=method,  # type: ignore[arg-type]
-                simulation=simulation,
-                progress=progress,
-                **chunk_settings,
-            ),
-            SummaryParts(period=period, fte=settings["fte"]),  # type: ignore[arg-type]
-            finish=_whole_heads if whole_heads else None,
-        )
-        _print_summary(outputs, summary, bands=False)
-        return
-    frame = forecast.table()
-    with progress_bar(len(frame), "Planning") as bar:
-        result = plan(
-            frame,
-            goal.default,
-            method=method,  # type: ignore[arg-type]
+    with Progress(label="Planning") as bar, outputs:
+        result = plan_file(
+            forecast.path,
+            targets=goal.default,
+            read=forecast.options,
+            method=method,
             simulation=simulation,
-            progress=bar.update if bar is not None else None,
             whole_heads=whole_heads,
-            **settings,
+            keep_intervals=_whole(outputs),
+            progress=bar,
+            **_settings_of(forecast, goal, model, fte, period, threshold_s, channels),
+            **chunking.options(),
+            **_files(outputs),
         )
-    mixed = "channel" in result.intervals.columns
-    busiest = result.intervals.nlargest(12, "agents")[
+        outputs.wrote(result.written)
+        if result.intervals is not None and (plot_path or report_path):
+            _finish(
+                outputs,
+                result,
+                f"Staffing plan: {forecast.name}",
+                _plan_blocks(result, goal, model, fte, period, method, channels),
+                "Required and scheduled agents per queue",
+                "Required agents",
+                bands=False,
+            )
+    _print_summary(outputs, result.summary, bands=False)
+
+
+def _plan_blocks(
+    result: Any, goal: TargetChoice, model: Any, fte: Any, period: str, method: str, channels: Any
+) -> list[tuple[str, object]]:
+    """The report's blocks of a plan: in short, settings, summary, peak intervals."""
+    intervals = result.intervals
+    mixed = "channel" in intervals.columns
+    busiest = intervals.nlargest(12, "agents")[
         [
             "interval_start",
             "queue",
@@ -382,21 +349,12 @@ def plan_command(
             "target",
         ]
     ]
-    blocks: list[tuple[str, object]] = [
+    return [
         ("In short", _headline(result)),
-        ("Settings", _settings(goal, model, fte, frame, method, channels)),
+        ("Settings", _settings(goal, model, fte, result.forecast, method, channels)),
         (f"Summary per {period}", pretty_summary(result.summary)),
         ("Peak intervals", readable(busiest)),
     ]
-    _finish(
-        outputs,
-        result,
-        f"Staffing plan: {forecast.name}",
-        blocks,
-        "Required and scheduled agents per queue",
-        "Required agents",
-        bands=False,
-    )
 
 
 @click.command("evaluate", cls=OneLineCommand)
@@ -441,26 +399,47 @@ def evaluate_command(
     Example:
       staffing evaluate forecast.csv --roster roster.csv --target 80/20 --out out/eval.csv
     """
-    from staffing.io import read_roster
-    from staffing.planner import evaluate_staffing
+    from staffing.io.pipeline import evaluate_file
 
     outputs = _outputs_of(out, summary_path, plot_path, report_path)
-    settings = _settings_of(forecast, goal, model, fte, period, threshold_s, channels)
-    run = ForecastRun(forecast, chunking, _whole(outputs))
-    roster_read = forecast.options.with_columns(roster_columns)
-    staffing = read_roster(roster, options=roster_read) if roster else None
-    if run.chunked and staffing is not None and "queue" in staffing.columns:
-        named = set(staffing["queue"].astype(str).unique())
-        if not named <= run.census.queue_names():  # a schedule's pool: its queues together
-            run.read_whole(
-                ["--roster with pooled queues (a schedule's coverage)"],
-                "give a roster with one row per queue and interval, or more memory",
+    with Progress(label="Evaluating") as bar, outputs:
+        result = evaluate_file(
+            forecast.path,
+            roster,
+            targets=goal.default,
+            read=forecast.options,
+            roster_read=forecast.options.with_columns(roster_columns),
+            edges=band_edges,
+            keep_intervals=_whole(outputs),
+            progress=bar,
+            **_settings_of(forecast, goal, model, fte, period, threshold_s, channels),
+            **chunking.options(),
+            **_files(outputs),
+        )
+        outputs.wrote(result.written)
+        if result.intervals is not None and (plot_path or report_path):
+            _finish(
+                outputs,
+                result,
+                f"Staffing evaluation: {forecast.name}",
+                _evaluate_blocks(result, goal, model, fte, period, channels, band_edges),
+                "Staffing and predicted service level per queue",
+                "Staffed agents",
+                bands=True,
             )
-    if run.chunked:
-        _evaluate_chunked(run, outputs, goal, settings, staffing, band_edges)
-        return
-    frame = forecast.table()
-    result = evaluate_staffing(frame, staffing, goal.default, edges=band_edges, **settings)
+    _print_summary(outputs, result.summary, bands=True)
+
+
+def _evaluate_blocks(
+    result: Any,
+    goal: TargetChoice,
+    model: Any,
+    fte: Any,
+    period: str,
+    channels: Any,
+    band_edges: tuple[float, float],
+) -> list[tuple[str, object]]:
+    """The report's blocks of an evaluation: in short, settings, summary, bands, worst."""
     iv = result.intervals
     flagged = iv[iv["band"].isin(["warning", "interrupt offline", "all hands"])]
     worst = flagged.nlargest(20, "shortfall_pts")[
@@ -483,9 +462,9 @@ def evaluate_command(
         f"{counts.get(b, 0)} {b}" for b in ("met", "warning", "interrupt offline", "all hands")
     )
     low, high = band_edges
-    blocks: list[tuple[str, object]] = [
+    return [
         ("In short", _headline(result, given=True)),
-        ("Settings", _settings(goal, model, fte, frame, channels=channels)),
+        ("Settings", _settings(goal, model, fte, result.forecast, channels=channels)),
         (f"Summary per {period}", pretty_summary(result.summary, bands=True)),
         (
             "Escalation bands",
@@ -493,48 +472,3 @@ def evaluate_command(
         ),
         ("Intervals furthest below target", readable(worst)),
     ]
-    _finish(
-        outputs,
-        result,
-        f"Staffing evaluation: {forecast.name}",
-        blocks,
-        "Staffing and predicted service level per queue",
-        "Staffed agents",
-        bands=True,
-    )
-
-
-def _evaluate_chunked(
-    run: ForecastRun,
-    outputs: Outputs,
-    goal: TargetChoice,
-    settings: dict[str, Any],
-    staffing: Any,
-    band_edges: tuple[float, float],
-) -> None:
-    """``evaluate`` of a big forecast, a chunk of whole queues at a time; a roster is read
-    at once and each chunk takes its queues' rows."""
-    from staffing.planner import EvaluationParts, evaluate_intervals
-
-    chunk_settings = {k: v for k, v in settings.items() if k != "period"}
-
-    def solve(frame: Any, progress: Any) -> Any:
-        mine = staffing
-        if staffing is not None and "queue" in staffing.columns and "queue" in frame.columns:
-            queues = set(frame["queue"].astype(str).unique())
-            mine = staffing[staffing["queue"].astype(str).isin(queues)].reset_index(drop=True)
-            mine.attrs = dict(staffing.attrs)
-        table = evaluate_intervals(frame, mine, goal.default, edges=band_edges, **chunk_settings)
-        if progress is not None:
-            progress(len(table))
-        return table
-
-    summary = _chunked(
-        run,
-        outputs,
-        "Evaluating",
-        solve,
-        EvaluationParts(period=settings["period"], fte=settings["fte"]),
-        check=False,
-    )
-    _print_summary(outputs, summary, bands=True)

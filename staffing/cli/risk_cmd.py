@@ -22,7 +22,7 @@ __all__ = ["intraday_command", "risk_command"]
 
 
 def _progress_bar(total: int, label: str) -> Any:
-    from staffing.cli.plan_cmd import progress_bar
+    from staffing.cli.progress import progress_bar
 
     return progress_bar(total, label)
 

@@ -1,5 +1,5 @@
-"""Files in and out: tables (CSV / Excel / Parquet), every reader, ``calibration.json``
-and HTML reports.
+"""Files in and out: tables (CSV / Excel / Parquet), every reader, ``calibration.json``,
+HTML reports, and forecast files of any size planned in one call (:func:`plan_file`).
 
 Readers name the file, column and rows in every error
 (:class:`staffing.errors.InputError`) and hand their tables to the domain function that
@@ -12,6 +12,14 @@ from __future__ import annotations
 from staffing.frames import bad_rows, check_column, require_columns, to_timestamps
 from staffing.io.calibration import load_calibration, write_calibration
 from staffing.io.forecasting import read_aht_table, read_call_history, read_holidays
+from staffing.io.pipeline import (
+    FileProgress,
+    FileResult,
+    ForecastFile,
+    compare_file,
+    evaluate_file,
+    plan_file,
+)
 from staffing.io.readers import (
     ReadOptions,
     is_bank_log,
@@ -39,13 +47,19 @@ from staffing.io.tables import (
 __all__ = [
     "TABLE_SUFFIXES",
     "WRITABLE_SUFFIXES",
+    "FileProgress",
+    "FileResult",
+    "ForecastFile",
     "OutputSet",
     "ReadOptions",
     "atomic_write",
     "bad_rows",
     "check_column",
+    "compare_file",
+    "evaluate_file",
     "is_bank_log",
     "load_calibration",
+    "plan_file",
     "read_aht_table",
     "read_bank_log",
     "read_call_history",

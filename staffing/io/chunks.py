@@ -2,21 +2,30 @@
 
 A year of 15-minute intervals for a thousand queues is 35 million rows: planned at once it
 would hold gigabytes, yet the rows of one queue (or of one pool of queues sharing agents)
-depend on nothing outside it. So a big forecast is read twice:
+depend on nothing outside it. So a big forecast is read once, and its rows kept on disk:
 
-1. :func:`census` reads only the queue (and pool) and timestamp columns: how many rows
-   each queue has, in which order the queues come, whether each queue's rows are
-   together, and every distinct timestamp (a year of 15-minute intervals is 35,040 of
-   them, however many queues). The timestamps are read once, with one date convention for
-   the whole file, and a job too big for memory is refused here, before the rest is read.
-2. :meth:`Census.chunks` reads the rows again, a chunk of whole queues at a time, each as
-   the same table :func:`~staffing.io.read_table` would give for those rows.
+1. :func:`census` reads the file, a batch of rows at a time: how many rows each queue
+   has, in which order the queues come, whether each queue's rows are together, and
+   every distinct timestamp (a year of 15-minute intervals is 35,040 of them, however
+   many queues). It keeps the rows, as read, in a temporary Arrow file beside the
+   others of the run, each row with the number of its queue and of its timestamp text in
+   place of the text. The timestamps are read once, with one date convention for the
+   whole file, and a job too big for memory is refused after this look, before any
+   planning.
+2. :meth:`Census.chunks` reads the kept rows back (no text is parsed again), a chunk of
+   whole queues at a time, each as the same table :func:`~staffing.io.read_table` would
+   give for those rows.
 
 Where each queue's rows are together (a file sorted by queue), the rows stream straight
 through. Where they are interleaved (a file sorted by time), each chunk's rows are first
-spilled to a temporary file, and :class:`InOrder` writes the chunks' results back in the
-file's row order; either way the output is the one-shot run's, byte for byte.
-Messages that name rows name the file's rows, not a chunk's.
+sorted into a temporary file of their own, and :class:`InOrder` writes the chunks'
+results back in the file's row order; either way the output is the one-shot run's, byte
+for byte. Messages that name rows name the file's rows, not a chunk's.
+
+Temporary files go to the system's temporary directory (``TMPDIR``) or the ``spill_dir``
+given, in directories named ``staffing-KIND-PID-...``; they are removed when the run ends
+or is stopped by SIGTERM, and those of a killed run (SIGKILL) by the next run that spills
+in the same place. The kept rows take about as much disk as the CSV itself.
 """
 
 from __future__ import annotations
@@ -25,8 +34,9 @@ import contextlib
 import os
 import re
 import resource
-import tempfile
+import shutil
 import warnings
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +50,7 @@ import pyarrow.ipc as ipc
 
 from staffing.errors import InputError, StaffingWarning
 from staffing.io.delimited import TextLayout, frame_from_arrow, sniff_text, stream_delimited
-from staffing.io.tables import file_columns, normalise_table
+from staffing.io.tables import file_columns, normalise_table, scratch_directory, scratch_path
 
 __all__ = [
     "Census",
@@ -58,6 +68,8 @@ _TEXT_TYPES = {pa.string(): _TEXT, pa.large_string(): _TEXT}
 #: Rows read or spilled at a time.
 BATCH_ROWS = 1 << 16
 _KEY_SEP = "\x1f"
+#: Columns the census adds to the rows it keeps: each row's unit and timestamp numbers.
+_UNIT, _STAMP = "__unit", "__stamp"
 
 
 # --------------------------------------------------------------------------- memory
@@ -241,8 +253,10 @@ class _Units:
             named = np.array([bool(v) for v in p_values] + [False])[p_codes]
             local = np.where(named, len(keys) + p_codes, q_codes)
             keys += [_key("pool", v) for v in [*p_values, ""]]
-        # units registered in the order their first row comes
-        used, first = np.unique(local, return_index=True)
+        # units registered in the order their first row comes (looked for among the
+        # first rows of runs of one unit: a few in a file sorted by queue)
+        heads = np.flatnonzero(np.concatenate([[True], local[1:] != local[:-1]]))
+        used, first = np.unique(local[heads], return_index=True)
         used = used[np.argsort(first, kind="stable")]
         lookup = np.full(len(keys), -1, dtype=np.int64)
         lookup[used] = self._lookup([keys[int(k)] for k in used])
@@ -269,35 +283,40 @@ class _Units:
 
 @dataclass
 class _Stamps:
-    """Distinct timestamp texts and the file row where each first appears."""
+    """Distinct timestamp texts, the file row where each first appears, and a number for
+    each (its place in :attr:`known`) that the rows keep instead of their text."""
 
     first_row: dict[str, int] = field(default_factory=dict)
-    known: pa.Array | None = None  # the texts of first_row, for a vectorised lookup
+    known: pa.Array | None = None  # the texts of first_row (bar ""), in order of number
 
-    def add(self, keys: pa.Array, offset: int) -> None:
-        encoded = pc.dictionary_encode(keys)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.unify_dictionaries().combine_chunks()
-        local = encoded.dictionary
+    def add(self, keys: pa.Array, offset: int) -> np.ndarray:
+        """Take in a batch's timestamp texts (its first row the file's row ``offset``);
+        the number of each row's text (-1 where missing)."""
+        if isinstance(keys, pa.ChunkedArray):
+            keys = keys.combine_chunks()
         if self.known is None:
-            new = np.arange(len(local))
-        else:
-            seen = pc.is_in(local, value_set=self.known).to_numpy(zero_copy_only=False)
-            new = np.flatnonzero(~np.asarray(seen, dtype=bool))
-        missing = encoded.indices.null_count > 0 and "" not in self.first_row
-        if not new.size and not missing:
-            return
-        idx = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
-        if missing:
-            self.first_row[""] = offset + int(np.flatnonzero(idx < 0)[0])
-        if new.size:
-            codes, first = np.unique(idx, return_index=True)
-            at = np.zeros(len(local), dtype=np.int64)
-            at[codes[codes >= 0]] = first[codes >= 0]
-            fresh = local.take(pa.array(new))
-            for key, row in zip(fresh.to_pylist(), at[new].tolist(), strict=True):
-                self.first_row.setdefault(key, offset + row)
-            self.known = fresh if self.known is None else pa.concat_arrays([self.known, fresh])
+            numbers = np.full(len(keys), -1, dtype=np.int64)
+        else:  # one hash lookup a row; texts seen before are all a batch holds, mostly
+            found = pc.index_in(keys, value_set=self.known)
+            numbers = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False))
+        unknown = np.flatnonzero(numbers < 0)
+        if unknown.size:
+            texts = keys.take(pa.array(unknown))
+            present = np.asarray(texts.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+            if not present.all() and "" not in self.first_row:
+                self.first_row[""] = offset + int(unknown[np.argmin(present)])
+            if present.any():
+                rows = unknown[present]
+                encoded = pc.dictionary_encode(texts.filter(pa.array(present)))
+                local = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
+                fresh = encoded.dictionary  # in the order of their first rows
+                _, first = np.unique(local, return_index=True)
+                for key, row in zip(fresh.to_pylist(), rows[first].tolist(), strict=True):
+                    self.first_row.setdefault(key, offset + row)
+                start = len(self.known) if self.known is not None else 0
+                numbers[rows] = start + local
+                self.known = fresh if self.known is None else pa.concat_arrays([self.known, fresh])
+        return numbers.astype(np.int32)
 
 
 def _id_key(value: Any) -> str:
@@ -385,7 +404,15 @@ class Census:
     encoding: str | None = None
     frame: pd.DataFrame | None = None  # a spreadsheet, read whole
     midnights: bool = False  # typed timestamps: whether every one is a midnight
+    spill: Path | None = None  # the rows as read, in file order (an Arrow IPC stream)
+    stamp_texts: pa.Array | None = None  # the text of each timestamp number in the spill
     _parsed_stamps: tuple[list[str], pd.Series] | None = None
+    _remove: Any = None  # removes the spill's directory
+
+    def close(self) -> None:
+        """Remove the rows the census keeps on disk (the chunks can no longer be read)."""
+        if self._remove is not None:
+            self._remove()
 
     def describe(self, k: int) -> str:
         """``queue 'sales'`` or ``pool 'phones'``: unit ``k`` in messages."""
@@ -458,16 +485,18 @@ class Census:
         lookup = pd.Index(keys)
         dtype = parsed.dtype
         names = self.stamp_columns
+        texts = pd.Index(self.stamp_texts.to_pylist() if self.stamp_texts is not None else [])
+        by_number = np.empty(len(texts) + 1, dtype=values.dtype)  # the last: missing (-1)
+        by_number[:-1] = values[lookup.get_indexer(texts)]
+        if "" in self.stamps:
+            by_number[-1] = values[lookup.get_loc("")]
+        else:
+            by_number[-1] = np.datetime64("NaT") if values.dtype.kind == "M" else pd.NaT
 
-        def stamp(df: pd.DataFrame, raw: pa.Array | None = None) -> pd.DataFrame:
-            if raw is None:
+        def stamp(df: pd.DataFrame, numbers: np.ndarray | None = None) -> pd.DataFrame:
+            if numbers is None:
                 return options.timestamps(df)
-            encoded = pc.dictionary_encode(raw)
-            if isinstance(encoded, pa.ChunkedArray):
-                encoded = encoded.combine_chunks()
-            at = lookup.get_indexer(encoded.dictionary.to_pandas())
-            idx = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-            column = pd.Series(values[at[idx]], index=df.index, dtype=dtype)
+            column = pd.Series(by_number[numbers], index=df.index, dtype=dtype)
             out = df.drop(columns=[c for c in (*names, "time") if c in df.columns])
             out.insert(0, "interval_start", column)
             out.attrs = dict(df.attrs)
@@ -489,32 +518,46 @@ class Census:
         if len(groups) == 1 or self.contiguous:
             yield from self._streamed(groups, unit_chunk, stamp)
         else:
-            yield from self._spilled(groups, unit_chunk, stamp, spill_dir)
+            yield from self._sorted(groups, unit_chunk, stamp, spill_dir)
 
     # ----------------------------------------------------------------- sources of rows
 
-    def _batches(self, include: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
+    def _read(self) -> Iterator[pa.RecordBatch]:
+        """The file's rows, batch by batch (every column; text columns of a text file)."""
         if self.layout is not None:
             assert self.encoding is not None
-            yield from stream_delimited(self.layout, self.encoding, include)
+            yield from stream_delimited(self.layout, self.encoding)
         else:
             import pyarrow.parquet as pq
 
             with pq.ParquetFile(self.path) as f:
-                yield from f.iter_batches(batch_size=BATCH_ROWS, columns=include)
+                yield from f.iter_batches(batch_size=BATCH_ROWS)
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        """The rows the census kept, batch by batch, in file order."""
+        if self.spill is None or not self.spill.exists():
+            raise InputError("the census was closed: look at the file again", source=self.source)
+        with pa.OSFile(str(self.spill), "rb") as f:
+            yield from ipc.open_stream(f)
 
     def _frame(
         self, table: pa.Table, rows: np.ndarray, stamp: Callable[..., pd.DataFrame]
     ) -> Chunk:
-        raw_stamps = _stamp_keys(table, [self.names[c] for c in self.stamp_columns])
+        """A chunk's rows as :func:`~staffing.io.read_table` gives them, timestamps read."""
+        numbers = None
+        columns = self.columns
+        if _STAMP in table.column_names:  # the timestamp texts' numbers, not the texts
+            numbers = np.asarray(table.column(_STAMP).to_numpy(), dtype=np.int64)
+            columns = {k: v for k, v in columns.items() if k not in self.stamp_columns}
+        table = table.drop_columns([c for c in (_STAMP, _UNIT) if c in table.column_names])
         if self.layout is not None:
             ids = self.layout.ids(self.columns)
             df = frame_from_arrow(table, ids, decimal_comma=self.layout.delimiter != ",")
         else:
             df = table.to_pandas(types_mapper=_TEXT_TYPES.get)
         with file_rows(rows):
-            df = normalise_table(df, self.columns, self.source, ids_read=self.layout is not None)
-            df = stamp(df, raw_stamps) if raw_stamps is not None else stamp(df)
+            df = normalise_table(df, columns, self.source, ids_read=self.layout is not None)
+            df = stamp(df, numbers) if numbers is not None else stamp(df)
         return Chunk(df, rows)
 
     def _streamed(
@@ -547,7 +590,7 @@ class Census:
         if c < len(sizes):
             raise InputError("the file changed while it was read", source=self.source)
 
-    def _spilled(
+    def _sorted(
         self,
         groups: Sequence[range],
         unit_chunk: np.ndarray,
@@ -555,17 +598,13 @@ class Census:
         spill_dir: str | None,
     ) -> Iterator[Chunk]:
         """Rows sorted into one temporary file per chunk, then each chunk read back."""
-        queue = self.names.get("queue")
-        pool = self.names.get("pool")
-        units = _Units(list(self.units), {k: i for i, k in enumerate(self.units)})
-        with tempfile.TemporaryDirectory(prefix="staffing-chunks-", dir=spill_dir) as tmp:
+        with scratch_directory("chunks", spill_dir) as tmp:
             writers: dict[int, Any] = {}
             files: dict[int, Any] = {}
             offset = 0
             try:
                 for batch in self._batches():
-                    codes = units.codes(batch, queue, pool)
-                    chunk = unit_chunk[codes]
+                    chunk = unit_chunk[np.asarray(batch.column(_UNIT).to_numpy())]
                     rows = pa.array(np.arange(offset, offset + batch.num_rows, dtype=np.int64))
                     numbered = batch.append_column("__row", rows)
                     order = np.argsort(chunk, kind="stable")
@@ -582,8 +621,6 @@ class Census:
                     w.close()
                 for f in files.values():
                     f.close()
-            if offset != self.rows or len(units.names) != len(self.units):
-                raise InputError("the file changed while it was read", source=self.source)
             for k in range(len(groups)):
                 if k not in writers:
                     continue
@@ -628,7 +665,13 @@ class Chunk:
         return file_rows(self.rows, seen)
 
 
-def census(path: str | os.PathLike[str], options: Any, *, source: str | None = None) -> Census:
+def census(
+    path: str | os.PathLike[str],
+    options: Any,
+    *,
+    source: str | None = None,
+    spill_dir: str | None = None,
+) -> Census:
     """A first look at a table file: its queues (pools) and their rows, and its timestamps.
 
     Parameters
@@ -654,7 +697,15 @@ def census(path: str | os.PathLike[str], options: Any, *, source: str | None = N
         names = file_columns(layout.header, columns, source)
         for k, encoding in enumerate(layout.encodings):
             try:
-                return _scan(path, source, columns, names, layout=layout, encoding=encoding)
+                return _scan(
+                    path,
+                    source,
+                    columns,
+                    names,
+                    layout=layout,
+                    encoding=encoding,
+                    spill_dir=spill_dir,
+                )
             except UnicodeError:
                 if k == len(layout.encodings) - 1:
                     raise InputError(
@@ -668,7 +719,9 @@ def census(path: str | os.PathLike[str], options: Any, *, source: str | None = N
             header = pq.ParquetFile(path).schema_arrow.names
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputError(f"cannot read as Parquet ({exc})", source=source) from None
-        return _scan(path, source, columns, file_columns(header, columns, source))
+        return _scan(
+            path, source, columns, file_columns(header, columns, source), spill_dir=spill_dir
+        )
     frame = options.read(path)
     units = _Units()
     units.add(_frame_codes(units, frame))
@@ -698,7 +751,11 @@ def _scan(
     *,
     layout: TextLayout | None = None,
     encoding: str | None = None,
+    spill_dir: str | None = None,
 ) -> Census:
+    """Read the file once: count each unit's rows, number the distinct timestamp texts,
+    and keep the rows on disk (each with its unit's and its timestamp's number) for the
+    chunks."""
     if "interval_start" in names and "time" in names:
         stamp_columns: tuple[str, ...] = ("interval_start", "time")
     elif "interval_start" in names:
@@ -708,8 +765,7 @@ def _scan(
     else:
         stamp_columns = ()
     queue, pool = names.get("queue"), names.get("pool")
-    include = [c for c in (queue, pool) if c is not None]
-    include += [names[c] for c in stamp_columns]
+    stamp_names = [names[c] for c in stamp_columns]
     units, stamps = _Units(), _Stamps()
     rows = 0
     census_ = Census(
@@ -726,23 +782,44 @@ def _scan(
         layout,
         encoding,
     )
+    scratch = scratch_path("census", spill_dir)
+    census_._remove = weakref.finalize(census_, shutil.rmtree, scratch, ignore_errors=True)
+    census_.spill = scratch / "rows.arrow"
     typed = False
     midnights = True
-    for batch in census_._batches(include or None):
-        units.add(units.codes(batch, queue, pool))
-        keys = _stamp_keys(batch, [names[c] for c in stamp_columns]) if stamp_columns else None
-        if keys is None:
-            typed = True
-            if stamp_columns and midnights:
-                midnights = _all_midnights(batch.column(names[stamp_columns[0]]))
-        else:
-            stamps.add(keys, rows)
-        rows += batch.num_rows
+    try:
+        with pa.OSFile(str(census_.spill), "wb") as sink:
+            writer = None
+            for batch in census_._read():
+                codes = units.codes(batch, queue, pool)
+                units.add(codes)
+                keys = _stamp_keys(batch, stamp_names) if stamp_columns else None
+                kept = batch
+                if keys is None:
+                    typed = True
+                    if stamp_columns and midnights:
+                        midnights = _all_midnights(batch.column(stamp_names[0]))
+                else:
+                    numbers = stamps.add(keys, rows)
+                    kept = batch.drop_columns(stamp_names).append_column(
+                        _STAMP, pa.array(numbers, pa.int32())
+                    )
+                kept = kept.append_column(_UNIT, pa.array(codes.astype(np.int32), pa.int32()))
+                if writer is None:
+                    writer = ipc.new_stream(sink, kept.schema)
+                writer.write_batch(kept)
+                rows += batch.num_rows
+            if writer is not None:
+                writer.close()
+    except BaseException:
+        census_.close()
+        raise
     census_.rows = rows
     census_.units = units.names
     census_.unit_rows = np.array(units.counts, dtype=np.int64)
     census_.contiguous = units.contiguous
     census_.stamps = {} if typed else stamps.first_row
+    census_.stamp_texts = None if typed else stamps.known
     census_.midnights = typed and midnights
     if typed:
         census_.stamp_columns = ()
@@ -760,7 +837,7 @@ class InOrder:
     """
 
     def __init__(self, spill_dir: str | None = None, window: int = 1 << 18) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="staffing-out-", dir=spill_dir)
+        self._tmp = scratch_directory("out", spill_dir)
         self._paths: list[str] = []
         self._window = window
 

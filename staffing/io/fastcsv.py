@@ -37,6 +37,19 @@ SIGNIFICANT = 12
 _INTEGER_PRINTED = 1e9
 
 
+#: 10**0 ... 10**22: every one an exact double.
+_POWERS_OF_TEN = np.array([10.0**k for k in range(23)])
+
+
+def _whole_numbers(values: np.ndarray) -> bool:
+    """Whether every value is a whole number printed as an integer (a first look at the
+    head settles most columns of fractions)."""
+    for part in (values[:1024], values):
+        if not np.all((np.abs(part) < _INTEGER_PRINTED) & (part == np.round(part))):
+            return False
+    return True
+
+
 def round_significant(values: np.ndarray, digits: int = SIGNIFICANT) -> np.ndarray:
     """Floats rounded to ``digits`` significant digits, as the nearest double to the decimal.
 
@@ -57,7 +70,7 @@ def round_significant(values: np.ndarray, digits: int = SIGNIFICANT) -> np.ndarr
     exponent = np.floor((binary - 1) * 0.30102999566398120).astype(np.int64)
     decimals = digits - 1 - exponent
     scalable = finite & (decimals >= 0) & (decimals <= 22)
-    scale = 10.0 ** np.where(scalable, decimals, 0)
+    scale = _POWERS_OF_TEN[np.where(scalable, decimals, 0)]  # exact doubles, as 10.0 ** k
     with np.errstate(over="ignore", invalid="ignore"):
         out = np.where(scalable, np.round(x * scale) / scale, x)
     return out
@@ -94,8 +107,8 @@ def _column(col: pd.Series, days: bool | None = None) -> pa.Array:
     if kind == "f":
         values = col.to_numpy(dtype=float)
         missing = np.isnan(values)
-        whole = values[~missing]
-        if whole.size and np.all((np.abs(whole) < _INTEGER_PRINTED) & (whole == np.round(whole))):
+        present = values[~missing] if missing.any() else values
+        if present.size and _whole_numbers(present):
             # whole numbers (seconds, thresholds, agents) print as integers, and faster
             return pa.array(np.where(missing, 0, values).astype(np.int64), mask=missing)
         values = round_significant(values)

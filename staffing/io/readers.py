@@ -13,21 +13,24 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from staffing.calibration import BANK_FIELDS, BANK_MONTHS, bank_records, prepare_history
-from staffing.calibration.history import normalise_history_columns, validate_records
-from staffing.capacity import prepare_requirement
-from staffing.contracts import prepare_plan
 from staffing.errors import InputError
 from staffing.frames.dates import combine_date_time, parse_timestamps
 from staffing.frames.values import InconsistentPolicy
 from staffing.io.tables import read_table
 from staffing.prepared import prepare_targets, validate_forecast
-from staffing.scheduling import ShiftFamily, shift_families
-from staffing.scheduling.people import Person, people_table
 from staffing.vocabulary import AbandonPolicy
+
+if TYPE_CHECKING:
+    from staffing.scheduling import ShiftFamily
+    from staffing.scheduling.people import Person
+
+# The readers of histories, plans, shifts, people and requirements import their domain
+# packages when called, so that planning a forecast does not load the calibration,
+# contracts, capacity and scheduling code.
 
 __all__ = [
     "BANK_LOG_HEADER",
@@ -259,6 +262,8 @@ def read_shifts(path: PathLike, *, options: ReadOptions | None = None) -> tuple[
     df = opts.read(path)
     source = str(df.attrs.get("source", path))
     _refuse_missing_text(path, opts, ("cost", "min", "max", "min_hours", "max_hours"), source)
+    from staffing.scheduling import shift_families
+
     return shift_families(df, source=source)
 
 
@@ -291,6 +296,8 @@ def read_people(path: PathLike, *, options: ReadOptions | None = None) -> tuple[
     source = str(df.attrs.get("source", path))
     for column in df.columns:
         df[column] = df[column].astype(object).where(df[column].notna(), "")
+    from staffing.scheduling.people import people_table
+
     return people_table(df, source=source)
 
 
@@ -351,6 +358,8 @@ def read_history(
     ('intervals', ['sales', 'service'])
     """
     df = _options(options).read(path)
+    from staffing.calibration import prepare_history
+
     return prepare_history(
         df,
         threshold_s=threshold_s,
@@ -363,6 +372,8 @@ def read_history(
 
 def read_call_records(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:
     """Read per-call records (see :func:`staffing.calibration.validate_records`)."""
+    from staffing.calibration.history import normalise_history_columns, validate_records
+
     df = normalise_history_columns(_options(options).read(path))
     return validate_records(df, source=str(df.attrs.get("source", path)))
 
@@ -374,6 +385,8 @@ def read_plan(
 
     See :func:`staffing.contracts.prepare_plan`.
     """
+    from staffing.contracts import prepare_plan
+
     return prepare_plan(_options(options).read(path), interval_s=interval_s)
 
 
@@ -405,6 +418,8 @@ def read_requirement(
     >>> len(r), r["queue"].iloc[0], str(r["week"].iloc[0].date())
     (52, 'sales+service', '2026-07-06')
     """
+    from staffing.capacity import prepare_requirement
+
     opts = _options(options)
     df = opts.read(path)
     return prepare_requirement(
@@ -417,6 +432,8 @@ def read_requirement(
 
 
 def _bank_files(path: PathLike | Iterable[PathLike]) -> list[Path]:
+    from staffing.calibration import BANK_MONTHS
+
     if isinstance(path, str | os.PathLike):
         p = Path(path)
         if p.is_dir():
@@ -495,6 +512,8 @@ def is_bank_log(path: PathLike) -> bool:
     >>> is_bank_log(sample_path("history.csv"))
     False
     """
+    from staffing.calibration import BANK_MONTHS
+
     p = Path(path)
     if p.is_dir():
         return any(f.stem.lower() in BANK_MONTHS for f in p.glob("*.txt"))
@@ -536,6 +555,8 @@ def read_bank_log(
     tabs is read as it is, any other line is split on runs of spaces and tabs (some
     lines of the July, September and October files have spaces before ``type``).
     """
+    from staffing.calibration import BANK_FIELDS, bank_records
+
     frames = []
     names = []
     for f in _bank_files(path):

@@ -11,6 +11,7 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import sys
 import tempfile
 import warnings
@@ -38,6 +39,8 @@ __all__ = [
     "check_unique_columns",
     "is_percent_column",
     "read_table",
+    "scratch_directory",
+    "scratch_path",
     "write_table",
 ]
 
@@ -293,6 +296,27 @@ def _rename(df: pd.DataFrame, columns: Mapping[str, str], source: str) -> pd.Dat
 
 
 _TEMP_MARK = ".staffing-"
+#: Name under which a table bound for standard output is held until the run succeeds.
+_STDOUT_NAME = "staffing-stdout"
+
+
+@contextlib.contextmanager
+def _deferred_termination() -> Iterator[None]:
+    """SIGTERM held back while the files of a run are moved into place, so a stop never
+    leaves some of them moved and others not (it takes effect when the block ends)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -314,6 +338,51 @@ def _remove_stale_temps(dest: Path) -> None:
         if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+
+def _clear_stale_scratch(base: Path) -> None:
+    """Remove the spill directories (``staffing-KIND-PID-...``) of killed runs in ``base``."""
+    for old in base.glob("staffing-*-*-*"):
+        pid = old.name.split("-")[2]
+        if old.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def scratch_path(kind: str, where: str | None = None) -> Path:
+    """A new directory for a run's spills (``staffing-KIND-PID-...``, in ``where`` or the
+    system's temporary directory; the caller removes it). Those that killed runs left in
+    the same place are removed first.
+
+    Examples
+    --------
+    >>> d = scratch_path("census")
+    >>> d.name.startswith(f"staffing-census-{os.getpid()}-")
+    True
+    >>> shutil.rmtree(d)
+    """
+    base = Path(where) if where is not None else Path(tempfile.gettempdir())
+    _clear_stale_scratch(base)
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"staffing-{kind}-{os.getpid()}-", dir=base))
+    except OSError as exc:
+        raise OutputSet._cannot(base, exc) from None
+
+
+def scratch_directory(kind: str, where: str | None = None) -> tempfile.TemporaryDirectory[str]:
+    """As :func:`scratch_path`, a directory removed at the end of a ``with`` block.
+
+    Examples
+    --------
+    >>> with scratch_directory("chunks") as d:
+    ...     Path(d).name.startswith(f"staffing-chunks-{os.getpid()}-")
+    True
+    """
+    base = Path(where) if where is not None else Path(tempfile.gettempdir())
+    _clear_stale_scratch(base)
+    try:
+        return tempfile.TemporaryDirectory(prefix=f"staffing-{kind}-{os.getpid()}-", dir=base)
+    except OSError as exc:
+        raise OutputSet._cannot(base, exc) from None
 
 
 class OutputSet:
@@ -340,7 +409,8 @@ class OutputSet:
 
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path]] = []
-        self._stdout: list[str] = []
+        self._stdout: list[str | Path] = []  # text, or a staged file copied at commit
+        self._held: list[Path] = []  # staged files for standard output
 
     def __enter__(self) -> OutputSet:
         return self
@@ -412,7 +482,8 @@ class OutputSet:
         """A table written chunk by chunk (``.csv`` or ``.parquet``; ``"-"``: CSV straight
         to standard output, as it comes): staged like :meth:`table`, in place at commit."""
         if str(path) == "-":
-            return TableSink(sys.stdout.buffer, ".csv", dates)
+            held = self._hold()
+            return TableSink(held, ".csv", dates, dest=Path("-"))
         dest = Path(path)
         suffix = dest.suffix.lower()
         if suffix not in (".csv", ".parquet"):
@@ -421,6 +492,24 @@ class OutputSet:
                 source=str(dest),
             )
         return TableSink(self.stage(dest), suffix, dates, dest=dest)
+
+    def _hold(self) -> Path:
+        """A temporary file for a table bound for standard output, in the system's
+        temporary directory: copied to standard output at commit, so a run that fails
+        late never leaves part of a table in a pipe."""
+        scratch = Path(tempfile.gettempdir())
+        _remove_stale_temps(scratch / _STDOUT_NAME)
+        try:
+            fd, name = tempfile.mkstemp(
+                prefix=f".{_STDOUT_NAME}{_TEMP_MARK}{os.getpid()}-", suffix=".csv", dir=scratch
+            )
+        except OSError as exc:
+            raise self._cannot(scratch, exc) from None
+        os.close(fd)
+        held = Path(name)
+        self._held.append(held)
+        self._stdout.append(held)
+        return held
 
     def figure(self, figure: Any, path: str | os.PathLike[str]) -> None:
         """Stage a matplotlib figure (the format from the extension: .png, .pdf, .svg)."""
@@ -435,25 +524,34 @@ class OutputSet:
         umask = os.umask(0)
         os.umask(umask)
         try:
-            for tmp, dest in self._staged:
-                try:
-                    os.chmod(tmp, 0o666 & ~umask)
-                    os.replace(tmp, dest)
-                except OSError as exc:
-                    raise self._cannot(dest, exc) from None
+            with _deferred_termination():
+                for tmp, dest in self._staged:
+                    try:
+                        os.chmod(tmp, 0o666 & ~umask)
+                        os.replace(tmp, dest)
+                    except OSError as exc:
+                        raise self._cannot(dest, exc) from None
+                self._staged.clear()
+            for text in self._stdout:
+                if isinstance(text, Path):
+                    sys.stdout.flush()
+                    with text.open("rb") as held:
+                        shutil.copyfileobj(held, sys.stdout.buffer, 1 << 20)
+                    sys.stdout.buffer.flush()
+                else:
+                    sys.stdout.write(text)
+            sys.stdout.flush()
         finally:
+            self._stdout.clear()
             self.discard()
-        for text in self._stdout:
-            sys.stdout.write(text)
-        sys.stdout.flush()
-        self._stdout.clear()
 
     def discard(self) -> None:
         """Remove every staged file that was not moved into place."""
-        for tmp, _ in self._staged:
+        for tmp in [*(tmp for tmp, _ in self._staged), *self._held]:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
         self._staged.clear()
+        self._held.clear()
 
     @property
     def destinations(self) -> list[str]:
@@ -489,6 +587,7 @@ class TableSink:
         self._queue: Any = None
         self._thread: Any = None
         self._error: BaseException | None = None
+        self._aborted = False
         self.rows = 0
 
     def arrow(self, df: pd.DataFrame) -> Any:
@@ -524,7 +623,7 @@ class TableSink:
             table = self._queue.get()
             if table is None:
                 return
-            if self._error is not None:
+            if self._error is not None or self._aborted:
                 continue
             try:
                 if isinstance(table, pd.DataFrame):
@@ -548,9 +647,19 @@ class TableSink:
     def _raise(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
+            if isinstance(error, BrokenPipeError):
+                raise error
             if isinstance(error, OSError):
                 raise OutputSet._cannot(self.dest or Path("-"), error) from None
             raise error
+
+    def abort(self) -> None:
+        """Stop writing (the run failed): what waits is dropped, the file closed, errors
+        of the writing thread ignored."""
+        self._aborted = True
+        with contextlib.suppress(BaseException):
+            self.close()
+        self._error = None
 
     def close(self) -> None:
         """Write what waits, then close the file."""
