@@ -1,5 +1,7 @@
-"""``calibration.json``: read and written as a file here; its content is
-:mod:`staffing.calibration.schema`'s."""
+"""``calibration.json``.
+
+Read and written as a file here; its content is :mod:`staffing.calibration.schema`'s.
+"""
 
 from __future__ import annotations
 

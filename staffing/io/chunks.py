@@ -121,8 +121,10 @@ def _rlimit_room() -> int | None:
 
 
 def memory_available() -> int:
-    """Bytes this process may still use: the least of the memory the system has free, the
-    room under a container's limit and under ``ulimit -v`` (4 GiB when none can be read).
+    """Bytes this process may still use.
+
+    The least of the memory the system has free, the room under a container's limit and
+    under ``ulimit -v`` (4 GiB when none can be read).
     """
     found = [v for v in (_meminfo_available(), _cgroup_room(), _rlimit_room()) if v is not None]
     return min(found) if found else 4 << 30
@@ -160,8 +162,10 @@ _ROWS = re.compile(r"\b(rows?) (\d+(?:, \d+)*)")
 
 
 def renumber(text: str, rows: np.ndarray) -> str:
-    """``text`` with the row numbers of a chunk (``row 2`` is its first row) turned into
-    the file's (``rows`` holds the file's data-row index, from 0, of each chunk row).
+    """``text`` with a chunk's row numbers turned into the file's.
+
+    ``row 2`` is a chunk's first row; ``rows`` holds the file's data-row index, from 0, of
+    each chunk row.
 
     Examples
     --------
@@ -217,8 +221,10 @@ def file_rows(rows: np.ndarray, seen: set[str] | None = None) -> Iterator[None]:
 
 @dataclass
 class _Units:
-    """Queues (or pools) in order of first appearance, their rows, and whether each
-    one's rows are together."""
+    """Queues (or pools) in order of first appearance, with their rows.
+
+    And whether each one's rows are together.
+    """
 
     names: list[str] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
@@ -240,8 +246,10 @@ class _Units:
     def codes(
         self, batch: pa.RecordBatch | pa.Table, queue: str | None, pool: str | None
     ) -> np.ndarray:
-        """Unit numbers of a batch's rows (units new to the file appended): the row's
-        pool where it names one, else its queue."""
+        """Unit numbers of a batch's rows (units new to the file appended).
+
+        The row's pool where it names one, else its queue.
+        """
         n = batch.num_rows
         if queue is None:
             return np.full(n, self._lookup([_key("queue", "")])[0], dtype=np.int64)
@@ -283,15 +291,20 @@ class _Units:
 
 @dataclass
 class _Stamps:
-    """Distinct timestamp texts, the file row where each first appears, and a number for
-    each (its place in :attr:`known`) that the rows keep instead of their text."""
+    """Distinct timestamp texts, each with the file row where it first appears.
+
+    And a number for each (its place in :attr:`known`) that the rows keep instead of their
+    text.
+    """
 
     first_row: dict[str, int] = field(default_factory=dict)
     known: pa.Array | None = None  # the texts of first_row (bar ""), in order of number
 
     def add(self, keys: pa.Array, offset: int) -> np.ndarray:
-        """Take in a batch's timestamp texts (its first row the file's row ``offset``);
-        the number of each row's text (-1 where missing)."""
+        """Take in a batch's timestamp texts (its first row the file's row ``offset``).
+
+        The number of each row's text (-1 where missing).
+        """
         if isinstance(keys, pa.ChunkedArray):
             keys = keys.combine_chunks()
         if self.known is None:
@@ -332,8 +345,10 @@ def _id_key(value: Any) -> str:
 
 
 def _encode(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[str]]:
-    """Codes of a column's values and their ids as text; missing values get the last code
-    (one past the distinct values)."""
+    """Codes of a column's values and their ids as text.
+
+    Missing values get the last code (one past the distinct values).
+    """
     encoded = pc.dictionary_encode(col)
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.unify_dictionaries().combine_chunks()
@@ -424,9 +439,11 @@ class Census:
         return {u[len(prefix) :] for u in self.units if u.startswith(prefix)}
 
     def groups(self, max_rows: int | None = None, per_chunk: int | None = None) -> list[range]:
-        """Consecutive runs of units (in order of first appearance) for the chunks: at
-        most ``per_chunk`` units each, or as many as fit in ``max_rows`` rows (at least
-        one each)."""
+        """Consecutive runs of units (in order of first appearance) for the chunks.
+
+        At most ``per_chunk`` units each, or as many as fit in ``max_rows`` rows (at least
+        one each).
+        """
         n = len(self.units)
         if per_chunk is not None:
             step = max(int(per_chunk), 1)
@@ -476,8 +493,11 @@ class Census:
         return self._parsed_stamps
 
     def timestamps(self, options: Any) -> Callable[..., pd.DataFrame]:
-        """A function giving a chunk its timestamp column: every distinct text read once,
-        with the one date convention of the whole file (``options``: ReadOptions)."""
+        """A function giving a chunk its timestamp column.
+
+        Every distinct text read once, with the one date convention of the whole file
+        (``options``: ReadOptions).
+        """
         if not self.stamp_columns or not self.stamps:
             return lambda df, raw=None: options.timestamps(df)
         keys, parsed = self._parsed(options)
@@ -654,8 +674,11 @@ def _frame_codes(units: _Units, df: pd.DataFrame) -> np.ndarray:
 
 @dataclass
 class Chunk:
-    """A chunk of whole queues: its table, and the file's data-row index (from 0) of each
-    of its rows (row ``i`` of the table is the file's row ``rows[i] + 2``)."""
+    """A chunk of whole queues.
+
+    Its table, and the file's data-row index (from 0) of each of its rows (row ``i`` of the
+    table is the file's row ``rows[i] + 2``).
+    """
 
     frame: pd.DataFrame
     rows: np.ndarray
@@ -753,9 +776,11 @@ def _scan(
     encoding: str | None = None,
     spill_dir: str | None = None,
 ) -> Census:
-    """Read the file once: count each unit's rows, number the distinct timestamp texts,
-    and keep the rows on disk (each with its unit's and its timestamp's number) for the
-    chunks."""
+    """Read the file once, for the chunks.
+
+    Count each unit's rows, number the distinct timestamp texts, and keep the rows on disk
+    (each with its unit's and its timestamp's number).
+    """
     if "interval_start" in names and "time" in names:
         stamp_columns: tuple[str, ...] = ("interval_start", "time")
     elif "interval_start" in names:
@@ -851,8 +876,11 @@ class InOrder:
         self._paths.append(path)
 
     def write(self, writer: Any) -> None:
-        """Every spilled row to ``writer`` (a :class:`~staffing.io.fastcsv.CsvWriter` or
-        :class:`~staffing.io.TableSink`: anything with ``write_arrow``), in file order."""
+        """Every spilled row to ``writer``, in file order.
+
+        ``writer`` is a :class:`~staffing.io.fastcsv.CsvWriter` or a
+        :class:`~staffing.io.TableSink`: anything with ``write_arrow``.
+        """
         files = [pa.OSFile(p, "rb") for p in self._paths]
         try:
             spills = [_Spill(ipc.open_stream(f)) for f in files]
@@ -869,6 +897,7 @@ class InOrder:
                 f.close()
 
     def close(self) -> None:
+        """Remove the spilled files."""
         self._tmp.cleanup()
 
     def __enter__(self) -> InOrder:

@@ -117,7 +117,7 @@ class TextLayout:
     def options(
         self, encoding: str, include: Sequence[str] | None = None, block_size: int | None = None
     ) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
-        """pyarrow's options to read the file as text columns."""
+        """Pyarrow's options to read the file as text columns."""
         read = pacsv.ReadOptions(
             encoding="utf8" if encoding == "utf-8-sig" else encoding,
             **({"block_size": block_size} if block_size else {}),
@@ -176,8 +176,10 @@ def _invalid_utf8(exc: pa.ArrowInvalid) -> bool:
 
 
 def _first_bad_row(layout: TextLayout, encoding: str) -> int | None:
-    """The line number of the first malformed row (read again on one thread: pyarrow knows
-    row numbers only then)."""
+    """The line number of the first malformed row.
+
+    The file is read again on one thread: pyarrow knows row numbers only then.
+    """
     found: list[int | None] = []
     read, parse, convert = layout.options(encoding)
     read.use_threads = False
@@ -247,9 +249,11 @@ def read_delimited(
 
 
 def warn_if_cut_off(path: Path, source: str, rows: int) -> None:
-    """Warn when a text file does not end with a line break: its last row may be cut off
-    in the middle (a partial copy or download), every cell present but the last one
-    short; the rows before it are whole."""
+    """Warn when a text file does not end with a line break.
+
+    Its last row may be cut off in the middle (a partial copy or download), every cell
+    present but the last one short; the rows before it are whole.
+    """
     with path.open("rb") as fh:
         fh.seek(0, os.SEEK_END)
         if fh.tell() == 0:

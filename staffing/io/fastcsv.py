@@ -42,8 +42,10 @@ _POWERS_OF_TEN = np.array([10.0**k for k in range(23)])
 
 
 def _whole_numbers(values: np.ndarray) -> bool:
-    """Whether every value is a whole number printed as an integer (a first look at the
-    head settles most columns of fractions)."""
+    """Whether every value is a whole number printed as an integer.
+
+    A first look at the head settles most columns of fractions.
+    """
     for part in (values[:1024], values):
         if not np.all((np.abs(part) < _INTEGER_PRINTED) & (part == np.round(part))):
             return False
@@ -77,9 +79,12 @@ def round_significant(values: np.ndarray, digits: int = SIGNIFICANT) -> np.ndarr
 
 
 def _timestamps(col: pd.Series, days: bool | None = None) -> pa.Array:
-    """Naive timestamps as Arrow seconds (written unquoted), whole days as dates (``days``:
+    """A timestamp column as Arrow.
+
+    Naive timestamps as Arrow seconds (written unquoted), whole days as dates (``days``:
     say whether the column is one of whole days; by default, when every value is); with a
-    time zone, the wall clock and its offset as text."""
+    time zone, the wall clock and its offset as text.
+    """
     aware = isinstance(col.dtype, pd.DatetimeTZDtype)
     wall = col.dt.tz_localize(None) if aware else col
     values = wall.to_numpy()
@@ -161,7 +166,7 @@ def csv_text(df: pd.DataFrame) -> str:
 
 
 class CsvWriter:
-    """A CSV file written chunk by chunk: the same bytes as :func:`csv_text` of the whole.
+    r"""A CSV file written chunk by chunk: the same bytes as :func:`csv_text` of the whole.
 
     Each chunk is written with its own Arrow types (a column of whole numbers in one chunk
     and fractions in the next prints each value as the whole would); the header once.
@@ -182,7 +187,7 @@ class CsvWriter:
     ...     out.write(pd.DataFrame({"a": [1.5]}))
     ...     out.write(pd.DataFrame({"a": [2.0]}))
     >>> buffer.getvalue().decode()
-    'a\\n1.5\\n2\\n'
+    'a\n1.5\n2\n'
     """
 
     def __init__(
@@ -221,6 +226,7 @@ class CsvWriter:
         self.rows += table.num_rows
 
     def close(self) -> None:
+        """Flush the output, and close it when this writer opened it."""
         if self._target is not None and self._file is None:
             self._target.flush()
         self._target = None

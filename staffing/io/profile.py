@@ -76,9 +76,11 @@ class Profile:
     commands: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def settings_for(self, command: str) -> dict[str, Any]:
-        """Option name (``in-centre``, ``column``, ``dayfirst``) -> value for one command:
-        the reading settings, the column mapping as ``column`` pairs, ``[defaults]``, then
-        the command's own section."""
+        """Option name (``in-centre``, ``column``, ``dayfirst``) -> value for one command.
+
+        The reading settings, the column mapping as ``column`` pairs, ``[defaults]``, then
+        the command's own section.
+        """
         out: dict[str, Any] = {}
         out.update(self.read)
         if self.columns:
@@ -93,7 +95,7 @@ def _key(name: str) -> str:
 
 
 def load_profile(path: str | os.PathLike[str], *, table: str | None = None) -> Profile:
-    """Read an import profile.
+    r"""Read an import profile.
 
     Parameters
     ----------
@@ -118,8 +120,8 @@ def load_profile(path: str | os.PathLike[str], *, table: str | None = None) -> P
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "acd.toml"
-    >>> _ = p.write_text('dayfirst = true\\n[columns]\\noffered = "Calls Offered"\\n'
-    ...                  '[plan]\\nin-centre = "15%"\\n')
+    >>> _ = p.write_text('dayfirst = true\n[columns]\noffered = "Calls Offered"\n'
+    ...                  '[plan]\nin-centre = "15%"\n')
     >>> prof = load_profile(p)
     >>> prof.settings_for("plan")
     {'dayfirst': True, 'column': ['offered=Calls Offered'], 'in-centre': '15%'}
@@ -175,8 +177,11 @@ def load_profile(path: str | os.PathLike[str], *, table: str | None = None) -> P
 
 
 def find_profile(directory: str | os.PathLike[str] = ".") -> Path | None:
-    """The profile a command finds on its own: ``staffing.toml`` in ``directory``, else a
-    ``pyproject.toml`` there with a ``[tool.staffing]`` table; ``None`` without one."""
+    """The profile a command finds on its own.
+
+    ``staffing.toml`` in ``directory``, else a ``pyproject.toml`` there with a
+    ``[tool.staffing]`` table; ``None`` without one.
+    """
     folder = Path(directory)
     own = folder / PROFILE_NAME
     if own.is_file():
@@ -291,9 +296,11 @@ _OUR_COLUMNS = frozenset(
 
 
 def _convention(values: pd.Series, name: str) -> str:
-    """How a column's dates are written: ``iso``, ``day-first``, ``month-first`` (settled
-    by some rows), ``ambiguous`` (a profile must say ``dayfirst`` or ``date_format``) or
-    ``unreadable``."""
+    """How a column's dates are written.
+
+    ``iso``, ``day-first``, ``month-first`` (settled by some rows), ``ambiguous`` (a profile
+    must say ``dayfirst`` or ``date_format``) or ``unreadable``.
+    """
     import warnings
 
     from staffing.errors import StaffingError

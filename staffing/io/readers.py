@@ -304,8 +304,10 @@ def read_people(path: PathLike, *, options: ReadOptions | None = None) -> tuple[
 def _refuse_missing_text(
     path: PathLike, opts: ReadOptions, columns: tuple[str, ...], source: str
 ) -> None:
-    """Refuse cells written as ``nan``, ``NULL`` or ``#N/A`` in ``columns`` of a text file:
-    the table reader takes them for empty cells, which these columns read as a default."""
+    """Refuse cells written as ``nan``, ``NULL`` or ``#N/A`` in ``columns`` of a text file.
+
+    The table reader takes them for empty cells, which these columns read as a default.
+    """
     from pathlib import Path
 
     if Path(path).suffix.lower() not in (".csv", ".tsv", ".txt"):
@@ -503,8 +505,9 @@ def _bank_text(path: Path) -> str:
 
 
 def is_bank_log(path: PathLike) -> bool:
-    """Whether ``path`` is an Anonymous Bank monthly log (its header's fields, in white
-    space) or a directory of them.
+    """Whether ``path`` is an Anonymous Bank monthly log, or a directory of them.
+
+    A log is told by its header's fields, separated by white space.
 
     Examples
     --------
@@ -581,8 +584,10 @@ def read_bank_log(
 
 
 def read_history_table(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:
-    """A history file as a table with our column names: an interval report or call records,
-    or the Anonymous Bank log (a monthly file or a directory of them) as call records.
+    """A history file as a table with our column names.
+
+    An interval report or call records, or the Anonymous Bank log (a monthly file or a
+    directory of them) as call records.
 
     Parameters
     ----------

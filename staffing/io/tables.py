@@ -92,8 +92,11 @@ def _header(book: pd.ExcelFile, name: str) -> list[str]:
 def _read_sheet(
     book: pd.ExcelFile, source: str, columns: Mapping[str, str] | None, sheet: str | None
 ) -> pd.DataFrame:
-    """One sheet of an open workbook: ``sheet``; else the first sheet whose header holds
-    our columns (or the mapped ones), said when the workbook has several."""
+    """One sheet of an open workbook.
+
+    ``sheet``; else the first sheet whose header holds our columns (or the mapped ones),
+    said when the workbook has several.
+    """
     names = [str(n) for n in book.sheet_names]
     if sheet is None:
         wanted = {c.casefold() for c in _TABLE_MARKS} | {
@@ -209,8 +212,10 @@ def read_table(
 def normalise_table(
     df: pd.DataFrame, columns: Mapping[str, str] | None, source: str, *, ids_read: bool = False
 ) -> pd.DataFrame:
-    """A table as read from a file, with our names: header names stripped, mapped columns
-    renamed, id columns as text (``ids_read``: they already are), ``attrs["source"]`` set.
+    """A table as read from a file, with our names.
+
+    Header names stripped, mapped columns renamed, id columns as text (``ids_read``: they
+    already are), ``attrs["source"]`` set.
     """
     df.columns = [str(c).strip().lstrip("\ufeff").strip() for c in df.columns]
     check_unique_columns(list(df.columns), source)
@@ -228,8 +233,10 @@ def normalise_table(
 def file_columns(
     header: Sequence[str], columns: Mapping[str, str] | None, source: str
 ) -> dict[str, str]:
-    """Our name -> the file's column name, for every column of ``header`` as
-    :func:`read_table` names it (a mapped column the header lacks is an error)."""
+    """Our name -> the file's column name, for every column of ``header``.
+
+    As :func:`read_table` names it; a mapped column the header lacks is an error.
+    """
     stripped = [str(c).strip().lstrip("\ufeff").strip() for c in header]
     check_unique_columns(stripped, source)
     raw = dict(zip(stripped, header, strict=True))
@@ -272,8 +279,10 @@ def check_unique_columns(names: Sequence[str], source: str, *, mapped: bool = Fa
 
 
 def _renames(found: list[str], columns: Mapping[str, str], source: str) -> dict[str, str]:
-    """The file's column -> our name, for each mapped column (matched exactly, else
-    ignoring case and surrounding spaces)."""
+    """The file's column -> our name, for each mapped column.
+
+    Matched exactly, else ignoring case and surrounding spaces.
+    """
     folded = {c.strip().casefold(): c for c in found}
     renames: dict[str, str] = {}
     for ours, theirs in columns.items():
@@ -302,8 +311,11 @@ _STDOUT_NAME = "staffing-stdout"
 
 @contextlib.contextmanager
 def _deferred_termination() -> Iterator[None]:
-    """SIGTERM held back while the files of a run are moved into place, so a stop never
-    leaves some of them moved and others not (it takes effect when the block ends)."""
+    """SIGTERM held back while the files of a run are moved into place.
+
+    A stop then never leaves some of them moved and others not: it takes effect when the
+    block ends.
+    """
     import signal
     import threading
 
@@ -349,9 +361,10 @@ def _clear_stale_scratch(base: Path) -> None:
 
 
 def scratch_path(kind: str, where: str | None = None) -> Path:
-    """A new directory for a run's spills (``staffing-KIND-PID-...``, in ``where`` or the
-    system's temporary directory; the caller removes it). Those that killed runs left in
-    the same place are removed first.
+    """A new directory for a run's spills.
+
+    Named ``staffing-KIND-PID-...``, in ``where`` or the system's temporary directory; the
+    caller removes it. Those that killed runs left in the same place are removed first.
 
     Examples
     --------
@@ -479,8 +492,10 @@ class OutputSet:
     def stream(
         self, path: str | os.PathLike[str], dates: Mapping[str, bool] | None = None
     ) -> TableSink:
-        """A table written chunk by chunk (``.csv`` or ``.parquet``; ``"-"``: CSV straight
-        to standard output, as it comes): staged like :meth:`table`, in place at commit."""
+        """A table written chunk by chunk, staged like :meth:`table`, in place at commit.
+
+        ``.csv`` or ``.parquet``; ``"-"``: CSV to standard output.
+        """
         if str(path) == "-":
             held = self._hold()
             return TableSink(held, ".csv", dates, dest=Path("-"))
@@ -494,9 +509,11 @@ class OutputSet:
         return TableSink(self.stage(dest), suffix, dates, dest=dest)
 
     def _hold(self) -> Path:
-        """A temporary file for a table bound for standard output, in the system's
-        temporary directory: copied to standard output at commit, so a run that fails
-        late never leaves part of a table in a pipe."""
+        """A temporary file for a table bound for standard output.
+
+        In the system's temporary directory, copied to standard output at commit, so a run
+        that fails late never leaves part of a table in a pipe.
+        """
         scratch = Path(tempfile.gettempdir())
         _remove_stale_temps(scratch / _STDOUT_NAME)
         try:
@@ -560,8 +577,10 @@ class OutputSet:
 
 
 class TableSink:
-    """One table written chunk by chunk to CSV (the bytes of the whole written at once) or
-    Parquet (one row group per chunk; the same table read back).
+    """One table written chunk by chunk to CSV or Parquet.
+
+    CSV: the bytes of the whole written at once; Parquet: one row group per chunk, the same
+    table read back.
 
     Chunks come as DataFrames (:meth:`write`) or as Arrow tables already converted
     (:meth:`write_arrow`: see :meth:`arrow`). Converting and writing happen on a
@@ -654,8 +673,10 @@ class TableSink:
             raise error
 
     def abort(self) -> None:
-        """Stop writing (the run failed): what waits is dropped, the file closed, errors
-        of the writing thread ignored."""
+        """Stop writing (the run failed).
+
+        What waits is dropped, the file closed, errors of the writing thread ignored.
+        """
         self._aborted = True
         with contextlib.suppress(BaseException):
             self.close()
@@ -738,14 +759,18 @@ PERCENT_COLUMNS: tuple[str, ...] = (
 
 
 def is_percent_column(name: str) -> bool:
+    """Whether a column holds shares, written as percentages in a spreadsheet."""
     return any(
         name == p or name.startswith(p + "_") or name.endswith("_" + p) for p in PERCENT_COLUMNS
     )
 
 
 def _format_sheet(sheet: Any, df: pd.DataFrame) -> None:
-    """A sheet ready to read: header frozen, a filter on every column, widths to fit,
-    percentages as %, dates as dates (times only where a column has them)."""
+    """A sheet ready to read.
+
+    Header frozen, a filter on every column, widths to fit, percentages as %, dates as dates
+    (times only where a column has them).
+    """
     from openpyxl.utils import get_column_letter
 
     sheet.freeze_panes = "A2"
@@ -771,8 +796,10 @@ def _format_sheet(sheet: Any, df: pd.DataFrame) -> None:
 
 
 def _significant(values: np.ndarray, digits: int) -> np.ndarray:
-    """``values`` rounded to ``digits`` significant digits (NaN, infinities and numbers
-    too small to scale left as they are)."""
+    """``values`` rounded to ``digits`` significant digits.
+
+    NaN, infinities and numbers too small to scale are left as they are.
+    """
     finite = np.isfinite(values) & (values != 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         magnitude = np.floor(np.log10(np.abs(np.where(finite, values, 1.0))))
@@ -785,9 +812,12 @@ def _significant(values: np.ndarray, digits: int) -> np.ndarray:
 
 
 def _excel_ready(df: pd.DataFrame) -> pd.DataFrame:
-    """Excel stores no time zones: tz-aware timestamps are written as local wall time; and
-    floats are rounded to 12 significant digits, so a cell shows 2238.8, not the
-    2238.800000000001 that summing in binary leaves."""
+    """Excel stores no time zones.
+
+    Tz-aware timestamps are written as local wall time; and floats are rounded to 12
+    significant digits, so a cell shows 2238.8, not the 2238.800000000001 that summing in
+    binary leaves.
+    """
     out = df
     for name in df.columns:
         col = df[name]
