@@ -340,3 +340,19 @@ def test_ctrl_c_while_starting_says_aborted(here: Path) -> None:
         assert "Traceback" not in err, (delay, err)
         if proc.returncode != 0:
             assert err.strip().endswith("Aborted!"), err
+
+
+@pytest.mark.parametrize("chunked", [(), ("--chunk-queues", "1")])
+def test_a_sheet_named_for_a_csv_is_said(chunked: tuple[str, ...], here: Path) -> None:
+    """--sheet with a CSV forecast was ignored without a word (read at once or in chunks);
+    now a warning names the file and the sheet, and the plan is written."""
+    result = run(
+        "plan", sample_path("forecast.csv"), "--target", "80/20", "--sheet", "Data", *chunked,
+        "--out", "out.csv",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    lines = [s for s in result.output.splitlines() if "Excel" in s]  # type: ignore[attr-defined]
+    assert lines == [
+        "Warning: forecast.csv: not an Excel workbook: the sheet 'Data' (--sheet) is ignored"
+    ]
+    assert (here / "out.csv").exists()

@@ -42,7 +42,7 @@ from staffing.errors import InputError
 from staffing.io import tables
 from staffing.io.chunks import Census, Chunk, InOrder, census, format_bytes, memory_available
 from staffing.io.readers import ReadOptions, read_roster
-from staffing.io.tables import OutputSet, TableSink
+from staffing.io.tables import OutputSet, TableSink, warn_sheet_ignored
 
 if TYPE_CHECKING:
     from staffing.planner import ChannelRules, FteRules, QueueModel
@@ -204,6 +204,7 @@ class ForecastFile:
             return
         if not given and self.path.suffix.lower() not in _STREAMED_SUFFIXES:
             return
+        warn_sheet_ignored(self.path, self.read.sheet, self.path.name)
         found = census(self.path, self.read, spill_dir=spill_dir)
         budget, said = self.memory()
         biggest = int(found.unit_rows.argmax()) if len(found.units) else 0

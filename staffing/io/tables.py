@@ -192,6 +192,7 @@ def read_table(
     if path.is_dir():
         raise InputError("is a directory, not a table file", source=str(path))
     suffix = path.suffix.lower()
+    warn_sheet_ignored(path, sheet, source)
     try:
         if suffix in (".csv", ".tsv", ".txt"):
             df = read_delimited(path, source, columns)
@@ -207,6 +208,21 @@ def read_table(
     except PermissionError:
         raise InputError("permission denied", source=source) from None
     return normalise_table(df, columns, source, ids_read=suffix in (".csv", ".tsv", ".txt"))
+
+
+def warn_sheet_ignored(path: Path, sheet: str | None, source: str) -> None:
+    """Say that a sheet was named for a file that is not a workbook (and is ignored).
+
+    A sheet given with a CSV or Parquet file is most often the wrong file; an import
+    profile's ``sheet`` for the centre's Excel exports meets its CSV files too, so this is
+    a warning, not an error.
+    """
+    if sheet is not None and path.suffix.lower() not in (".xlsx", ".xls"):
+        warnings.warn(
+            f"{source}: not an Excel workbook: the sheet {sheet!r} (`sheet`) is ignored",
+            DataWarning,
+            stacklevel=3,
+        )
 
 
 def normalise_table(
