@@ -975,14 +975,7 @@ def compare_file(
             made["compare"] = compare(frame, items, **options)  # type: ignore[arg-type]
         if sweep:
             if at is None:
-                from staffing.queueing.targets import ServiceLevel
-
-                firsts = [
-                    t
-                    for s in items
-                    for t in parse_scenario(s).targets
-                    if isinstance(t, ServiceLevel)
-                ]
+                firsts = [t for s in items for t in parse_scenario(s).targets.service_levels]
                 at = str(firsts[0]) if firsts else "80/20"
             assert frame is not None
             made["sweep"] = sweep_table(

@@ -567,6 +567,20 @@ class TargetSet:
         return tuple(t for t in self.targets if isinstance(t, ServiceLevel))
 
     @property
+    def per_attempt(self) -> TargetSet:
+        """The set without its ``customer_abandon<=`` caps: what one attempt is judged on.
+
+        With redials a customer-level cap is judged on the fixed point of fresh calls and
+        redials (:mod:`staffing.queueing.redial`); the other targets on each attempt.
+
+        Examples
+        --------
+        >>> str(TargetSet.parse("80/20+customer_abandon<=3%").per_attempt)
+        '80/20'
+        """
+        return TargetSet(tuple(t for t in self.targets if not isinstance(t, CustomerAbandon)))
+
+    @property
     def thresholds(self) -> tuple[float, ...]:
         """Thresholds [s] of the service-level targets, in order, without repeats."""
         return tuple(dict.fromkeys(t.threshold_s for t in self.service_levels))
