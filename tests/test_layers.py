@@ -312,3 +312,35 @@ def test_the_target_switch_check_can_fail() -> None:
     source = "def f(t, s):\n    if isinstance(t, ServiceLevel | Asa):\n        parse_targets(s)\n"
     assert _target_switches(source) == [2, 3]
     assert _target_switches("isinstance(t, float)\nTargetSet.parse('80/20')\n") == []
+
+
+def _private_imports(source: str) -> list[str]:
+    """``from staffing.x import _name`` where ``x`` is not itself a private module."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        module = getattr(node, "module", None) or ""
+        if isinstance(node, ast.ImportFrom) and module.startswith("staffing"):
+            if module.rsplit(".", 1)[-1].startswith("_"):
+                continue  # a private module shares its names within its package
+            found += [
+                f"{module}.{a.name}"
+                for a in node.names
+                if a.name.startswith("_") and not a.name.startswith("__")
+            ]
+    return found
+
+
+def test_private_names_stay_in_their_module() -> None:
+    """A name another module needs has a public name (issue: curated namespaces)."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).as_posix()
+        offenders += [f"{rel}: {name}" for name in _private_imports(path.read_text())]
+    assert offenders == []
+
+
+def test_the_private_name_check_can_fail() -> None:
+    assert _private_imports("from staffing.scheduling.model import _gap, cost_unit") == [
+        "staffing.scheduling.model._gap"
+    ]
+    assert _private_imports("from staffing.contracts._measures import _x") == []
