@@ -438,8 +438,8 @@ class SummaryParts:
         listed = ", ".join(shown[:4]) + (f" and {len(shown) - 4} more" if len(shown) > 4 else "")
         day = WEEKDAYS[self.week_start].title()
         hint = (
-            f"; weeks start on {day}: give the centre's week start (--week-start, "
-            "`week_start`) if it is another day"
+            f"; weeks start on {day}: give the centre's week start (`week_start`) if it is "
+            "another day"
             if self.period == "week"
             else ""
         )
