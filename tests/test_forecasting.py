@@ -199,11 +199,13 @@ def test_volume_only_history_needs_aht() -> None:
 
 
 def test_plot_and_counts_round_trip() -> None:
-    """``.plot()`` draws history, forecast and band on an Axes; a table of counts read
-    back keeps its handle-time weights."""
+    """``plot_forecast`` draws history, forecast and band on an Axes; a table of counts
+    read back keeps its handle-time weights."""
+    from staffing.plotting.forecast import plot_forecast
+
     history = weekly_history()
     result = staffing.forecast(history, "1w", method="average")
-    ax = result.plot(days=7)
+    ax = plot_forecast(result, days=7)
     assert "history and forecast" in ax.get_title() and len(ax.lines) >= 2
     counts = call_counts(history)
     again = call_counts(counts)

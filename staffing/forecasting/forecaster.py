@@ -129,15 +129,6 @@ class ForecastResult:
             f"{self.start} to {self.end}; {methods})"
         )
 
-    def plot(self, ax: Any = None, *, queue: str | None = None, days: int = 14) -> Any:
-        """History, forecast and its band for the first ``days`` days of ``queue``.
-
-        ``queue`` defaults to the first (:func:`staffing.plotting.forecast.plot_forecast`).
-        """
-        from staffing.plotting.forecast import plot_forecast
-
-        return plot_forecast(self, ax=ax, queue=queue, days=days)
-
     def summary(self, *, notes: bool = True) -> str:
         """The back-test and the forecast in a few lines, as the command prints them.
 

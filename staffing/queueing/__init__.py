@@ -10,13 +10,13 @@ Series, broadcasts its arguments, and returns the same kind (a Series keeps its 
 
 from __future__ import annotations
 
+from staffing.queueing.api import evaluate, required_agents
 from staffing.queueing.chat import DEFAULT_EFFICIENCY, evaluate_chat, required_chat_agents
 from staffing.queueing.erlang import erlang_b, erlang_c
 from staffing.queueing.general_patience import PatienceCurve
-from staffing.queueing.performance import ABANDON_POLICIES, Metrics, evaluate
+from staffing.queueing.performance import ABANDON_POLICIES, Metrics
 from staffing.queueing.priority import evaluate_priority, required_priority_agents
 from staffing.queueing.redial import RedialDelay, customer_abandon_rate, offered_attempts
-from staffing.queueing.solver import required_agents
 from staffing.queueing.targets import (
     AbandonRate,
     Asa,

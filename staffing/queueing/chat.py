@@ -101,7 +101,7 @@ from staffing.queueing.performance import (
     check_policy,
     policy_service_level,
 )
-from staffing.queueing.solver import required_agents
+from staffing.queueing.solver import required_agents_erlang
 from staffing.queueing.special import log_erlang_b
 from staffing.queueing.targets import Measures, TargetSet, TargetsLike
 
@@ -464,7 +464,7 @@ def _solve(
     if busy.size == 0:
         return answer
     a, h, p, k = a[busy], aht_s[busy], patience_s[busy], cc[busy]
-    voice = required_agents(
+    voice = required_agents_erlang(
         calls[busy], h, targets, interval_s=interval_s[busy], patience_s=p, abandon_policy=policy
     )
     voice = np.asarray(voice, dtype=float).reshape(-1)

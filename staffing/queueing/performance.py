@@ -47,7 +47,7 @@ from staffing.vocabulary import (
     service_level_parts,
 )
 
-__all__ = ["ABANDON_POLICIES", "Metrics", "evaluate"]
+__all__ = ["ABANDON_POLICIES", "Metrics", "evaluate_erlang"]
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,7 @@ def performance(
     return out
 
 
-def evaluate(
+def evaluate_erlang(
     calls: Any,
     aht_s: Any,
     agents: Any,
@@ -293,92 +293,12 @@ def evaluate(
     threshold_s: Any = 20,
     patience_s: Any = None,
     abandon_policy: AbandonPolicy = "fail",
-    patience_curve: Any = None,
-    redial: Any = None,
-    reconnect: Any = None,
-    redial_delay_s: Any = None,
 ) -> Metrics:
-    """Predicted performance of ``agents`` for an interval's calls (Erlang C, A or M/M/n+G).
+    """Erlang C, or Erlang A with exponential patience: :func:`staffing.evaluate`'s core.
 
-    Parameters
-    ----------
-    calls : float, ndarray or Series
-        Calls offered in the interval [count].
-    aht_s : float, ndarray or Series
-        Average handle time [s].
-    agents : float, ndarray or Series
-        Agents on the phones [count]; fractional values are allowed.
-    interval_s : float, ndarray or Series, default 1800
-        Interval length [s].
-    threshold_s : float, ndarray or Series, default 20
-        Service-level threshold [s].
-    patience_s : float, ndarray, Series or None
-        Mean customer patience [s]; ``None``, ``inf`` or ``NaN`` means Erlang C.
-    abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
-        How abandoned calls enter the service level (see the module notes).
-    patience_curve : (times_s, survival) or PatienceCurve, optional
-        A patience survival curve (a calibration's Kaplan-Meier curve) instead of
-        ``patience_s``: the M/M/n+G queue (:mod:`staffing.queueing.general_patience`).
-    redial : float, ndarray or Series, optional
-        Share of abandoned attempts that call again, in ``[0, 1)``. ``calls`` are then
-        *fresh* calls, and the measures are those of the attempts offered at the fixed
-        point ``x = calls + redial x P(x) + reconnect x (1 - P(x))``
-        (:mod:`staffing.queueing.redial`).
-    reconnect : float, ndarray or Series, optional
-        Share of answered attempts that call again, in ``[0, 1)``.
-    redial_delay_s : float, optional
-        Mean delay before a redial [s]; checked (above 0), and not used: in steady state
-        it does not change the measures (a plan follows it through the day).
-
-    Returns
-    -------
-    Metrics
-        Each field the broadcast shape of the inputs (a Series when a Series came in);
-        with ``redial`` or ``reconnect``, ``offered_attempts`` and
-        ``customer_abandon_rate`` too (every other measure is per attempt).
-
-    Raises
-    ------
-    StaffingError
-        Inputs out of range, or past the supported range (module notes): a workload
-        above 1,000,000 Erlangs, more than 100,000,000 agents, or with a patience and a
-        workload above 10,000 Erlangs more than 1e9 calls arriving during one mean
-        patience.
-
-    Notes
-    -----
-    Zero calls give ``p_wait = 0``, ``service_level = 1``, ``asa_s = 0``,
-    ``abandon_rate = 0`` and ``occupancy = 0``. Erlang C with ``agents <= workload`` gives
-    ``p_wait = 1``, ``service_level = 0``, ``asa_s = inf``, ``occupancy = 1``.
-
-    Examples
-    --------
-    >>> m = evaluate(100, 180, 14, interval_s=1800, threshold_s=20)
-    >>> round(m.p_wait, 7), round(m.service_level, 5), round(m.asa_s, 3)
-    (0.1741319, 0.88835, 7.836)
-
-    Half of the callers who hang up call again: 100 fresh calls are 106 attempts.
-
-    >>> m = evaluate(100, 180, 11, patience_s=120, redial=0.5, redial_delay_s=600)
-    >>> round(m.offered_attempts, 1), round(m.abandon_rate, 4), round(m.customer_abandon_rate, 4)
-    (106.2, 0.1167, 0.0619)
+    The same arguments and measures, without a patience curve or redials (which
+    :mod:`staffing.queueing.api` hands to :mod:`staffing.queueing.redial`).
     """
-    if any(v is not None for v in (patience_curve, redial, reconnect, redial_delay_s)):
-        from staffing.queueing.redial import evaluate_redial
-
-        return evaluate_redial(
-            calls,
-            aht_s,
-            agents,
-            interval_s=interval_s,
-            threshold_s=threshold_s,
-            patience_s=patience_s,
-            patience_curve=patience_curve,
-            redial=redial,
-            reconnect=reconnect,
-            redial_delay_s=redial_delay_s,
-            abandon_policy=abandon_policy,
-        )
     check_policy(abandon_policy)
     arrays, template = broadcast(calls, aht_s, agents, interval_s, threshold_s, patience_s)
     c, h, n, iv, t, p = arrays

@@ -76,7 +76,7 @@ from staffing.errors import StaffingError, TargetError
 from staffing.queueing._arrays import broadcast, wrap
 from staffing.queueing.erlang import erlang_c_wait_probability
 from staffing.queueing.performance import Metrics, check_inputs
-from staffing.queueing.solver import required_agents
+from staffing.queueing.solver import required_agents_erlang
 from staffing.queueing.targets import AbandonRate, Measures, TargetSet, TargetsLike
 
 __all__ = ["evaluate_priority", "required_priority_agents"]
@@ -351,13 +351,15 @@ def _first_guess(
     live = loads > 0.0
     if live.all():
         every = TargetSet.parse(targets)
-        guess = required_agents(pooled, aht_s, every, interval_s=interval_s)
+        guess = required_agents_erlang(pooled, aht_s, every, interval_s=interval_s)
         return np.asarray(guess, dtype=float).reshape(-1)
     out = np.zeros(pooled.shape)
     for i, tg in enumerate(targets):
         rows = np.flatnonzero(live[i])
         if rows.size and tg:
-            need = required_agents(pooled[rows], aht_s[rows], tg, interval_s=interval_s[rows])
+            need = required_agents_erlang(
+                pooled[rows], aht_s[rows], tg, interval_s=interval_s[rows]
+            )
             out[rows] = np.fmax(out[rows], np.asarray(need, dtype=float).reshape(-1))
     return out
 

@@ -608,7 +608,7 @@ def _guess(
     The plain Erlang C/A requirement of the fresh calls (with the curve's mean patience),
     which redials can only raise.
     """
-    from staffing.queueing.solver import required_agents
+    from staffing.queueing.solver import required_agents_erlang
 
     plain = targets.per_attempt
     if not plain:
@@ -616,7 +616,7 @@ def _guess(
     mean = curve.mean_s if curve is not None else None
     p = patience if curve is None else np.full(fresh.shape, mean)
     try:
-        guess = required_agents(fresh, aht, plain, interval_s=interval, patience_s=p)
+        guess = required_agents_erlang(fresh, aht, plain, interval_s=interval, patience_s=p)
     except TargetError:
         guess = np.floor(fresh * aht / interval) + 1.0
     return np.asarray(guess, dtype=float)

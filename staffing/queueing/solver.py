@@ -70,7 +70,7 @@ from staffing.queueing.targets import (
     check_queueing_targets,
 )
 
-__all__ = ["required_agents"]
+__all__ = ["required_agents_erlang"]
 
 _SQRT_2PI = np.sqrt(2.0 * np.pi)
 _MAX_STEPS = 100_000
@@ -502,7 +502,7 @@ def _solve(
     return answer
 
 
-def required_agents(
+def required_agents_erlang(
     calls: Any,
     aht_s: Any,
     targets: TargetsLike,
@@ -510,85 +510,13 @@ def required_agents(
     interval_s: Any = 1800,
     patience_s: Any = None,
     abandon_policy: AbandonPolicy = "fail",
-    patience_curve: Any = None,
-    redial: Any = None,
-    reconnect: Any = None,
-    redial_delay_s: Any = None,
 ) -> Any:
-    """The fewest agents meeting every target at once, per interval.
+    """Erlang C, or Erlang A with exponential patience: :func:`staffing.required_agents`'s core.
 
-    Parameters
-    ----------
-    calls : float, ndarray or Series
-        Calls offered per interval [count]; may be fractional (a forecast).
-    aht_s : float, ndarray or Series
-        Average handle time [s].
-    targets : str, target object, TargetSet, or a sequence of them
-        ``"80/20"``, ``"90/10+99/300"``, ``["80/20", "abandon<=5%"]``, ``Asa(30)``...
-    interval_s : float, ndarray or Series, default 1800
-        Interval length [s].
-    patience_s : float, ndarray, Series or None
-        Mean customer patience [s]; ``None``/``inf``/``NaN`` means Erlang C.
-    abandon_policy : {"fail", "exclude", "exclude_within", "count_within"}
-        Service-level convention (see :func:`staffing.evaluate`).
-    patience_curve : (times_s, survival) or PatienceCurve, optional
-        A patience survival curve instead of ``patience_s`` (M/M/n+G).
-    redial, reconnect : float, ndarray or Series, optional
-        Shares of abandoned and answered attempts that call again, in ``[0, 1)``:
-        ``calls`` are fresh calls and every staffing is judged at its own fixed point
-        (:mod:`staffing.queueing.redial`). A ``customer_abandon<=`` target needs
-        ``redial``.
-    redial_delay_s : float, optional
-        Mean delay before a redial [s]; checked, not used in steady state.
-
-    Returns
-    -------
-    int, ndarray of int64, or Series of int64
-        Agents required; 0 where there are no calls. Under ``"fail"`` every measure
-        improves with each agent; the other policies credit abandons and may dip as agents
-        are added, so the answer is the fewest agents from which every target holds for
-        every larger staffing too.
-
-    Raises
-    ------
-    TargetError
-        A ``ValueError`` naming a target no staffing can meet.
-    StaffingError
-        Inputs out of range, or past the supported range: a workload above
-        :data:`~staffing.queueing.erlang.MAX_WORKLOAD_ERLANGS` (1,000,000 Erlangs) or, with
-        a patience and above 10,000 Erlangs, more than
-        :data:`~staffing.queueing.erlang.MAX_CALLS_PER_PATIENCE` (1e9) calls arriving
-        during one mean patience.
-
-    Examples
-    --------
-    >>> required_agents(100, 180, "80/20", interval_s=1800)
-    14
-    >>> required_agents(100, 180, ["80/20", "asa<=5"], interval_s=1800)
-    15
-
-    Four in ten callers who abandon call again:
-
-    >>> required_agents(1000, 180, "80/20", patience_s=120), required_agents(
-    ...     1000, 180, "80/20", patience_s=120, redial=0.4)
-    (96, 99)
+    The same arguments and answer, without a patience curve, redials or a
+    ``customer_abandon<=`` target (which :mod:`staffing.queueing.api` hands to
+    :mod:`staffing.queueing.redial`).
     """
-    extra = (patience_curve, redial, reconnect, redial_delay_s)
-    if any(v is not None for v in extra) or TargetSet.of(targets).customer_abandon_cap:
-        from staffing.queueing.redial import required_agents_redial
-
-        return required_agents_redial(
-            calls,
-            aht_s,
-            targets,
-            interval_s=interval_s,
-            patience_s=patience_s,
-            patience_curve=patience_curve,
-            redial=redial,
-            reconnect=reconnect,
-            redial_delay_s=redial_delay_s,
-            abandon_policy=abandon_policy,
-        )
     check_policy(abandon_policy)
     parsed = TargetSet.of(targets)
     check_queueing_targets(parsed)

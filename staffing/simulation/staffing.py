@@ -24,7 +24,7 @@ import numpy as np
 
 from staffing.errors import StaffingError, TargetError
 from staffing.queueing.offered_load import offered_load
-from staffing.queueing.solver import required_agents
+from staffing.queueing.solver import required_agents_erlang
 from staffing.queueing.targets import Measures, TargetSet, TargetsLike
 from staffing.simulation.engine import (
     AgentState,
@@ -145,7 +145,7 @@ def mol_agents(
     effective = np.where(opening, c, load * iv / h)
     p = None if patience_s is None else np.broadcast_to(_array(patience_s, "patience_s"), c.shape)
     return np.asarray(
-        required_agents(
+        required_agents_erlang(
             effective, h, targets, interval_s=iv, patience_s=p, abandon_policy=abandon_policy
         ),
         dtype=np.int64,
