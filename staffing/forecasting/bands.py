@@ -120,7 +120,7 @@ class RatioBands:
 
         The ratio quantiles at the forecast's size, widened to Poisson noise, then each
         side by ``excess`` times the width (at least one call wide), ``calls_lo`` not
-        below zero.
+        below zero; a forecast of no calls keeps ``(0, 0)``.
 
         Examples
         --------
@@ -129,8 +129,8 @@ class RatioBands:
         [87.0, 113.0]
         >>> from dataclasses import replace
         >>> wider = replace(b, excess=0.25)
-        >>> [float(v[0]) for v in wider.interval(np.array([100.0]))]
-        [80.5, 119.5]
+        >>> [v.tolist() for v in wider.interval(np.array([100.0, 0.0]))]
+        [[80.5, 0.0], [119.5, 0.0]]
         """
         f = np.asarray(forecast, dtype=float)
         x = np.log(np.maximum(f, 1e-9))
@@ -139,8 +139,8 @@ class RatioBands:
         hi = f * np.interp(x, grid, self.hi)
         p_lo, p_hi = poisson_interval(f, self.coverage)
         lo, hi = np.minimum(lo, p_lo), np.maximum(hi, p_hi)
-        if self.excess > 0:
-            step = self.excess * np.maximum(hi - lo, 1.0)
+        if self.excess > 0:  # a closed interval (no calls forecast) stays closed
+            step = np.where(f > 0, self.excess * np.maximum(hi - lo, 1.0), 0.0)
             lo, hi = np.maximum(lo - step, 0.0), hi + step
         return lo, hi
 
