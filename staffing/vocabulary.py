@@ -1226,11 +1226,15 @@ def infer_interval_s(stamps_ns: Any, groups: Any = None) -> np.ndarray:
     step, group = step[keep], group[keep]
     out = np.full(size, np.nan)
     if step.size:
-        # most common (group, step) first, then the shorter step
-        pairs, counts = np.unique(np.stack([group.astype(float), step]), axis=1, return_counts=True)
-        order = np.lexsort((pairs[1], -counts, pairs[0]))
+        # most common (group, step) first, then the shorter step; the pairs are counted
+        # by one integer key (a sort of plain integers, not of rows)
+        values, which = np.unique(step, return_inverse=True)
+        key = group.astype(np.int64) * values.size + which
+        keys, counts = np.unique(key, return_counts=True)
+        pair_group, pair_step = keys // values.size, values[keys % values.size]
+        order = np.lexsort((pair_step, -counts, pair_group))
         first = np.ones(order.size, dtype=bool)
-        first[1:] = pairs[0][order][1:] != pairs[0][order][:-1]
+        first[1:] = pair_group[order][1:] != pair_group[order][:-1]
         chosen = order[first]
-        out[pairs[0][chosen].astype(np.int64)] = pairs[1][chosen]
+        out[pair_group[chosen]] = pair_step[chosen]
     return out

@@ -19,12 +19,8 @@ from hypothesis import strategies as st
 
 from staffing.cli import main
 from staffing.data import sample_path
-from staffing.planner import (
-    SummaryParts,
-    evaluate_staffing,
-    plan,
-    summarise,
-)
+from staffing.planner import evaluate_staffing, plan, summarise
+from staffing.planner.summary import SummaryParts
 
 
 @pytest.fixture
@@ -233,7 +229,7 @@ def test_progress_shows_the_phases() -> None:
     from staffing.cli.output import Outputs
     from staffing.cli.plan_cmd import _chunked
     from staffing.io import ReadOptions
-    from staffing.planner import plan_intervals
+    from staffing.planner.requirement import plan_intervals
 
     with tempfile.TemporaryDirectory() as d:
         f = str(Path(d) / "f.csv")

@@ -22,19 +22,15 @@ import staffing
 from staffing.data import sample_path
 from staffing.errors import InputError, StaffingError, TargetError
 from staffing.io import read_targets
-from staffing.planner import (
+from staffing.planner import ChannelRules, FteRules, PlanWarning, evaluate_staffing, plan
+from staffing.planner.deferred import plan_deferred
+from staffing.planner.tables import (
     CHANNEL_EVALUATION_COLUMNS,
     CHANNEL_INTERVAL_COLUMNS,
     CHANNEL_SUMMARY_COLUMNS,
     INTERVAL_COLUMNS,
     SUMMARY_COLUMNS,
-    ChannelRules,
-    FteRules,
-    PlanWarning,
-    evaluate_staffing,
-    plan,
 )
-from staffing.planner.deferred import plan_deferred
 from staffing.queueing import required_agents
 from staffing.queueing.chat import required_chat_agents
 from staffing.queueing.priority import required_priority_agents

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from staffing.cli import main
 from staffing.data import sample_path
-from staffing.planner import CHANNEL_INTERVAL_COLUMNS, CHANNEL_SUMMARY_COLUMNS
+from staffing.planner.tables import CHANNEL_INTERVAL_COLUMNS, CHANNEL_SUMMARY_COLUMNS
 from staffing.queueing.chat import required_chat_agents
 
 HOURS = ["--open", "Mon-Fri 08:00-18:00", "--deadline-clock", "business"]

@@ -53,3 +53,24 @@ def test_the_check_can_fail() -> None:
         check=True,
     )
     assert result.stdout.strip() == "click"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import staffing.cli.plan_cmd",
+        "import staffing.io",
+        "from staffing import plan_file",
+    ],
+)
+def test_planning_does_not_load_calibration(statement: str) -> None:
+    """Planning a forecast file loads neither the calibration layer nor scipy.stats (about a
+    second of start-up for every ``staffing plan``); reading ``calibration.json`` does."""
+    unwanted = ("staffing.calibration", "scipy.stats", "matplotlib")
+    result = subprocess.run(
+        [sys.executable, "-c", PROGRAM.format(statement=statement, heavy=unwanted)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "", f"loaded: {result.stdout.strip()}"

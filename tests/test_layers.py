@@ -272,3 +272,75 @@ def test_the_check_can_fail(module: str, source: str, needle: str) -> None:
     text = source if not source.startswith(" ") else "def f():\n" + source
     found = violations(imports_of(text, module))
     assert len(found) == 1 and needle in found[0] and found[0].startswith(module)
+
+
+#: Target kinds: only the queueing core (which defines and solves them) and the deferred
+#: planner (whose kind has its own solver) may switch on them; everyone else asks the
+#: target set (``met_by``, ``margins``, ``service_levels``, ``abandon_cap``...).
+TARGET_KINDS = {"ServiceLevel", "Asa", "AbandonRate", "Occupancy", "CustomerAbandon"}
+MAY_SWITCH = ("staffing/queueing/", "staffing/planner/deferred.py")
+
+
+def _target_switches(source: str) -> list[int]:
+    """Lines of ``isinstance(x, Kind)`` tests on a target kind, and of ``parse_targets(``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            continue
+        if node.func.id == "parse_targets":
+            found.append(node.lineno)
+        elif node.func.id == "isinstance" and len(node.args) == 2:
+            names = {n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)}
+            if names & TARGET_KINDS:
+                found.append(node.lineno)
+    return found
+
+
+def test_consumers_ask_the_target_set() -> None:
+    """No module above the queueing core re-derives a target's facts from its kind or
+    parses target text except through ``TargetSet`` (issue: targets that judge themselves)."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).as_posix()
+        if rel.startswith(MAY_SWITCH[0]) or rel == MAY_SWITCH[1]:
+            continue
+        offenders += [f"{rel}:{line}" for line in _target_switches(path.read_text())]
+    assert offenders == []
+
+
+def test_the_target_switch_check_can_fail() -> None:
+    source = "def f(t, s):\n    if isinstance(t, ServiceLevel | Asa):\n        parse_targets(s)\n"
+    assert _target_switches(source) == [2, 3]
+    assert _target_switches("isinstance(t, float)\nTargetSet.parse('80/20')\n") == []
+
+
+def _private_imports(source: str) -> list[str]:
+    """``from staffing.x import _name`` where ``x`` is not itself a private module."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        module = getattr(node, "module", None) or ""
+        if isinstance(node, ast.ImportFrom) and module.startswith("staffing"):
+            if module.rsplit(".", 1)[-1].startswith("_"):
+                continue  # a private module shares its names within its package
+            found += [
+                f"{module}.{a.name}"
+                for a in node.names
+                if a.name.startswith("_") and not a.name.startswith("__")
+            ]
+    return found
+
+
+def test_private_names_stay_in_their_module() -> None:
+    """A name another module needs has a public name (issue: curated namespaces)."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).as_posix()
+        offenders += [f"{rel}: {name}" for name in _private_imports(path.read_text())]
+    assert offenders == []
+
+
+def test_the_private_name_check_can_fail() -> None:
+    assert _private_imports("from staffing.scheduling.model import _gap, cost_unit") == [
+        "staffing.scheduling.model._gap"
+    ]
+    assert _private_imports("from staffing.contracts._measures import _x") == []

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from staffing.cli import main
 from staffing.data import sample_path
-from staffing.planner import INTERVAL_COLUMNS, SUMMARY_COLUMNS
+from staffing.planner.tables import INTERVAL_COLUMNS, SUMMARY_COLUMNS
 
 
 @pytest.fixture

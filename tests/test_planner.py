@@ -21,20 +21,21 @@ from staffing.data import sample_path
 from staffing.errors import InputError, StaffingError, TargetError
 from staffing.io import load_calibration, read_forecast, read_table, read_targets, write_table
 from staffing.planner import (
-    EVALUATION_COLUMNS,
-    EVALUATION_SUMMARY_COLUMNS,
-    INTERVAL_COLUMNS,
-    SUMMARY_COLUMNS,
     FteRules,
     PatienceWarning,
     QueueModel,
     evaluate_staffing,
     plan,
-    prepare_forecast,
-    prepare_targets,
     summarise,
 )
 from staffing.planner.summary import PartialPeriodWarning
+from staffing.planner.tables import (
+    EVALUATION_COLUMNS,
+    EVALUATION_SUMMARY_COLUMNS,
+    INTERVAL_COLUMNS,
+    SUMMARY_COLUMNS,
+)
+from staffing.prepared import prepare_targets, validate_forecast
 from staffing.vocabulary import parse_time_of_day, parse_weekdays
 
 
@@ -462,7 +463,7 @@ def test_interval_inferred_per_queue_with_gaps() -> None:
             pd.DataFrame({"interval_start": b, "queue": "slow", "calls": 10.0, "aht_s": 200.0}),
         ]
     )
-    out = prepare_forecast(f)
+    out = validate_forecast(f)
     assert out.groupby("queue")["interval_s"].unique().map(list).to_dict() == {
         "fast": [900.0],
         "slow": [1800.0],
@@ -482,23 +483,23 @@ def test_mixed_interval_lengths_rejected() -> None:
     with pytest.raises(
         InputError, match=r"column 'interval_start': 2 rows \(rows 6, 7\) mixed interval lengths"
     ):
-        prepare_forecast(f, source="f.csv")
+        validate_forecast(f, source="f.csv")
 
 
 def test_given_interval_and_interval_column() -> None:
     f = pd.DataFrame(
         {"interval_start": ["2025-03-03 09:00", "2025-03-03 10:00"], "calls": 5.0, "aht_s": 100.0}
     )
-    assert prepare_forecast(f, interval_s="15min")["interval_s"].tolist() == [900.0, 900.0]
-    assert prepare_forecast(f.assign(interval_s=3600))["interval_s"].tolist() == [3600.0] * 2
+    assert validate_forecast(f, interval_s="15min")["interval_s"].tolist() == [900.0, 900.0]
+    assert validate_forecast(f.assign(interval_s=3600))["interval_s"].tolist() == [3600.0] * 2
     with pytest.raises(StaffingError, match="not a duration"):
-        prepare_forecast(f, interval_s="soon")
+        validate_forecast(f, interval_s="soon")
     with pytest.raises(InputError, match=r"not a multiple of its 45-min interval"):
-        prepare_forecast(f, interval_s="45min")
+        validate_forecast(f, interval_s="45min")
     one = f.head(1)
     with pytest.raises(InputError, match="cannot infer the interval length"):
-        prepare_forecast(one)
-    assert prepare_forecast(one, interval_s=1800)["interval_s"].tolist() == [1800.0]
+        validate_forecast(one)
+    assert validate_forecast(one, interval_s=1800)["interval_s"].tolist() == [1800.0]
 
 
 @pytest.mark.parametrize(
@@ -528,15 +529,15 @@ def test_bad_forecast_rows(change: dict[str, list[object]], pattern: str) -> Non
         f[k] = v
     f.attrs["source"] = "f.csv"
     with pytest.raises(InputError, match="^f\\.csv: " + pattern):
-        prepare_forecast(f)
+        validate_forecast(f)
 
 
 def test_missing_columns_and_empty() -> None:
     f = pd.DataFrame({"TimeStamp": ["2025-03-03 09:00"], "calls": [1.0]})
     with pytest.raises(InputError, match=r"missing columns 'interval_start', 'aht_s' \(expected"):
-        prepare_forecast(f, source="f.csv")
+        validate_forecast(f, source="f.csv")
     with pytest.raises(InputError, match="no intervals"):
-        prepare_forecast(f.iloc[:0].assign(interval_start=[], aht_s=[]), source="f.csv")
+        validate_forecast(f.iloc[:0].assign(interval_start=[], aht_s=[]), source="f.csv")
 
 
 # ------------------------------------------------------------------ patience sources
@@ -718,10 +719,10 @@ def test_interval_as_bare_number_is_seconds() -> None:
     f = pd.DataFrame(
         {"interval_start": ["2025-03-03 09:00", "2025-03-03 09:30"], "calls": 100.0, "aht_s": 180.0}
     )
-    assert prepare_forecast(f, interval_s="1800")["interval_s"].tolist() == [1800.0, 1800.0]
+    assert validate_forecast(f, interval_s="1800")["interval_s"].tolist() == [1800.0, 1800.0]
     assert plan(f, "80/20", interval_s="1800").intervals["agents"].tolist() == [14, 14]
     with pytest.raises(StaffingError, match=r"give a unit, e\.g\. 30min"):
-        prepare_forecast(f, interval_s="30")
+        validate_forecast(f, interval_s="30")
 
 
 def test_evaluate_roster_and_forecast_time_zones_differ() -> None:
@@ -779,3 +780,23 @@ def test_abandonment_switched_off_is_erlang_c_everywhere() -> None:
     pd.testing.assert_frame_equal(off.intervals, plain.intervals)
     assert off.intervals["patience_s"].isna().all()
     assert "Erlang C for every interval" in QueueModel(abandonment=False).describe()
+
+
+def test_planner_namespace_is_curated_and_moved_names_still_resolve() -> None:
+    """``staffing.planner`` exports what a user plans with; the accumulators and column
+    lists that moved behind it still resolve, once each with a DeprecationWarning that
+    names their new module (issue: curated namespaces)."""
+    import importlib
+
+    import staffing.planner as planner
+
+    for name in planner.__all__:
+        assert getattr(planner, name) is not None
+    assert "SummaryParts" not in planner.__all__
+    assert "INTERVAL_COLUMNS" not in planner.__all__
+    for name, (module, attr) in planner._MOVED.items():
+        with pytest.warns(DeprecationWarning, match=module.replace(".", r"\.")):
+            old = getattr(planner, name)
+        assert old is getattr(importlib.import_module(module), attr)
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        planner.nothing_here  # noqa: B018

@@ -15,9 +15,13 @@ import pytest
 
 import staffing
 from staffing.errors import InputError, StaffingError, TargetError
-from staffing.planner import INTERVAL_COLUMNS, SUMMARY_COLUMNS
 from staffing.planner.redials import forward_redials, redial_kernel
-from staffing.planner.tables import REDIAL_COLUMNS, REDIAL_SUMMARY_COLUMNS
+from staffing.planner.tables import (
+    INTERVAL_COLUMNS,
+    REDIAL_COLUMNS,
+    REDIAL_SUMMARY_COLUMNS,
+    SUMMARY_COLUMNS,
+)
 from staffing.prepared import PatienceWarning, prepare
 from staffing.queueing.redial import RedialDelay, offered_attempts
 from staffing.simulation import SimulationOptions, simulate_plan

@@ -25,7 +25,7 @@ import staffing
 from staffing.cli import main
 from staffing.data import sample_path
 from staffing.io import read_roster, read_shifts, write_table
-from staffing.planner import EVALUATION_COLUMNS
+from staffing.planner.tables import EVALUATION_COLUMNS
 from staffing.scheduling import (
     AGENT_COLUMNS,
     COVERAGE_COLUMNS,

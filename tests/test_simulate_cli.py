@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from staffing.cli import main
 from staffing.contracts import COMPARE_COLUMNS
-from staffing.planner import INTERVAL_COLUMNS
+from staffing.planner.tables import INTERVAL_COLUMNS
 from staffing.simulation import (
     SIMULATION_COLUMNS,
     SIMULATION_DAY_COLUMNS,

@@ -21,7 +21,8 @@ import pytest
 from staffing import evaluate
 from staffing.contracts import compare, parse_scenario
 from staffing.errors import InputError, StaffingError, TargetError
-from staffing.planner import QueueModel, plan, prepare_targets
+from staffing.planner import QueueModel, plan
+from staffing.prepared import prepare_targets
 from staffing.simulation import (
     SIMULATION_COLUMNS,
     SIMULATION_DAY_COLUMNS,

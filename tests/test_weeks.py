@@ -54,6 +54,8 @@ def test_partial_weeks_are_named_and_over_their_days() -> None:
     rules = FteRules(**RULES)
     with pytest.warns(PartialPeriodWarning, match=r"2025-02-24 \(1 of 7 days\), 2025-03-03 \(6"):
         summary = plan(_shifted(-1), TARGETS, fte=rules).summary
+    with pytest.warns(PartialPeriodWarning, match=r"week start \(`week_start`\) if"):
+        plan(_shifted(-1), TARGETS, fte=rules)
     weeks = summary[summary["period_start"].notna() & (summary["queue"] == "total")]
     assert weeks["period_days"].tolist() == [1.0, 6.0]
     assert weeks["partial"].tolist() == [True, True]
@@ -106,6 +108,10 @@ def test_command_line_week_start(tmp_path: object, monkeypatch: pytest.MonkeyPat
     assert s["period_start"].dropna().dt.day_name().unique().tolist() == ["Sunday"]
     bad = runner.invoke(main, ["plan", "f.csv", "--target", "80/20", "--week-start", "sunny"])
     assert bad.exit_code == 2 and "--week-start" in bad.stderr
+    # without it, the warning names the option once, as the command line spells it
+    partial = runner.invoke(main, ["plan", "f.csv", "--target", "80/20", "--out", "p2.csv"])
+    assert partial.exit_code == 0, partial.output
+    assert "give the centre's week start (--week-start) if it is another day" in partial.stderr
 
 
 def test_credit_weeks_follow_the_contract() -> None:

@@ -351,11 +351,10 @@ class BackTestFitter:
     **The models.** Erlang C and Erlang A are the stationary formulas
     (:func:`staffing.queueing.evaluate`) at each interval's calls, AHT and effective agents
     (Erlang A with the queue's patience; Erlang C where it has none). The simulation
-    replays each day of the history continuously (:func:`~staffing.calibration.replay.
-    replay_days`: exactly the recorded calls, service times averaging the recorded AHT,
-    patience drawn from the queue's Kaplan-Meier curve, else exponential), so calls
-    carried over from one interval to the next are in it; its prediction is the mean over
-    ``replications``.
+    replays each day of the history continuously (``staffing.calibration.replay``: exactly
+    the recorded calls, service times averaging the recorded AHT, patience drawn from the
+    queue's Kaplan-Meier curve, else exponential), so calls carried over from one interval
+    to the next are in it; its prediction is the mean over ``replications``.
 
     **The noise floor** is the error a model would have if it were exactly right: the
     history's days are simulated in the model's own world (no abandons for Erlang C,

@@ -26,7 +26,9 @@ import pandas as pd
 
 from staffing.contracts._measures import plan_counts
 from staffing.errors import StaffingError, TargetError
-from staffing.planner import FteRules, SummaryParts, plan, plan_intervals
+from staffing.planner import FteRules, plan
+from staffing.planner.requirement import plan_intervals
+from staffing.planner.summary import SummaryParts
 from staffing.planner.voice import METHODS, Method, check_method
 from staffing.prepared import (
     ChannelRules,

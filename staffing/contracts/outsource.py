@@ -128,7 +128,7 @@ class Outsourcing:
         ``service_level`` is what its agents yield on the planned volume,
         ``service_level_10pct_more_calls`` on 10% more calls.
     partner_plan : DataFrame
-        The partner's plan intervals (:data:`staffing.planner.INTERVAL_COLUMNS`), the
+        The partner's plan intervals (:data:`staffing.planner.tables.INTERVAL_COLUMNS`), the
         input of ``staffing credits --plan``.
     contract : str
         ``"per-fte"`` or ``"per-call"``.

@@ -1,7 +1,7 @@
 """Files in and out.
 
 Tables (CSV / Excel / Parquet), every reader, ``calibration.json``, HTML reports, and
-forecast files of any size planned in one call (:func:`plan_file`).
+forecast files of any size planned in one call (:func:`~staffing.io.plan_file`).
 
 Readers name the file, column and rows in every error
 (:class:`staffing.errors.InputError`) and hand their tables to the domain function that

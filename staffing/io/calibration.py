@@ -9,11 +9,13 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from staffing.calibration import CalibrationFitter, check_calibration
 from staffing.errors import InputError
 from staffing.io.tables import atomic_write
+
+if TYPE_CHECKING:
+    from staffing.calibration import CalibrationFitter
 
 __all__ = ["calibration_text", "load_calibration", "write_calibration"]
 
@@ -39,13 +41,15 @@ def load_calibration(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise InputError("no such file", source=source) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"not a calibration JSON file ({exc})", source=source) from None
+    from staffing.calibration import check_calibration  # scipy.stats: loaded when needed
+
     check_calibration(data, source=source)
     return dict(data)
 
 
 def calibration_text(calibration: CalibrationFitter | Mapping[str, Any]) -> str:
     """The text of ``calibration.json``: indented JSON, no NaN."""
-    data = calibration.to_dict() if isinstance(calibration, CalibrationFitter) else calibration
+    data = calibration if isinstance(calibration, Mapping) else calibration.to_dict()
     return json.dumps(data, indent=2, allow_nan=False) + "\n"
 
 

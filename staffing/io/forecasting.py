@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from staffing.calibration import BANK_FIELDS
 from staffing.errors import InputError
 from staffing.frames import bad_rows
 from staffing.io.readers import ReadOptions, read_bank_log
@@ -34,6 +33,8 @@ def _is_bank_log(path: Path) -> bool:
     with path.open("r", encoding="utf-8", errors="replace") as handle:
         header = handle.readline()
     names = set(header.split())
+    from staffing.calibration import BANK_FIELDS  # the calibration layer: loaded when needed
+
     return set(BANK_FIELDS) <= names
 
 

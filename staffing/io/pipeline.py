@@ -1,11 +1,11 @@
 """Forecast files of any size planned, evaluated and compared in one call, in flat memory.
 
-:func:`plan_file`, :func:`evaluate_file` and :func:`compare_file` take the path of a
-forecast and the paths to write, and do the rest: they look at the file, decide whether
-to read it at once or in chunks of whole queues, plan each chunk, stream the interval
-table to its file on a writer thread, keep only the summary's parts in memory, report
-progress, and write every output all or none. The files are the same either way, byte
-for byte in CSV.
+:func:`~staffing.io.plan_file`, :func:`~staffing.io.evaluate_file` and
+:func:`~staffing.io.compare_file` take the path of a forecast and the paths to write,
+and do the rest: they look at the file, decide whether to read it at once or in chunks
+of whole queues, plan each chunk, stream the interval table to its file on a writer
+thread, keep only the summary's parts in memory, report progress, and write every output
+all or none. The files are the same either way, byte for byte in CSV.
 
 **When chunks.** ``chunk_queues=N`` plans N queues (pools of queues that share agents) at
 a time. Otherwise a CSV, TSV or Parquet forecast of more than :data:`AUTO_FILE_BYTES` is
@@ -358,14 +358,14 @@ def run_chunks(
         ``solve(frame, solved)`` gives a chunk's interval table (or None when it keeps
         its own results); ``solved(n)`` counts ``n`` more rows done.
     parts : SummaryParts, optional
-        Gathers the summary (:class:`staffing.planner.SummaryParts` or
-        :class:`~staffing.planner.EvaluationParts`).
+        Gathers the summary (``staffing.planner.summary.SummaryParts`` or
+        ``staffing.planner.evaluation.EvaluationParts``).
     sink : TableSink, optional
         Where the interval table streams, in the file's row order.
     finish : callable, optional
         The table as written, from the table as summarised (whole heads).
     check : bool, default True
-        Give the plan's sanity warnings (:class:`staffing.planner.SanityCheck`).
+        Give the plan's sanity warnings (``staffing.planner.sanity.SanityCheck``).
     progress : callable, optional
         Called with a :class:`FileProgress` as the work goes on.
 
@@ -374,7 +374,7 @@ def run_chunks(
     DataFrame or None
         ``parts.summary()``, or None without ``parts``.
     """
-    from staffing.planner import SanityCheck
+    from staffing.planner.sanity import SanityCheck
 
     tracker = _Tracker(progress, file.rows, len(file.groups))
     sanity = SanityCheck(file.source)
@@ -420,7 +420,7 @@ def run_chunks(
 
 @dataclass(frozen=True)
 class FileResult:
-    """What :func:`plan_file`, :func:`evaluate_file` or :func:`compare_file` made.
+    """What a file plan, evaluation or comparison made.
 
     Attributes
     ----------
@@ -584,7 +584,7 @@ def _whole_result(result: Any, frame: pd.DataFrame, writing: _Writing) -> FileRe
 
 
 def _whole_heads(table: pd.DataFrame) -> pd.DataFrame:
-    from staffing.planner import round_heads
+    from staffing.planner.requirement import round_heads
 
     round_heads(table)
     return table
@@ -681,7 +681,9 @@ def plan_file(
     >>> result.chunks, result.rows, [pathlib.Path(p).name for p in result.written]
     (3, 454, ['plan.csv', 'summary.csv'])
     """
-    from staffing.planner import SummaryParts, plan, plan_intervals
+    from staffing.planner import plan
+    from staffing.planner.requirement import plan_intervals
+    from staffing.planner.summary import SummaryParts
 
     needs = _needs(keep_intervals, out)
     settings: dict[str, Any] = {
@@ -760,19 +762,19 @@ def evaluate_file(
     outputs: OutputSet | None = None,
     spill_dir: str | None = None,
 ) -> FileResult:
-    """Evaluate a given staffing over a forecast file of any size (see :func:`plan_file`).
+    """Evaluate a given staffing over a forecast file of any size, in flat memory.
 
     Parameters
     ----------
     path : str or path-like
-        The forecast, as for :func:`plan_file`; with an ``agents`` column when no
+        The forecast, as for :func:`~staffing.io.plan_file`; with an ``agents`` column when no
         ``roster`` is given.
     roster : str, path-like or DataFrame, optional
         Agents per interval (``interval_start``, optional ``queue``, ``agents``), read
         whole; each chunk takes its queues' rows. A roster naming pools of queues (a
         schedule's coverage, ``a+b``) makes the forecast read at once.
     out, summary, read, chunk_queues, memory_budget, keep_intervals, progress, outputs, spill_dir
-        As for :func:`plan_file`.
+        As for :func:`~staffing.io.plan_file`.
     roster_read : ReadOptions, optional
         How the roster file is read (default: ``read``).
     targets, targets_table, interval_s, model, fte, period, threshold_s, edges, channels
@@ -781,7 +783,7 @@ def evaluate_file(
     Returns
     -------
     FileResult
-        As for :func:`plan_file`, the summary with its escalation-band counts.
+        As for :func:`~staffing.io.plan_file`, the summary with its escalation-band counts.
 
     Examples
     --------
@@ -794,7 +796,8 @@ def evaluate_file(
     >>> result.chunks, int(result.summary["intervals_all_hands"].iloc[-1]) > 0
     (2, True)
     """
-    from staffing.planner import EvaluationParts, evaluate_intervals, evaluate_staffing
+    from staffing.planner import evaluate_staffing
+    from staffing.planner.evaluation import EvaluationParts, evaluate_intervals
 
     needs = _needs(keep_intervals, out)
     settings: dict[str, Any] = {
@@ -891,18 +894,18 @@ def compare_file(
     outputs: OutputSet | None = None,
     spill_dir: str | None = None,
 ) -> FileResult:
-    """Compare target scenarios over a forecast file of any size (see :func:`plan_file`).
+    """Compare target scenarios over a forecast file of any size, in flat memory.
 
     Parameters
     ----------
     path : str or path-like
-        The forecast, as for :func:`plan_file`.
+        The forecast, as for :func:`~staffing.io.plan_file`.
     scenarios : str or sequence
         Target scenarios, the first the baseline (see :func:`staffing.contracts.compare`).
     out : str or path-like, optional
         The comparison: ``.csv``, ``.parquet``, ``"-"``; an ``.xlsx`` holds the sweep too.
     read, chunk_queues, memory_budget, progress, outputs, spill_dir
-        As for :func:`plan_file`.
+        As for :func:`~staffing.io.plan_file`.
     interval_s, model, fte, cost_per_fte, threshold_s, method, simulation, targets_table, channels
         As for :func:`staffing.contracts.compare`.
     sweep : bool, default False
@@ -972,14 +975,7 @@ def compare_file(
             made["compare"] = compare(frame, items, **options)  # type: ignore[arg-type]
         if sweep:
             if at is None:
-                from staffing.queueing.targets import ServiceLevel
-
-                firsts = [
-                    t
-                    for s in items
-                    for t in parse_scenario(s).targets
-                    if isinstance(t, ServiceLevel)
-                ]
+                firsts = [t for s in items for t in parse_scenario(s).targets.service_levels]
                 at = str(firsts[0]) if firsts else "80/20"
             assert frame is not None
             made["sweep"] = sweep_table(

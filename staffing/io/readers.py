@@ -175,7 +175,7 @@ def read_forecast(
 def read_targets(path: PathLike, *, options: ReadOptions | None = None) -> pd.DataFrame:
     """Read a targets file (queue, weekday, start, end, target) into rules.
 
-    See :func:`staffing.planner.prepare_targets`.
+    See :func:`staffing.prepared.prepare_targets`.
     """
     return prepare_targets(_options(options).read(path))
 

@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import linprog
 
 from staffing.errors import InputError, StaffingError, TargetError
 from staffing.frames import local_dates, wall_clock
@@ -708,6 +707,8 @@ def _program(
 
 
 def _solve(c: np.ndarray, a: Any, b: np.ndarray, bounds: np.ndarray, what: str) -> Any:
+    from scipy.optimize import linprog  # loaded when deferred work is planned
+
     res = linprog(c, A_ub=a, b_ub=b, bounds=bounds, method="highs")
     if res.status == 2 and what == "agent-hours":
         raise _Infeasible(what)
@@ -759,6 +760,8 @@ def _shortfall(
             np.column_stack([np.zeros(nf * n), np.full(nf * n, np.inf)]),
         ]
     )
+    from scipy.optimize import linprog  # loaded when deferred work is planned
+
     res = linprog(c_e, A_ub=a_e.tocsr(), b_ub=b_e, bounds=bounds, method="highs")
     what = "intervals where no agents may be added"
     if res.status == 0:

@@ -173,7 +173,7 @@ def plan_intervals(
     """The interval table of :func:`plan`, without the summary and the sanity warnings.
 
     For a forecast planned in chunks of whole queues: each chunk's table is what the
-    whole plan's table holds for its rows, and :class:`~staffing.planner.SummaryParts`
+    whole plan's table holds for its rows, and :class:`~staffing.planner.summary.SummaryParts`
     and :class:`~staffing.planner.sanity.SanityCheck` gather the rest. Parameters as
     for :func:`plan`.
 

@@ -39,7 +39,7 @@ def check_plan_sanity(intervals: pd.DataFrame, source: str) -> None:
     Parameters
     ----------
     intervals : DataFrame
-        A plan's interval table (:data:`~staffing.planner.INTERVAL_COLUMNS`), in the
+        A plan's interval table (:data:`~staffing.planner.tables.INTERVAL_COLUMNS`), in the
         forecast's row order (row ``i`` is the file's row ``i + 2``).
     source : str
         The forecast's name, for messages.

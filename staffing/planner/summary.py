@@ -269,7 +269,7 @@ class SummaryParts:
         t_codes, t_uniques = pd.factorize(starts)
         n_q, n_t = len(queues), len(t_uniques)
         group = p_codes * n_q + q_codes
-        cells, cell_of_row = np.unique(group, return_inverse=True)
+        cell_of_row, cells = pd.factorize(group, sort=True)  # hashed: no sort of the rows
         n_c = len(cells)
         sums = {k: np.bincount(cell_of_row, weights=v, minlength=n_c) for k, v in parts.items()}
         thresholds = (
@@ -282,7 +282,7 @@ class SummaryParts:
         hi = by_cell.max().reindex(range(n_c)).to_numpy()
         # a queue's peak: its agents summed at each interval start, at their highest
         at = cell_of_row.astype(np.int64) * n_t + t_codes
-        slots, slot_of_row = np.unique(at, return_inverse=True)
+        slot_of_row, slots = pd.factorize(at, sort=True)
         together = np.bincount(slot_of_row, weights=agents)
         peak = np.zeros(n_c)
         np.maximum.at(peak, slots // n_t, together)
@@ -438,8 +438,8 @@ class SummaryParts:
         listed = ", ".join(shown[:4]) + (f" and {len(shown) - 4} more" if len(shown) > 4 else "")
         day = WEEKDAYS[self.week_start].title()
         hint = (
-            f"; weeks start on {day}: give the centre's week start (--week-start, "
-            "`week_start`) if it is another day"
+            f"; weeks start on {day}: give the centre's week start (`week_start`) if it is "
+            "another day"
             if self.period == "week"
             else ""
         )

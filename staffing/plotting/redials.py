@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from staffing.queueing import evaluate, required_agents
-from staffing.queueing.targets import AbandonRate, CustomerAbandon, ServiceLevel, TargetSet
+from staffing.queueing.targets import TargetSet
 
 __all__ = ["plot_redial_staffing", "redial_staffing_table"]
 
@@ -68,9 +68,7 @@ def redial_staffing_table(
         if first is None:
             first = need
     assert first is not None
-    plain = TargetSet(
-        tuple(t for t in TargetSet.of(targets[0]) if not isinstance(t, CustomerAbandon))
-    )
+    plain = TargetSet.of(targets[0]).per_attempt
     agents = float(first[0])
     if plain:
         agents = float(
@@ -136,8 +134,8 @@ def plot_redial_staffing(
         colour = _COLOURS[i % len(_COLOURS)]
         ax.step(share, table[name], where="mid", color=colour, lw=2, label=name)
         ts = TargetSet.of(name)
-        if any(isinstance(t, ServiceLevel | AbandonRate) for t in ts):
-            plain = TargetSet(tuple(t for t in ts if not isinstance(t, CustomerAbandon)))
+        if ts.service_levels or ts.abandon_cap is not None:
+            plain = ts.per_attempt
             base = required_agents(
                 calls, aht_s, plain, interval_s=interval_s, patience_s=patience_s
             )

@@ -262,11 +262,12 @@ class QueueModel:
             else None
         )
         fallback = 1.0 if self.staffing_factor is None else float(self.staffing_factor)
-        names = forecast["queue"].astype(str)
-        lookup = {
-            q: table.get(q, single if single is not None else fallback) for q in pd.unique(names)
-        }
-        return names.map(lookup).to_numpy(dtype=float)
+        default = single if single is not None else fallback
+        if not table:
+            return np.full(len(forecast), default)
+        codes, names = pd.factorize(forecast["queue"])
+        values = np.array([table.get(str(q), default) for q in names], dtype=float)
+        return values[codes]
 
     def staffing_choice(self) -> str:
         """The calibration's effective-staffing factor per queue in words ("" without one).

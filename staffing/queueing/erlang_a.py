@@ -70,7 +70,7 @@ import numpy as np
 from scipy import special
 
 from staffing.queueing.special import (
-    _TINY_LOG,
+    TINY_LOG,
     gammainc_unreliable,
     kummer_a_by_quadrature,
     log_erlang_b,
@@ -428,7 +428,7 @@ def erlang_a_measures(
             # gammainc gives NaN for a shape of 1e307 and more: tiny, through A below
             log_p1z = np.fmax(np.log(special.gammainc(x + 1.0, z)), -np.inf)
             log_r1 = log_p1z - log_p1
-        tiny = ~((log_p1 > _TINY_LOG) & (log_p1z > _TINY_LOG))
+        tiny = ~((log_p1 > TINY_LOG) & (log_p1z > TINY_LOG))
         tiny |= gammainc_unreliable(x + 1.0, z)  # log_p1 is already exact there
         if np.any(tiny):
             em = np.expm1(-big_t[tiny])

@@ -610,7 +610,7 @@ def _guess(
     """
     from staffing.queueing.solver import required_agents
 
-    plain = TargetSet(tuple(t for t in targets if not isinstance(t, CustomerAbandon)))
+    plain = targets.per_attempt
     if not plain:
         plain = TargetSet((AbandonRate(targets.cap(CustomerAbandon) or 0.5),))
     mean = curve.mean_s if curve is not None else None

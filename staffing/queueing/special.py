@@ -26,7 +26,7 @@ __all__ = [
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 # Below this, a regularised incomplete gamma value is too close to underflow to divide by.
-_TINY_LOG = -650.0
+TINY_LOG = -650.0
 # Poisson terms with n below this are summed plainly, above it in Loader's form.
 _DIRECT_N = 2048.0
 _TINY_NORMAL = float(np.finfo(float).tiny)  # smallest normal double, 2.2e-308
@@ -126,7 +126,7 @@ def log_erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     # agent: every call blocked); the ratio of two rounded values may pass 1 by 3e-14.
     out = np.minimum(log_p - log_q, 0.0)
     out = np.where(n == 0, 0.0, np.where(a == 0, -np.inf, out))
-    deep = (a > 0) & (n < a) & (log_q < _TINY_LOG)
+    deep = (a > 0) & (n < a) & (log_q < TINY_LOG)
     if np.any(deep):
         nd, ad = n[deep], a[deep]
         total = np.ones_like(nd)
@@ -234,7 +234,7 @@ def log_kummer_a_and_p(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
     pos = y > 0
     # the low ones are redone below (their log_p may be -inf, or NaN: gammainc gives up for
     # a shape of 1e307 and more, a handle time 1e305 times shorter than the patience)
-    low = pos & ~(log_p >= _TINY_LOG)
+    low = pos & ~(log_p >= TINY_LOG)
     plain = pos & ~low
     log_a[plain] = log_p[plain] - log_poisson_term(b[plain], y[plain])
     long_series = pos & gammainc_unreliable(b, y)
@@ -252,5 +252,5 @@ def log_kummer_a_and_p(b: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.nda
         if np.any(lost):
             log_a[lost] = kummer_a_by_quadrature(b[lost], y[lost])[0]
         log_p[long_series] = log_a[long_series] + log_poisson_term(b[long_series], y[long_series])
-        log_p[low | (log_p < _TINY_LOG)] = -np.inf
+        log_p[low | (log_p < TINY_LOG)] = -np.inf
     return log_a, log_p

@@ -1,15 +1,15 @@
 """Service-level agreement targets and their one syntax.
 
-===================  ==================================================
-text                 meaning
-===================  ==================================================
-``80/20``            80% of calls answered within 20 s
-``99/300``           99% answered within 5 minutes
-``asa<=30``          average speed of answer of answered calls <= 30 s
-``abandon<=5%``      abandoned / offered <= 5% (per attempt, as the ACD counts)
+========================  ================================================================
+text                      meaning
+========================  ================================================================
+``80/20``                 80% of calls answered within 20 s
+``99/300``                99% answered within 5 minutes
+``asa<=30``               average speed of answer of answered calls <= 30 s
+``abandon<=5%``           abandoned / offered <= 5% (per attempt, as the ACD counts)
 ``customer_abandon<=5%``  customers who finally give up <= 5% of fresh calls (with redials)
-``occupancy<=85%``   busy time / staffed time <= 85%
-===================  ==================================================
+``occupancy<=85%``        busy time / staffed time <= 85%
+========================  ================================================================
 
 Percentages and thresholds use the shared vocabulary (:mod:`staffing.vocabulary`): a
 percentage may carry ``%``, a bare number above 1 is a percentage and one below 1 a
@@ -565,6 +565,20 @@ class TargetSet:
     def service_levels(self) -> tuple[ServiceLevel, ...]:
         """The service-level targets, in order."""
         return tuple(t for t in self.targets if isinstance(t, ServiceLevel))
+
+    @property
+    def per_attempt(self) -> TargetSet:
+        """The set without its ``customer_abandon<=`` caps: what one attempt is judged on.
+
+        With redials a customer-level cap is judged on the fixed point of fresh calls and
+        redials (:mod:`staffing.queueing.redial`); the other targets on each attempt.
+
+        Examples
+        --------
+        >>> str(TargetSet.parse("80/20+customer_abandon<=3%").per_attempt)
+        '80/20'
+        """
+        return TargetSet(tuple(t for t in self.targets if not isinstance(t, CustomerAbandon)))
 
     @property
     def thresholds(self) -> tuple[float, ...]:

@@ -100,11 +100,22 @@ from staffing.scheduling.service import ServiceCurves
 from staffing.scheduling.shifts import ShiftFamily
 
 __all__ = [
+    "NO_TIME",
+    "BreakChain",
     "Candidates",
     "Infeasible",
+    "ModelBuilder",
     "ModelSolution",
     "SolverReport",
+    "assign_breaks",
+    "break_chains",
+    "cost_unit",
+    "coverage_matrix",
+    "objective_rows",
+    "relative_gap",
+    "round_up",
     "solve_model",
+    "split_days_off",
     "tour_patterns",
 ]
 
@@ -113,7 +124,7 @@ _DAY_S = 86400
 Service = tuple[ServiceCurves, int, "float | np.ndarray", np.ndarray]
 #: The start of the message when no whole schedule was found in time (the caller adds the
 #: limit it was given).
-_NO_TIME = "no schedule found within the time limit"
+NO_TIME = "no schedule found within the time limit"
 _DENSE_CHAIN = 48  # chains up to this many starts get the direct forward/backward rows
 
 
@@ -212,7 +223,7 @@ class ModelSolution:
 
 
 @dataclass
-class _Builder:
+class ModelBuilder:
     """Accumulates variables and constraint rows in coordinate form."""
 
     cost: list[np.ndarray] = field(default_factory=list)
@@ -236,6 +247,7 @@ class _Builder:
         upper: float | np.ndarray = np.inf,
         integer: bool = False,
     ) -> np.ndarray:
+        """Add ``count`` variables with their cost and bounds; return their indices."""
         index = np.arange(self.n_vars, self.n_vars + count)
         self.cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (count,)).copy())
         self.lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (count,)).copy())
@@ -247,6 +259,7 @@ class _Builder:
     def constraints(
         self, count: int, lower: float | np.ndarray, upper: float | np.ndarray
     ) -> np.ndarray:
+        """Add ``count`` rows with bounds ``lower <= row <= upper``; return their indices."""
         index = np.arange(self.n_rows, self.n_rows + count)
         self.row_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (count,)).copy())
         self.row_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (count,)).copy())
@@ -254,12 +267,14 @@ class _Builder:
         return index
 
     def entries(self, rows: np.ndarray, cols: np.ndarray, vals: float | np.ndarray) -> None:
+        """Add coefficients ``vals`` at ``(rows, cols)`` (repeats are summed)."""
         rows = np.asarray(rows, dtype=np.int64)
         self.rows.append(rows)
         self.cols.append(np.asarray(cols, dtype=np.int64))
         self.vals.append(np.broadcast_to(np.asarray(vals, dtype=float), rows.shape).copy())
 
     def matrix(self) -> sparse.csr_array:
+        """The constraint matrix, rows by variables."""
         rows = np.concatenate(self.rows) if self.rows else np.zeros(0, dtype=np.int64)
         cols = np.concatenate(self.cols) if self.cols else np.zeros(0, dtype=np.int64)
         vals = np.concatenate(self.vals) if self.vals else np.zeros(0)
@@ -298,7 +313,7 @@ def _spans(
 
 
 @dataclass
-class _Chain:
+class BreakChain:
     """Shifts of one family sharing the variables of one break's window."""
 
     family: int
@@ -361,7 +376,7 @@ def solve_model(
         no solution (the caller says why).
     """
     T = horizon_slots
-    b = _Builder()
+    b = ModelBuilder()
     fam_len = np.array([round(f.length_s / slot_s) for f in families], dtype=np.int64)
     fam_cost = np.array([f.cost_per_shift for f in families])
     fam_max = np.array([np.inf if f.max_heads is None else f.max_heads for f in families])
@@ -371,15 +386,17 @@ def solve_model(
         upper=fam_max[candidates.family],
         integer=True,
     )
-    chains = _break_chains(families, candidates, slot_s, b)
-    coverage = _coverage(families, candidates, chains, fam_len, slot_s, T, cyclic, b.n_vars, x)
+    chains = break_chains(families, candidates, slot_s, b)
+    coverage = coverage_matrix(
+        families, candidates, chains, fam_len, slot_s, T, cyclic, b.n_vars, x
+    )
     patterns = (
         _tour_rows(families, candidates, tours[0], tours[1], cyclic, b, x)
         if tours is not None
         else _head_rows(families, candidates, b, x)
     )
 
-    _objective_rows(b, coverage, lower, soft, service)
+    objective_rows(b, coverage, lower, soft, service)
 
     A = b.matrix()
     c = np.concatenate(b.cost)
@@ -405,7 +422,7 @@ def solve_model(
     on_phones = coverage @ sol[: coverage.shape[1]]
     if not integer:
         return ModelSolution(counts, {}, {}, people, daily, on_phones, report)
-    breaks = _assign_breaks(families, candidates, chains, counts, sol)
+    breaks = assign_breaks(families, candidates, chains, counts, sol)
     heads: dict[int, dict[tuple[int, ...], int]] = {}
     for f, tour in patterns.items():
         if tour.heads is None:
@@ -418,14 +435,14 @@ def solve_model(
                 weights=counts[candidates.family == f],
                 minlength=7,
             )
-            heads[f] = _split_days_off(
+            heads[f] = split_days_off(
                 np.round(per_day).astype(np.int64), people[f], tour.days_off, tour.closed
             )
     return ModelSolution(counts, breaks, heads, people, daily, on_phones, report)
 
 
-def _objective_rows(
-    b: _Builder,
+def objective_rows(
+    b: ModelBuilder,
     coverage: sparse.csr_array,
     lower: np.ndarray | None,
     soft: tuple[np.ndarray, float, float] | None,
@@ -576,7 +593,7 @@ def _solve(
         ran_out |= out
     objective = float(c @ solution)
     bound = _round_bound(c, integrality, bound)
-    reached = _gap(objective, bound)
+    reached = relative_gap(objective, bound)
     ok = reached <= gap + 1e-12
     status = "optimal" if ok else ("time limit" if ran_out else "gap not reached")
     report = SolverReport(
@@ -632,7 +649,7 @@ def _solve_block(
     if whole.status == 2:
         raise Infeasible(f"the schedule model is infeasible ({whole.message})")
     if whole.x is None:
-        raise StaffingError(_NO_TIME)
+        raise StaffingError(NO_TIME)
     bound = lp_bound
     dual = getattr(whole, "mip_dual_bound", None)
     if dual is not None and np.isfinite(dual):
@@ -647,14 +664,14 @@ def _integral(sub: _Problem, x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cost_unit(values: np.ndarray) -> float | None:
+def cost_unit(values: np.ndarray) -> float | None:
     """Largest step of which every value is a whole multiple.
 
     ``None`` if there is none with a denominator up to 3600.
 
     Examples
     --------
-    >>> _cost_unit(np.array([7.0, 8.0, 8.5])), _cost_unit(np.array([35.0, 40.0, 42.5]))
+    >>> cost_unit(np.array([7.0, 8.0, 8.5])), cost_unit(np.array([35.0, 40.0, 42.5]))
     (0.5, 2.5)
     """
     unit: Fraction | None = None
@@ -672,7 +689,7 @@ def _cost_unit(values: np.ndarray) -> float | None:
     return None if unit is None else float(unit)
 
 
-def _round_up(bound: float, unit: float | None) -> float:
+def round_up(bound: float, unit: float | None) -> float:
     """``bound`` rounded up to a whole number of ``unit`` (unchanged without one)."""
     if unit is None or not np.isfinite(bound):
         return bound
@@ -688,10 +705,10 @@ def _round_bound(c: np.ndarray, integrality: np.ndarray, bound: float) -> float:
     costly = c != 0
     if not costly.any() or np.any(costly & (integrality == 0)):
         return bound
-    return _round_up(bound, _cost_unit(c))
+    return round_up(bound, cost_unit(c))
 
 
-def _gap(objective: float, bound: float) -> float:
+def relative_gap(objective: float, bound: float) -> float:
     """Relative gap ``(objective - bound) / |objective|`` (0 when both are 0)."""
     if not np.isfinite(bound):
         return np.inf
@@ -700,10 +717,10 @@ def _gap(objective: float, bound: float) -> float:
     return max(objective - bound, 0.0) / abs(objective)
 
 
-def _coverage(
+def coverage_matrix(
     families: Sequence[ShiftFamily],
     candidates: Candidates,
-    chains: list[_Chain],
+    chains: list[BreakChain],
     fam_len: np.ndarray,
     slot_s: int,
     T: int,
@@ -726,11 +743,11 @@ def _coverage(
     ).tocsr()
 
 
-def _break_chains(
-    families: Sequence[ShiftFamily], candidates: Candidates, slot_s: int, b: _Builder
-) -> list[_Chain]:
+def break_chains(
+    families: Sequence[ShiftFamily], candidates: Candidates, slot_s: int, b: ModelBuilder
+) -> list[BreakChain]:
     """Break variables and forward/backward rows of every chain (module notes)."""
-    chains: list[_Chain] = []
+    chains: list[BreakChain] = []
     for f, family in enumerate(families):
         members = np.flatnonzero(candidates.family == f)
         if members.size == 0:
@@ -747,8 +764,8 @@ def _break_chains(
 
 
 def _chain(
-    f: int, k: int, members: np.ndarray, a: np.ndarray, e: int, l_: int, b: _Builder
-) -> _Chain:
+    f: int, k: int, members: np.ndarray, a: np.ndarray, e: int, l_: int, b: ModelBuilder
+) -> BreakChain:
     first, last = int(a[0] + e), int(a[-1] + l_)
     y = b.variables(last - first + 1, integer=True)
     n = members.size
@@ -769,7 +786,7 @@ def _chain(
             _window_entries(b, rows, y, lo[1:], np.full(n - 1, y.size - 1))
             i, m = np.triu_indices(n - 1)
             b.entries(rows[i], members[1:][m], 1.0)
-        return _Chain(f, k, members, e, l_, first, y)
+        return BreakChain(f, k, members, e, l_, first, y)
     # long chains, cumulatively: p_i = p_{i-1} + y(l_{i-1}, l_i] - x_i >= 0, p_n = 0
     p = b.variables(n, upper=np.r_[np.full(n - 1, np.inf), 0.0])  # p_n = 0: every break used
     rows = b.constraints(n, 0.0, 0.0)
@@ -784,11 +801,11 @@ def _chain(
     b.entries(rows, q, 1.0)
     b.entries(rows[:-1], q[1:], -1.0)
     b.entries(rows, members, 1.0)
-    return _Chain(f, k, members, e, l_, first, y)
+    return BreakChain(f, k, members, e, l_, first, y)
 
 
 def _window_entries(
-    b: _Builder, rows: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray
+    b: ModelBuilder, rows: np.ndarray, y: np.ndarray, lo: np.ndarray, hi: np.ndarray
 ) -> None:
     """``-1`` for ``y[lo_i..hi_i]`` in row ``i`` (none where ``hi_i < lo_i``)."""
     width = np.maximum(hi - lo + 1, 0)
@@ -800,7 +817,7 @@ def _window_entries(
 def _head_rows(
     families: Sequence[ShiftFamily],
     candidates: Candidates,
-    b: _Builder,
+    b: ModelBuilder,
     x: np.ndarray,
 ) -> dict[int, _Tours]:
     """``min <= shifts of the family on a day <= max``, for each day it works."""
@@ -832,14 +849,14 @@ def _tour_rows(
     days_off: int,
     consecutive: bool,
     cyclic: bool,
-    b: _Builder,
+    b: ModelBuilder,
     x: np.ndarray,
 ) -> dict[int, _Tours]:
     """Pattern variables and the rows linking them to the daily shifts of each family.
 
     With any days off (not consecutive), integer shifts per day ``H_d <= P`` with
     ``sum_d H_d = (7 - days_off) P`` always split into ``P`` whole weeks (see
-    :func:`_split_days_off`), so the pattern variables may be continuous and only the
+    :func:`split_days_off`), so the pattern variables may be continuous and only the
     head count ``P`` integer: the same schedules, a much easier integer program.
     """
     out: dict[int, _Tours] = {}
@@ -876,7 +893,7 @@ def _tour_rows(
     return out
 
 
-def _split_days_off(
+def split_days_off(
     shifts: np.ndarray, heads: int, days_off: int, closed: frozenset[int]
 ) -> dict[tuple[int, ...], int]:
     """Whole weeks for ``heads`` people working ``shifts[d]`` shifts on day ``d``.
@@ -890,7 +907,7 @@ def _split_days_off(
     --------
     Three people, five shifts each: days off Wed, Thu, Fri once, Sat twice, Sun once.
 
-    >>> _split_days_off(np.array([3, 3, 2, 2, 2, 1, 2]), 3, 2, frozenset())
+    >>> split_days_off(np.array([3, 3, 2, 2, 2, 1, 2]), 3, 2, frozenset())
     {(2, 5): 1, (3, 5): 1, (4, 6): 1}
     """
     rest = days_off - len(closed)
@@ -908,7 +925,7 @@ def _split_days_off(
 def _service_rows(
     service: Service,
     coverage: sparse.csr_array,
-    b: _Builder,
+    b: ModelBuilder,
 ) -> None:
     """``n_i <= mean on_t``; ``s_i`` under every chord; calls-weighted level per period."""
     curves, per_interval, target, period = service
@@ -931,10 +948,10 @@ def _service_rows(
     b.entries(rows[pos], s, curves.weights)
 
 
-def _assign_breaks(
+def assign_breaks(
     families: Sequence[ShiftFamily],
     candidates: Candidates,
-    chains: list[_Chain],
+    chains: list[BreakChain],
     counts: np.ndarray,
     sol: np.ndarray,
 ) -> dict[int, np.ndarray]:

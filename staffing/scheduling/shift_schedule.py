@@ -26,15 +26,15 @@ from staffing.errors import StaffingError, TargetError
 from staffing.queueing.targets import ServiceLevel, TargetSet
 from staffing.scheduling.coverage import SCHEDULE_COLUMNS, schedule_coverage, schedule_summary
 from staffing.scheduling.model import (
-    _NO_TIME,
+    NO_TIME,
     Candidates,
     Infeasible,
     ModelSolution,
     Service,
     SolverReport,
-    _cost_unit,
-    _gap,
-    _round_up,
+    cost_unit,
+    relative_gap,
+    round_up,
     solve_model,
 )
 from staffing.scheduling.people import Assignment, Person, assign_people, people_table
@@ -426,7 +426,7 @@ def schedule(
                 families, cands, service, day_of, tours, common
             )
         if clock.left() <= 0.0:  # the time limit passed while the model was prepared
-            raise StaffingError(_NO_TIME)
+            raise StaffingError(NO_TIME)
         if tours is None:
             common["time_limit_s"] = clock.left()
             solution = solve_model(families, cands, **common)
@@ -459,9 +459,9 @@ def schedule(
             )
     except StaffingError as exc:
         if not isinstance(exc, Infeasible):
-            if str(exc).startswith(_NO_TIME):
+            if str(exc).startswith(NO_TIME):
                 raise StaffingError(
-                    f"{_NO_TIME} of {_seconds_text(time_limit_s)}; give more time "
+                    f"{NO_TIME} of {_seconds_text(time_limit_s)}; give more time "
                     "(`time_limit_s`), a larger `gap` or a coarser `start_step`"
                 ) from None
             raise
@@ -914,8 +914,8 @@ def _service_by_day(
     reached = np.bincount(pos, weights=curves.weights * level, minlength=days.size)
     calls = np.bincount(pos, weights=curves.weights, minlength=days.size)
     share = np.clip(reached / np.where(calls > 0, calls, 1.0) - 1e-9, 0.0, 1.0)
-    unit = _cost_unit(np.array([f.cost_per_shift for f in families]))
-    bound = _round_up(relaxed.report.objective, unit)
+    unit = cost_unit(np.array([f.cost_per_shift for f in families]))
+    bound = round_up(relaxed.report.objective, unit)
     common["time_limit_s"] = max(common["time_limit_s"] - (time.perf_counter() - t0), 1.0)
     return (curves, per_interval, share, day_of), bound
 
@@ -923,7 +923,7 @@ def _service_by_day(
 def _with_bound(solution: ModelSolution, bound: float, gap: float) -> ModelSolution:
     """The solution judged against ``bound`` (a bound of the problem before a split)."""
     r = solution.report
-    reached = _gap(r.objective, bound)
+    reached = relative_gap(r.objective, bound)
     status = (
         "optimal"
         if reached <= gap + 1e-12

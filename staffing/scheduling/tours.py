@@ -105,23 +105,23 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from staffing.errors import StaffingError
 from staffing.scheduling.highs import HighsResult, solve_highs
 from staffing.scheduling.model import (
-    _NO_TIME,
+    NO_TIME,
+    BreakChain,
     Candidates,
     Infeasible,
+    ModelBuilder,
     ModelSolution,
     Service,
     SolverReport,
-    _assign_breaks,
-    _break_chains,
-    _Builder,
-    _Chain,
-    _cost_unit,
-    _coverage,
-    _gap,
-    _objective_rows,
-    _round_up,
-    _split_days_off,
+    assign_breaks,
+    break_chains,
+    cost_unit,
+    coverage_matrix,
+    objective_rows,
+    relative_gap,
+    round_up,
     solve_model,
+    split_days_off,
     tour_patterns,
 )
 from staffing.scheduling.rounding import FamilyHeads, Layout, Roster, Search, round_shifts
@@ -329,7 +329,7 @@ class _TourModel:
     row_lower: np.ndarray
     row_upper: np.ndarray
     x: np.ndarray
-    chains: list[_Chain]
+    chains: list[BreakChain]
     heads: np.ndarray  # one per type
     z: dict[tuple[int, int], int]  # (type, day) -> variable (several types only)
     w: dict[int, np.ndarray]  # type -> pattern variables
@@ -354,7 +354,7 @@ def _build(
     weekends_off: int,
 ) -> _TourModel:
     T = horizon_slots
-    b = _Builder()
+    b = ModelBuilder()
     fam_len = np.array([round(f.length_s / slot_s) for f in families], dtype=np.int64)
     upper = np.full(len(candidates), np.inf)
     open_days = {
@@ -368,9 +368,11 @@ def _build(
     x = b.variables(
         len(candidates), cost=_GUIDE * fam_cost[candidates.family], upper=upper, integer=True
     )
-    chains = _break_chains(families, candidates, slot_s, b)
-    coverage = _coverage(families, candidates, chains, fam_len, slot_s, T, cyclic, b.n_vars, x)
-    _objective_rows(b, coverage, lower, soft, service)
+    chains = break_chains(families, candidates, slot_s, b)
+    coverage = coverage_matrix(
+        families, candidates, chains, fam_len, slot_s, T, cyclic, b.n_vars, x
+    )
+    objective_rows(b, coverage, lower, soft, service)
     first_link = b.n_rows
     heads = b.variables(
         len(types),
@@ -576,11 +578,11 @@ def solve_implicit_tours(
     if lp.status == "infeasible":
         raise Infeasible("the tour model is infeasible")
     if lp.x is None:
-        raise StaffingError(_NO_TIME)
+        raise StaffingError(NO_TIME)
     relaxed = lp.x
     per_head = np.array([t.days * families[t.family].cost_per_shift for t in types])
-    unit = _cost_unit(per_head) if soft is None else None
-    bound = _round_up(float(true_c @ relaxed), unit)
+    unit = cost_unit(per_head) if soft is None else None
+    bound = round_up(float(true_c @ relaxed), unit)
     paid = np.array([f.cost_per_shift for f in families])
     caps = _day_caps(types, relaxed[m.heads], len(families))
     week_days = np.array(
@@ -618,7 +620,7 @@ def solve_implicit_tours(
         (gap / 10, 0.6, True),
     )
     for day_gap, share, weekly in passes:
-        if best is not None and _gap(best_value, bound) <= gap:
+        if best is not None and relative_gap(best_value, bound) <= gap:
             break
         if clock.left() < 1.0:
             break
@@ -639,7 +641,7 @@ def solve_implicit_tours(
             caps=caps if weekly else None,
             week=week if soft is None and weekly else None,
         )
-        if soft is None and _gap(_tour_cost(heads, candidates, people), bound) > gap:
+        if soft is None and relative_gap(_tour_cost(heads, candidates, people), bound) > gap:
             people = _improve(layout, need, heads, people, clock, 0.1)
         trial = _complete(m, candidates, people, clock)
         if trial is not None and float(true_c @ trial) < best_value - 1e-9:
@@ -647,13 +649,13 @@ def solve_implicit_tours(
     # 4. HiGHS on the whole model (breaks continuous: a relaxation, so its bound holds)
     #    from the best schedule, with the time left: a closer bound, perhaps a better
     #    schedule (its breaks then made whole)
-    if best is not None and _gap(best_value, bound) > gap and clock.left() > 2.0:
+    if best is not None and relative_gap(best_value, bound) > gap and clock.left() > 2.0:
         shifts_only = m.integrality.copy()
         for ch in m.chains:
             shifts_only[ch.y] = 0
         whole = _highs(m, shifts_only, m.lower, m.upper, clock, clock.left() - 0.5, gap, best)
         if np.isfinite(whole.bound):
-            bound = max(bound, _round_up(whole.bound - _guide_part(m, whole), unit))
+            bound = max(bound, round_up(whole.bound - _guide_part(m, whole), unit))
         if whole.x is not None and float(true_c @ whole.x) < best_value - 1e-6:
             lo, hi = m.lower.copy(), m.upper.copy()
             lo[m.x] = hi[m.x] = np.round(whole.x[m.x])
@@ -661,8 +663,8 @@ def solve_implicit_tours(
             if res.x is not None and float(true_c @ res.x) < best_value - 1e-6:
                 best, best_value = _integral(m, res.x), float(true_c @ res.x)
     if best is None:
-        raise StaffingError(_NO_TIME)
-    reached = _gap(best_value, bound)
+        raise StaffingError(NO_TIME)
+    reached = relative_gap(best_value, bound)
     solution = _solution(families, candidates, types, m, best, weight, slot_s, cyclic, soft)
     report = SolverReport(
         status="optimal" if reached <= gap + 1e-12 else "time limit",
@@ -868,7 +870,7 @@ class _Part:
     row_lower: np.ndarray
     row_upper: np.ndarray
     x: np.ndarray
-    chains: list[_Chain]
+    chains: list[BreakChain]
     candidates: Candidates
     members: np.ndarray  # the part's candidates in the whole list
 
@@ -900,7 +902,7 @@ def _day_part(
     part = Candidates(
         candidates.family[members], candidates.day[members], candidates.start[members]
     )
-    b = _Builder()
+    b = ModelBuilder()
     fam_len = np.array([round(f.length_s / slot_s) for f in families], dtype=np.int64)
     x = b.variables(len(part), cost=price[members], integer=True)
     for f, family in enumerate(families):
@@ -908,11 +910,11 @@ def _day_part(
         if family.max_heads is not None and mine.size:
             row = b.constraints(1, -np.inf, float(family.max_heads))
             b.entries(np.full(mine.size, row[0]), x[mine], 1.0)
-    chains = _break_chains(families, part, slot_s, b)
-    coverage = _coverage(
+    chains = break_chains(families, part, slot_s, b)
+    coverage = coverage_matrix(
         families, part, chains, fam_len, slot_s, horizon_slots, cyclic, b.n_vars, x
     )
-    _objective_rows(b, coverage, lower, soft, None)
+    objective_rows(b, coverage, lower, soft, None)
     if week is not None:
         per_head, days, others_sum, others_max = week
         fams = np.unique(part.family)
@@ -1062,7 +1064,7 @@ def _by_day(
             if whole.objective > before - 1e-9:
                 continue
         counts = np.round(whole.x[part.x]).astype(np.int64)
-        placed = _assign_breaks(plain, part.candidates, part.chains, counts, whole.x)
+        placed = assign_breaks(plain, part.candidates, part.chains, counts, whole.x)
         new_who, new_brk = [], []
         for jp, rows in placed.items():
             for r in rows:
@@ -1142,7 +1144,7 @@ def _solution(
 ) -> tuple[ModelSolution, list[tuple[int, tuple[int, ...]]]]:
     """Shifts, breaks, padded weeks and the lines (one per person-week)."""
     counts = np.round(sol[m.x]).astype(np.int64)
-    breaks = _assign_breaks(families, candidates, m.chains, counts, sol)
+    breaks = assign_breaks(families, candidates, m.chains, counts, sol)
     cov: Any = m.coverage
     on = np.asarray(cov @ sol[: cov.shape[1]], dtype=np.float64)
     heads = np.round(sol[m.heads]).astype(np.int64)
@@ -1179,7 +1181,7 @@ def _solution(
                 )
             else:
                 full = _pad(per_day, int(heads[i]), t.days, t.closed)
-                split = _split_days_off(full, int(heads[i]), 7 - t.days, t.closed)
+                split = split_days_off(full, int(heads[i]), 7 - t.days, t.closed)
                 for p, k in sorted(split.items()):
                     lines.extend([(i, p)] * k)
             worked += full

@@ -342,7 +342,7 @@ def simulate_plan(
         ``targets_table``, the default for intervals no rule matches. Without any, the
         measures are estimated but nothing can be missed.
     targets_table : DataFrame, optional
-        Targets per queue and weekday/time window (:func:`staffing.planner.prepare_targets`).
+        Targets per queue and weekday/time window (:func:`staffing.prepared.prepare_targets`).
     interval_s : float or str, optional
         Interval length; default the ``interval_s`` column, else inferred per queue.
     model : QueueModel, optional
