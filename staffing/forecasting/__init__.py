@@ -13,7 +13,7 @@ needs statsmodels (``pip install 'staffing[forecast]'``).
 from __future__ import annotations
 
 from staffing.forecasting.backtest import BACKTEST_COLUMNS, LEAD_BUCKETS, Backtest, run_backtest
-from staffing.forecasting.bands import RatioBands, poisson_interval
+from staffing.forecasting.bands import RatioBands, conformal_excess, poisson_interval
 from staffing.forecasting.counts import (
     COUNT_COLUMNS,
     CountPanel,
@@ -59,6 +59,7 @@ __all__ = [
     "Reforecast",
     "ReforecastWarning",
     "call_counts",
+    "conformal_excess",
     "ets_available",
     "forecast",
     "format_accuracy",

@@ -13,6 +13,13 @@ Methods are compared on the same days only (the days every method could forecast
 ``auto`` picks per queue the method with the lowest WAPE over leads 1-14 (Hyndman and
 Athanasopoulos 2021, section 5.10, on time-series cross-validation).
 
+The chosen method's errors give each queue's bands per lead bucket
+(:class:`~staffing.forecasting.bands.RatioBands`), checked on days they had not seen:
+every :data:`CALIBRATION_STEP` days of the window from its :data:`CALIBRATION_START`-th
+on, bands fitted on the targets before that day score the origins of the next
+:data:`CALIBRATION_STEP` days, and the split-conformal quantile of those scores widens
+the bands (:func:`~staffing.forecasting.bands.conformal_excess`; Lei et al. 2018).
+
 References
 ----------
 .. [1] R. J. Hyndman and G. Athanasopoulos, *Forecasting: Principles and Practice*,
@@ -20,21 +27,26 @@ References
 .. [2] J. W. Taylor, "A comparison of univariate time series methods for forecasting
    intraday arrivals at a call center", Management Science 54(2), 2008, 253-265.
    doi:10.1287/mnsc.1070.0786
+.. [3] J. Lei, M. G'Sell, A. Rinaldo, R. J. Tibshirani and L. Wasserman,
+   "Distribution-free predictive inference for regression", J. Amer. Stat. Assoc.
+   113(523), 2018, 1094-1111. doi:10.1080/01621459.2017.1307116
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from staffing.forecasting.bands import RatioBands
+from staffing.forecasting.bands import RatioBands, conformal_excess
 from staffing.forecasting.counts import CountPanel
 from staffing.forecasting.methods import method_forecasts, recent_profiles
 
 __all__ = [
     "BACKTEST_COLUMNS",
+    "CALIBRATION_START",
+    "CALIBRATION_STEP",
     "LEAD_BUCKETS",
     "Backtest",
     "bucket_of",
@@ -43,6 +55,10 @@ __all__ = [
 
 #: Lead buckets of the back-test table: (label, first lead, last lead) [days].
 LEAD_BUCKETS: tuple[tuple[str, int, int], ...] = (("1", 1, 1), ("2-7", 2, 7), ("8-14", 8, 14))
+#: Days of the back-test window before its first conformal cut [days].
+CALIBRATION_START = 14
+#: Days between conformal cuts, and origins each cut's bands score [days].
+CALIBRATION_STEP = 7
 #: Columns of the rolling-origin errors (one row per origin, lead, queue and method).
 BACKTEST_COLUMNS: tuple[str, ...] = (
     "origin",
@@ -238,11 +254,46 @@ def run_backtest(
     for q in range(n_q):
         m = choice[queues[q]]
         f = forecasts[m][q]  # (O, L, S)
+        unseen = _rolling_scores(f, actual[q], common[q], bucket[q], origins, end, coverage)
         for b in range(len(LEAD_BUCKETS)):
             sel = common[q] & (bucket[q] == b)
-            bands[(queues[q], b)] = RatioBands.fit(f[sel].ravel(), actual[q][sel].ravel(), coverage)
+            band = RatioBands.fit(f[sel].ravel(), actual[q][sel].ravel(), coverage)
+            bands[(queues[q], b)] = replace(band, excess=conformal_excess(unseen[b], coverage))
         lead1[queues[q]] = f[:, 0, :]
     return Backtest(origins, errors, table, choice, bands, lead1, notes)
+
+
+def _rolling_scores(
+    f: np.ndarray,
+    y: np.ndarray,
+    common: np.ndarray,
+    bucket: np.ndarray,
+    origins: np.ndarray,
+    end: int,
+    coverage: float,
+) -> list[np.ndarray]:
+    """Scores of each lead bucket's intervals by bands fitted on the targets before.
+
+    ``f`` and ``y`` are one queue's forecasts and actuals (origin, lead, slot), ``common``
+    and ``bucket`` its scored days and lead buckets (origin, lead). Cuts every
+    :data:`CALIBRATION_STEP` days from :data:`CALIBRATION_START` days into the window;
+    a cut's bands need targets on a week of days before it.
+    """
+    target = origins[:, None] + np.arange(f.shape[1])[None, :]
+    out: list[list[np.ndarray]] = [[] for _ in LEAD_BUCKETS]
+    ok = np.isfinite(f) & np.isfinite(y) & (f > 0)
+    for cut in range(int(origins[0]) + CALIBRATION_START, end, CALIBRATION_STEP):
+        before = common & (target < cut)
+        after = common & (origins[:, None] >= cut) & (origins[:, None] < cut + CALIBRATION_STEP)
+        for b in range(len(LEAD_BUCKETS)):
+            fit_sel = before & (bucket == b)
+            test = after & (bucket == b)
+            if not test.any() or np.unique(target[fit_sel]).size < 7:
+                continue
+            band = RatioBands.fit(f[fit_sel].ravel(), y[fit_sel].ravel(), coverage)
+            keep = ok[test]
+            out[b].append(band.score(f[test][keep], y[test][keep]))
+    return [np.concatenate(s) if s else np.empty(0) for s in out]
 
 
 def _ratio(a: float, b: float) -> float:

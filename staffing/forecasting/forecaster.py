@@ -14,7 +14,9 @@ The steps, in order:
    weekdays; holidays in the horizon are closed or scaled by their factor.
 4. ``calls_lo`` / ``calls_hi`` are the central ``coverage`` interval from the chosen
    method's back-test errors at the lead (days 1, 2-7, 8-14; later days take the 8-14
-   errors), never narrower than Poisson noise (:class:`RatioBands`).
+   errors), never narrower than Poisson noise (:class:`RatioBands`), widened where the
+   back-test's later origins show that bands fitted on earlier days miss more than
+   ``1 - coverage`` (:func:`~staffing.forecasting.bands.conformal_excess`).
 5. ``aht_s`` is the calls-weighted handle time of the same ``weeks`` same weekdays, per
    interval of the week, or ``aht`` when given.
 
