@@ -75,10 +75,10 @@ def evaluate(
     Raises
     ------
     StaffingError
-        Inputs out of range, or past the supported range (module notes): a workload
-        above 1,000,000 Erlangs, more than 100,000,000 agents, or with a patience and a
-        workload above 10,000 Erlangs more than 1e9 calls arriving during one mean
-        patience.
+        Inputs out of range, or past the supported range (:mod:`staffing.queueing.erlang`):
+        a workload above 1,000,000 Erlangs, more than 100,000,000 agents, or with a
+        patience and a workload above 10,000 Erlangs more than 1e9 calls arriving during
+        one mean patience.
 
     Notes
     -----
