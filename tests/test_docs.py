@@ -144,3 +144,16 @@ def test_check_command_fails_on_a_renamed_option() -> None:
     with pytest.raises(AssertionError):
         check_command("staffing planify data/forecast.csv")
     check_command("staffing plan data/forecast.csv --target 80/20 --out=out/plan.csv")
+
+
+def test_every_public_package_has_an_api_page() -> None:
+    """The API reference lists every package of the library and every plotting module
+    (the command line is documented by its pages), and gives each a home for its names."""
+    listed = set(re.findall(r"^ +(staffing[\w.]*)$", (DOCS / "api" / "index.md").read_text(), re.M))
+    package = ROOT / "staffing"
+    wanted = {f"staffing.{p.parent.name}" for p in package.glob("*/__init__.py")}
+    wanted -= {"staffing.cli", "staffing.plotting"}
+    wanted |= {f"staffing.plotting.{p.stem}" for p in (package / "plotting").glob("[!_]*.py")}
+    assert wanted - listed == set()
+    homes = (DOCS / "_ext" / "api_homes.py").read_text()
+    assert [name for name in sorted(wanted) if f'"{name}"' not in homes] == []

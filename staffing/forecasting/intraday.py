@@ -544,8 +544,8 @@ def reforecast_backtest(
     ``average`` lead-1 forecast, or the chosen profile method's), so nothing of the day
     or later is used. Returned per queue and time: ``days`` scored, ``weight`` (the mean
     of the days' weights), ``learned_from`` (past days behind the last day's weight),
-    ``wape_none``, ``wape_ratio``, ``wape_shrunk`` (sum |reforecast - actual| / sum
-    actual over the intervals from the time on).
+    ``wape_none``, ``wape_ratio``, ``wape_shrunk`` (``sum |reforecast - actual| / sum
+    actual`` over the intervals from the time on).
     """
     rows: list[dict[str, Any]] = []
     if bt.origins.size == 0:
