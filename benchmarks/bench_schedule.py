@@ -35,18 +35,20 @@ Every line ends with the machine's load average over the last minute (``os.getlo
 the machine is shared, and the aims are stated for a quiet one.
 
 Measured on the shared 2-core machine (HiGHS 1.16 through highspy, scipy 1.17.1), with a
-core free (load 1.4 to 2.8), each case alone:
+core free (load 1.0 to 2.3), each case alone:
 
 ==================================================  ======================================
 case                                                result
 ==================================================  ======================================
-tours --time-limit 120 --gap 0.005                  2,132.5 paid h, gap 0.23%, 34.7 s wall
-tours --time-limit 30 --gap 0.01                    0.23% in 17.4 s once; 1.73-3.30% at the
-                                                    limit in four other runs
-tours-consecutive --time-limit 60 --gap 0.01        2,172.5 paid h, gap 0.46%, 26.8 s
-rotation --time-limit 120 --gap 0.02                2,210.0 paid h, gap 1.13%, 44.0 s
-sample --time-limit 60                              4,740.0 paid h, gap 0.17%, 2.0 s
-people                                              200 people on 143 tours in 0.06 s
+tours --time-limit 30 --gap 0.01                    2,132.5 paid h, gap 0.23%, 18.6 and
+                                                    19.8 s wall (18.4, 19.6 s CPU); 0.47%
+                                                    (2,137.5 h) in 22.9 to 23.7 s in
+                                                    three other runs
+tours --time-limit 120 --gap 0.005                  2,132.5 paid h, gap 0.23%, 33.5 s
+tours-consecutive --time-limit 60 --gap 0.01        2,172.5 paid h, gap 0.46%, 26.4 s
+rotation --time-limit 120 --gap 0.02                2,210.0 paid h, gap 1.13%, 31.1 s
+sample --time-limit 60                              4,740.0 paid h, gap 0.17%, 1.9 s
+people                                              200 people on 143 tours in 0.05 s
 ==================================================  ======================================
 
 The figures at other loads, and before the tour solver's steps, are in

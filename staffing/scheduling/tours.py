@@ -64,11 +64,13 @@ deadline:
 3. Each day by HiGHS with the other days fixed, the break variables continuous (a far
    easier program; with the shifts fixed a small integer program over the breaks alone
    makes them whole, at the same cost where it can), each family kept to the relaxation's
-   people per day; first priced by paid hours, then with the families' head counts given
-   the other days (``h_f >= s_f``, ``n_f h_f >= others_f + s_f``) in each day's model.
+   people per day; passes with the families' head counts given the other days
+   (``h_f >= s_f``, ``n_f h_f >= others_f + s_f``) in each day's model, except the second,
+   priced by paid hours alone.
 4. Moves valued at the cost of whole tours (:class:`staffing.scheduling.rounding.Search`):
    starts moved, families changed, people dropped, breaks moved, and a family's people moved
-   to families with room until it needs a head less.
+   to families with room until it needs a head less; until no move lowers the cost, for at
+   most 80% of the time left. Steps 3 and 4 are repeated with closer gaps.
 5. HiGHS on the whole model (breaks continuous: still a relaxation, so its bound holds)
    from the best schedule, with the time left.
 
@@ -130,6 +132,9 @@ from staffing.scheduling.shifts import ShiftFamily, format_weekdays
 #: Weight of the shifts' own cost in the objective, next to the people's: it steers the
 #: search towards schedules without idle shifts and never changes which heads are cheapest.
 _GUIDE = 1e-4
+#: Most of the time left given to the moves after a pass of day programs (they end
+#: sooner when no move lowers the cost).
+_MOVES_SHARE = 0.8
 __all__ = ["Deadline", "TourType", "rotation", "solve_implicit_tours", "tour_types"]
 
 
@@ -641,8 +646,10 @@ def solve_implicit_tours(
             caps=caps if weekly else None,
             week=week if soft is None and weekly else None,
         )
+        # the moves turn the day programs' shifts into whole tours (after the paid-hours
+        # pass they drop the people short of whole weeks); they stop when none lowers the cost
         if soft is None and relative_gap(_tour_cost(heads, candidates, people), bound) > gap:
-            people = _improve(layout, need, heads, people, clock, 0.1)
+            people = _improve(layout, need, heads, people, clock, _MOVES_SHARE)
         trial = _complete(m, candidates, people, clock)
         if trial is not None and float(true_c @ trial) < best_value - 1e-9:
             best, best_value, best_people = trial, float(true_c @ trial), people
