@@ -126,6 +126,7 @@ def mol_agents(
     >>> calls = [100, 300, 100, 100]
     >>> mol_agents(calls, 600, "80/20").tolist()
     [40, 87, 61, 41]
+    >>> from staffing import required_agents
     >>> required_agents(calls, 600, "80/20").tolist()
     [40, 110, 40, 40]
     """
