@@ -129,6 +129,23 @@ def test_a_huge_history_count_names_its_row(here: Path) -> None:
     assert "h.csv: column 'offered': 1 row (row 3)" in line
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("credits", "--plan", "p.csv", "--target", "80/20"),
+        ("risk", "p.csv", "--target", "80/20", "--replications", "20"),
+    ],
+)
+def test_a_huge_plan_staffing_names_its_row(command: tuple[str, ...], here: Path) -> None:
+    """A plan with 1e12 agents: ``credits --plan`` printed the core's "at index 4" naming
+    no file, column or row, and ``risk`` a traceback (an array of 146 TiB); both now name
+    them, as ``simulate`` and ``evaluate`` do."""
+    plan = pd.read_csv(sample_path("forecast.csv")).head(5).assign(agents=[10, 10, 10, 10, 1e12])
+    plan.to_csv(here / "p.csv", index=False)
+    line = one_line(run(*command), 1)
+    assert "p.csv: column 'agents': 1 row (row 6) above 100,000,000" in line
+
+
 # --------------------------------------------------------------------------- silent misreads
 
 

@@ -49,6 +49,7 @@ from staffing.contracts.terms import CreditTerms
 from staffing.errors import StaffingError
 from staffing.frames import check_column, local_dates, numeric_column, period_start, require_columns
 from staffing.prepared import QueueModel, check_simulable, prepare, validate_forecast
+from staffing.queueing.erlang import MAX_AGENTS
 
 __all__ = ["EXPOSURE_COLUMNS", "credit_exposure", "prepare_plan"]
 
@@ -77,7 +78,8 @@ def prepare_plan(plan: pd.DataFrame, *, interval_s: float | str | None = None) -
 
     The forecast columns are checked as :func:`staffing.prepared.validate_forecast` checks
     them (duplicate intervals of a queue, mixed lengths and an empty table included);
-    ``agents`` must be present, finite and at least 0 on every row.
+    ``agents`` must be present, finite, at least 0 and at most
+    :data:`~staffing.queueing.erlang.MAX_AGENTS` on every row.
 
     Raises
     ------
@@ -91,6 +93,8 @@ def prepare_plan(plan: pd.DataFrame, *, interval_s: float | str | None = None) -
     check_column(
         out, "agents", np.isfinite(agents) & (agents >= 0), "negative or missing agents", source=src
     )
+    too_many = f"above {MAX_AGENTS:,.0f}, the supported range"
+    check_column(out, "agents", agents.to_numpy() <= MAX_AGENTS, too_many, source=src)
     out["agents"] = agents.to_numpy()
     return out
 

@@ -27,6 +27,7 @@ from staffing.contracts import service_level_target
 from staffing.errors import InputError
 from staffing.frames import check_column, numeric_column
 from staffing.prepared import PreparedForecast
+from staffing.queueing.erlang import MAX_AGENTS
 from staffing.queueing.targets import ServiceLevel, TargetSet
 from staffing.risk.replicate import COUNTS, RiskDay, simulate_risk_day
 from staffing.simulation.plan import queue_day_tasks
@@ -55,7 +56,10 @@ Progress = Callable[[int], None]
 
 
 def plan_agents(frame: pd.DataFrame) -> np.ndarray:
-    """The plan's ``agents`` column, checked (present, finite, at least 0)."""
+    """The plan's ``agents`` column, checked.
+
+    Present, finite, at least 0 and at most :data:`~staffing.queueing.erlang.MAX_AGENTS`.
+    """
     source = str(frame.attrs.get("source", "plan"))
     if "agents" not in frame.columns:
         raise InputError(
@@ -67,6 +71,8 @@ def plan_agents(frame: pd.DataFrame) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         ok = np.isfinite(agents) & (agents >= 0)
     check_column(frame, "agents", ok, "negative, missing or not a number", source=source)
+    too_many = f"above {MAX_AGENTS:,.0f}, the supported range"
+    check_column(frame, "agents", agents.to_numpy() <= MAX_AGENTS, too_many, source=source)
     return agents.to_numpy(dtype=float)
 
 
