@@ -286,6 +286,18 @@ def test_days_follow_the_wall_clock_as_written() -> None:
     assert got.dt.tz_convert("UTC").dt.hour.tolist() == [22, 23, 1]  # the instants kept
 
 
+def test_offsets_of_no_one_zone_are_said() -> None:
+    """-05:00 beside +05:00 (two sites in one file) has no zone that keeps both dates as
+    written: they were grouped by UTC day without a word; now a warning names the file,
+    the column and the offsets, and says the dates follow UTC."""
+    from staffing.frames import local_dates
+
+    s = pd.Series(["2025-03-03T22:00-05:00", "2025-03-04T01:00+05:00"])
+    with pytest.warns(DataWarning, match=r"tz.csv: column 't': UTC offsets -05:00, \+05:00"):
+        got = parse_timestamps(s, column="t", source="tz.csv")
+    assert [str(d) for d in local_dates(got)] == ["2025-03-04", "2025-03-03"]  # UTC dates
+
+
 # --------------------------------------------------------------------------- processes
 
 

@@ -57,16 +57,29 @@ def test_one_offset_is_kept():
 
 
 def test_mixed_offsets_are_converted_to_utc():
-    """08:00+01:00 is 07:00 UTC, 08:00+02:00 is 06:00 UTC (as the former reader did)."""
-    got = parse(["2025-03-04T08:00:00+01:00", "2025-03-04T08:00:00+02:00"])
+    """08:00+01:00 is 07:00 UTC, 08:00+02:00 is 06:00 UTC (as the former reader did); no
+    time zone has both offsets on one day, so a warning says dates follow UTC."""
+    with pytest.warns(DataWarning, match=r"UTC offsets \+01:00, \+02:00 are not those of one"):
+        got = parse(["2025-03-04T08:00:00+01:00", "2025-03-04T08:00:00+02:00"])
     assert str(got.dt.tz) == "UTC"
     assert texts(got) == ["2025-03-04 07:00", "2025-03-04 06:00"]
 
 
 def test_offsets_on_day_month_dates_too():
-    got = parse(["13/03/2025 08:00 +0100", "13/03/2025 08:00 +02:00"])
+    with pytest.warns(DataWarning, match="not those of one time zone"):
+        got = parse(["13/03/2025 08:00 +0100", "13/03/2025 08:00 +02:00"])
     assert str(got.dt.tz) == "UTC"
     assert texts(got) == ["2025-03-13 07:00", "2025-03-13 06:00"]
+
+
+def test_day_month_dates_across_a_clock_change_keep_their_dates():
+    """The same rule as ISO values: offsets of one zone's daylight-saving change keep the
+    wall-clock date as written (00:30+01:00 on 30 March is 30 March, not 29)."""
+    from staffing.frames import local_dates
+
+    got = parse(["29/03/2025 23:30 +01:00", "30/03/2025 00:30 +0100", "30/03/2025 03:30 +02:00"])
+    assert [str(d) for d in local_dates(got)] == ["2025-03-29", "2025-03-30", "2025-03-30"]
+    assert got.dt.tz_convert("UTC").dt.hour.tolist() == [22, 23, 1]
 
 
 def test_offset_on_some_rows_only_is_refused():

@@ -17,9 +17,10 @@ Rules
   not match it are named. ``dayfirst`` only settles day-month dates.
 * Two-digit years are read as strftime's ``%y`` does: 69-99 are 1969-1999, 00-68 are
   2000-2068. Years outside 1900-2200 are refused at their rows (a typo, not a plan).
-* A UTC offset on every value gives time-zone-aware timestamps, in that offset when all
-  agree and in UTC when they differ; a column mixing times with and without an offset
-  is refused.
+* A UTC offset on every value gives time-zone-aware timestamps: in that offset when all
+  agree; in the time zone that has every offset when they differ (a daylight-saving
+  change), so each keeps its wall-clock date; else in UTC, with a warning that dates then
+  follow UTC. A column mixing times with and without an offset is refused.
 * Excel cells: datetimes and dates are taken as they are; numbers in a timestamp column
   are Excel serial dates (days since 1899-12-30), with a warning; for a time column,
   ``datetime.time`` cells, durations and fractions of a day.
@@ -384,7 +385,7 @@ def _parse_text(
     if iso_like and not year_day:
         # ISO 8601 is unambiguous: a column written so is read so, whatever `date_format`
         # says of the other files a command reads (a day-first forecast, an ISO roster)
-        iso = _iso(text, blank)
+        iso = _iso(text, blank, where_text(source, column))
         if iso is not None:
             return iso
     if date_format is not None:
@@ -392,7 +393,7 @@ def _parse_text(
     return _day_month(text, values, blank, column, source, dayfirst)
 
 
-def _iso(text: pd.Series, blank: np.ndarray) -> pd.Series | None:
+def _iso(text: pd.Series, blank: np.ndarray, where: str) -> pd.Series | None:
     """ISO 8601 through pandas (fast); None unless every value is ISO with one zone kind."""
     filled = text.where(~pd.Series(blank, index=text.index), "2000-01-01")
     try:
@@ -403,7 +404,7 @@ def _iso(text: pd.Series, blank: np.ndarray) -> pd.Series | None:
             return None
         out = pd.to_datetime(filled, format="ISO8601", errors="coerce", utc=True)
         if not out.isna().any():
-            out = _as_written(out, filled)
+            out = _as_written(out, _text_offsets(filled), where).set_axis(out.index)
     if out.isna().any():
         return None
     return out.where(~pd.Series(blank, index=text.index))
@@ -412,20 +413,26 @@ def _iso(text: pd.Series, blank: np.ndarray) -> pd.Series | None:
 _OFFSET = re.compile(r"(?:([zZ])|([+-])(\d\d):?(\d\d)?)$")
 
 
-def _as_written(utc: pd.Series, text: pd.Series) -> pd.Series:
-    """Timestamps whose UTC offsets differ, in a zone that gives each its own offset.
-
-    Across a daylight-saving change, each keeps the wall-clock date and time it was written
-    with (a day is the day the export says, not a UTC day). Without such a zone they stay
-    in UTC.
-    """
-    import zoneinfo
-
+def _text_offsets(text: pd.Series) -> np.ndarray:
+    """The UTC offset [s] each ISO value ends with (``Z`` and no offset: 0)."""
     found = text.str.extract(_OFFSET.pattern)
     sign = np.where(found[1].fillna("+") == "-", -1, 1)
     hours = pd.to_numeric(found[2], errors="coerce").fillna(0).to_numpy()
     minutes = pd.to_numeric(found[3], errors="coerce").fillna(0).to_numpy()
-    offset = sign * (hours * 3600 + minutes * 60)
+    return np.asarray(sign * (hours * 3600 + minutes * 60), dtype=np.int64)
+
+
+def _as_written(utc: pd.Series, offset: np.ndarray, where: str) -> pd.Series:
+    """Timestamps whose UTC offsets differ, in a zone that gives each its own offset.
+
+    Across a daylight-saving change, each keeps the wall-clock date and time it was written
+    with (a day is the day the export says, not a UTC day). Without such a zone they stay
+    in UTC, and a :class:`~staffing.frames.values.DataWarning` says that days then follow
+    UTC dates.
+    """
+    import zoneinfo
+
+    utc = utc.reset_index(drop=True)
     pairs = pd.DataFrame({"t": utc, "offset": offset}).drop_duplicates("offset", keep="first")
     # one instant per offset, and the instants either side of each change of offset
     changes = np.flatnonzero(np.diff(offset) != 0)
@@ -458,7 +465,20 @@ def _as_written(utc: pd.Series, text: pd.Series) -> pd.Series:
                 break
         if ok:
             return utc.dt.tz_convert(name)
+    shown = ", ".join(_offset_text(int(v)) for v in sorted(set(offset.tolist())))
+    warn_repair(
+        f"{where}: UTC offsets {shown} are not those of one time zone: the times are read "
+        "in UTC, and days, weeks and months follow UTC dates (write every time in one "
+        "zone to keep the dates as written)"
+    )
     return utc
+
+
+def _offset_text(seconds: int) -> str:
+    """``-05:00`` for -18000."""
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours:02d}:{rest // 60:02d}"
 
 
 def _with_format(
@@ -715,7 +735,9 @@ def _assemble(
     if offsets.size == 1:
         zone = dt.timezone(dt.timedelta(minutes=int(offsets[0])))
         return utc.dt.tz_convert(dt.UTC if offsets[0] == 0 else zone)
-    return utc
+    kept = np.flatnonzero(~blank)
+    written = _as_written(utc.iloc[kept], offset_min[kept] * 60, where_text(source, column))
+    return written.set_axis(kept).reindex(range(len(utc)))
 
 
 def _guessed(text: pd.Series, blank: np.ndarray) -> pd.Series | None:

@@ -93,6 +93,9 @@ class DataWarning(StaffingWarning):
       ``"f.csv: column 'Date': dates read day-first (dd/mm) in every row, as rows 14, 15,
       16 (e.g. '13/03/2025') can only be day-first; give `dayfirst` or `date_format` to
       state it"`` (or ``month-first (mm/dd)``; emitted only when some rows were ambiguous);
+    * UTC offsets of no one time zone (:func:`~staffing.frames.dates.parse_timestamps`):
+      ``"f.csv: column 't': UTC offsets -05:00, +05:00 are not those of one time zone:
+      the times are read in UTC, and days, weeks and months follow UTC dates (...)"``;
     * numbers in a timestamp column (:func:`~staffing.frames.dates.parse_timestamps`):
       ``"f.xlsx: column 'Start': numbers read as Excel serial dates (days since
       1899-12-30; row 2: 45720.33333 is 2025-03-04 08:00:00)"``;
