@@ -162,29 +162,48 @@ def map_queue_days(
 def _in_processes(
     function: Callable[[T], R], tasks: Sequence[T], jobs: int, tick: Callable[[int], None]
 ) -> list[R]:
+    """Tasks on ``jobs`` worker processes, in order; stopped at once on any exception.
+
+    Workers start with Ctrl-C (SIGINT) blocked, so a Ctrl-C at the terminal, which reaches
+    the whole process group, is the parent's alone: it stops the run and the workers
+    without a traceback from each. When the parent stops (an error in a task, SIGTERM,
+    Ctrl-C), the tasks not started are dropped and the workers are ended, rather than
+    waited for.
+    """
     import multiprocessing
+    import signal
     from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
     results: list[Any] = [None] * len(tasks)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=min(jobs, len(tasks)),
         mp_context=context,
         initializer=die_with_parent,
         initargs=(os.getpid(),),
-    ) as pool:
-        index = {pool.submit(function, task): i for i, task in enumerate(tasks)}
+    )
+    try:
+        # the workers are spawned while the tasks are submitted, and keep this signal mask
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            index = {pool.submit(function, task): i for i, task in enumerate(tasks)}
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         pending = set(index)
         while pending:
             done, pending = wait(pending, return_when=FIRST_EXCEPTION)
             for future in done:
                 error = future.exception()
                 if error is not None:
-                    for other in pending:
-                        other.cancel()
                     raise error
                 results[index[future]] = future.result()
                 tick(index[future])
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in multiprocessing.active_children():
+            worker.terminate()
+        raise
+    pool.shutdown(wait=True)
     return results
 
 
