@@ -234,6 +234,20 @@ def test_read_shifts_names_file_column_and_row(tmp_path: Path) -> None:
         read_shifts(path)
 
 
+def test_no_shift_on_the_days_soft_says_no_efficiency(runner: CliRunner) -> None:
+    """Families that work Saturdays only, on a weekday plan, with --objective soft: no
+    shift at all, and the headline said "efficiency ," with nothing after it."""
+    lines = Path("shifts.csv").read_text().splitlines()
+    header, rows = lines[0], lines[1:]
+    day = header.split(",").index("days")
+    sat = [",".join([*r.split(",")[:day], "Sat", *r.split(",")[day + 1 :]]) for r in rows]
+    Path("sat.csv").write_text("\n".join([header, *sat]) + "\n")
+    result = _run(runner, "schedule", "plan.csv", "--shifts", "sat.csv", "--objective", "soft")
+    assert result.exit_code == 0, result.output
+    assert "0 shifts for 0 people" in result.stdout
+    assert "no efficiency (no paid hours)" in result.stdout and "efficiency ," not in result.stdout
+
+
 def test_impossible_cover_says_where_and_offers_soft(runner: CliRunner) -> None:
     """Early shifts only (starts 06:30-09:00, 8h30 long) cannot cover the evening: one
     line naming the first intervals, by how much, and --objective soft; nothing written.

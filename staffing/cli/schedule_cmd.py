@@ -448,12 +448,14 @@ def _headline(result: Any, name: str, threshold_s: float | None, hours_per_fte: 
     service = (
         f", predicted service level {percent(sl)}{within}" if sl == sl else ""
     )  # NaN: no calls in the plan
+    eff = total["efficiency"]
+    efficiency = f"efficiency {percent(eff)}" if eff == eff else "no efficiency (no paid hours)"
     return (
         f"{name}, {cov['queue'].iloc[0]}, {first:%a %d %b} to {last:%a %d %b %Y} "
         f"({result.objective}): {int(total['shifts']):,} shifts for {people:,} people, "
         f"{total['paid_hours']:,.1f} paid hours ({total['fte']:,.1f} FTE at "
         f"{hours_per_fte:g} h a week) for {total['required_hours']:,.1f} required "
-        f"agent-hours: efficiency {percent(total['efficiency'])}, "
+        f"agent-hours: {efficiency}, "
         f"{int(total['intervals_under'])} intervals under ({total['under_hours']:,.1f} "
         f"agent-hours short){service}."
     )
