@@ -176,6 +176,7 @@ def _in_processes(
 
     results: list[Any] = [None] * len(tasks)
     context = multiprocessing.get_context("spawn")
+    others = set(multiprocessing.active_children())  # a caller's own processes: left alone
     pool = ProcessPoolExecutor(
         max_workers=min(jobs, len(tasks)),
         mp_context=context,
@@ -184,11 +185,14 @@ def _in_processes(
     )
     try:
         # the workers are spawned while the tasks are submitted, and keep this signal mask
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        # (POSIX; elsewhere a worker may still see Ctrl-C)
+        masking = hasattr(signal, "pthread_sigmask")
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if masking else None
         try:
             index = {pool.submit(function, task): i for i, task in enumerate(tasks)}
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            if blocked is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         pending = set(index)
         while pending:
             done, pending = wait(pending, return_when=FIRST_EXCEPTION)
@@ -200,7 +204,7 @@ def _in_processes(
                 tick(index[future])
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
-        for worker in multiprocessing.active_children():
+        for worker in set(multiprocessing.active_children()) - others:
             worker.terminate()
         raise
     pool.shutdown(wait=True)
