@@ -266,8 +266,9 @@ class QueueModel:
         if not table:
             return np.full(len(forecast), default)
         codes, names = pd.factorize(forecast["queue"])
-        values = np.array([table.get(str(q), default) for q in names], dtype=float)
-        return values[codes]
+        # one value per queue, and the default last for a row without a queue
+        values = np.array([*(table.get(str(q), default) for q in names), default], dtype=float)
+        return values[np.where(codes >= 0, codes, len(names))]
 
     def staffing_choice(self) -> str:
         """The calibration's effective-staffing factor per queue in words ("" without one).
