@@ -245,25 +245,7 @@ def _simulate(task: RiskDay) -> SimulatedDay:
                 aht_factors=af,
             )
         )
-    if len(parts) == 1:
-        return parts[0]
-
-    def cat(name: str) -> np.ndarray:
-        return np.concatenate([getattr(p, name) for p in parts], axis=1)
-
-    return SimulatedDay(
-        offered=cat("offered"),
-        answered=cat("answered"),
-        answered_within=cat("answered_within"),
-        abandoned=cat("abandoned"),
-        abandoned_within=cat("abandoned_within"),
-        wait_answered_s=cat("wait_answered_s"),
-        wait_abandoned_s=cat("wait_abandoned_s"),
-        busy_s=cat("busy_s"),
-        agents=cat("agents"),
-        interval_s=np.concatenate([p.interval_s for p in parts]),
-        thresholds_s=parts[0].thresholds_s,
-    )
+    return SimulatedDay.joined(parts)
 
 
 def simulate_risk_day(task: RiskDay) -> dict[str, Any]:

@@ -993,6 +993,35 @@ class SimulatedDay:
     redials: np.ndarray | None = None
     lost: np.ndarray | None = None
 
+    @classmethod
+    def joined(cls, parts: Sequence[SimulatedDay]) -> SimulatedDay:
+        """Stretches of one day simulated one after another, as one day.
+
+        Replication ``r`` of each part is part of replication ``r`` of the day; the
+        intervals follow in the parts' order.
+        """
+        if len(parts) == 1:
+            return parts[0]
+
+        def cat(name: str) -> np.ndarray:
+            return np.concatenate([getattr(p, name) for p in parts], axis=1)
+
+        return cls(
+            offered=cat("offered"),
+            answered=cat("answered"),
+            answered_within=cat("answered_within"),
+            abandoned=cat("abandoned"),
+            abandoned_within=cat("abandoned_within"),
+            wait_answered_s=cat("wait_answered_s"),
+            wait_abandoned_s=cat("wait_abandoned_s"),
+            busy_s=cat("busy_s"),
+            agents=cat("agents"),
+            interval_s=np.concatenate([p.interval_s for p in parts]),
+            thresholds_s=parts[0].thresholds_s,
+            redials=cat("redials") if parts[0].redials is not None else None,
+            lost=cat("lost") if parts[0].lost is not None else None,
+        )
+
     @property
     def fresh(self) -> np.ndarray:
         """Fresh calls arriving [count] (all of ``offered`` without redials)."""
