@@ -273,6 +273,22 @@ class ModelBuilder:
         self.cols.append(np.asarray(cols, dtype=np.int64))
         self.vals.append(np.broadcast_to(np.asarray(vals, dtype=float), rows.shape).copy())
 
+    def program(self) -> dict[str, Any]:
+        """The program's arrays by name, as the solvers take them.
+
+        ``c``, ``integrality``, ``lower``, ``upper``, ``A`` (:meth:`matrix`), ``row_lower``
+        and ``row_upper``.
+        """
+        return {
+            "c": np.concatenate(self.cost),
+            "integrality": np.concatenate(self.integer),
+            "lower": np.concatenate(self.lower),
+            "upper": np.concatenate(self.upper),
+            "A": self.matrix(),
+            "row_lower": np.concatenate(self.row_lower),
+            "row_upper": np.concatenate(self.row_upper),
+        }
+
     def matrix(self) -> sparse.csr_array:
         """The constraint matrix, rows by variables."""
         rows = np.concatenate(self.rows) if self.rows else np.zeros(0, dtype=np.int64)
@@ -398,17 +414,16 @@ def solve_model(
 
     objective_rows(b, coverage, lower, soft, service)
 
-    A = b.matrix()
-    c = np.concatenate(b.cost)
-    integrality = np.concatenate(b.integer)
+    program = b.program()
+    A, c, integrality = program["A"], program["c"], program["integrality"]
     if not integer:
         integrality[:] = 0
     sol, report = _solve(
         c,
         integrality,
-        np.concatenate(b.lower),
-        np.concatenate(b.upper),
-        LinearConstraint(A, np.concatenate(b.row_lower), np.concatenate(b.row_upper)),
+        program["lower"],
+        program["upper"],
+        LinearConstraint(A, program["row_lower"], program["row_upper"]),
         time_limit_s,
         gap,
     )

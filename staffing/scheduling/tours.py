@@ -469,13 +469,7 @@ def _build(
         day_of_var[v] = d
     day_vars = [np.flatnonzero(day_of_var == d) for d in range(7)]
     return _TourModel(
-        c=np.concatenate(b.cost),
-        integrality=np.concatenate(b.integer),
-        lower=np.concatenate(b.lower),
-        upper=np.concatenate(b.upper),
-        A=b.matrix(),
-        row_lower=np.concatenate(b.row_lower),
-        row_upper=np.concatenate(b.row_upper),
+        **b.program(),
         x=x,
         chains=chains,
         heads=heads,
@@ -933,13 +927,7 @@ def _day_part(
             b.entries(np.repeat(row, mine.size), np.tile(x[mine], 2), 1.0)
             b.entries(row, np.array([h[i], h[i]]), np.array([-1.0, -float(days[f])]))
     return _Part(
-        c=np.concatenate(b.cost),
-        integrality=np.concatenate(b.integer),
-        lower=np.concatenate(b.lower),
-        upper=np.concatenate(b.upper),
-        A=b.matrix(),
-        row_lower=np.concatenate(b.row_lower),
-        row_upper=np.concatenate(b.row_upper),
+        **b.program(),
         x=x,
         chains=chains,
         candidates=part,
