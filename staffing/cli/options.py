@@ -789,10 +789,10 @@ credit_terms_options = credit_terms_option_group()
 def _simulation_options(
     replications: int,
     seed: int,
-    volume_cv: float,
     service_cv: float | None,
     jobs: int,
     scheduler: str | None,
+    volume_cv: float = 0.0,
 ) -> Any:
     from staffing.simulation import SimulationOptions
 
@@ -806,31 +806,44 @@ def _simulation_options(
     )
 
 
-def simulation_options(what: str = "Simulated days per queue-day") -> Any:
+def simulation_options(
+    what: str = "Simulated days per queue-day",
+    *,
+    replications: int = 1000,
+    seed: int = 0,
+    volume_cv: bool = True,
+) -> Any:
     """``--replications``, ``--seed``, ``--volume-cv``, ``--service-cv``, ``--jobs``,
-    ``--scheduler``: a ``SimulationOptions`` named ``simulation``."""
-    return stack(
-        click.option(
-            "--replications",
-            type=click.IntRange(2),
-            default=1000,
-            show_default=True,
-            help=f"{what}.",
-        ),
-        click.option(
-            "--seed",
-            type=click.IntRange(0),
-            default=0,
-            show_default=True,
-            help="Seed: the same seed gives the same numbers, however the work is spread.",
-        ),
+    ``--scheduler``: a ``SimulationOptions`` named ``simulation``.
+
+    ``volume_cv=False`` leaves ``--volume-cv`` to the command (its options hold 0), as
+    ``risk`` takes it as a percentage of its own.
+    """
+    volume = [
         click.option(
             "--volume-cv",
             type=FiniteFloat(0.0),
             default=0.0,
             show_default=True,
             help="Daily forecast error (coefficient of variation) on top of Poisson arrivals.",
+        )
+    ]
+    return stack(
+        click.option(
+            "--replications",
+            type=click.IntRange(2),
+            default=replications,
+            show_default=True,
+            help=f"{what}.",
         ),
+        click.option(
+            "--seed",
+            type=click.IntRange(0),
+            default=seed,
+            show_default=True,
+            help="Seed: the same seed gives the same numbers, however the work is spread.",
+        ),
+        *(volume if volume_cv else []),
         click.option(
             "--service-cv",
             type=FiniteFloat(0.0),
@@ -853,7 +866,14 @@ def simulation_options(what: str = "Simulated days per queue-day") -> Any:
         ),
         collect(
             "simulation",
-            ["replications", "seed", "volume_cv", "service_cv", "jobs", "scheduler"],
+            [
+                "replications",
+                "seed",
+                *(["volume_cv"] if volume_cv else []),
+                "service_cv",
+                "jobs",
+                "scheduler",
+            ],
             _simulation_options,
         ),
     )

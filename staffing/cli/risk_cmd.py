@@ -14,9 +14,10 @@ from staffing.cli.options import (
     credit_terms_option_group,
     model_options,
     read_options,
+    simulation_options,
 )
 from staffing.cli.output import Outputs, out_option, plot_option, report_option
-from staffing.cli.types import BandEdges, FiniteFloat, Interval, Percent
+from staffing.cli.types import BandEdges, Interval, Percent
 
 __all__ = ["intraday_command", "risk_command"]
 
@@ -52,67 +53,6 @@ def _with_policy(model: Any, terms: Any) -> Any:
     import dataclasses
 
     return dataclasses.replace(model, abandon_policy=terms.abandon_policy)
-
-
-def _options(
-    replications: int,
-    seed: int,
-    volume_cv: float,
-    service_cv: float | None,
-    jobs: int,
-    scheduler: str | None,
-) -> Any:
-    from staffing.simulation import SimulationOptions
-
-    return SimulationOptions(
-        replications=replications,
-        seed=seed,
-        volume_cv=volume_cv,
-        service_cv=service_cv,
-        jobs=jobs,
-        scheduler=scheduler,
-    )
-
-
-def _simulation_options(replications: int) -> Any:
-    from staffing.cli.options import stack
-
-    return stack(
-        click.option(
-            "--replications",
-            type=click.IntRange(2),
-            default=replications,
-            show_default=True,
-            help="Simulated replications of every queue-day.",
-        ),
-        click.option(
-            "--seed",
-            type=click.IntRange(0),
-            default=1,
-            show_default=True,
-            help="Seed: the same seed gives the same numbers, however the work is spread.",
-        ),
-        click.option(
-            "--service-cv",
-            type=FiniteFloat(0.0),
-            default=None,
-            help="Handle-time coefficient of variation (lognormal); default exponential.",
-        ),
-        click.option(
-            "--jobs",
-            type=click.IntRange(1),
-            default=1,
-            show_default=True,
-            help="Local processes to spread the queue-days over.",
-        ),
-        click.option(
-            "--scheduler",
-            default=None,
-            metavar="ADDRESS",
-            help="Dask distributed scheduler (tcp://host:8786) to run the queue-days on "
-            "(pip install 'staffing[dask]').",
-        ),
-    )
 
 
 def _plan_table(
@@ -250,7 +190,9 @@ def _pretty_staff_to(s: Any) -> Any:
 )
 @model_options(abandon_policy=False)
 @credit_terms_option_group(bands=False)
-@_simulation_options(2000)
+@simulation_options(
+    "Simulated replications of every queue-day", replications=2000, seed=1, volume_cv=False
+)
 @out_option("--out", "out", "Risk per queue and period: .csv, .xlsx (all tables), .parquet, -.")
 @out_option("--intervals", "intervals_path", "Risk per interval: .csv, .xlsx, .parquet or -.")
 @click.option(
@@ -281,11 +223,7 @@ def risk_command(
     aht_cv: float,
     model: Any,
     terms: Any,
-    replications: int,
-    seed: int,
-    service_cv: float | None,
-    jobs: int,
-    scheduler: str | None,
+    simulation: Any,
     out: str | None,
     intervals_path: str | None,
     staff_to: float | None,
@@ -337,7 +275,9 @@ def risk_command(
     )
     model = _with_policy(model, terms)
     clause = terms if _given(ctx, CREDIT_CLAUSE_OPTIONS) else None
-    options = _options(replications, seed, volume_cv, service_cv, jobs, scheduler)
+    import dataclasses
+
+    options = dataclasses.replace(simulation, volume_cv=volume_cv)
     table = _plan_table(plan_path, read, interval_s, roster, roster_columns, target, model)
     forecast = None
     if forecast_path is not None:
@@ -526,7 +466,9 @@ def _check_now(ctx: click.Context, param: click.Parameter, value: str) -> str:
 )
 @model_options(abandon_policy=False)
 @credit_terms_option_group(period=False, bands=False)
-@_simulation_options(1000)
+@simulation_options(
+    "Simulated replications of every queue-day", replications=1000, seed=1, volume_cv=False
+)
 @out_option(
     "--out", "out", "Actions per remaining interval: .csv, .xlsx (all tables), .parquet, -."
 )
@@ -550,11 +492,7 @@ def intraday_command(
     warn_below: float,
     model: Any,
     terms: Any,
-    replications: int,
-    seed: int,
-    service_cv: float | None,
-    jobs: int,
-    scheduler: str | None,
+    simulation: Any,
     out: str | None,
     plot_path: str | None,
     report_path: str | None,
@@ -598,7 +536,7 @@ def intraday_command(
     clause = None
     if _given(ctx, CREDIT_CLAUSE_OPTIONS) and period is not None:
         clause = dataclasses.replace(terms, period=period, band_edges=bands)
-    options = _options(replications, seed, 0.0, service_cv, jobs, scheduler)
+    options = simulation
     plan = read.read(plan_path)
     actuals = read.with_columns(actuals_columns).read(actuals_path)
     period_actuals = None
