@@ -63,6 +63,7 @@ from staffing.queueing.performance import (
     performance,
     workload,
 )
+from staffing.queueing.solver import gallop_and_bisect, required_agents_erlang
 from staffing.queueing.targets import (
     AbandonRate,
     CustomerAbandon,
@@ -575,24 +576,9 @@ def _fewest(judge: _Judge, guess: np.ndarray, ceiling: np.ndarray, policy: str) 
     lo = np.where(ok0, nan, n0)  # most agents known to miss
     hi = np.where(ok0, n0, nan)  # fewest known to meet
     lo = np.where(np.isnan(lo) & (hi == 1.0), 0.0, lo)
-    step = np.ones(size)
-    idx = np.flatnonzero(np.isnan(lo) | np.isnan(hi) | (hi - lo > 1.0))
-    while idx.size:
-        low, high = lo[idx], hi[idx]
-        probe = np.where(
-            np.isnan(low),
-            np.maximum(high - step[idx], 1.0),
-            np.where(np.isnan(high), low + step[idx], np.floor(0.5 * (low + high))),
-        )
-        if np.any(probe > ceiling[idx]):
-            raise TargetError(f"targets {judge.targets}: no staffing found within reach")
-        ok = judge.met(idx, probe, policy)
-        step[idx[np.isnan(low) | np.isnan(high)]] *= 2.0
-        hi[idx[ok]] = np.fmin(hi[idx[ok]], probe[ok])
-        lo[idx[~ok]] = np.fmax(lo[idx[~ok]], probe[~ok])
-        lo = np.where(np.isnan(lo) & (hi == 1.0), 0.0, lo)
-        idx = idx[np.isnan(lo[idx]) | np.isnan(hi[idx]) | (hi[idx] - lo[idx] > 1.0)]
-    return hi
+    return gallop_and_bisect(
+        lo, hi, ceiling, lambda idx, n: judge.met(idx, n, policy), judge.targets
+    )
 
 
 def _guess(
@@ -608,8 +594,6 @@ def _guess(
     The plain Erlang C/A requirement of the fresh calls (with the curve's mean patience),
     which redials can only raise.
     """
-    from staffing.queueing.solver import required_agents_erlang
-
     plain = targets.per_attempt
     if not plain:
         plain = TargetSet((AbandonRate(targets.cap(CustomerAbandon) or 0.5),))

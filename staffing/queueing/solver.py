@@ -39,7 +39,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -70,7 +70,7 @@ from staffing.queueing.targets import (
     check_queueing_targets,
 )
 
-__all__ = ["required_agents_erlang"]
+__all__ = ["gallop_and_bisect", "required_agents_erlang"]
 
 _SQRT_2PI = np.sqrt(2.0 * np.pi)
 _MAX_STEPS = 100_000
@@ -450,9 +450,31 @@ def _search_monotone(
         lo[idx[~ok]] = np.fmax(lo[idx[~ok]], first[~ok])
         lo = np.where(np.isnan(lo) & (hi == 1.0), 0.0, lo)
 
-    # Gallop towards the unknown side (steps 1, 2, 4, ...), then bisect.
-    step = np.ones(size)
     ceiling = 20.0 * a + 100.0 * np.sqrt(a) + 1000.0
+    return gallop_and_bisect(lo, hi, ceiling, lambda idx, n: search.margins(idx, n)[0], targets)
+
+
+def gallop_and_bisect(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    ceiling: np.ndarray,
+    met: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    targets: object,
+) -> np.ndarray:
+    """Fewest agents meeting monotone targets, from what is known of each interval.
+
+    ``lo`` holds the most agents known to miss and ``hi`` the fewest known to meet (NaN:
+    not known yet); both are updated in place. Each interval gallops towards its unknown
+    side (steps of 1, 2, 4, ... agents), then bisects until ``hi - lo <= 1``.
+    ``met(idx, agents)`` says which of the intervals ``idx`` meet every target with
+    ``agents``.
+
+    Raises
+    ------
+    TargetError
+        A probe above ``ceiling`` (naming ``targets``): no staffing within reach.
+    """
+    step = np.ones(lo.size)
     idx = np.flatnonzero(np.isnan(lo) | np.isnan(hi) | (hi - lo > 1.0))
     while idx.size:
         low, high = lo[idx], hi[idx]
@@ -463,12 +485,12 @@ def _search_monotone(
         )
         if np.any(probe > ceiling[idx]):
             raise TargetError(f"targets {targets}: no staffing found within reach")
-        ok, _ = search.margins(idx, probe)
+        ok = met(idx, probe)
         galloping = np.isnan(low) | np.isnan(high)
         step[idx[galloping]] *= 2.0
         hi[idx[ok]] = np.fmin(hi[idx[ok]], probe[ok])
         lo[idx[~ok]] = np.fmax(lo[idx[~ok]], probe[~ok])
-        lo = np.where(np.isnan(lo) & (hi == 1.0), 0.0, lo)
+        lo = np.where(np.isnan(lo) & (hi == 1.0), 0.0, lo)  # zero agents never meet
         idx = idx[np.isnan(lo[idx]) | np.isnan(hi[idx]) | (hi[idx] - lo[idx] > 1.0)]
     return hi
 
