@@ -8,7 +8,10 @@ plus 2 agents, redial share uniform on [0, 0.8].
   falsi, to a relative 1e-13) and the measures at it;
 * ``required_agents(..., redial=...)`` for 80/20 + abandon<=5%;
 * ``evaluate(..., patience_curve=...)``: M/M/n+G with a 1-second Kaplan-Meier curve of
-  600 steps (exponential with a spike at 60 s).
+  600 steps (exponential with a spike at 60 s);
+* ``evaluate(..., redial=..., redial_delay_s=600)``: the exact retrial chain, one sparse
+  solve per interval (the first 200 intervals: its cost is per interval, some
+  milliseconds to a second).
 
 Reference: one ``staffing.evaluate`` pass of Erlang A over the same intervals (no
 redials), the cost of the measures the fixed point evaluates again at each iteration.
@@ -74,6 +77,18 @@ def main() -> None:
                 calls[: size // 10], aht[: size // 10], agents[: size // 10], patience_curve=curve
             ),
             size // 10,
+        ),
+        (
+            "evaluate, redial, 10-min delay (exact chain)",
+            lambda: staffing.evaluate(
+                calls[:200],
+                aht[:200],
+                agents[:200],
+                patience_s=patience[:200],
+                redial=redial[:200],
+                redial_delay_s=600,
+            ),
+            200,
         ),
     ]
     per_ref = reference / size

@@ -6,7 +6,8 @@ marked. Erlang C without ``--patience``, Erlang A with it, M/M/n+G with
 ``--patience-model km`` (a calibration's Kaplan-Meier curve). With ``--redial`` the
 calls are fresh calls, each abandoned caller calls again with that probability, and the
 table gains the attempts offered and the share of customers who finally give up
-(:mod:`staffing.queueing.redial`). With ``--concurrency N`` it is
+(:mod:`staffing.queueing.redial`); with ``--redial-delay`` too, by the exact retrial
+chain (:mod:`staffing.queueing.retrial`). With ``--concurrency N`` it is
 the chat calculator: agents holding up to N chats at once, each slower the more it holds
 (``--chat-efficiency``), by the exact chain of :mod:`staffing.queueing.chat`; its
 service level is of the first response, its occupancy the busy chat slots.
@@ -127,8 +128,9 @@ def _targets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     type=Duration(),
     default=None,
     metavar="DURATION",
-    help="Mean delay before calling again; checked, not used: in steady state the delay "
-    "does not change the measures.",
+    help="Mean delay before calling again (exponential). With --patience the table is "
+    "then the exact retrial chain: callers who call back soon come back into the same busy "
+    "spell. Without it, the fixed point (callers who call back long after).",
 )
 @click.option(
     "--patience-model",
@@ -307,6 +309,7 @@ def erlang_command(
     if redials:
         info["redial"] = redial
         info["reconnect"] = reconnect
+        info["redial_delay_s"] = redial_delay_s
     if concurrency is not None:
         info["concurrency"] = concurrency
         info["efficiency"] = list(efficiency[:concurrency])
@@ -424,6 +427,10 @@ def _table(rows: dict[str, Any], info: dict[str, Any], extra: list[float]) -> st
         if info.get("reconnect") is not None:
             again.append(f"{100 * info['reconnect']:g}% of answered callers")
         model += "; " + ", ".join(again)
+        if info.get("redial_delay_s") is not None and info.get("patience_s") is not None:
+            model += f" after {info['redial_delay_s']:g} s on average (exact retrial chain)"
+        else:
+            model += " (fixed point: callers who call back long after)"
     if "concurrency" in info:
         eff = ", ".join(f"{e:g}" for e in info["efficiency"])
         model = (

@@ -1,7 +1,8 @@
 """The queueing core.
 
-Erlang B, Erlang C and Erlang A, M/M/n+G with a patience curve, redials (Erlang X), the
-staffing solver, chat with concurrency and priority classes on one pool.
+Erlang B, Erlang C and Erlang A, M/M/n+G with a patience curve, redials (Erlang X: the
+fixed point, and the exact retrial chain when the delay is given), the staffing solver,
+chat with concurrency and priority classes on one pool.
 
 Pure and vectorised, with numpy and scipy only: no pandas, matplotlib or click is imported
 here, so quick calculations start fast. Every function accepts scalars, ndarrays or pandas
@@ -17,6 +18,7 @@ from staffing.queueing.general_patience import PatienceCurve
 from staffing.queueing.performance import ABANDON_POLICIES, Metrics
 from staffing.queueing.priority import evaluate_priority, required_priority_agents
 from staffing.queueing.redial import RedialDelay, customer_abandon_rate, offered_attempts
+from staffing.queueing.retrial import RetrialResult, retrial_measures
 from staffing.queueing.targets import (
     AbandonRate,
     Asa,
@@ -37,6 +39,7 @@ __all__ = [
     "Occupancy",
     "PatienceCurve",
     "RedialDelay",
+    "RetrialResult",
     "ServiceLevel",
     "Target",
     "customer_abandon_rate",
@@ -50,4 +53,5 @@ __all__ = [
     "required_agents",
     "required_chat_agents",
     "required_priority_agents",
+    "retrial_measures",
 ]

@@ -61,9 +61,14 @@ def evaluate(
         (:mod:`staffing.queueing.redial`).
     reconnect : float, ndarray or Series, optional
         Share of answered attempts that call again, in ``[0, 1)``.
-    redial_delay_s : float, optional
-        Mean delay before a redial [s]; checked (above 0), and not used: in steady state
-        it does not change the measures (a plan follows it through the day).
+    redial_delay_s : float, ndarray or Series, optional
+        Mean delay before a redial or reconnect [s], exponential. With an exponential
+        patience the measures are then those of the exact retrial chain
+        (:mod:`staffing.queueing.retrial`): callers who call back within minutes come back
+        into the busy spell they hung up in, and more of them abandon than the fixed
+        point says. Without it, the fixed point: the limit of callers who call back long
+        after. A case past the chain's size (120,000 states: some 5,000 fresh calls an
+        hour with 10 minutes of patience) keeps the fixed point, with a warning.
 
     Returns
     -------
@@ -94,9 +99,16 @@ def evaluate(
 
     Half of the callers who hang up call again: 100 fresh calls are 106 attempts.
 
-    >>> m = evaluate(100, 180, 11, patience_s=120, redial=0.5, redial_delay_s=600)
+    >>> m = evaluate(100, 180, 11, patience_s=120, redial=0.5)
     >>> round(m.offered_attempts, 1), round(m.abandon_rate, 4), round(m.customer_abandon_rate, 4)
     (106.2, 0.1167, 0.0619)
+
+    If they call back after 10 minutes on average, they come back into the same busy
+    spell more often than the fixed point allows:
+
+    >>> m = evaluate(100, 180, 11, patience_s=120, redial=0.5, redial_delay_s=600)
+    >>> round(m.offered_attempts, 1), round(m.abandon_rate, 4), round(m.customer_abandon_rate, 4)
+    (106.5, 0.1214, 0.0646)
     """
     if any(v is not None for v in (patience_curve, redial, reconnect, redial_delay_s)):
         return evaluate_redial(
@@ -159,8 +171,9 @@ def required_agents(
         ``calls`` are fresh calls and every staffing is judged at its own fixed point
         (:mod:`staffing.queueing.redial`). A ``customer_abandon<=`` target needs
         ``redial``.
-    redial_delay_s : float, optional
-        Mean delay before a redial [s]; checked, not used in steady state.
+    redial_delay_s : float, ndarray or Series, optional
+        Mean delay before a redial [s], exponential: with an exponential patience each
+        staffing is judged by the exact retrial chain (as in :func:`evaluate`).
 
     Returns
     -------

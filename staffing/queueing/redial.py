@@ -20,9 +20,15 @@ with a patience curve). ``lambda (1 - P)`` (the answered) and ``lambda P`` (the
 abandoned) both rise with ``lambda``, so for ``r, c < 1`` the root is unique and lies in
 ``[lambda_0, lambda_0 / (1 - max(r, c))]``; it is found by bracketed regula falsi
 (Illinois), interval by interval in one vectorised pass, until the bracket is narrower than
-``1e-13`` of the attempts (the 1e-9 contract of the queueing core). In steady state the
-redial delay does not change the measures; it decides when the load comes back, which
-the planner follows interval by interval (:mod:`staffing.planner.redials`).
+``1e-13`` of the attempts (the 1e-9 contract of the queueing core).
+
+The fixed point is the limit of callers who call back long after they hung up. Callers
+who call back within minutes return into the same busy spell, bunched where the queue is
+long, and more of them abandon: given a mean delay (``redial_delay_s``) and an
+exponential patience, :func:`evaluate_redial` and :func:`required_agents_redial` solve
+the exact retrial chain instead (:mod:`staffing.queueing.retrial`). Over a day, the
+delay also decides when the load comes back, which the planner follows interval by
+interval (:mod:`staffing.planner.redials`, on the fixed point).
 
 Two populations
 ---------------
@@ -63,6 +69,7 @@ from staffing.queueing.performance import (
     performance,
     workload,
 )
+from staffing.queueing.retrial import retrial_performance, uses_chain, warn_unsolved
 from staffing.queueing.solver import gallop_and_bisect, required_agents_erlang
 from staffing.queueing.targets import (
     AbandonRate,
@@ -491,6 +498,12 @@ def evaluate_redial(
     x = solve_attempts(c1, n1, h1, iv1, p1, curve, r1, rc1)
     a = x * h1 / iv1
     res = performance(n1, a, h1, p1, [t1], abandon_policy, patience_curve=curve)
+    delay = _delays(redial_delay_s, shape)
+    chain = np.flatnonzero(uses_chain(c1, p1, r1, rc1, delay, curve))
+    if chain.size:
+        assert p1 is not None and delay is not None
+        left = _exact(chain, res, x, c1, n1, h1, iv1, p1, r1, rc1, delay, [t1], abandon_policy)
+        warn_unsolved(left.size)
 
     def give(v: np.ndarray) -> Any:
         return wrap(np.asarray(v, dtype=float).reshape(shape), template)
@@ -507,6 +520,57 @@ def evaluate_redial(
         if redials
         else None,
     )
+
+
+def _delays(redial_delay_s: Any, shape: tuple[int, ...]) -> np.ndarray | None:
+    """The mean delays broadcast to ``shape``, flat; ``None`` when not given."""
+    if redial_delay_s is None:
+        return None
+    value = np.asarray(getattr(redial_delay_s, "to_numpy", lambda: redial_delay_s)(), float)
+    return np.broadcast_to(value, shape).reshape(-1).copy()
+
+
+def _exact(
+    rows: np.ndarray,
+    res: dict[str, Any],
+    attempts: np.ndarray,
+    fresh: np.ndarray,
+    n: np.ndarray,
+    aht: np.ndarray,
+    interval: np.ndarray,
+    patience: np.ndarray,
+    redial: np.ndarray,
+    reconnect: np.ndarray,
+    delay: np.ndarray,
+    thresholds: list[np.ndarray],
+    policy: str,
+) -> np.ndarray:
+    """Replace the fixed point's measures of ``rows`` by the retrial chain's, in place.
+
+    Returns the rows (of ``rows``' numbering) too large for the chain: they keep the
+    fixed point's measures.
+    """
+    got, solved = retrial_performance(
+        fresh[rows],
+        n[rows],
+        aht[rows],
+        interval[rows],
+        patience[rows],
+        redial[rows],
+        reconnect[rows],
+        delay[rows],
+        [t[rows] for t in thresholds],
+        policy,
+        (attempts[rows], np.asarray(res["abandon_rate"])[rows]),
+    )
+    done = rows[solved]
+    attempts[done] = got["attempts"][solved]
+    for key in ("p_wait", "abandon_rate", "occupancy", "asa_s"):
+        if key in res:
+            res[key][done] = got[key][solved]
+    for mine, theirs in zip(res["service_level"], got["service_level"], strict=True):
+        mine[done] = theirs[solved]
+    return rows[~solved]
 
 
 # --------------------------------------------------------------------------- the solver
@@ -531,8 +595,12 @@ class _Judge:
         reconnect: np.ndarray,
         targets: TargetSet,
         customer: tuple[np.ndarray, np.ndarray] | None = None,
+        delay: np.ndarray | None = None,
     ) -> None:
         self.fresh, self.aht, self.interval = fresh, aht, interval
+        self.delay = delay
+        self.chain = uses_chain(fresh, patience, redial, reconnect, delay, curve)
+        self.unsolved: set[int] = set()  # rows too large for the chain: the fixed point
         self.patience, self.curve = patience, curve
         self.redial, self.reconnect = redial, reconnect
         self.customer = customer if customer is not None else (redial, reconnect)
@@ -546,16 +614,37 @@ class _Judge:
             self.fresh[idx], n, h, iv, p, self.curve, self.redial[idx], self.reconnect[idx]
         )
         r, c = self.customer[0][idx], self.customer[1][idx]
+        thresholds = [np.full(n.shape, t) for t in self.thresholds]
         res = performance(
             n,
             x * h / iv,
             h,
             p,
-            [np.full(n.shape, t) for t in self.thresholds],
+            thresholds,
             policy,
             want_asa=self.targets.needs("asa_s"),
             patience_curve=self.curve,
         )
+        exact = np.flatnonzero(self.chain[idx])
+        if exact.size:
+            assert p is not None and self.delay is not None
+            res["abandon_rate"] = np.array(res["abandon_rate"], dtype=float)
+            left = _exact(
+                exact,
+                res,
+                x,
+                self.fresh[idx],
+                n,
+                h,
+                iv,
+                p,
+                self.redial[idx],
+                self.reconnect[idx],
+                self.delay[idx],
+                thresholds,
+                policy,
+            )
+            self.unsolved.update(int(i) for i in idx[left])
         measures = Measures(
             dict(zip(self.thresholds, res["service_level"], strict=True)),
             asa_s=res.get("asa_s"),
@@ -673,7 +762,10 @@ def required_agents_redial(
                 f"{int(np.count_nonzero(nobody))} interval(s) have none, and Erlang C "
                 "assumes nobody abandons"
             )
-    answer = redial_requirement(c1, h1, iv1, p1, curve, parsed, abandon_policy, r1, rc1)
+    delay = _delays(redial_delay_s, shape)
+    answer = redial_requirement(
+        c1, h1, iv1, p1, curve, parsed, abandon_policy, r1, rc1, delay=delay
+    )
     return wrap(answer.reshape(shape), template, integer=True)
 
 
@@ -688,13 +780,16 @@ def redial_requirement(
     redial: np.ndarray,
     reconnect: np.ndarray,
     customer: tuple[np.ndarray, np.ndarray] | None = None,
+    delay: np.ndarray | None = None,
 ) -> np.ndarray:
     """The fewest agents per row, each judged at its own fixed point (validated 1-d arrays).
 
     The array-level face of :func:`required_agents_redial` (0 agents where ``fresh`` is
     0), for the planner: ``redial`` and ``reconnect`` are the shares that feed the fixed
     point, ``customer`` the whole shares that ``customer_abandon<=`` targets are judged by
-    (default the same).
+    (default the same). With ``delay`` (mean redial delays [s]), rows with an exponential
+    patience are judged by the exact retrial chain (:mod:`staffing.queueing.retrial`),
+    searched from the fixed point's answer.
 
     Returns
     -------
@@ -702,6 +797,7 @@ def redial_requirement(
         Whole agents.
     """
     answer = np.zeros(fresh.shape)
+    unsolved = 0
     busy = np.flatnonzero(fresh > 0)
     for start in range(0, busy.size, _CHUNK):
         rows = busy[start : start + _CHUNK]
@@ -723,6 +819,38 @@ def redial_requirement(
         ceiling = 20.0 * a_top + 100.0 * np.sqrt(a_top) + 1000.0
         guess = _guess(fresh[rows], aht[rows], interval[rows], pr, curve, targets)
         upper = _fewest(judge, guess, ceiling, "fail")
+        if delay is not None:
+            exact = np.flatnonzero(
+                uses_chain(fresh[rows], pr, redial[rows], reconnect[rows], delay[rows], curve)
+            )
+            if exact.size:
+                sub = rows[exact]
+                judge = _Judge(
+                    fresh[sub],
+                    aht[sub],
+                    interval[sub],
+                    patience[sub] if patience is not None else None,
+                    curve,
+                    redial[sub],
+                    reconnect[sub],
+                    targets,
+                    (customer[0][sub], customer[1][sub]) if customer is not None else None,
+                    delay[sub],
+                )
+                upper[exact] = _fewest(judge, upper[exact], ceiling[exact], "fail")
+                unsolved += len(judge.unsolved)
+                judge = _Judge(
+                    fresh[rows],
+                    aht[rows],
+                    interval[rows],
+                    pr,
+                    curve,
+                    redial[rows],
+                    reconnect[rows],
+                    targets,
+                    mine,
+                    delay[rows],
+                )
         if abandon_policy != "fail" and any(isinstance(t, ServiceLevel) for t in targets):
             # policies crediting abandons may dip: step down while every target holds
             idx = np.flatnonzero(upper > 1.0)
@@ -732,4 +860,5 @@ def redial_requirement(
                 upper[idx[ok]] = probe[ok]
                 idx = idx[ok & (probe > 1.0)]
         answer[rows] = upper
+    warn_unsolved(unsolved)
     return answer
