@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -410,3 +411,47 @@ def test_a_sheet_named_for_a_csv_is_said(chunked: tuple[str, ...], here: Path) -
         "Warning: forecast.csv: not an Excel workbook: the sheet 'Data' (--sheet) is ignored"
     ]
     assert (here / "out.csv").exists()
+
+
+# --------------------------------------------------------------------------- a mapped column
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_file_column_a_mapping_replaces_is_named_once(suffix: str, here: Path) -> None:
+    """``--column calls=volume`` on a file that also has ``calls``: the plan is of
+    ``volume`` (as asked), and one warning says that the file's ``calls`` is not read
+    (before, it was dropped without a word)."""
+    frame = pd.DataFrame(
+        {
+            "interval_start": ["2025-03-03 09:00", "2025-03-03 09:30"],
+            "calls": [100, 110],
+            "volume": [300, 330],
+            "aht_s": [180, 180],
+        }
+    )
+    path = here / f"f{suffix}"
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_excel(path, index=False)
+    result = run(
+        "plan", path.name, "--target", "80/20", "--column", "calls=volume", "--out", "out.csv"
+    )
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    said = [ln for ln in result.stderr.splitlines() if "is not read" in ln]  # type: ignore[attr-defined]
+    assert said == [
+        f"Warning: f{suffix}: column 'calls' is not read: the mapping calls=volume reads "
+        "'volume' as calls"
+    ]
+    assert pd.read_csv(here / "out.csv")["calls"].tolist() == [300, 330]
+    plain = pd.DataFrame(
+        {
+            "interval_start": frame["interval_start"],
+            "volume": frame["volume"],
+            "aht_s": frame["aht_s"],
+        }
+    )
+    plain.to_csv(here / "g.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a mapping that replaces nothing says nothing
+        read_table(here / "g.csv", columns={"calls": "volume"})

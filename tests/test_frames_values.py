@@ -123,8 +123,31 @@ def test_a_column_running_above_one_is_percent_with_one_warning():
     assert len(record) == 1
     assert str(record[0].message) == (
         "f.csv: column 'SL': values run above 1 (up to 96.2, row 2), so the column is read "
+        "as percentages (96.2 = 96.2%); 1 row (row 4) holds a value of at most 1, read as "
+        "under 1% (e.g. 0.5 = 0.5%): write 50% where a fraction was meant"
+    )
+
+
+def test_percentages_without_small_values_say_only_the_unit():
+    """Percentages all above 1 (or 0): the warning says the unit and names no row."""
+    with pytest.warns(DataWarning) as record:
+        got = shares([96.2, 80, 0, "77,1"])
+    assert got == [0.962, 0.8, 0.0, 0.771]
+    assert str(record[0].message) == (
+        "f.csv: column 'SL': values run above 1 (up to 96.2, row 2), so the column is read "
         "as percentages (96.2 = 96.2%)"
     )
+
+
+def test_stray_fractions_among_percentages_are_named():
+    """Two values at most 1 among percentages: both rows named, the first as the example."""
+    with pytest.warns(
+        DataWarning,
+        match=r"2 rows \(rows 3, 5\) hold values of at most 1, "
+        r"read as under 1% \(e\.g\. 0\.8 = 0\.8%\): write 80%",
+    ):
+        got = shares([85, 0.8, 90, 0.75])
+    assert got == [0.85, 0.008, 0.9, 0.0075]
 
 
 def test_outside_zero_to_hundred_percent_is_an_error_without_warning():

@@ -105,8 +105,14 @@ def test_column_mapping_amazon_connect(tmp_path: Path) -> None:
 
 
 def test_mapping_replaces_existing_column(tmp_path: Path) -> None:
+    """The mapped column is read, and a warning names the file's column it replaces."""
     pd.DataFrame({"calls": [1], "Offered": [9]}).to_csv(tmp_path / "f.csv", index=False)
-    df = read_table(tmp_path / "f.csv", columns={"calls": "Offered"})
+    with pytest.warns(
+        DataWarning,
+        match=r"f\.csv: column 'calls' is not read: the mapping "
+        r"calls=Offered reads 'Offered' as calls",
+    ):
+        df = read_table(tmp_path / "f.csv", columns={"calls": "Offered"})
     assert df.to_dict("list") == {"calls": [9]}
 
 

@@ -560,10 +560,20 @@ def percent_column(values: pd.Series, *, column: str, source: str) -> pd.Series:
         )
     if above.any():
         top = int(np.flatnonzero(above)[np.argmax(number[above])])
+        small = ""
+        if fractions.any():
+            # a stray fraction among percentages reads as under 1%: name its rows
+            first = int(np.flatnonzero(fractions)[0])
+            verb = "holds a value" if fractions.sum() == 1 else "hold values"
+            small = (
+                f"; {describe_rows(file_row_numbers(fractions))} {verb} of at most 1, "
+                f"read as under 1% (e.g. {number[first]:g} = {number[first]:g}%): write "
+                f"{100 * number[first]:g}% where a fraction was meant"
+            )
         warn_repair(
             f"{where_text(source, column)}: values run above 1 (up to {number[top]:g}, "
             f"row {top + 2}), so the column is read as percentages "
-            f"({number[top]:g} = {number[top]:g}%)"
+            f"({number[top]:g} = {number[top]:g}%){small}"
         )
     return pd.Series(fraction, index=values.index, name=values.name)
 

@@ -576,7 +576,13 @@ class Census:
         else:
             df = table.to_pandas(types_mapper=_TEXT_TYPES.get)
         with file_rows(rows):
-            df = normalise_table(df, columns, self.source, ids_read=self.layout is not None)
+            df = normalise_table(
+                df,
+                columns,
+                self.source,
+                ids_read=self.layout is not None,
+                warn_shadowed=False,  # file_columns named them, once for the file
+            )
             df = stamp(df, numbers) if numbers is not None else stamp(df)
         return Chunk(df, rows)
 

@@ -226,17 +226,24 @@ def warn_sheet_ignored(path: Path, sheet: str | None, source: str) -> None:
 
 
 def normalise_table(
-    df: pd.DataFrame, columns: Mapping[str, str] | None, source: str, *, ids_read: bool = False
+    df: pd.DataFrame,
+    columns: Mapping[str, str] | None,
+    source: str,
+    *,
+    ids_read: bool = False,
+    warn_shadowed: bool = True,
 ) -> pd.DataFrame:
     """A table as read from a file, with our names.
 
     Header names stripped, mapped columns renamed, id columns as text (``ids_read``: they
-    already are), ``attrs["source"]`` set.
+    already are), ``attrs["source"]`` set. A file column that a mapped one replaces is
+    named in a warning (unless ``warn_shadowed`` is false: a chunk of a file already
+    warned about).
     """
     df.columns = [str(c).strip().lstrip("\ufeff").strip() for c in df.columns]
     check_unique_columns(list(df.columns), source)
     if columns:
-        df = _rename(df, columns, source)
+        df = _rename(df, columns, source, warn=warn_shadowed)
         check_unique_columns(list(df.columns), source, mapped=True)
     if not ids_read:
         for name in ID_COLUMNS:
@@ -258,6 +265,7 @@ def file_columns(
     raw = dict(zip(stripped, header, strict=True))
     renames = _renames(stripped, columns, source) if columns else {}
     shadowed = {ours for ours in renames.values() if ours in stripped and ours not in renames}
+    _warn_shadowed(sorted(shadowed), renames, source)
     out: dict[str, str] = {}
     for name in stripped:
         if name in renames:
@@ -312,11 +320,27 @@ def _renames(found: list[str], columns: Mapping[str, str], source: str) -> dict[
     return renames
 
 
-def _rename(df: pd.DataFrame, columns: Mapping[str, str], source: str) -> pd.DataFrame:
+def _warn_shadowed(shadowed: Sequence[str], renames: Mapping[str, str], source: str) -> None:
+    """Name the file's columns that a mapped column replaces (they are not read)."""
+    for ours in shadowed:
+        theirs = next(f for f, o in renames.items() if o == ours)
+        warnings.warn(
+            f"{source}: column '{ours}' is not read: the mapping {ours}={theirs} reads "
+            f"'{theirs}' as {ours}",
+            DataWarning,
+            stacklevel=5,
+        )
+
+
+def _rename(
+    df: pd.DataFrame, columns: Mapping[str, str], source: str, *, warn: bool = True
+) -> pd.DataFrame:
     found = list(df.columns)
     renames = _renames(found, columns, source)
     # A mapped column replaces a file column that already carries our name.
     shadowed = [ours for ours in renames.values() if ours in found and ours not in renames]
+    if warn:
+        _warn_shadowed(shadowed, renames, source)
     return df.drop(columns=shadowed).rename(columns=renames)
 
 
