@@ -324,3 +324,27 @@ def test_service_level_and_asa_against_the_simulator() -> None:
     )
     assert abs(fixed.service_level - sl.mean()) > 0.005 + 3 * se
     assert abs(fixed.asa_s - asa) > 1.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(height=st.integers(1, 90), width=st.integers(1, 90), leaf=st.integers(1, 70))
+def test_the_dissection_order_is_a_permutation_with_cuts_after_their_halves(
+    height: int, width: int, leaf: int
+) -> None:
+    """Every state once; the last states are the cut across the longer side, and the
+    half before it comes first (George's nested dissection, checked at the top level)."""
+    order = retrial._dissection(height, width, leaf)
+    assert np.array_equal(np.sort(order), np.arange(height * width))
+    if height * width > leaf and not (height < 3 and width < 3):
+        # the top cut is a whole row (or column) ordered last
+        k, j = np.divmod(order, width)
+        if height >= width:
+            cut = order[-width:]
+            assert np.all(np.divmod(cut, width)[0] == height // 2)
+            first = k[: (height // 2) * width]
+            assert np.all(first < height // 2)  # the upper half before the lower
+        else:
+            cut = order[-height:]
+            assert np.all(np.divmod(cut, width)[1] == width // 2)
+            first = j[: height * (width // 2)]
+            assert np.all(first < width // 2)
