@@ -392,7 +392,7 @@ def test_ctrl_c_stops_workers_without_their_tracebacks(here: Path) -> None:
     while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGINT)
-    err = proc.communicate(timeout=8)[1].decode()
+    err = proc.communicate(timeout=15)[1].decode()  # 4,000 replications run for minutes
     assert "Traceback" not in err and err.count("Aborted!") == 1, err
     assert not (here / "s.csv").exists()
 

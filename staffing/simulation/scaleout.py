@@ -203,9 +203,11 @@ def _in_processes(
                 results[index[future]] = future.result()
                 tick(index[future])
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # the workers first: a worker still starting up, its pipe closed by the shutdown,
+        # would otherwise print a traceback before the signal reached it
         for worker in set(multiprocessing.active_children()) - others:
             worker.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
     return results
