@@ -110,6 +110,21 @@ def test_risk_is_seeded_and_the_same_in_two_processes(runner: CliRunner) -> None
     assert Path("a.csv").read_text() == Path("b.csv").read_text()
 
 
+def test_risk_of_a_forecast_with_a_roster_is_that_of_the_plan(runner: CliRunner) -> None:
+    """A forecast with --roster and --target reads as the plan with those agents: the same
+    seed gives the same table; without --target it is a usage error."""
+    PLAN.drop(columns=["agents", "target"]).to_csv("forecast.csv", index=False)
+    PLAN[["interval_start", "queue", "agents"]].to_csv("roster.csv", index=False)
+    common = ["--period", "day", "--replications", "60", "--seed", "2"]
+    a = _run(runner, "risk", "plan.csv", *common, "--out", "a.csv")
+    b = _run(runner, "risk", "forecast.csv", "--roster", "roster.csv", "--target", "80/20",
+             *common, "--out", "b.csv")  # fmt: skip
+    assert a.exit_code == 0 and b.exit_code == 0, a.output + b.output
+    assert pd.read_csv("a.csv")["p_meet"].tolist() == pd.read_csv("b.csv")["p_meet"].tolist()
+    bare = _run(runner, "risk", "forecast.csv", "--roster", "roster.csv")
+    assert bare.exit_code == 2 and "--roster needs --target" in bare.output
+
+
 def test_risk_with_a_credit_clause_and_a_forecast(runner: CliRunner) -> None:
     forecast = PLAN[["interval_start", "queue", "calls"]].assign(
         calls_lo=PLAN["calls"] * 0.85, calls_hi=PLAN["calls"] * 1.15

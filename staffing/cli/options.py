@@ -786,6 +786,32 @@ credit_terms_options = credit_terms_option_group()
 # --------------------------------------------------------------------------- simulation
 
 
+def rostered_table(
+    forecast_path: str,
+    read: Any,
+    interval_s: float | None,
+    roster: str,
+    roster_columns: dict[str, str],
+    targets: Any,
+    model: Any,
+    **evaluation: Any,
+) -> Any:
+    """The interval table of a forecast staffed by a roster: what simulate and risk check.
+
+    The forecast is refused before the roster is read if it holds what the simulator
+    cannot run (:func:`staffing.prepared.channels.check_simulable`); ``evaluation`` goes
+    to :func:`staffing.planner.evaluate_staffing` (``targets_table``, ``threshold_s``).
+    """
+    from staffing.io import read_forecast, read_roster
+    from staffing.planner import evaluate_staffing
+    from staffing.prepared.channels import check_simulable
+
+    forecast = read_forecast(forecast_path, options=read, interval_s=interval_s)
+    check_simulable(forecast)  # before the roster is read and evaluated
+    staffing = read_roster(roster, options=read.with_columns(roster_columns))
+    return evaluate_staffing(forecast, staffing, targets, model=model, **evaluation).intervals
+
+
 def _simulation_options(
     replications: int,
     seed: int,

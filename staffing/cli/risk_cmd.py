@@ -14,6 +14,7 @@ from staffing.cli.options import (
     credit_terms_option_group,
     model_options,
     read_options,
+    rostered_table,
     simulation_options,
 )
 from staffing.cli.output import Outputs, out_option, plot_option, report_option
@@ -73,13 +74,7 @@ def _plan_table(
         return table
     if target is None:
         raise click.UsageError("--roster needs --target (the forecast has no targets)")
-    from staffing.io import read_forecast, read_roster
-    from staffing.planner import evaluate_staffing
-
-    forecast = read_forecast(plan_path, options=read, interval_s=interval_s)
-    check_simulable(forecast)
-    staffing = read_roster(roster, options=read.with_columns(roster_columns))
-    return evaluate_staffing(forecast, staffing, [target], model=model).intervals
+    return rostered_table(plan_path, read, interval_s, roster, roster_columns, [target], model)
 
 
 def _pretty_risk(t: Any) -> Any:

@@ -14,6 +14,7 @@ from staffing.cli.options import (
     model_options,
     read_options,
     redial_options,
+    rostered_table,
     simulation_options,
     targets_options,
     threshold_option,
@@ -174,20 +175,17 @@ def simulate_command(
     )
     rules = goal.rules()
     if roster is not None:
-        from staffing.io import read_forecast, read_roster
-        from staffing.planner import evaluate_staffing
-
-        forecast = read_forecast(plan_path, options=read, interval_s=interval_s)
-        check_simulable(forecast)  # before the roster is read and evaluated
-        staffing = read_roster(roster, options=read.with_columns(roster_columns))
-        table = evaluate_staffing(
-            forecast,
-            staffing,
+        table = rostered_table(
+            plan_path,
+            read,
+            interval_s,
+            roster,
+            roster_columns,
             goal.default,
+            model,
             targets_table=rules,
-            model=model,
             threshold_s=threshold_s,
-        ).intervals
+        )
         targets, table_rules = None, None
     else:
         table = read.read(plan_path)
