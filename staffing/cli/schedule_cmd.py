@@ -210,8 +210,9 @@ schedule_options = stack(
         default="60s",
         show_default=True,
         metavar="DURATION",
-        help="Time the whole command may take (reading, building, every solve, rounding); "
-        "the best schedule found by then is written, with its gap.",
+        help="Time the command may take once started (reading, building, every solve, "
+        "rounding, writing; Python's start-up, about a second, comes before); the best "
+        "schedule found by then is written, with its gap.",
     ),
     click.option(
         "--gap",
