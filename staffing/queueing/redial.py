@@ -607,7 +607,11 @@ class _Judge:
         self.targets = targets
         self.thresholds = targets.thresholds
 
-    def met(self, idx: np.ndarray, n: np.ndarray, policy: str) -> np.ndarray:
+    def met(self, idx: np.ndarray, n: np.ndarray, policy: str, *, exact: bool = True) -> np.ndarray:
+        """Which of rows ``idx`` meet every target with ``n`` agents.
+
+        ``exact=False`` judges every row at its fixed point, the retrial chain's too.
+        """
         p = self.patience[idx] if self.patience is not None else None
         h, iv = self.aht[idx], self.interval[idx]
         x = solve_attempts(
@@ -625,12 +629,12 @@ class _Judge:
             want_asa=self.targets.needs("asa_s"),
             patience_curve=self.curve,
         )
-        exact = np.flatnonzero(self.chain[idx])
-        if exact.size:
+        chain = np.flatnonzero(self.chain[idx]) if exact else np.zeros(0, dtype=np.intp)
+        if chain.size:
             assert p is not None and self.delay is not None
             res["abandon_rate"] = np.array(res["abandon_rate"], dtype=float)
             left = _exact(
-                exact,
+                chain,
                 res,
                 x,
                 self.fresh[idx],
@@ -655,19 +659,33 @@ class _Judge:
         return (n >= 1) & np.asarray(self.targets.met_by(measures), dtype=bool)
 
 
-def _fewest(judge: _Judge, guess: np.ndarray, ceiling: np.ndarray, policy: str) -> np.ndarray:
-    """Fewest agents meeting monotone targets: gallop from ``guess``, then bisect."""
+def _fewest(
+    judge: _Judge,
+    guess: np.ndarray,
+    ceiling: np.ndarray,
+    policy: str,
+    *,
+    rows: np.ndarray | None = None,
+    exact: bool = True,
+) -> np.ndarray:
+    """Fewest agents meeting monotone targets: gallop from ``guess``, then bisect.
+
+    Over the judge's ``rows`` (default all of them, in order), with the chain or not
+    (``exact``, as for :meth:`_Judge.met`).
+    """
     size = guess.size
-    everyone = np.arange(size)
+    where = np.arange(size) if rows is None else rows
+
+    def met(idx: np.ndarray, n: np.ndarray) -> np.ndarray:
+        return judge.met(where[idx], n, policy, exact=exact)
+
     n0 = np.maximum(guess, 1.0)
-    ok0 = judge.met(everyone, n0, policy)
+    ok0 = met(np.arange(size), n0)
     nan = np.full(size, np.nan)
     lo = np.where(ok0, nan, n0)  # most agents known to miss
     hi = np.where(ok0, n0, nan)  # fewest known to meet
     lo = np.where(np.isnan(lo) & (hi == 1.0), 0.0, lo)
-    return gallop_and_bisect(
-        lo, hi, ceiling, lambda idx, n: judge.met(idx, n, policy), judge.targets
-    )
+    return gallop_and_bisect(lo, hi, ceiling, met, judge.targets)
 
 
 def _guess(
@@ -813,44 +831,17 @@ def redial_requirement(
             reconnect[rows],
             targets,
             mine,
+            None if delay is None else delay[rows],
         )
         top = fresh[rows] / (1.0 - np.maximum(redial[rows], reconnect[rows]))
         a_top = top * aht[rows] / interval[rows]
         ceiling = 20.0 * a_top + 100.0 * np.sqrt(a_top) + 1000.0
         guess = _guess(fresh[rows], aht[rows], interval[rows], pr, curve, targets)
-        upper = _fewest(judge, guess, ceiling, "fail")
-        if delay is not None:
-            exact = np.flatnonzero(
-                uses_chain(fresh[rows], pr, redial[rows], reconnect[rows], delay[rows], curve)
-            )
-            if exact.size:
-                sub = rows[exact]
-                judge = _Judge(
-                    fresh[sub],
-                    aht[sub],
-                    interval[sub],
-                    patience[sub] if patience is not None else None,
-                    curve,
-                    redial[sub],
-                    reconnect[sub],
-                    targets,
-                    (customer[0][sub], customer[1][sub]) if customer is not None else None,
-                    delay[sub],
-                )
-                upper[exact] = _fewest(judge, upper[exact], ceiling[exact], "fail")
-                unsolved += len(judge.unsolved)
-                judge = _Judge(
-                    fresh[rows],
-                    aht[rows],
-                    interval[rows],
-                    pr,
-                    curve,
-                    redial[rows],
-                    reconnect[rows],
-                    targets,
-                    mine,
-                    delay[rows],
-                )
+        # every row at its fixed point first; the chain's rows then searched from there
+        upper = _fewest(judge, guess, ceiling, "fail", exact=False)
+        chain = np.flatnonzero(judge.chain)
+        if chain.size:
+            upper[chain] = _fewest(judge, upper[chain], ceiling[chain], "fail", rows=chain)
         if abandon_policy != "fail" and any(isinstance(t, ServiceLevel) for t in targets):
             # policies crediting abandons may dip: step down while every target holds
             idx = np.flatnonzero(upper > 1.0)
@@ -860,5 +851,6 @@ def redial_requirement(
                 upper[idx[ok]] = probe[ok]
                 idx = idx[ok & (probe > 1.0)]
         answer[rows] = upper
+        unsolved += len(judge.unsolved)
     warn_unsolved(unsolved)
     return answer

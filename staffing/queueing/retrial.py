@@ -266,16 +266,12 @@ def _tagged(
     import scipy.sparse as sparse
     import scipy.sparse.linalg as sparse_linalg
 
-    ks = np.arange(k_lo, k_lo + seen.size)
-    now = float(seen[ks < n].sum())
-    v0 = seen[ks >= n]
-    first = max(k_lo - n, 0)  # callers ahead of the first state that waits
-    m = np.arange(first, first + v0.size, dtype=float)
+    assert k_lo <= n  # the box starts at or below n agents busy (_box), and only widens
+    now = float(seen[: n - k_lo].sum())
+    v0 = seen[n - k_lo :]  # v0[m]: the attempt finds m callers waiting ahead
     if v0.size == 0:
         return 0.0, 1.0, 0.0, (1.0,) * len(thresholds_s), (0.0,) * len(thresholds_s)
-    if first > 0:  # the cut box starts above n: no mass lies there (checked), pad
-        v0 = np.concatenate([np.zeros(first), v0])
-        m = np.arange(v0.size, dtype=float)
+    m = np.arange(v0.size, dtype=float)
     nmu = n * mu
     step = nmu + m * theta  # moves up a place (m >= 1) or is answered (m = 0)
     # P(answered | m ahead) = prod_{i=1..m} (n mu + i theta) / (n mu + (i + 1) theta)
